@@ -1,0 +1,28 @@
+"""Entry points for a chat session's lifecycle."""
+
+from __future__ import annotations
+
+from shared.http import Call, Reply, endpoint
+from shared.schemas import MessagesQuery, SessionCreate, SessionRef
+from shared.services import sessions
+
+
+@endpoint("POST")
+def create_session(call: Call) -> Reply:
+    """Open a conversation; the body (locale, attributes) is optional."""
+    return Reply(201, sessions.create_session(call.body(SessionCreate, optional=True)))
+
+
+@endpoint("GET")
+def get_messages(call: Call) -> Reply:
+    """A session's status, summary and messages after `?after=<message id>`."""
+    query = call.query(MessagesQuery)
+    return Reply(200, sessions.get_messages(query, token=call.bearer_token()))
+
+
+@endpoint("POST", "DELETE")
+def delete_session(call: Call) -> Reply:
+    """Erase a session and all its messages (the customer's right to erasure)."""
+    ref = call.params(SessionRef)
+    sessions.delete_session(ref, token=call.bearer_token())
+    return Reply(204)

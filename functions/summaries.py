@@ -1,0 +1,14 @@
+"""Entry point for summarising a session."""
+
+from __future__ import annotations
+
+from shared.http import Call, Reply, endpoint
+from shared.schemas import SessionRef
+from shared.services import summaries
+
+
+@endpoint("POST")
+def summarize_session(call: Call) -> Reply:
+    """Summarise a conversation and store the summary on the session."""
+    ref = call.body(SessionRef)
+    return Reply(200, summaries.summarize_session(ref, token=call.bearer_token()))

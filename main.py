@@ -1,0 +1,13 @@
+"""Every Cloud Function entry point; the deployed source's root module.
+
+Each name below is deployed as its own function (`entry_point`) and served locally at
+`/<name>`. Importing this module opens no connection and loads no model SDK.
+"""
+
+from functions.messages import post_message
+from functions.sessions import create_session, delete_session, get_messages
+from functions.summaries import summarize_session
+
+ENTRY_POINTS = ("create_session", "post_message", "get_messages", "summarize_session", "delete_session")
+
+__all__ = [*ENTRY_POINTS]

@@ -1,0 +1,28 @@
+"""Suggested next actions: short messages the customer can send with one tap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.knowledge.retrieval import ScoredEntry
+
+TALK_TO_HUMAN = "Talk to a human"
+MAX_SUGGESTIONS = 3
+
+
+def suggest_actions(
+    related: Sequence[ScoredEntry],
+    popular: Sequence[ScoredEntry],
+    *,
+    answered: ScoredEntry | None = None,
+    offer_human: bool = False,
+) -> list[str]:
+    """Up to three next steps: related questions first, then popular ones, the human offer when asked."""
+    actions: list[str] = [TALK_TO_HUMAN] if offer_human else []
+    skip = {answered.id} if answered else set()
+    for entry in [*related, *popular]:
+        if len(actions) >= MAX_SUGGESTIONS:
+            break
+        if entry.id not in skip and entry.question not in actions:
+            actions.append(entry.question)
+    return actions

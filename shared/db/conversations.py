@@ -1,0 +1,201 @@
+"""Persistence of sessions, messages and summaries; each function is one atomic statement or a short read."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+_STORE_USER_MESSAGE = sa.text("""
+    WITH s AS (
+        SELECT id, status FROM chat_sessions
+        WHERE id = :session_id AND token_hash = :token_hash
+        FOR UPDATE
+    ),
+    existing AS (
+        SELECT m.id, m.created_at FROM messages m, s
+        WHERE m.session_id = s.id AND m.client_message_id = :client_message_id
+    ),
+    inserted AS (
+        INSERT INTO messages (session_id, sender, content, client_message_id)
+        SELECT s.id, 'user', :content, :client_message_id FROM s
+        WHERE s.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM existing)
+        ON CONFLICT (session_id, client_message_id) DO NOTHING
+        RETURNING id, created_at
+    ),
+    touched AS (
+        UPDATE chat_sessions SET last_activity_at = now()
+        WHERE id IN (SELECT s.id FROM s WHERE EXISTS (SELECT 1 FROM inserted))
+        RETURNING id
+    )
+    SELECT s.status,
+           coalesce((SELECT id FROM inserted), (SELECT id FROM existing)) AS message_id,
+           coalesce((SELECT created_at FROM inserted), (SELECT created_at FROM existing)) AS created_at,
+           EXISTS (SELECT 1 FROM inserted) AS is_new
+    FROM s
+""")
+
+_STORE_REPLY = sa.text("""
+    WITH reply AS (
+        INSERT INTO messages (session_id, sender, content, reply_to_id, sources, suggested_actions, details)
+        VALUES (:session_id, 'bot', :content, :reply_to_id, CAST(:sources AS jsonb),
+                CAST(:suggested_actions AS jsonb), CAST(:details AS jsonb))
+        ON CONFLICT (reply_to_id) DO NOTHING
+        RETURNING id, created_at
+    ),
+    session AS (
+        UPDATE chat_sessions SET
+            status = CASE WHEN :escalate AND status = 'open' THEN 'escalated' ELSE status END,
+            escalation_reason = CASE WHEN :escalate AND status = 'open' THEN CAST(:reason AS text)
+                                     ELSE escalation_reason END,
+            escalated_at = CASE WHEN :escalate AND status = 'open' THEN now() ELSE escalated_at END,
+            last_activity_at = now()
+        WHERE id = :session_id
+        RETURNING status
+    )
+    SELECT session.status, reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
+""")
+
+_MESSAGE_COLUMNS = (
+    "id, sender, content, created_at, client_message_id, reply_to_id, sources, suggested_actions, details"
+)
+
+
+@dataclass(frozen=True)
+class StoredUserMessage:
+    status: str
+    message_id: int | None
+    created_at: datetime | None
+    is_new: bool
+
+
+@dataclass(frozen=True)
+class ReplyToStore:
+    content: str
+    sources: list[dict[str, Any]]
+    suggested_actions: list[str]
+    details: dict[str, Any]
+    escalate: bool = False
+    escalation_reason: str | None = None
+
+
+def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]) -> Any:
+    """Insert a new session and return its id and creation time."""
+    return conn.execute(
+        sa.text("""
+            INSERT INTO chat_sessions (id, token_hash, locale, attributes)
+            VALUES (:id, :token_hash, :locale, CAST(:attributes AS jsonb))
+            RETURNING id, created_at
+        """),
+        {"id": uuid.uuid4(), "token_hash": token_hash, "locale": locale, "attributes": json.dumps(attributes)},
+    ).one()
+
+
+def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> Any | None:
+    """The session with its summary, when the token matches; None otherwise."""
+    return conn.execute(
+        sa.text("""
+            SELECT s.id, s.status, s.escalation_reason, sm.content AS summary
+            FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
+            WHERE s.id = :session_id AND s.token_hash = :token_hash
+        """),
+        {"session_id": session_id, "token_hash": token_hash},
+    ).first()
+
+
+def store_user_message(
+    conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, content: str, client_message_id: str | None
+) -> StoredUserMessage | None:
+    """Store a user's message (or find the one stored under the same client id); None if unauthorised."""
+    row = conn.execute(
+        _STORE_USER_MESSAGE,
+        {"session_id": session_id, "token_hash": token_hash, "content": content, "client_message_id": client_message_id},
+    ).first()
+    if row is None:
+        return None
+    return StoredUserMessage(row.status, row.message_id, row.created_at, row.is_new)
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    id: int
+    created_at: datetime
+    status: str
+    is_new: bool
+
+
+def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
+    """Store the bot's reply to a user message, once, and apply escalation."""
+    row = conn.execute(
+        _STORE_REPLY,
+        {
+            "session_id": session_id,
+            "reply_to_id": reply_to_id,
+            "content": reply.content,
+            "sources": json.dumps(reply.sources),
+            "suggested_actions": json.dumps(reply.suggested_actions),
+            "details": json.dumps(reply.details),
+            "escalate": reply.escalate,
+            "reason": reply.escalation_reason,
+        },
+    ).one()
+    if row.reply_id is not None:
+        return StoredReply(row.reply_id, row.created_at, row.status, is_new=True)
+    existing = conn.execute(
+        sa.text("SELECT id, created_at FROM messages WHERE reply_to_id = :id"), {"id": reply_to_id}
+    ).one()
+    return StoredReply(existing.id, existing.created_at, row.status, is_new=False)
+
+
+def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Any]:
+    """Messages keyed by id."""
+    rows = conn.execute(sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ANY(:ids)"), {"ids": ids})
+    return {row.id: row for row in rows}
+
+
+def reply_to(conn: sa.Connection, *, message_id: int) -> Any | None:
+    """The bot's reply to a user message, if stored."""
+    return conn.execute(
+        sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE reply_to_id = :id"), {"id": message_id}
+    ).first()
+
+
+def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | None, limit: int) -> list[Any]:
+    """A session's messages in order, after the cursor."""
+    return list(
+        conn.execute(
+            sa.text(f"""
+                SELECT {_MESSAGE_COLUMNS} FROM messages
+                WHERE session_id = :session_id AND id > :after
+                ORDER BY id LIMIT :limit
+            """),
+            {"session_id": session_id, "after": after or 0, "limit": limit},
+        )
+    )
+
+
+def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]) -> Any:
+    """Store a session's summary, replacing any earlier one."""
+    return conn.execute(
+        sa.text("""
+            INSERT INTO session_summaries (session_id, content, details)
+            VALUES (:session_id, :content, CAST(:details AS jsonb))
+            ON CONFLICT (session_id) DO UPDATE
+                SET content = EXCLUDED.content, details = EXCLUDED.details, updated_at = now()
+            RETURNING session_id, content, updated_at
+        """),
+        {"session_id": session_id, "content": content, "details": json.dumps(details)},
+    ).one()
+
+
+def delete_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> bool:
+    """Erase a session with all its messages and summary; False when unauthorised."""
+    result = conn.execute(
+        sa.text("DELETE FROM chat_sessions WHERE id = :session_id AND token_hash = :token_hash"),
+        {"session_id": session_id, "token_hash": token_hash},
+    )
+    return result.rowcount == 1

@@ -1,0 +1,110 @@
+"""The one engine factory: Cloud SQL connector, a URL, or an embedded Postgres, chosen by settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared import errors
+from shared.settings import Settings, get_settings
+
+_embedded_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> sa.Engine:
+    """The process-wide engine, created on first use."""
+    return create_engine(get_settings())
+
+
+def create_engine(settings: Settings) -> sa.Engine:
+    """An engine for whichever connection mode `settings` selects."""
+    pool = _pool_options(settings)
+    if settings.instance_connection_name:
+        return sa.create_engine("postgresql+pg8000://", creator=_cloud_sql_connect(settings), **pool)
+    return sa.create_engine(_database_url(settings), **pool)
+
+
+def _pool_options(settings: Settings) -> dict[str, Any]:
+    return {
+        # Each instance of each function holds its own pool: size x instances x functions must stay
+        # below the server's max_connections (25 on db-f1-micro), so keep it small.
+        "pool_size": settings.db_pool_size,
+        # A little slack for a burst on one instance, still inside that budget.
+        "max_overflow": settings.db_max_overflow,
+        # Fail fast with a 503 rather than hold a request while the pool is exhausted.
+        "pool_timeout": settings.db_pool_timeout_seconds,
+        # Replace idle connections before Cloud SQL or a NAT drops them; cheaper than a ping per checkout.
+        "pool_recycle": settings.db_pool_recycle_seconds,
+        "pool_pre_ping": False,
+        # Every hot-path statement is a single atomic statement, so no BEGIN/COMMIT round trips.
+        "isolation_level": "AUTOCOMMIT",
+    }
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        url = settings.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                url = "postgresql+pg8000://" + url[len(prefix):]
+        return url
+    from shared.db.embedded import embedded_url, ensure_database, start_embedded
+
+    with _embedded_lock:
+        server = start_embedded(settings.embedded_pg_dir)
+        ensure_database(server, settings.db_name)
+    return embedded_url(server, settings.db_name)
+
+
+def _cloud_sql_connect(settings: Settings) -> Any:
+    from google.cloud.sql.connector import Connector, IPTypes
+
+    # Lazy refresh: serverless instances get little CPU between requests, so no background refresh.
+    connector = Connector(refresh_strategy="lazy")
+    password = settings.db_password.get_secret_value() if settings.db_password else None
+
+    def connect() -> Any:
+        return connector.connect(
+            settings.instance_connection_name,
+            "pg8000",
+            user=settings.db_user,
+            db=settings.db_name,
+            password=None if settings.db_iam_auth else password,
+            enable_iam_auth=settings.db_iam_auth,
+            ip_type=IPTypes.PRIVATE if settings.db_private_ip else IPTypes.PUBLIC,
+        )
+
+    return connect
+
+
+@contextmanager
+def connection() -> Iterator[sa.Connection]:
+    """An autocommit connection; a database outage becomes a 503."""
+    try:
+        with get_engine().connect() as conn:
+            yield conn
+    except sa.exc.DBAPIError as exc:
+        if _is_outage(exc):
+            raise errors.ServiceUnavailable("The database is unavailable. Please try again shortly.") from exc
+        raise
+
+
+def _is_outage(exc: sa.exc.DBAPIError) -> bool:
+    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, sa.exc.InterfaceError) and ("connection" in message or "network" in message)
+
+
+@contextmanager
+def transaction() -> Iterator[sa.Connection]:
+    """A connection inside one transaction, for the rare multi-statement writes."""
+    engine = get_engine().execution_options(isolation_level="READ COMMITTED")
+    with engine.begin() as conn:
+        yield conn

@@ -1,0 +1,107 @@
+"""The schema: chat sessions, their messages and summaries, and the knowledge base."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SESSION_STATUSES = ("open", "escalated", "closed")
+SENDERS = ("user", "bot", "agent", "system")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> sa.TextClause:
+    return sa.text("now()")
+
+
+class ChatSession(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), server_default="open")
+    escalation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    escalated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    locale: Mapped[str | None] = mapped_column(sa.String(35))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {SESSION_STATUSES}", name="chat_sessions_status_valid"),
+        sa.Index("chat_sessions_last_activity_idx", "last_activity_at"),
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(always=True), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    sender: Mapped[str] = mapped_column(sa.String(16))
+    content: Mapped[str] = mapped_column(sa.Text)
+    client_message_id: Mapped[str | None] = mapped_column(sa.String(64))
+    reply_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    sources: Mapped[list[Any]] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
+    suggested_actions: Mapped[list[Any]] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.CheckConstraint(f"sender IN {SENDERS}", name="messages_sender_valid"),
+        sa.UniqueConstraint("session_id", "client_message_id", name="messages_client_id_unique"),
+        sa.Index("messages_session_order_idx", "session_id", "id"),
+    )
+
+
+class SessionSummary(Base):
+    __tablename__ = "session_summaries"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+
+class KnowledgeEntry(Base):
+    __tablename__ = "kb_entries"
+
+    id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    question: Mapped[str] = mapped_column(sa.Text)
+    answer: Mapped[str] = mapped_column(sa.Text)
+    keywords: Mapped[list[str]] = mapped_column(ARRAY(sa.Text), server_default="{}")
+    examples: Mapped[list[str]] = mapped_column(ARRAY(sa.Text), server_default="{}")
+    url: Mapped[str | None] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    search_vector: Mapped[Any] = mapped_column(TSVECTOR)
+    match_text: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.Index("kb_entries_search_idx", "search_vector", postgresql_using="gin"),
+        sa.Index(
+            "kb_entries_match_trgm_idx",
+            "match_text",
+            postgresql_using="gin",
+            postgresql_ops={"match_text": "gin_trgm_ops"},
+        ),
+    )
+
+
+class VocabularyWord(Base):
+    """Every word of the knowledge base, for correcting typos in queries."""
+
+    __tablename__ = "kb_vocabulary"
+
+    word: Mapped[str] = mapped_column(sa.Text, primary_key=True)

@@ -1,0 +1,62 @@
+"""The knowledge-base file format: `{"faqs": [{"question", "keywords", "answer", "id"?, "examples"?, "url"?}]}`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+
+class FaqEntry(BaseModel):
+    """One question and its answer, with the phrasings and keywords that help find it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,128}$")
+    question: str = Field(min_length=1, max_length=500)
+    answer: str = Field(min_length=1, max_length=10_000)
+    keywords: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    url: HttpUrl | None = None
+
+    @property
+    def entry_id(self) -> str:
+        """The stable id: the given one, or a slug of the question."""
+        return self.id or slugify(self.question)
+
+    def content_hash(self, position: int) -> str:
+        """A fingerprint of everything stored for this entry, to skip unchanged rows on sync."""
+        payload = json.dumps([position, self.model_dump(mode="json", exclude={"id"})], sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class KnowledgeBaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    faqs: list[FaqEntry]
+
+
+class KnowledgeBaseError(ValueError):
+    """The knowledge-base file cannot be used as it is."""
+
+
+def slugify(text: str) -> str:
+    """A lowercase, dash-separated id made from `text`."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:128] or "entry"
+
+
+def load_knowledge_base(path: Path) -> list[FaqEntry]:
+    """Read and check a knowledge-base file; ids must be unique."""
+    try:
+        entries = KnowledgeBaseFile.model_validate_json(path.read_bytes()).faqs
+    except (OSError, ValidationError) as exc:
+        raise KnowledgeBaseError(f"{path}: {exc}") from exc
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.entry_id in seen:
+            raise KnowledgeBaseError(f"{path}: duplicate entry id {entry.entry_id!r}")
+        seen.add(entry.entry_id)
+    return entries

@@ -1,0 +1,79 @@
+"""Find the knowledge-base entries that answer a question, scored, inside Postgres.
+
+Lexical search: each query word is corrected to the nearest knowledge-base word when it is
+not one (typos), the words are OR-ed into one full-text query ranked with weights
+(question and keywords over examples over answer), and a trigram similarity to the
+question adds to the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from shared.settings import get_settings
+
+SEARCH_SQL = sa.text("""
+    WITH query_words AS (
+        SELECT word FROM unnest(tsvector_to_array(to_tsvector('simple', :query))) AS word
+    ),
+    corrected AS (
+        SELECT coalesce(
+            (SELECT v.word FROM kb_vocabulary v
+             WHERE length(q.word) >= 4 AND similarity(v.word, q.word) >= :typo_similarity
+             ORDER BY similarity(v.word, q.word) DESC, v.word LIMIT 1),
+            q.word) AS word
+        FROM query_words q
+    ),
+    search AS (
+        SELECT (SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
+                FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme
+               )::tsquery AS tsq
+    )
+    SELECT e.id, e.question, e.answer, e.url,
+           coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
+           similarity(e.question, :query) AS fuzzy_score
+    FROM kb_entries e CROSS JOIN search s
+    WHERE e.search_vector @@ s.tsq OR e.question %% :query
+    ORDER BY coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) + :fuzzy_weight * similarity(e.question, :query) DESC,
+             e.position
+    LIMIT :top_k
+""")
+
+TYPO_SIMILARITY = 0.3
+FUZZY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class ScoredEntry:
+    """A knowledge-base entry and how well it matches the query."""
+
+    id: str
+    question: str
+    answer: str
+    url: str | None
+    score: float
+
+
+def search(conn: sa.Connection, query: str, *, top_k: int | None = None) -> list[ScoredEntry]:
+    """The best-matching entries for `query`, best first."""
+    params = {
+        "query": query,
+        "top_k": top_k or get_settings().retrieval_top_k,
+        "typo_similarity": TYPO_SIMILARITY,
+        "fuzzy_weight": FUZZY_WEIGHT,
+    }
+    rows = conn.execute(SEARCH_SQL, params).all()
+    return [
+        ScoredEntry(r.id, r.question, r.answer, r.url, float(r.text_score) + FUZZY_WEIGHT * float(r.fuzzy_score))
+        for r in rows
+    ]
+
+
+def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:
+    """The first entries of the knowledge base, offered when nothing matches."""
+    rows = conn.execute(
+        sa.text("SELECT id, question, answer, url FROM kb_entries ORDER BY position LIMIT :n"), {"n": limit}
+    ).all()
+    return [ScoredEntry(r.id, r.question, r.answer, r.url, 0.0) for r in rows]

@@ -1,0 +1,105 @@
+"""Make the knowledge-base table match a file: `python -m shared.knowledge.sync [PATH]`.
+
+Idempotent: new entries are inserted, changed ones updated, missing ones removed, unchanged ones untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from shared.db.engine import transaction
+from shared.knowledge.base import FaqEntry, load_knowledge_base
+from shared.settings import get_settings
+
+_UPSERT = sa.text("""
+    INSERT INTO kb_entries AS e
+        (id, question, answer, keywords, examples, url, position, content_hash, search_vector, match_text)
+    VALUES (
+        :id, :question, :answer, :keywords, :examples, :url, :position, :content_hash,
+        setweight(to_tsvector('english', :question), 'A')
+            || setweight(to_tsvector('english', :keywords_text), 'A')
+            || setweight(to_tsvector('english', :examples_text), 'B')
+            || setweight(to_tsvector('english', :answer), 'D'),
+        :match_text
+    )
+    ON CONFLICT (id) DO UPDATE SET
+        question = EXCLUDED.question, answer = EXCLUDED.answer, keywords = EXCLUDED.keywords,
+        examples = EXCLUDED.examples, url = EXCLUDED.url, position = EXCLUDED.position,
+        content_hash = EXCLUDED.content_hash, search_vector = EXCLUDED.search_vector,
+        match_text = EXCLUDED.match_text, updated_at = now()
+    WHERE e.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+    RETURNING (xmax = 0) AS inserted
+""")
+
+_REFRESH_VOCABULARY = (
+    sa.text("DELETE FROM kb_vocabulary"),
+    sa.text("""
+        INSERT INTO kb_vocabulary (word)
+        SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', match_text) FROM kb_entries')
+        WHERE length(word) >= 3 AND word !~ '^[0-9]+$'
+    """),
+)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    inserted: int
+    updated: int
+    removed: int
+    unchanged: int
+
+
+def sync_entries(entries: list[FaqEntry]) -> SyncReport:
+    """Upsert `entries` and delete every other row, in one transaction."""
+    inserted = updated = 0
+    with transaction() as conn:
+        for position, entry in enumerate(entries):
+            row = conn.execute(_UPSERT, _row(entry, position)).first()
+            if row is not None:
+                inserted, updated = (inserted + 1, updated) if row.inserted else (inserted, updated + 1)
+        removed = conn.execute(
+            sa.text("DELETE FROM kb_entries WHERE NOT (id = ANY(:ids))"), {"ids": [e.entry_id for e in entries]}
+        ).rowcount
+        if inserted or updated or removed:
+            for statement in _REFRESH_VOCABULARY:
+                conn.execute(statement)
+    return SyncReport(inserted, updated, removed, len(entries) - inserted - updated)
+
+
+def sync_file(path: Path | None = None) -> SyncReport:
+    """Sync the knowledge base from `path` (default: the configured file)."""
+    return sync_entries(load_knowledge_base(path or get_settings().knowledge_base_path))
+
+
+def _row(entry: FaqEntry, position: int) -> dict[str, object]:
+    return {
+        "id": entry.entry_id,
+        "question": entry.question,
+        "answer": entry.answer,
+        "keywords": entry.keywords,
+        "examples": entry.examples,
+        "url": str(entry.url) if entry.url else None,
+        "position": position,
+        "content_hash": entry.content_hash(position),
+        "keywords_text": " ".join(entry.keywords),
+        "examples_text": " ".join(entry.examples),
+        "match_text": " ".join([entry.question, *entry.keywords, *entry.examples]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, help="knowledge-base JSON (default: KNOWLEDGE_BASE_PATH)")
+    report = sync_file(parser.parse_args().path)
+    print(
+        f"knowledge base synced: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Structured JSON log lines on stdout, in the shape Cloud Logging reads."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class CloudLoggingFormatter(logging.Formatter):
+    """One JSON object per line: severity, message, time and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "severity": record.levelname,
+            "message": record.getMessage(),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "logger": record.name,
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
+        if record.exc_info:
+            entry["stack_trace"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send our logs to stdout as JSON once; safe to call again."""
+    logger = logging.getLogger("support")
+    if any(isinstance(h.formatter, CloudLoggingFormatter) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(CloudLoggingFormatter())
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def trace_field(headers: Any, project: str | None) -> dict[str, str]:
+    """The Cloud Logging trace field from `traceparent` or `X-Cloud-Trace-Context`."""
+    trace_id = None
+    traceparent = headers.get("traceparent", "")
+    parts = traceparent.split("-")
+    if len(parts) >= 3 and len(parts[1]) == 32:
+        trace_id = parts[1]
+    elif cloud_trace := headers.get("X-Cloud-Trace-Context", ""):
+        trace_id = cloud_trace.split("/")[0] or None
+    if not trace_id or not trace_id.isalnum():
+        return {}
+    trace = f"projects/{project}/traces/{trace_id}" if project else trace_id
+    return {"logging.googleapis.com/trace": trace}

@@ -1,0 +1,103 @@
+"""Request and response shapes of the public API; constraints live on the fields."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from shared.settings import get_settings
+
+SessionStatus = Literal["open", "escalated", "closed"]
+Sender = Literal["user", "bot", "agent", "system"]
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+
+
+class Request(BaseModel):
+    """Base of every request body: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionCreate(Request):
+    locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    attributes: dict[Annotated[str, StringConstraints(max_length=64)], ShortText] = Field(
+        default_factory=dict, max_length=20
+    )
+
+
+class SessionRef(Request):
+    session_id: uuid.UUID
+
+
+class MessageCreate(Request):
+    session_id: uuid.UUID
+    content: str
+    client_message_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _content_fits(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        limit = get_settings().max_message_chars
+        if len(value) > limit:
+            raise ValueError(f"must be at most {limit} characters")
+        return value
+
+
+class MessagesQuery(Request):
+    session_id: uuid.UUID
+    after: int | None = Field(default=None, ge=0)
+
+
+class SessionCreated(BaseModel):
+    session_id: uuid.UUID
+    session_token: str
+    created_at: datetime
+    greeting: str
+
+
+class SourcePublic(BaseModel):
+    id: str
+    question: str
+    url: str | None = None
+
+
+class MessagePublic(BaseModel):
+    id: int
+    sender: Sender
+    content: str
+    created_at: datetime
+    client_message_id: str | None = None
+    reply_to: int | None = None
+    sources: list[SourcePublic] = Field(default_factory=list)
+    suggested_actions: list[str] = Field(default_factory=list)
+
+
+class SessionState(BaseModel):
+    status: SessionStatus
+
+
+class SessionView(SessionState):
+    summary: str | None = None
+
+
+class MessageExchange(BaseModel):
+    user_message: MessagePublic
+    reply: MessagePublic
+    session: SessionState
+
+
+class MessageList(BaseModel):
+    session: SessionView
+    messages: list[MessagePublic]
+
+
+class SummaryPublic(BaseModel):
+    session_id: uuid.UUID
+    summary: str
+    updated_at: datetime

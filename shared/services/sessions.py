@@ -1,0 +1,47 @@
+"""Sessions: open one, read its messages, erase it."""
+
+from __future__ import annotations
+
+from shared import errors
+from shared.db import conversations
+from shared.db.engine import connection
+from shared.schemas import MessageList, MessagesQuery, SessionCreate, SessionCreated, SessionRef, SessionView
+from shared.security import hash_token, new_session_token
+from shared.services.views import message_public
+from shared.settings import get_settings
+
+UNAUTHORIZED = "Unknown session or invalid token."
+
+
+def create_session(request: SessionCreate) -> SessionCreated:
+    """Open a session; its token is returned here and never again."""
+    token = new_session_token()
+    with connection() as conn:
+        row = conversations.create_session(
+            conn, token_hash=hash_token(token), locale=request.locale, attributes=request.attributes
+        )
+    return SessionCreated(
+        session_id=row.id, session_token=token, created_at=row.created_at, greeting=get_settings().greeting
+    )
+
+
+def get_messages(query: MessagesQuery, *, token: str) -> MessageList:
+    """A session's state and its messages after the `after` cursor, in order."""
+    with connection() as conn:
+        session = conversations.find_session(conn, session_id=query.session_id, token_hash=hash_token(token))
+        if session is None:
+            raise errors.Unauthorized(UNAUTHORIZED)
+        rows = conversations.list_messages(
+            conn, session_id=query.session_id, after=query.after, limit=get_settings().messages_page_size
+        )
+    return MessageList(
+        session=SessionView(status=session.status, summary=session.summary),
+        messages=[message_public(row) for row in rows],
+    )
+
+
+def delete_session(request: SessionRef, *, token: str) -> None:
+    """Erase a session and everything in it."""
+    with connection() as conn:
+        if not conversations.delete_session(conn, session_id=request.session_id, token_hash=hash_token(token)):
+            raise errors.Unauthorized(UNAUTHORIZED)

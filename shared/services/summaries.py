@@ -1,0 +1,46 @@
+"""Summaries of a session for the people who take it over."""
+
+from __future__ import annotations
+
+from shared import errors
+from shared.answering import get_provider
+from shared.answering.types import AnswerProvider, SummaryRequest, Turn
+from shared.db import conversations
+from shared.db.engine import connection
+from shared.schemas import SessionRef, SummaryPublic
+from shared.security import hash_token
+from shared.services.sessions import UNAUTHORIZED
+
+MAX_TRANSCRIPT_MESSAGES = 500
+
+
+def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvider | None = None) -> SummaryPublic:
+    """Summarise the conversation so far and store it, replacing any earlier summary."""
+    with connection() as conn:
+        session = conversations.find_session(conn, session_id=request.session_id, token_hash=hash_token(token))
+        if session is None:
+            raise errors.Unauthorized(UNAUTHORIZED)
+        rows = conversations.list_messages(
+            conn, session_id=request.session_id, after=None, limit=MAX_TRANSCRIPT_MESSAGES
+        )
+    transcript = [_turn(row) for row in rows]
+    if not any(turn.sender == "user" for turn in transcript):
+        raise errors.Conflict("There is nothing to summarise yet: the customer has not written anything.")
+    summary_request = SummaryRequest(transcript, session.status, session.escalation_reason)
+    summary = (provider or get_provider()).summarize(summary_request)
+    with connection() as conn:
+        row = conversations.save_summary(
+            conn, session_id=request.session_id, content=summary, details={"messages": len(transcript)}
+        )
+    return SummaryPublic(session_id=row.session_id, summary=row.content, updated_at=row.updated_at)
+
+
+def _turn(row: object) -> Turn:
+    details = getattr(row, "details", None) or {}
+    sources = getattr(row, "sources", None) or []
+    return Turn(
+        sender=getattr(row, "sender"),
+        content=getattr(row, "content"),
+        source_questions=tuple(s["question"] for s in sources),
+        answered=details.get("decision") != "not_covered",
+    )

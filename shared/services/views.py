@@ -1,0 +1,21 @@
+"""Turning stored rows into the public API's shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.schemas import MessagePublic, SourcePublic
+
+
+def message_public(row: Any) -> MessagePublic:
+    """The public form of a stored message row."""
+    return MessagePublic(
+        id=row.id,
+        sender=row.sender,
+        content=row.content,
+        created_at=row.created_at,
+        client_message_id=row.client_message_id,
+        reply_to=row.reply_to_id,
+        sources=[SourcePublic.model_validate(s) for s in row.sources or []],
+        suggested_actions=list(row.suggested_actions or []),
+    )

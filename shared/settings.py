@@ -1,0 +1,80 @@
+"""Every setting the bot reads, from the environment (or `.env`), read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration; `.env.example` documents each variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["local", "test", "production"] = "local"
+
+    # Database: INSTANCE_CONNECTION_NAME, else DATABASE_URL, else an embedded Postgres.
+    instance_connection_name: str | None = None
+    db_user: str | None = None
+    db_name: str = "support"
+    db_password: SecretStr | None = None
+    db_iam_auth: bool = True
+    db_private_ip: bool = False
+    database_url: str | None = None
+    embedded_pg_dir: Path = PROJECT_ROOT / ".local" / "pgdata"
+    db_pool_size: int = Field(default=2, ge=1)
+    db_max_overflow: int = Field(default=1, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_pool_recycle_seconds: int = Field(default=300, gt=0)
+
+    # HTTP
+    allowed_origins: Annotated[list[str], NoDecode] = ["*"]
+    max_message_chars: int = Field(default=2000, ge=1)
+    max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    messages_page_size: int = Field(default=200, ge=1, le=1000)
+
+    # The bot
+    company_name: str = "InnovateTech"
+    bot_name: str = "Ivy"
+    greeting: str = "Hi! I'm Ivy, InnovateTech's assistant. Ask me about orders, returns, shipping or your account."
+    support_hours: str = "Monday to Friday, 9am to 6pm Eastern Time"
+    knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
+
+    # Retrieval
+    retrieval_min_score: float = Field(default=0.45, ge=0)
+    retrieval_related_min_score: float = Field(default=0.3, ge=0)
+    retrieval_top_k: int = Field(default=5, ge=1, le=50)
+
+    # Logs
+    google_cloud_project: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if not self.allowed_origins or "*" in self.allowed_origins:
+                raise ValueError("ALLOWED_ORIGINS must list exact origins in production ('*' is for local use)")
+            if not (self.instance_connection_name or self.database_url):
+                raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
+        if self.instance_connection_name and not self.db_user:
+            raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()
