@@ -8,6 +8,6 @@ from functions.messages import post_message
 from functions.sessions import create_session, delete_session, get_messages
 from functions.summaries import summarize_session
 
-ENTRY_POINTS = ("create_session", "post_message", "get_messages", "summarize_session", "delete_session")
+__all__ = ["create_session", "delete_session", "get_messages", "post_message", "summarize_session"]
 
-__all__ = [*ENTRY_POINTS]
+ENTRY_POINTS: tuple[str, ...] = tuple(__all__)

@@ -8,6 +8,7 @@ the schema is migrated and the knowledge base synced before the first request.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -61,8 +62,9 @@ class Dispatcher:
         relative = path.lstrip("/") or "index.html"
         target = (self.static_dir / relative).resolve()
         if not target.is_file() or self.static_dir.resolve() not in target.parents:
-            return Response('{"error": {"code": "not_found", "message": "No such path."}}', 404,
-                            mimetype="application/json")
+            return Response(
+                '{"error": {"code": "not_found", "message": "No such path."}}', 404, mimetype="application/json"
+            )
         mimetype = _STATIC_TYPES.get(target.suffix, "application/octet-stream")
         return Response(target.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-cache"})
 
@@ -73,19 +75,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     args = parser.parse_args()
     settings = get_settings()
-    mode = "Cloud SQL" if settings.instance_connection_name else "DATABASE_URL" if settings.database_url else (
-        f"embedded Postgres in {settings.embedded_pg_dir}")
+    mode = (
+        "Cloud SQL"
+        if settings.instance_connection_name
+        else "DATABASE_URL"
+        if settings.database_url
+        else (f"embedded Postgres in {settings.embedded_pg_dir}")
+    )
     print(f"database: {mode}")
     prepare_database()
     from shared.answering import get_provider
 
     print(f"answers: {get_provider().name} provider")
     print(f"support bot running at http://{args.host}:{args.port}/  (Ctrl-C to stop)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_simple(args.host, args.port, Dispatcher(function_apps()), threaded=True)
-    except KeyboardInterrupt:
-        pass
-    print("stopped")
+    print("stopped; the embedded Postgres stops with this process")
 
 
 if __name__ == "__main__":

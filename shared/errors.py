@@ -1,15 +1,15 @@
 """The errors services raise; `shared.http` maps them to responses, nowhere else.
 
-    AppError                  500 internal
-    ├── BadRequest            400 bad_request (malformed JSON, unreadable body)
-    ├── Unauthorized          401 unauthorized (unknown session, wrong or missing token)
-    ├── Forbidden             403 forbidden (origin not allowed)
-    ├── MethodNotAllowed      405 method_not_allowed
-    ├── Conflict              409 conflict (state does not allow it)
-    ├── PayloadTooLarge       413 payload_too_large
-    ├── UnsupportedMediaType  415 unsupported_media_type
-    ├── ValidationFailed      422 validation_failed (with field details)
-    └── ServiceUnavailable    503 unavailable (a dependency is down; safe to retry)
+AppError                  500 internal
+├── BadRequest            400 bad_request (malformed JSON, unreadable body)
+├── Unauthorized          401 unauthorized (unknown session, wrong or missing token)
+├── Forbidden             403 forbidden (origin not allowed)
+├── MethodNotAllowed      405 method_not_allowed
+├── Conflict              409 conflict (state does not allow it)
+├── PayloadTooLarge       413 payload_too_large
+├── UnsupportedMediaType  415 unsupported_media_type
+├── ValidationFailed      422 validation_failed (with field details)
+└── ServiceUnavailable    503 unavailable (a dependency is down; safe to retry)
 """
 
 from __future__ import annotations

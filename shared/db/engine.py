@@ -52,7 +52,7 @@ def _database_url(settings: Settings) -> str:
         url = settings.database_url
         for prefix in ("postgresql://", "postgres://"):
             if url.startswith(prefix):
-                url = "postgresql+pg8000://" + url[len(prefix):]
+                url = "postgresql+pg8000://" + url[len(prefix) :]
         return url
     from shared.db.embedded import embedded_url, ensure_database, start_embedded
 
@@ -67,11 +67,12 @@ def _cloud_sql_connect(settings: Settings) -> Any:
 
     # Lazy refresh: serverless instances get little CPU between requests, so no background refresh.
     connector = Connector(refresh_strategy="lazy")
+    instance = str(settings.instance_connection_name)
     password = settings.db_password.get_secret_value() if settings.db_password else None
 
     def connect() -> Any:
         return connector.connect(
-            settings.instance_connection_name,
+            instance,
             "pg8000",
             user=settings.db_user,
             db=settings.db_name,

@@ -19,6 +19,7 @@ from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest
 from shared.db import conversations
 from shared.db.engine import connection
+from shared.db.models import SessionStatus
 from shared.escalation import human_requested
 from shared.knowledge import retrieval
 from shared.knowledge.retrieval import ScoredEntry
@@ -49,6 +50,7 @@ def post_message(request: MessageCreate, *, token: str, provider: AnswerProvider
             return earlier
         answer_request = _retrieve(conn, request.content, stored.status)
     answer = _answer(provider or get_provider(), answer_request, stored.status)
+    assert stored.created_at is not None  # a stored message always has its time
     user_message = MessagePublic(
         id=stored.message_id,
         sender="user",
@@ -59,7 +61,7 @@ def post_message(request: MessageCreate, *, token: str, provider: AnswerProvider
     return _store_reply(request, user_message, answer, answer_request)
 
 
-def _stored_exchange(conn: sa.Connection, message_id: int, status: str) -> MessageExchange | None:
+def _stored_exchange(conn: sa.Connection, message_id: int, status: SessionStatus) -> MessageExchange | None:
     reply = conversations.reply_to(conn, message_id=message_id)
     if reply is None:
         return None
@@ -69,7 +71,7 @@ def _stored_exchange(conn: sa.Connection, message_id: int, status: str) -> Messa
     )
 
 
-def _retrieve(conn: sa.Connection, question: str, status: str) -> AnswerRequest | None:
+def _retrieve(conn: sa.Connection, question: str, status: SessionStatus) -> AnswerRequest | None:
     """What the knowledge base offers for `question`; None when the customer asked for a person."""
     if human_requested(question):
         return None
@@ -103,7 +105,7 @@ def _popular(conn: sa.Connection) -> list[ScoredEntry]:
     return entries
 
 
-def _answer(provider: AnswerProvider, request: AnswerRequest | None, status: str) -> Answer:
+def _answer(provider: AnswerProvider, request: AnswerRequest | None, status: SessionStatus) -> Answer:
     if request is None:
         return _handover_answer(already=status == "escalated")
     try:
@@ -127,8 +129,14 @@ def _handover_answer(*, already: bool) -> Answer:
             f"during our support hours ({settings.support_hours}). Your conversation is saved, so you can "
             "close this window and come back later."
         )
-    return Answer(text=text, source_ids=[], suggested_actions=[], provider="handover", escalate=True,
-                  escalation_reason="customer asked for a human")
+    return Answer(
+        text=text,
+        source_ids=[],
+        suggested_actions=[],
+        provider="handover",
+        escalate=True,
+        escalation_reason="customer asked for a human",
+    )
 
 
 def _apology() -> Answer:

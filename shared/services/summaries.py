@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from shared import errors
-from shared.answering import get_provider
+from shared.answering import get_provider, offline_provider
 from shared.answering.types import AnswerProvider, SummaryRequest, Turn
 from shared.db import conversations
 from shared.db.engine import connection
@@ -12,6 +15,7 @@ from shared.security import hash_token
 from shared.services.sessions import UNAUTHORIZED
 
 MAX_TRANSCRIPT_MESSAGES = 500
+log = logging.getLogger("support.summaries")
 
 
 def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvider | None = None) -> SummaryPublic:
@@ -27,7 +31,7 @@ def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvid
     if not any(turn.sender == "user" for turn in transcript):
         raise errors.Conflict("There is nothing to summarise yet: the customer has not written anything.")
     summary_request = SummaryRequest(transcript, session.status, session.escalation_reason)
-    summary = (provider or get_provider()).summarize(summary_request)
+    summary = _summarize_safely(provider or get_provider(), summary_request)
     with connection() as conn:
         row = conversations.save_summary(
             conn, session_id=request.session_id, content=summary, details={"messages": len(transcript)}
@@ -35,12 +39,20 @@ def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvid
     return SummaryPublic(session_id=row.session_id, summary=row.content, updated_at=row.updated_at)
 
 
-def _turn(row: object) -> Turn:
-    details = getattr(row, "details", None) or {}
-    sources = getattr(row, "sources", None) or []
+def _summarize_safely(provider: AnswerProvider, request: SummaryRequest) -> str:
+    try:
+        return provider.summarize(request)
+    except Exception:
+        log.exception("summary provider failed; using the extractive summary", extra={"provider": provider.name})
+        return offline_provider().summarize(request)
+
+
+def _turn(row: Any) -> Turn:
+    details = row.details or {}
+    sources = row.sources or []
     return Turn(
-        sender=getattr(row, "sender"),
-        content=getattr(row, "content"),
+        sender=row.sender,
+        content=row.content,
         source_questions=tuple(s["question"] for s in sources),
         answered=details.get("decision") != "not_covered",
     )

@@ -1,0 +1,114 @@
+"""Test fixtures: a real Postgres (embedded, or a fresh database on DATABASE_URL's server), migrated and seeded."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import functions_framework
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from shared.db.engine import get_engine
+from shared.settings import PROJECT_ROOT, get_settings
+from tests.factories import NewSession, new_session
+
+
+def _reset_caches() -> None:
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, seeded database that lives for the whole test run."""
+    name = f"support_test_{secrets.token_hex(4)}"
+    server_url = os.environ.get("DATABASE_URL")
+    if server_url:
+        url = _create_database_on(server_url, name)
+    else:
+        from shared.db.embedded import embedded_url, ensure_database, start_embedded
+
+        server = start_embedded(tmp_path_factory.mktemp("postgres") / "data", delete_on_exit=True)
+        ensure_database(server, name)
+        url = embedded_url(server, name)
+    os.environ.update({"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*"})
+    _reset_caches()
+    from shared.db.migrate import upgrade
+    from shared.knowledge.sync import sync_file
+
+    upgrade()
+    sync_file()
+    yield url
+    get_engine().dispose()
+    if server_url:
+        _drop_database_on(server_url, name)
+
+
+def _admin_engine(server_url: str) -> sa.Engine:
+    url = sa.make_url(server_url.replace("postgresql://", "postgresql+pg8000://", 1))
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _create_database_on(server_url: str, name: str) -> str:
+    engine = _admin_engine(server_url)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = engine.url.set(database=name)
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def _drop_database_on(server_url: str, name: str) -> None:
+    engine = _admin_engine(server_url)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Change settings for one test: `settings_env(ALLOWED_ORIGINS="https://shop.example")`."""
+
+    def apply(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+        get_settings.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def function_client() -> Callable[[str], FlaskClient]:
+    """A test client of one entry point, served by the real functions-framework app."""
+    apps: dict[str, FlaskClient] = {}
+
+    def client(target: str) -> FlaskClient:
+        if target not in apps:
+            apps[target] = functions_framework.create_app(target, str(PROJECT_ROOT / "main.py")).test_client()
+        return apps[target]
+
+    return client
+
+
+@pytest.fixture
+def chat_session() -> NewSession:
+    """A fresh session with its token."""
+    return new_session()
+
+
+@pytest.fixture
+def db() -> Iterator[sa.Connection]:
+    """A direct connection, for checking what the services stored."""
+    with get_engine().connect() as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT

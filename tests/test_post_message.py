@@ -1,0 +1,134 @@
+"""Posting messages: answers from the knowledge base, idempotency, order, escalation, nothing lost."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import sqlalchemy as sa
+
+from shared.answering import use_provider
+from shared.schemas import MessageCreate
+from shared.services import chat
+from tests.factories import NewSession, client_message_id, new_session
+from tests.fakes import CountingProvider, FailingProvider
+
+
+def _post(function_client, session: NewSession, content: str, **extra):
+    body = {"session_id": str(session.id), "content": content, **extra}
+    return function_client("post_message").post("/", json=body, headers=session.auth)
+
+
+def test_post_message_answers_from_the_knowledge_base(function_client, chat_session):
+    response = _post(function_client, chat_session, "Can I send my headphones back?")
+    assert response.status_code == 200
+    body = response.json
+    assert body["user_message"]["content"] == "Can I send my headphones back?"
+    assert "30 days" in body["reply"]["content"]
+    assert body["reply"]["sender"] == "bot"
+    assert body["reply"]["sources"][0]["id"] == "return-policy"
+    assert 2 <= len(body["reply"]["suggested_actions"]) <= 3
+    assert "What is your return policy?" not in body["reply"]["suggested_actions"]
+    assert body["session"] == {"status": "open"}
+
+
+def test_post_message_says_honestly_when_nothing_fits_and_offers_a_human(function_client, chat_session):
+    body = _post(function_client, chat_session, "What's the weather in Paris?").json
+    assert body["reply"]["sources"] == []
+    assert "couldn't find" in body["reply"]["content"]
+    assert body["reply"]["suggested_actions"][0] == "Talk to a human"
+
+
+def test_post_message_stores_the_retrieval_decision_with_the_reply(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "What's the weather in Paris?").json
+    details = db.execute(sa.text("SELECT details FROM messages WHERE id = :id"), {"id": body["reply"]["id"]}).scalar()
+    assert details["decision"] == "not_covered"
+    assert details["provider"] == "offline"
+
+
+def test_retry_with_same_client_message_id_returns_the_same_reply_once(function_client, chat_session, db):
+    provider = CountingProvider()
+    cid = client_message_id()
+    with use_provider(provider):
+        first = _post(function_client, chat_session, "How do I track my order?", client_message_id=cid)
+        second = _post(function_client, chat_session, "How do I track my order?", client_message_id=cid)
+    assert first.status_code == second.status_code == 200
+    assert first.json == second.json
+    assert provider.calls == 1
+    count = db.execute(sa.text("SELECT count(*) FROM messages WHERE session_id = :s"), {"s": chat_session.id})
+    assert count.scalar() == 2
+
+
+def test_concurrent_posts_to_one_session_keep_a_consistent_order(function_client, chat_session, db):
+    texts = [f"question {i}: do you ship abroad?" for i in range(12)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda t: _post(function_client, chat_session, t), texts))
+    assert {r.status_code for r in results} == {200}
+    rows = db.execute(
+        sa.text("SELECT id, sender, content, reply_to_id FROM messages WHERE session_id = :s ORDER BY id"),
+        {"s": chat_session.id},
+    ).all()
+    users = [r for r in rows if r.sender == "user"]
+    replies = [r for r in rows if r.sender == "bot"]
+    assert sorted(u.content for u in users) == sorted(texts)
+    assert sorted(r.reply_to_id for r in replies) == sorted(u.id for u in users)
+    assert all(r.id > r.reply_to_id for r in replies)
+
+
+def test_model_failure_still_stores_the_message_and_a_graceful_reply(function_client, chat_session, db):
+    with use_provider(FailingProvider()):
+        response = _post(function_client, chat_session, "What warranty do you offer?")
+    assert response.status_code == 200
+    reply = response.json["reply"]
+    assert "one-year" in reply["content"]
+    rows = db.execute(
+        sa.text("SELECT sender, content, details FROM messages WHERE session_id = :s ORDER BY id"),
+        {"s": chat_session.id},
+    ).all()
+    assert [r.sender for r in rows] == ["user", "bot"]
+    assert rows[0].content == "What warranty do you offer?"
+    assert rows[1].details["degraded"] is True
+
+
+def test_user_message_is_committed_before_the_model_is_asked(chat_session, db):
+    seen_by_another_connection: list[str] = []
+
+    class Inspecting(CountingProvider):
+        def answer(self, request):
+            rows = db.execute(sa.text("SELECT content FROM messages WHERE session_id = :s"), {"s": chat_session.id})
+            seen_by_another_connection.extend(r.content for r in rows)
+            return super().answer(request)
+
+    chat.post_message(
+        MessageCreate(session_id=chat_session.id, content="reset my password"),
+        token=chat_session.token,
+        provider=Inspecting(),
+    )
+    assert seen_by_another_connection == ["reset my password"]
+
+
+def test_asking_for_a_person_escalates_the_session(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "I want to talk to a real person").json
+    assert body["session"]["status"] == "escalated"
+    assert "team" in body["reply"]["content"]
+    session = db.execute(
+        sa.text("SELECT status, escalation_reason, escalated_at FROM chat_sessions WHERE id = :s"),
+        {"s": chat_session.id},
+    ).one()
+    assert session.status == "escalated"
+    assert session.escalation_reason
+    assert session.escalated_at is not None
+
+
+def test_escalated_session_keeps_answering_and_stays_escalated(function_client, chat_session):
+    _post(function_client, chat_session, "agent please")
+    body = _post(function_client, chat_session, "how do I reset my password?").json
+    assert body["session"]["status"] == "escalated"
+    assert body["reply"]["sources"][0]["id"] == "password-reset"
+
+
+def test_posting_to_a_closed_session_is_a_conflict(function_client, db):
+    session = new_session()
+    db.execute(sa.text("UPDATE chat_sessions SET status = 'closed' WHERE id = :s"), {"s": session.id})
+    response = _post(function_client, session, "hello?")
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "conflict"
