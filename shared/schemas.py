@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from shared.db.models import SessionStatus
 from shared.settings import get_settings
 
+SessionStatus = Literal["open", "escalated", "closed"]
 Sender = Literal["user", "bot", "agent", "system"]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     db_private_ip: bool = False
     database_url: str | None = None
     embedded_pg_dir: Path = PROJECT_ROOT / ".local" / "pgdata"
-    db_pool_size: int = Field(default=2, ge=1)
+    db_pool_size: int | None = Field(default=None, ge=1)
+    threads: int | None = Field(default=None, ge=1)
     db_max_overflow: int = Field(default=1, ge=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     db_pool_recycle_seconds: int = Field(default=300, gt=0)
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     # Logs
     google_cloud_project: str | None = None
     log_level: str = "INFO"
+
+    @property
+    def pool_size(self) -> int:
+        """DB_POOL_SIZE, else one connection per request thread (THREADS), else 2."""
+        return self.db_pool_size or self.threads or 2
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

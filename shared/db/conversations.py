@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.db.models import SessionStatus
+from shared.db import prepared
+from shared.schemas import SessionStatus
 
-_STORE_USER_MESSAGE = sa.text("""
+_STORE_USER_MESSAGE = """
     WITH s AS (
         SELECT id, status FROM chat_sessions
         WHERE id = :session_id AND token_hash = :token_hash
@@ -39,9 +40,9 @@ _STORE_USER_MESSAGE = sa.text("""
            coalesce((SELECT created_at FROM inserted), (SELECT created_at FROM existing)) AS created_at,
            EXISTS (SELECT 1 FROM inserted) AS is_new
     FROM s
-""")
+"""
 
-_STORE_REPLY = sa.text("""
+_STORE_REPLY = """
     WITH reply AS (
         INSERT INTO messages (session_id, sender, content, reply_to_id, sources, suggested_actions, details)
         VALUES (:session_id, 'bot', :content, :reply_to_id, CAST(:sources AS jsonb),
@@ -60,7 +61,7 @@ _STORE_REPLY = sa.text("""
         RETURNING status
     )
     SELECT session.status, reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
-""")
+"""
 
 _MESSAGE_COLUMNS = (
     "id, sender, content, created_at, client_message_id, reply_to_id, sources, suggested_actions, details"
@@ -99,21 +100,23 @@ def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, 
 
 def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> Any | None:
     """The session with its summary, when the token matches; None otherwise."""
-    return conn.execute(
-        sa.text("""
-            SELECT s.id, s.status, s.escalation_reason, sm.content AS summary
-            FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
-            WHERE s.id = :session_id AND s.token_hash = :token_hash
-        """),
+    return prepared.fetch_one(
+        conn,
+        """
+        SELECT s.id, s.status, s.escalation_reason, sm.content AS summary
+        FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
+        WHERE s.id = :session_id AND s.token_hash = :token_hash
+        """,
         {"session_id": session_id, "token_hash": token_hash},
-    ).first()
+    )
 
 
 def store_user_message(
     conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, content: str, client_message_id: str | None
 ) -> StoredUserMessage | None:
     """Store a user's message (or find the one stored under the same client id); None if unauthorised."""
-    row = conn.execute(
+    row = prepared.fetch_one(
+        conn,
         _STORE_USER_MESSAGE,
         {
             "session_id": session_id,
@@ -121,7 +124,7 @@ def store_user_message(
             "content": content,
             "client_message_id": client_message_id,
         },
-    ).first()
+    )
     if row is None:
         return None
     return StoredUserMessage(row.status, row.message_id, row.created_at, row.is_new)
@@ -137,7 +140,8 @@ class StoredReply:
 
 def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
     """Store the bot's reply to a user message, once, and apply escalation."""
-    row = conn.execute(
+    row = prepared.fetch_one(
+        conn,
         _STORE_REPLY,
         {
             "session_id": session_id,
@@ -149,7 +153,8 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
             "escalate": reply.escalate,
             "reason": reply.escalation_reason,
         },
-    ).one()
+    )
+    assert row is not None  # the session exists: its user message was just stored
     if row.reply_id is not None:
         return StoredReply(row.reply_id, row.created_at, row.status, is_new=True)
     existing = conn.execute(
@@ -173,15 +178,11 @@ def reply_to(conn: sa.Connection, *, message_id: int) -> Any | None:
 
 def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | None, limit: int) -> list[Any]:
     """A session's messages in order, after the cursor."""
-    return list(
-        conn.execute(
-            sa.text(f"""
-                SELECT {_MESSAGE_COLUMNS} FROM messages
-                WHERE session_id = :session_id AND id > :after
-                ORDER BY id LIMIT :limit
-            """),
-            {"session_id": session_id, "after": after or 0, "limit": limit},
-        )
+    return prepared.fetch(
+        conn,
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages"
+        " WHERE session_id = :session_id AND id > :after ORDER BY id LIMIT :limit",
+        {"session_id": session_id, "after": after or 0, "limit": limit},
     )
 
 

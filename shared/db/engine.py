@@ -32,9 +32,10 @@ def create_engine(settings: Settings) -> sa.Engine:
 
 def _pool_options(settings: Settings) -> dict[str, Any]:
     return {
-        # Each instance of each function holds its own pool: size x instances x functions must stay
-        # below the server's max_connections (25 on db-f1-micro), so keep it small.
-        "pool_size": settings.db_pool_size,
+        # One connection per concurrent request (THREADS) so no request waits for another's; each
+        # instance of each function holds its own pool, so size x max instances x functions must
+        # stay below the server's max_connections (25 on db-f1-micro).
+        "pool_size": settings.pool_size,
         # A little slack for a burst on one instance, still inside that budget.
         "max_overflow": settings.db_max_overflow,
         # Fail fast with a 503 rather than hold a request while the pool is exhausted.

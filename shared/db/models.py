@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SessionStatus = Literal["open", "escalated", "closed"]
-SESSION_STATUSES: tuple[SessionStatus, ...] = ("open", "escalated", "closed")
+SESSION_STATUSES = ("open", "escalated", "closed")
 SENDERS = ("user", "bot", "agent", "system")
 
 

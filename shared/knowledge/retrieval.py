@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from shared.db import prepared
 from shared.settings import get_settings
 
-SEARCH_SQL = sa.text("""
+SEARCH_SQL = """
     WITH query_words AS (
         SELECT word FROM unnest(tsvector_to_array(to_tsvector('simple', :query))) AS word
     ),
-    corrected AS (
+    corrected AS MATERIALIZED (
         SELECT coalesce(
             (SELECT v.word FROM kb_vocabulary v
              WHERE length(q.word) >= 4 AND similarity(v.word, q.word) >= :typo_similarity
@@ -26,20 +27,22 @@ SEARCH_SQL = sa.text("""
             q.word) AS word
         FROM query_words q
     ),
-    search AS (
+    search AS MATERIALIZED (
         SELECT (SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
                 FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme
                )::tsquery AS tsq
     )
-    SELECT e.id, e.question, e.answer, e.url,
-           coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
-           similarity(e.question, :query) AS fuzzy_score
-    FROM kb_entries e CROSS JOIN search s
-    WHERE e.search_vector @@ s.tsq OR e.question %% :query
-    ORDER BY coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) + :fuzzy_weight * similarity(e.question, :query) DESC,
-             e.position
+    SELECT id, question, answer, url, text_score, fuzzy_score
+    FROM (
+        SELECT e.id, e.question, e.answer, e.url, e.position,
+               coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
+               similarity(e.question, :query) AS fuzzy_score
+        FROM kb_entries e CROSS JOIN search s
+        WHERE e.search_vector @@ s.tsq OR e.question % :query
+    ) AS scored
+    ORDER BY text_score + :fuzzy_weight * fuzzy_score DESC, position
     LIMIT :top_k
-""")
+"""
 
 TYPO_SIMILARITY = 0.3
 FUZZY_WEIGHT = 0.5
@@ -64,7 +67,7 @@ def search(conn: sa.Connection, query: str, *, top_k: int | None = None) -> list
         "typo_similarity": TYPO_SIMILARITY,
         "fuzzy_weight": FUZZY_WEIGHT,
     }
-    rows = conn.execute(SEARCH_SQL, params).all()
+    rows = prepared.fetch(conn, SEARCH_SQL, params)
     return [
         ScoredEntry(r.id, r.question, r.answer, r.url, float(r.text_score) + FUZZY_WEIGHT * float(r.fuzzy_score))
         for r in rows

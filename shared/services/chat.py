@@ -19,11 +19,10 @@ from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest
 from shared.db import conversations
 from shared.db.engine import connection
-from shared.db.models import SessionStatus
 from shared.escalation import human_requested
 from shared.knowledge import retrieval
 from shared.knowledge.retrieval import ScoredEntry
-from shared.schemas import MessageCreate, MessageExchange, MessagePublic, SessionState, SourcePublic
+from shared.schemas import MessageCreate, MessageExchange, MessagePublic, SessionState, SessionStatus, SourcePublic
 from shared.security import hash_token
 from shared.services.sessions import UNAUTHORIZED
 from shared.services.views import message_public

@@ -1,0 +1,88 @@
+"""Benchmark post_message against a hello-world function served the same way, in the same run.
+
+    .venv/bin/python bench/post_message.py [--requests 2000] [--concurrency 8]
+
+Prints throughput of both and their ratio, post_message p50/p99 latency, database round
+trips per post_message, and the cold start of create_session next to hello-world's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, bench_database, median, run_load, serve
+from bench.round_trips import round_trips_per_post
+
+QUESTIONS = [
+    "How do I return an item?",
+    "where is my package",
+    "Do you ship to Canada?",
+    "I forgot my password",
+    "what's the weather like?",
+    "Which payment methods do you accept?",
+    "my headphones stopped working",
+    "When are you open?",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--cold-starts", type=int, default=3)
+    args = parser.parse_args()
+    with bench_database():
+        report_cold_starts(args.cold_starts)
+        report_throughput(args.requests, args.concurrency)
+        print(f"database round trips per post_message: {round_trips_per_post():.2f} (goal: at most 4)")
+
+
+def report_cold_starts(runs: int) -> None:
+    ours, hello = [], []
+    for _ in range(runs):
+        with serve("create_session", ROOT / "main.py") as (_, seconds):
+            ours.append(seconds)
+        with serve("hello", ROOT / "bench" / "hello" / "main.py") as (_, seconds):
+            hello.append(seconds)
+    print(
+        f"cold start to first 200, median of {runs}: create_session {median(ours) * 1000:.0f} ms, "
+        f"hello-world {median(hello) * 1000:.0f} ms (ratio {median(ours) / median(hello):.2f})"
+    )
+
+
+def report_throughput(requests: int, concurrency: int) -> None:
+    import httpx
+
+    with serve("create_session", ROOT / "main.py") as (create_url, _):
+        sessions = [httpx.post(create_url).json() for _ in range(concurrency * 4)]
+    with serve("post_message", ROOT / "main.py") as (url, _):
+
+        def send(client: httpx.Client, i: int) -> int:
+            session = sessions[i % len(sessions)]
+            body = {"session_id": session["session_id"], "content": QUESTIONS[i % len(QUESTIONS)]}
+            headers = {"Authorization": f"Bearer {session['session_token']}"}
+            return client.post(url, json=body, headers=headers).status_code
+
+        run_load(send, requests=concurrency * 4, concurrency=concurrency)  # warm-up
+        ours = run_load(send, requests=requests, concurrency=concurrency)
+    with serve("hello", ROOT / "bench" / "hello" / "main.py") as (hello_url, _):
+        run_load(lambda c, i: c.post(hello_url).status_code, requests=concurrency * 4, concurrency=concurrency)
+        hello = run_load(lambda c, i: c.post(hello_url).status_code, requests=requests, concurrency=concurrency)
+    print(f"{requests} requests, {concurrency} concurrent clients, functions-framework (gunicorn) defaults")
+    print(
+        f"post_message: {ours.throughput:.0f} req/s, p50 {ours.percentile(50) * 1000:.1f} ms, "
+        f"p99 {ours.percentile(99) * 1000:.1f} ms, errors {ours.errors}"
+    )
+    print(
+        f"hello-world:  {hello.throughput:.0f} req/s, p50 {hello.percentile(50) * 1000:.1f} ms, "
+        f"p99 {hello.percentile(99) * 1000:.1f} ms"
+    )
+    print(f"throughput ratio post_message / hello-world: {ours.throughput / hello.throughput:.2f} (goal: >= 0.35)")
+
+
+if __name__ == "__main__":
+    main()
