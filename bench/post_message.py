@@ -9,6 +9,7 @@ trips per post_message, and the cold start of create_session next to hello-world
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--cold-starts", type=int, default=3)
     args = parser.parse_args()
+    # Both servers get the same gunicorn threads; our pool gives each thread a connection.
+    os.environ["THREADS"] = str(args.concurrency)
     with bench_database():
         report_cold_starts(args.cold_starts)
         report_throughput(args.requests, args.concurrency)
@@ -72,7 +75,7 @@ def report_throughput(requests: int, concurrency: int) -> None:
     with serve("hello", ROOT / "bench" / "hello" / "main.py") as (hello_url, _):
         run_load(lambda c, i: c.post(hello_url).status_code, requests=concurrency * 4, concurrency=concurrency)
         hello = run_load(lambda c, i: c.post(hello_url).status_code, requests=requests, concurrency=concurrency)
-    print(f"{requests} requests, {concurrency} concurrent clients, functions-framework (gunicorn) defaults")
+    print(f"{requests} requests, {concurrency} concurrent clients, functions-framework with THREADS={concurrency}")
     print(
         f"post_message: {ours.throughput:.0f} req/s, p50 {ours.percentile(50) * 1000:.1f} ms, "
         f"p99 {ours.percentile(99) * 1000:.1f} ms, errors {ours.errors}"

@@ -12,14 +12,14 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from shared.db.engine import get_engine
+from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
 
 
 def _reset_caches() -> None:
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engine()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -106,3 +106,25 @@ def _poll(url: str, server: subprocess.Popen) -> httpx.Response:
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError("the function did not start within 30 s")
+
+
+def test_database_outage_is_a_503_with_a_json_error(function_client, settings_env):
+    from shared.db.engine import reset_engine
+
+    settings_env(DATABASE_URL="postgresql+pg8000://nobody@127.0.0.1:9/nowhere", DB_POOL_TIMEOUT_SECONDS="1")
+    reset_engine()
+    try:
+        response = function_client("create_session").post("/")
+    finally:
+        reset_engine()
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "unavailable"
+
+
+def test_env_example_documents_every_setting(project_root):
+    documented = {
+        line.lstrip("#").split("=", 1)[0].strip()
+        for line in (project_root / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("# ")
+    }
+    assert documented == {name.upper() for name in Settings.model_fields}

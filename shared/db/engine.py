@@ -22,6 +22,13 @@ def get_engine() -> sa.Engine:
     return create_engine(get_settings())
 
 
+def reset_engine() -> None:
+    """Close the process-wide engine's connections; the next use builds a new one from the settings."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
 def create_engine(settings: Settings) -> sa.Engine:
     """An engine for whichever connection mode `settings` selects."""
     pool = _pool_options(settings)
