@@ -105,3 +105,7 @@ class VocabularyWord(Base):
     __tablename__ = "kb_vocabulary"
 
     word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+
+    __table_args__ = (
+        sa.Index("kb_vocabulary_trgm_idx", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+    )

@@ -1,9 +1,9 @@
 """Find the knowledge-base entries that answer a question, scored, inside Postgres.
 
-Lexical search: each query word is corrected to the nearest knowledge-base word when it is
-not one (typos), the words are OR-ed into one full-text query ranked with weights
-(question and keywords over examples over answer), and a trigram similarity to the
-question adds to the score.
+Lexical search: each query word that is not a knowledge-base word is corrected to the most
+similar one by trigrams (typos; pg_trgm's similarity threshold, 0.3 by default); the words
+are OR-ed into one full-text query ranked with weights (question and keywords over examples
+over answer), and a trigram similarity to the question adds to the score.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ SEARCH_SQL = """
         SELECT word FROM unnest(tsvector_to_array(to_tsvector('simple', :query))) AS word
     ),
     corrected AS MATERIALIZED (
-        SELECT coalesce(
-            (SELECT v.word FROM kb_vocabulary v
-             WHERE length(q.word) >= 4 AND similarity(v.word, q.word) >= :typo_similarity
-             ORDER BY similarity(v.word, q.word) DESC, v.word LIMIT 1),
-            q.word) AS word
+        SELECT CASE
+            WHEN length(q.word) < 4 OR EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.word = q.word) THEN q.word
+            ELSE coalesce(
+                (SELECT v.word FROM kb_vocabulary v
+                 WHERE v.word % q.word
+                 ORDER BY similarity(v.word, q.word) DESC, v.word LIMIT 1),
+                q.word)
+            END AS word
         FROM query_words q
     ),
     search AS MATERIALIZED (
@@ -44,7 +47,6 @@ SEARCH_SQL = """
     LIMIT :top_k
 """
 
-TYPO_SIMILARITY = 0.3
 FUZZY_WEIGHT = 0.5
 
 
@@ -64,7 +66,6 @@ def search(conn: sa.Connection, query: str, *, top_k: int | None = None) -> list
     params = {
         "query": query,
         "top_k": top_k or get_settings().retrieval_top_k,
-        "typo_similarity": TYPO_SIMILARITY,
         "fuzzy_weight": FUZZY_WEIGHT,
     }
     rows = prepared.fetch(conn, SEARCH_SQL, params)

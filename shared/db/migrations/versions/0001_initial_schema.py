@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('word', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('word')
     )
+    op.create_index('kb_vocabulary_trgm_idx', 'kb_vocabulary', ['word'], unique=False, postgresql_using='gin', postgresql_ops={'word': 'gin_trgm_ops'})
     op.create_table('messages',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=True), nullable=False),
     sa.Column('session_id', sa.UUID(), nullable=False),
