@@ -9,6 +9,9 @@ from shared.services import chat
 
 @endpoint("POST")
 def post_message(call: Call) -> Reply:
-    """Store the customer's message and return the bot's stored reply."""
+    """Store the customer's message and return the bot's stored reply (streamed with Accept: text/event-stream)."""
     message = call.body(MessageCreate)
+    if call.wants_stream():
+        events = chat.post_message_events(message, token=call.bearer_token())
+        return Reply(200, stream=events, media_type="text/event-stream")
     return Reply(200, chat.post_message(message, token=call.bearer_token()))

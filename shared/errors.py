@@ -10,6 +10,10 @@ AppError                  500 internal
 ├── UnsupportedMediaType  415 unsupported_media_type
 ├── ValidationFailed      422 validation_failed (with field details)
 └── ServiceUnavailable    503 unavailable (a dependency is down; safe to retry)
+    └── ModelFailed       the model timed out, refused, or returned something unusable
+        └── ModelOutputRejected  the output guard stopped a reply (prompt leak)
+
+ModelFailed never reaches a client: the chat service answers offline instead.
 """
 
 from __future__ import annotations
@@ -74,3 +78,11 @@ class ValidationFailed(AppError):
 
 class ServiceUnavailable(AppError):
     status, code = 503, "unavailable"
+
+
+class ModelFailed(ServiceUnavailable):
+    code = "model_unavailable"
+
+
+class ModelOutputRejected(ModelFailed):
+    code = "model_output_rejected"

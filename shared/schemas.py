@@ -76,6 +76,7 @@ class MessagePublic(BaseModel):
     reply_to: int | None = None
     sources: list[SourcePublic] = Field(default_factory=list)
     suggested_actions: list[str] = Field(default_factory=list)
+    degraded: bool = False
 
 
 class SessionState(BaseModel):

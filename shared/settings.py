@@ -52,9 +52,33 @@ class Settings(BaseSettings):
     retrieval_related_min_score: float = Field(default=0.3, ge=0)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
+    # Gemini: the Developer API with GOOGLE_API_KEY, or Vertex AI with Application Default Credentials.
+    google_api_key: SecretStr | None = None
+    google_genai_use_vertexai: bool = False
+    google_cloud_location: str = "global"
+    gemini_model: str = "gemini-3.5-flash"
+    gemini_api_version: str = "v1beta"
+    gemini_timeout_seconds: float = Field(default=20.0, gt=0)
+    gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
+    gemini_temperature: float = Field(default=0.2, ge=0, le=2)
+    gemini_max_output_tokens: int = Field(default=1024, ge=64)
+    history_token_budget: int = Field(default=1500, ge=0)
+    redact_personal_data: bool = True
+    bot_persona: str = "friendly, concise and precise customer-support assistant"
+    bot_rules: str = (
+        "Help with orders, shipping, returns, payments, accounts and products. "
+        "Never promise refunds, discounts or delivery dates that the knowledge base does not state. "
+        "Never ask for full card numbers or passwords."
+    )
+
     # Logs
     google_cloud_project: str | None = None
     log_level: str = "INFO"
+
+    @property
+    def gemini_configured(self) -> bool:
+        """Whether answers should come from Gemini rather than the offline provider."""
+        return bool(self.google_api_key) or self.google_genai_use_vertexai
 
     @property
     def pool_size(self) -> int:
@@ -75,6 +99,8 @@ class Settings(BaseSettings):
                 raise ValueError("ALLOWED_ORIGINS must list exact origins in production ('*' is for local use)")
             if not (self.instance_connection_name or self.database_url):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
+        if self.google_genai_use_vertexai and not self.google_cloud_project:
+            raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
         if self.instance_connection_name and not self.db_user:
             raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
         return self

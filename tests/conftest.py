@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
+from tests.fake_gemini import FakeGemini
 
 
 def _reset_caches() -> None:
@@ -112,3 +113,28 @@ def db() -> Iterator[sa.Connection]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def fake_gemini_server() -> Iterator[FakeGemini]:
+    fake = FakeGemini().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None]) -> Iterator[FakeGemini]:
+    """The local fake Gemini server, reset, with the bot configured to answer through it."""
+    from shared.answering import gemini
+
+    fake_gemini_server.reset()
+    settings_env(
+        GOOGLE_API_KEY="fake-key",
+        GOOGLE_GEMINI_BASE_URL=fake_gemini_server.url,
+        GEMINI_TIMEOUT_SECONDS="1",
+        GEMINI_RETRY_ATTEMPTS="2",
+    )
+    # One client serves every test: building one per test costs most of a second.
+    if gemini.get_client.cache_info().currsize == 0:
+        gemini.get_client()
+    yield fake_gemini_server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from shared.answering.offline import OfflineProvider
-from shared.answering.types import Answer, AnswerRequest, SummaryRequest
+from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 
 
 class CountingProvider(OfflineProvider):
@@ -28,26 +28,9 @@ class FailingProvider:
 
     name = "failing"
 
-    def answer(self, request: AnswerRequest) -> Answer:
+    def stream(self, request: AnswerRequest) -> AnswerStream:
         raise TimeoutError("model did not answer in time")
+        yield ""  # a generator, like every provider's stream
 
-    def summarize(self, request: SummaryRequest) -> str:
+    def summarize(self, request: SummaryRequest) -> Summary:
         raise TimeoutError("model did not answer in time")
-
-
-class ScriptedProvider:
-    """Answers with a fixed text citing the given entry ids."""
-
-    name = "scripted"
-
-    def __init__(self, text: str, source_ids: list[str] | None = None) -> None:
-        self.text = text
-        self.source_ids = source_ids or []
-        self.requests: list[AnswerRequest] = []
-
-    def answer(self, request: AnswerRequest) -> Answer:
-        self.requests.append(request)
-        return Answer(text=self.text, source_ids=self.source_ids, suggested_actions=[], provider=self.name)
-
-    def summarize(self, request: SummaryRequest) -> str:
-        return "scripted summary"

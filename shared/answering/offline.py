@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from shared.answering.suggestions import TALK_TO_HUMAN, suggest_actions
-from shared.answering.types import Answer, AnswerRequest, SummaryRequest
+from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.settings import get_settings
 
 CONFIDENT_SCORE = 0.8
+CHUNK_WORDS = 4
 
 
 class OfflineProvider:
     """The provider used when no model credentials are configured, and the fallback when a model fails."""
 
     name = "offline"
+
+    def stream(self, request: AnswerRequest) -> AnswerStream:
+        """The answer in a few chunks, so clients have one protocol whatever the provider."""
+        answer = self.answer(request)
+        words = answer.text.split(" ")
+        for start in range(0, len(words), CHUNK_WORDS):
+            yield " ".join(words[start : start + CHUNK_WORDS]) + (" " if start + CHUNK_WORDS < len(words) else "")
+        return answer
 
     def answer(self, request: AnswerRequest) -> Answer:
         """The best entry's answer, or an honest 'not covered' with the offer of a human."""
@@ -32,7 +41,7 @@ class OfflineProvider:
             provider=self.name,
         )
 
-    def summarize(self, request: SummaryRequest) -> str:
+    def summarize(self, request: SummaryRequest) -> Summary:
         """An extractive summary: the customer's issue, what was answered, the escalation state."""
         user_turns = [t for t in request.transcript if t.sender == "user"]
         bot_turns = [t for t in request.transcript if t.sender == "bot"]
@@ -45,7 +54,7 @@ class OfflineProvider:
         if unanswered:
             lines.append(f"Questions the help center did not cover: {unanswered}.")
         lines.append(_status_line(request))
-        return "\n".join(lines)
+        return Summary("\n".join(lines))
 
 
 def not_covered_text() -> str:

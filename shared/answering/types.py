@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.knowledge.retrieval import ScoredEntry
+
+# Yields text deltas as they are produced, and returns the complete, validated answer.
+AnswerStream = Generator[str, None, "Answer"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Answer:
     escalate: bool = False
     escalation_reason: str | None = None
     degraded: bool = False
+    guarded: bool = False
+    usage: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,33 @@ class SummaryRequest:
     escalation_reason: str | None
 
 
+@dataclass(frozen=True)
+class Summary:
+    """A readable summary and, when the provider gives one, its structured parts."""
+
+    text: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 class AnswerProvider(Protocol):
     """Something that answers from retrieved entries and summarises conversations."""
 
     name: str
 
-    def answer(self, request: AnswerRequest) -> Answer:
-        """Reply to the request's question."""
+    def stream(self, request: AnswerRequest) -> AnswerStream:
+        """Reply to the request's question, yielding the text as it comes."""
         ...
 
-    def summarize(self, request: SummaryRequest) -> str:
-        """A short plain-text summary of a conversation."""
+    def summarize(self, request: SummaryRequest) -> Summary:
+        """A plain-text summary of a conversation."""
         ...
+
+
+def collect(stream: AnswerStream) -> Answer:
+    """Run a stream to its end and return its answer."""
+    while True:
+        try:
+            next(stream)
+        except StopIteration as done:
+            answer: Answer = done.value
+            return answer

@@ -36,6 +36,10 @@ _STORE_USER_MESSAGE = """
         RETURNING id
     )
     SELECT s.status,
+           (SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content) ORDER BY h.id),
+                            '[]'::json)
+            FROM (SELECT m.id, m.sender, m.content FROM messages m
+                  WHERE m.session_id = s.id ORDER BY m.id DESC LIMIT :history_limit) AS h) AS history,
            coalesce((SELECT id FROM inserted), (SELECT id FROM existing)) AS message_id,
            coalesce((SELECT created_at FROM inserted), (SELECT created_at FROM existing)) AS created_at,
            EXISTS (SELECT 1 FROM inserted) AS is_new
@@ -63,6 +67,7 @@ _STORE_REPLY = """
     SELECT session.status, reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
 """
 
+HISTORY_MESSAGES = 10
 _MESSAGE_COLUMNS = (
     "id, sender, content, created_at, client_message_id, reply_to_id, sources, suggested_actions, details"
 )
@@ -74,6 +79,7 @@ class StoredUserMessage:
     message_id: int | None
     created_at: datetime | None
     is_new: bool
+    history: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -123,11 +129,12 @@ def store_user_message(
             "token_hash": token_hash,
             "content": content,
             "client_message_id": client_message_id,
+            "history_limit": HISTORY_MESSAGES,
         },
     )
     if row is None:
         return None
-    return StoredUserMessage(row.status, row.message_id, row.created_at, row.is_new)
+    return StoredUserMessage(row.status, row.message_id, row.created_at, row.is_new, row.history)
 
 
 @dataclass(frozen=True)

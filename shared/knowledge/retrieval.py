@@ -8,6 +8,7 @@ over answer), and a trigram similarity to the question adds to the score.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -48,6 +49,7 @@ SEARCH_SQL = """
 """
 
 FUZZY_WEIGHT = 0.5
+POPULAR_TTL_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,16 @@ def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:
         sa.text("SELECT id, question, answer, url FROM kb_entries ORDER BY position LIMIT :n"), {"n": limit}
     ).all()
     return [ScoredEntry(r.id, r.question, r.answer, r.url, 0.0) for r in rows]
+
+
+_popular_cache: tuple[float, list[ScoredEntry]] = (-POPULAR_TTL_SECONDS, [])
+
+
+def cached_popular_entries(conn: sa.Connection) -> list[ScoredEntry]:
+    """`popular_entries`, cached for a few minutes: the knowledge base changes rarely."""
+    global _popular_cache
+    fetched_at, entries = _popular_cache
+    if time.monotonic() - fetched_at > POPULAR_TTL_SECONDS:
+        entries = popular_entries(conn)
+        _popular_cache = (time.monotonic(), entries)
+    return entries

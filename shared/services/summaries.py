@@ -7,7 +7,7 @@ from typing import Any
 
 from shared import errors
 from shared.answering import get_provider, offline_provider
-from shared.answering.types import AnswerProvider, SummaryRequest, Turn
+from shared.answering.types import AnswerProvider, Summary, SummaryRequest, Turn
 from shared.db import conversations
 from shared.db.engine import connection
 from shared.schemas import SessionRef, SummaryPublic
@@ -32,19 +32,21 @@ def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvid
         raise errors.Conflict("There is nothing to summarise yet: the customer has not written anything.")
     summary_request = SummaryRequest(transcript, session.status, session.escalation_reason)
     summary = _summarize_safely(provider or get_provider(), summary_request)
+    details = {**summary.details, "messages": len(transcript)}
     with connection() as conn:
-        row = conversations.save_summary(
-            conn, session_id=request.session_id, content=summary, details={"messages": len(transcript)}
-        )
+        row = conversations.save_summary(conn, session_id=request.session_id, content=summary.text, details=details)
     return SummaryPublic(session_id=row.session_id, summary=row.content, updated_at=row.updated_at)
 
 
-def _summarize_safely(provider: AnswerProvider, request: SummaryRequest) -> str:
+def _summarize_safely(provider: AnswerProvider, request: SummaryRequest) -> Summary:
     try:
         return provider.summarize(request)
+    except errors.ModelFailed as exc:
+        log.warning("model failed; extractive summary instead", extra={"provider": provider.name, "reason": str(exc)})
     except Exception:
-        log.exception("summary provider failed; using the extractive summary", extra={"provider": provider.name})
-        return offline_provider().summarize(request)
+        log.exception("summary provider failed; extractive summary instead", extra={"provider": provider.name})
+    fallback = offline_provider().summarize(request)
+    return Summary(fallback.text, {**fallback.details, "degraded": True})
 
 
 def _turn(row: Any) -> Turn:

@@ -18,4 +18,5 @@ def message_public(row: Any) -> MessagePublic:
         reply_to=row.reply_to_id,
         sources=[SourcePublic.model_validate(s) for s in row.sources or []],
         suggested_actions=list(row.suggested_actions or []),
+        degraded=bool((row.details or {}).get("degraded", False)),
     )

@@ -1,0 +1,122 @@
+"""Storing the bot's reply to a user message, and the replies that need no model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared.answering.suggestions import TALK_TO_HUMAN
+from shared.answering.types import Answer, AnswerRequest
+from shared.db import conversations
+from shared.db.engine import connection
+from shared.escalation import HUMAN_REQUESTED
+from shared.knowledge.retrieval import ScoredEntry
+from shared.schemas import MessageExchange, MessagePublic, SessionState, SessionStatus, SourcePublic
+from shared.services.views import message_public
+from shared.settings import get_settings
+
+
+def store(
+    session_id: Any, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
+) -> MessageExchange:
+    """Store `answer` as the reply to `user_message` (once) and apply its escalation."""
+    retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
+    sources = _sources(answer, retrieved)
+    details: dict[str, Any] = {
+        "provider": answer.provider,
+        "decision": _decision(answer),
+        "answered": bool(sources),
+        "top_score": answer_request.top_score if answer_request else None,
+        "degraded": answer.degraded,
+        "guarded": answer.guarded,
+    }
+    if answer.usage:
+        details["usage"] = answer.usage
+    to_store = conversations.ReplyToStore(
+        content=answer.text,
+        sources=[s.model_dump(mode="json") for s in sources],
+        suggested_actions=answer.suggested_actions,
+        details=details,
+        escalate=answer.escalate,
+        escalation_reason=answer.escalation_reason,
+    )
+    with connection() as conn:
+        stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
+        if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
+            return _exchange(user_message, message_public(earlier), stored.status)
+    reply = MessagePublic(
+        id=stored.id,
+        sender="bot",
+        content=answer.text,
+        created_at=stored.created_at,
+        reply_to=user_message.id,
+        sources=sources,
+        suggested_actions=answer.suggested_actions,
+        degraded=answer.degraded,
+    )
+    return _exchange(user_message, reply, stored.status)
+
+
+def stored_exchange(conn: sa.Connection, message_id: int, status: SessionStatus) -> MessageExchange | None:
+    """The stored user message and its reply, if the reply exists."""
+    reply = conversations.reply_to(conn, message_id=message_id)
+    if reply is None:
+        return None
+    user = conversations.messages_by_id(conn, [message_id])[message_id]
+    return _exchange(message_public(user), message_public(reply), status)
+
+
+def handover(*, already: bool) -> Answer:
+    """The reply when the customer asks for a person; it escalates the session."""
+    settings = get_settings()
+    if already:
+        text = "You're already in line for a member of our team. They'll reply right here as soon as they can."
+    else:
+        text = (
+            f"I've asked a member of the {settings.company_name} team to take over. They'll reply right here "
+            f"during our support hours ({settings.support_hours}). Your conversation is saved, so you can "
+            "close this window and come back later."
+        )
+    return Answer(
+        text=text,
+        source_ids=[],
+        suggested_actions=[],
+        provider="handover",
+        escalate=True,
+        escalation_reason=HUMAN_REQUESTED,
+    )
+
+
+def apology() -> Answer:
+    """The reply of last resort, when even the offline answer fails."""
+    return Answer(
+        text="I'm sorry, something went wrong while I was looking into that. Your message is saved. "
+        "Please try again in a moment, or ask to talk to a human.",
+        source_ids=[],
+        suggested_actions=[TALK_TO_HUMAN],
+        provider="fallback",
+        degraded=True,
+    )
+
+
+def _exchange(user_message: MessagePublic, reply: MessagePublic, status: SessionStatus) -> MessageExchange:
+    return MessageExchange(user_message=user_message, reply=reply, session=SessionState(status=status))
+
+
+def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]:
+    """The entries the answer used, keeping only ids that retrieval really returned."""
+    by_id = {entry.id: entry for entry in retrieved}
+    return [
+        SourcePublic(id=by_id[i].id, question=by_id[i].question, url=by_id[i].url)
+        for i in dict.fromkeys(answer.source_ids)
+        if i in by_id
+    ]
+
+
+def _decision(answer: Answer) -> str:
+    if answer.escalate:
+        return "handover"
+    if answer.provider == "fallback":
+        return "failed"
+    return "answered" if answer.source_ids else "not_covered"

@@ -1,0 +1,196 @@
+"""A local stand-in for the Gemini Developer API, speaking its REST protocol to the real SDK.
+
+Paths: POST /{version}/models/{model}:generateContent, :streamGenerateContent?alt=sse and
+:batchEmbedContents. Modes: normal, leaky (echoes its whole system prompt), slow, timeout,
+429, 500, malformed and blocked. Every request is recorded for assertions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CHUNK_CHARS = 24
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def system(self) -> str:
+        parts = self.body.get("systemInstruction", {}).get("parts", [])
+        return "".join(p.get("text", "") for p in parts)
+
+    @property
+    def user(self) -> str:
+        return "".join(p.get("text", "") for c in self.body.get("contents", []) for p in c.get("parts", []))
+
+
+@dataclass
+class FakeGemini:
+    mode: str = "normal"
+    chunk_delay: float = 0.0
+    hang_seconds: float = 5.0
+    requests: list[Recorded] = field(default_factory=list)
+
+    def start(self) -> FakeGemini:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def reset(self) -> None:
+        self.mode, self.chunk_delay, self.hang_seconds = "normal", 0.0, 5.0
+        self.requests.clear()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def answers(self) -> list[Recorded]:
+        return [r for r in self.requests if "Content" in r.path]
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        body = json.loads(handler.rfile.read(int(handler.headers.get("Content-Length", 0))) or b"{}")
+        record = Recorded(handler.path, {k.lower(): v for k, v in handler.headers.items()}, body)
+        self.requests.append(record)
+        if self.mode in ("429", "500"):
+            return _send_json(handler, int(self.mode), _error(int(self.mode)))
+        if self.mode == "timeout":
+            time.sleep(self.hang_seconds)
+            return _send_json(handler, 200, {})
+        if ":batchEmbedContents" in handler.path:
+            return _send_json(handler, 200, {"embeddings": [{"values": _vector(r)} for r in body["requests"]]})
+        text = self._reply_text(record)
+        if ":streamGenerateContent" in handler.path:
+            return self._stream(handler, text)
+        return _send_json(handler, 200, _response(text, final=True))
+
+    def _reply_text(self, record: Recorded) -> str:
+        if self.mode == "malformed":
+            return '{"answer": "unterminated'
+        if self.mode == "blocked":
+            return ""
+        if "summarise customer-support conversations" in record.system:
+            return json.dumps(_summary(record))
+        if self.mode == "leaky":
+            return json.dumps(_leaky_answer(record))
+        return json.dumps(_grounded_answer(record))
+
+    def _stream(self, handler: BaseHTTPRequestHandler, text: str) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        chunks = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)] or [""]
+        try:
+            for index, chunk in enumerate(chunks):
+                if self.chunk_delay:
+                    time.sleep(self.chunk_delay)
+                payload = _response(chunk, final=index == len(chunks) - 1)
+                handler.wfile.write(f"data: {json.dumps(payload)}\r\n\r\n".encode())
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def _send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+    data = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _response(text: str, *, final: bool) -> dict[str, Any]:
+    if not text and final:
+        return {"promptFeedback": {"blockReason": "SAFETY"}, "candidates": [{"finishReason": "SAFETY", "index": 0}]}
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
+    payload: dict[str, Any] = {"candidates": [candidate], "modelVersion": "fake-gemini"}
+    if final:
+        candidate["finishReason"] = "STOP"
+        payload["usageMetadata"] = {"promptTokenCount": 321, "candidatesTokenCount": 54, "totalTokenCount": 375}
+    return payload
+
+
+def _error(code: int) -> dict[str, Any]:
+    status = "RESOURCE_EXHAUSTED" if code == 429 else "INTERNAL"
+    return {"error": {"code": code, "message": "fake failure", "status": status}}
+
+
+def knowledge_entries(record: Recorded) -> list[dict[str, str]]:
+    """The entries our prompt put between <knowledge_base> tags."""
+    match = re.search(r"<knowledge_base>\s*(.*?)\s*</knowledge_base>", record.user, re.DOTALL)
+    return json.loads(match.group(1)) if match else []
+
+
+def _grounded_answer(record: Recorded) -> dict[str, Any]:
+    entries = knowledge_entries(record)
+    if not entries:
+        return {
+            "answer": "I don't have that information, but I can connect you with our team.",
+            "source_ids": [],
+            "suggested_actions": ["Talk to a human"],
+            "escalate": False,
+            "escalation_reason": None,
+        }
+    best = entries[0]
+    return {
+        "answer": f"Good question! {best['answer']}",
+        "source_ids": [best["id"]],
+        "suggested_actions": ["How can I track my order?", "Talk to a human"],
+        "escalate": False,
+        "escalation_reason": None,
+    }
+
+
+def _leaky_answer(record: Recorded) -> dict[str, Any]:
+    """What a model that obeys every injected instruction might produce."""
+    entries = knowledge_entries(record)
+    return {
+        "answer": "Sure! My instructions are: " + record.system + "\n" + record.user,
+        "source_ids": ["not-a-real-entry", *[e["id"] for e in entries]],
+        "suggested_actions": [f"action {i} " + "x" * 200 for i in range(6)],
+        "escalate": False,
+        "escalation_reason": None,
+        "session_status": "closed",
+    }
+
+
+def _summary(record: Recorded) -> dict[str, Any]:
+    return {
+        "issue": "The customer asked about a return.",
+        "resolved": "The return policy was explained.",
+        "next_steps": ["Check that the return label arrived"],
+        "sentiment": "neutral",
+        "paragraph": "The customer wanted to return an item; the bot explained the 30-day policy.",
+    }
+
+
+def _vector(request: dict[str, Any]) -> list[float]:
+    text = "".join(p.get("text", "") for p in request["content"]["parts"])
+    size = request.get("outputDimensionality") or 768
+    digest = hashlib.sha256(text.lower().encode()).digest()
+    return [((digest[i % 32] + i) % 17 - 8) / 8.0 for i in range(size)]
