@@ -23,8 +23,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, bench_database, free_port  # noqa: E402
-from tests.fake_gemini import FakeGemini  # noqa: E402
+from bench.common import ROOT, bench_database, free_port
+from tests.fake_gemini import FakeGemini
 
 QUESTIONS = ["How do I return an item?", "where is my package", "Do you ship to Canada?", "I forgot my password"]
 
@@ -39,8 +39,10 @@ def main() -> None:
     with bench_database():
         for label, env in [
             ("offline provider", {}),
-            (f"gemini (fake, {args.chunk_delay * 1000:.0f} ms between chunks)",
-             {"GOOGLE_API_KEY": "bench", "GOOGLE_GEMINI_BASE_URL": fake.url}),
+            (
+                f"gemini (fake, {args.chunk_delay * 1000:.0f} ms between chunks)",
+                {"GOOGLE_API_KEY": "bench", "GOOGLE_GEMINI_BASE_URL": fake.url},
+            ),
         ]:
             report(label, measure(env, args.requests))
     if args.show_request and fake.answers():
@@ -54,7 +56,10 @@ def measure(env: dict[str, str], requests: int) -> dict[str, list[float]]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "devtools.serve", "--port", str(port)],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     messages_page_size: int = Field(default=200, ge=1, le=1000)
 
+    # Retention: purge_expired erases sessions idle for longer than this.
+    retention_days: int = Field(default=30, ge=1)
+    purge_batch_size: int = Field(default=500, ge=1)
+
     # The bot
     company_name: str = "InnovateTech"
     bot_name: str = "Ivy"

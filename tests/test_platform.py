@@ -128,3 +128,31 @@ def test_env_example_documents_every_setting(project_root):
         if "=" in line and not line.startswith("# ")
     }
     assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_grant_gives_a_runtime_role_row_access_but_not_ddl(db):
+    import sqlalchemy as sa
+
+    from shared.db.migrate import grant_runtime_privileges
+
+    db.execute(sa.text('DROP ROLE IF EXISTS "fn@proj.iam"'))
+    db.execute(sa.text('CREATE ROLE "fn@proj.iam"'))
+    try:
+        grant_runtime_privileges("fn@proj.iam")
+        can = db.execute(
+            sa.text(
+                "SELECT has_table_privilege('fn@proj.iam', 'messages', 'INSERT'), "
+                "has_schema_privilege('fn@proj.iam', 'public', 'CREATE')"
+            )
+        ).one()
+        assert tuple(can) == (True, False)
+    finally:
+        db.execute(sa.text('DROP OWNED BY "fn@proj.iam"'))
+        db.execute(sa.text('DROP ROLE "fn@proj.iam"'))
+
+
+def test_grant_refuses_a_role_name_that_is_not_one():
+    from shared.db.migrate import grant_runtime_privileges
+
+    with pytest.raises(ValueError):
+        grant_runtime_privileges('x"; DROP TABLE messages; --')

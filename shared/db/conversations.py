@@ -214,3 +214,21 @@ def delete_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: st
         {"session_id": session_id, "token_hash": token_hash},
     )
     return result.rowcount == 1
+
+
+def purge_idle_sessions(conn: sa.Connection, *, older_than_days: int, batch_size: int) -> int:
+    """Erase up to `batch_size` sessions idle for more than `older_than_days`; returns how many."""
+    result = conn.execute(
+        sa.text("""
+            WITH doomed AS (
+                SELECT id FROM chat_sessions
+                WHERE last_activity_at < now() - make_interval(days => :days)
+                ORDER BY last_activity_at
+                LIMIT :batch
+                FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM chat_sessions s USING doomed WHERE s.id = doomed.id
+        """),
+        {"days": older_than_days, "batch": batch_size},
+    )
+    return int(result.rowcount)

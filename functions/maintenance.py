@@ -1,0 +1,12 @@
+"""Entry points for maintenance; deployed private, invoked by Cloud Scheduler with an OIDC token."""
+
+from __future__ import annotations
+
+from shared.http import Call, Reply, endpoint
+from shared.services import maintenance
+
+
+@endpoint("POST")
+def purge_expired(call: Call) -> Reply:
+    """Erase sessions idle for longer than RETENTION_DAYS, in batches; safe to run twice."""
+    return Reply(200, maintenance.purge_expired())

@@ -1,0 +1,29 @@
+"""Maintenance jobs run by Cloud Scheduler."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from shared.db import conversations
+from shared.db.engine import connection
+from shared.settings import get_settings
+
+
+class PurgeReport(BaseModel):
+    deleted_sessions: int
+    retention_days: int
+
+
+def purge_expired() -> PurgeReport:
+    """Erase every session (with its messages and summary) idle for longer than the retention period."""
+    settings = get_settings()
+    deleted = 0
+    with connection() as conn:
+        while True:
+            batch = conversations.purge_idle_sessions(
+                conn, older_than_days=settings.retention_days, batch_size=settings.purge_batch_size
+            )
+            deleted += batch
+            if batch < settings.purge_batch_size:
+                break
+    return PurgeReport(deleted_sessions=deleted, retention_days=settings.retention_days)
