@@ -1,0 +1,156 @@
+locals {
+  repo_root = "${path.module}/.."
+
+  # Exactly the files of `python -m devtools.archive` (tests compare the two).
+  source_files = sort(distinct(concat(
+    ["main.py", "requirements.txt"],
+    tolist(fileset(local.repo_root, "functions/**/*.py")),
+    tolist(fileset(local.repo_root, "shared/**/*.{py,mako,json}")),
+  )))
+
+  # Entry points of main.py. Public ones are called by the widget with a session token;
+  # private ones only by identities granted run.invoker (Cloud Scheduler).
+  functions = {
+    create_session    = { public = true }
+    post_message      = { public = true }
+    get_messages      = { public = true }
+    summarize_session = { public = true }
+    delete_session    = { public = true }
+    purge_expired     = { public = false }
+  }
+
+  # One connection per concurrent request, so no request waits for another's.
+  pool_size = var.concurrency
+
+  environment = {
+    ENVIRONMENT               = "production"
+    INSTANCE_CONNECTION_NAME  = google_sql_database_instance.main.connection_name
+    DB_USER                   = google_sql_user.functions.name
+    DB_NAME                   = google_sql_database.support.name
+    DB_IAM_AUTH               = "true"
+    THREADS                   = tostring(var.concurrency)
+    DB_POOL_SIZE              = tostring(local.pool_size)
+    DB_MAX_OVERFLOW           = "0"
+    ALLOWED_ORIGINS           = join(",", distinct(concat(var.allowed_origins, ["https://storage.googleapis.com"])))
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    GOOGLE_GENAI_USE_VERTEXAI = var.gemini_backend == "vertex" ? "true" : "false"
+    GOOGLE_CLOUD_LOCATION     = var.vertex_location
+    GEMINI_MODEL              = var.gemini_model
+    COMPANY_NAME              = var.company_name
+    BOT_NAME                  = var.bot_name
+    SUPPORT_HOURS             = var.support_hours
+    RETENTION_DAYS            = tostring(var.retention_days)
+  }
+
+  # Every instance of every function may hold its whole pool at once.
+  connections_needed = length(local.functions) * var.max_instances * local.pool_size
+}
+
+data "archive_file" "source" {
+  type        = "zip"
+  output_path = "${path.module}/build/function-source.zip"
+
+  dynamic "source" {
+    for_each = toset(local.source_files)
+    content {
+      filename = source.value
+      content  = file("${local.repo_root}/${source.value}")
+    }
+  }
+}
+
+resource "google_storage_bucket" "source" {
+  # checkov:skip=CKV_GCP_62: Holds only deploy archives, read by Cloud Build; Cloud Audit Logs record access.
+  name                        = "${var.project_id}-${var.name_prefix}-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      age = 90
+    }
+    action {
+      type = "Delete"
+    }
+  }
+}
+
+# Named after the archive's hash, so any code change uploads a new object and redeploys.
+resource "google_storage_bucket_object" "source" {
+  name   = "function-source-${data.archive_file.source.output_md5}.zip"
+  bucket = google_storage_bucket.source.name
+  source = data.archive_file.source.output_path
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  # checkov:skip=CKV_GCP_124: Widget-facing functions take requests from visitors' browsers anywhere; purge_expired is internal-only.
+  for_each = local.functions
+  # Named as the entry point, so every URL is <base>/<entry point>, as in the local run.
+  name     = each.key
+  location = var.region
+
+  build_config {
+    runtime         = var.python_runtime
+    entry_point     = each.key
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = var.function_memory
+    available_cpu                    = var.function_cpu
+    timeout_seconds                  = var.function_timeout_seconds
+    min_instance_count               = var.min_instances
+    max_instance_count               = each.value.public ? var.max_instances : 1
+    max_instance_request_concurrency = var.concurrency
+    service_account_email            = google_service_account.functions.email
+    ingress_settings                 = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    environment_variables            = local.environment
+
+    dynamic "secret_environment_variables" {
+      for_each = google_secret_manager_secret.gemini_api_key
+      content {
+        key        = "GOOGLE_API_KEY"
+        project_id = var.project_id
+        secret     = secret_environment_variables.value.secret_id
+        version    = "latest"
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.connections_needed <= var.database_max_connections - 5
+      error_message = "Functions x max_instances x pool size exceeds the database's connection budget (max_connections minus 5 for maintenance): lower max_instances or concurrency, or raise database_max_connections with a larger tier."
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_reads_source,
+    google_secret_manager_secret_iam_member.functions_read_key,
+  ]
+}
+
+# The widget calls these from any visitor's browser; each checks the session token itself.
+resource "google_cloud_run_v2_service_iam_member" "public" {
+  for_each = { for name, fn in local.functions : name => fn if fn.public }
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}

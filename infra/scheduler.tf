@@ -1,0 +1,32 @@
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_purge" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn["purge_expired"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = google_service_account.scheduler.member
+}
+
+resource "google_cloud_scheduler_job" "purge_expired" {
+  name             = "${var.name_prefix}-purge-expired"
+  region           = var.region
+  description      = "Erase sessions idle for more than ${var.retention_days} days."
+  schedule         = var.purge_schedule
+  time_zone        = var.time_zone
+  attempt_deadline = "320s"
+
+  retry_config {
+    retry_count = 3
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.fn["purge_expired"].url
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = google_cloudfunctions2_function.fn["purge_expired"].url
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_purge]
+}

@@ -1,0 +1,20 @@
+# Only with the Gemini Developer API: the key lives in Secret Manager, never in Terraform files
+# or state. Add its value once with:
+#   printf %s "$KEY" | gcloud secrets versions add <name_prefix>-gemini-api-key --data-file=-
+resource "google_secret_manager_secret" "gemini_api_key" {
+  count     = var.gemini_backend == "developer_api" ? 1 : 0
+  secret_id = "${var.name_prefix}-gemini-api-key"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret_iam_member" "functions_read_key" {
+  count     = var.gemini_backend == "developer_api" ? 1 : 0
+  secret_id = google_secret_manager_secret.gemini_api_key[0].id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.functions.member
+}

@@ -1,0 +1,199 @@
+variable "project_id" {
+  description = "Google Cloud project that hosts the bot."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)."
+  }
+}
+
+variable "region" {
+  description = "Region for the functions, the database and the buckets."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "name_prefix" {
+  description = "Prefix of resource names other than the functions (which are named as their entry points)."
+  type        = string
+  default     = "support"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name_prefix))
+    error_message = "name_prefix must be 2-15 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "allowed_origins" {
+  description = "Exact origins (scheme://host[:port]) of the websites that embed the widget. The widget bucket's origin is added automatically."
+  type        = list(string)
+
+  validation {
+    condition     = alltrue([for o in var.allowed_origins : can(regex("^https?://[^/*]+$", o))])
+    error_message = "Each origin is scheme://host[:port], without a path or a wildcard."
+  }
+}
+
+# --- Functions ------------------------------------------------------------------------------
+
+variable "python_runtime" {
+  description = "Cloud Functions runtime."
+  type        = string
+  default     = "python312"
+
+  validation {
+    condition     = contains(["python311", "python312", "python313"], var.python_runtime)
+    error_message = "Use python311, python312 or python313."
+  }
+}
+
+variable "function_memory" {
+  description = "Memory of each function instance."
+  type        = string
+  default     = "512Mi"
+}
+
+variable "function_cpu" {
+  description = "vCPUs of each function instance (1 or more when concurrency is above 1)."
+  type        = string
+  default     = "1"
+}
+
+variable "function_timeout_seconds" {
+  description = "Request timeout; must cover a streamed answer."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.function_timeout_seconds >= 30 && var.function_timeout_seconds <= 3600
+    error_message = "Between 30 and 3600 seconds."
+  }
+}
+
+variable "min_instances" {
+  description = "Instances kept warm per function. 0 keeps the bot pay-per-request (a cold start of about half a second)."
+  type        = number
+  default     = 0
+}
+
+variable "max_instances" {
+  description = "Upper bound of instances per function; with the pool size it bounds database connections."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.max_instances >= 1 && var.max_instances <= 100
+    error_message = "Between 1 and 100."
+  }
+}
+
+variable "concurrency" {
+  description = "Requests one instance serves at once; THREADS and the pool follow it."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.concurrency >= 1 && var.concurrency <= 80
+    error_message = "Between 1 and 80."
+  }
+}
+
+# --- Database -------------------------------------------------------------------------------
+
+variable "database_version" {
+  description = "Cloud SQL PostgreSQL major version."
+  type        = string
+  default     = "POSTGRES_17"
+
+  validation {
+    condition     = contains(["POSTGRES_16", "POSTGRES_17"], var.database_version)
+    error_message = "POSTGRES_16 or POSTGRES_17."
+  }
+}
+
+variable "database_tier" {
+  description = "Cloud SQL machine tier (shared-core db-f1-micro suits a small shop)."
+  type        = string
+  default     = "db-f1-micro"
+}
+
+variable "database_max_connections" {
+  description = "The instance's max_connections (25 on db-f1-micro); functions must stay below it."
+  type        = number
+  default     = 25
+}
+
+variable "deletion_protection" {
+  description = "Protect the database instance from terraform destroy."
+  type        = bool
+  default     = true
+}
+
+variable "retention_days" {
+  description = "Sessions idle for longer are erased daily by purge_expired."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.retention_days >= 1
+    error_message = "At least one day."
+  }
+}
+
+variable "purge_schedule" {
+  description = "Cron schedule of purge_expired (Cloud Scheduler syntax)."
+  type        = string
+  default     = "30 3 * * *"
+}
+
+variable "time_zone" {
+  description = "Time zone of the purge schedule."
+  type        = string
+  default     = "Etc/UTC"
+}
+
+# --- Gemini ---------------------------------------------------------------------------------
+
+variable "gemini_backend" {
+  description = "How the functions reach Gemini: vertex (service account, no key), developer_api (key in Secret Manager) or none (offline answers)."
+  type        = string
+  default     = "vertex"
+
+  validation {
+    condition     = contains(["vertex", "developer_api", "none"], var.gemini_backend)
+    error_message = "vertex, developer_api or none."
+  }
+}
+
+variable "gemini_model" {
+  description = "Gemini model answering customers."
+  type        = string
+  default     = "gemini-3.5-flash"
+}
+
+variable "vertex_location" {
+  description = "Vertex AI location for Gemini calls."
+  type        = string
+  default     = "global"
+}
+
+# --- The bot --------------------------------------------------------------------------------
+
+variable "company_name" {
+  description = "Company name the bot speaks for."
+  type        = string
+  default     = "InnovateTech"
+}
+
+variable "bot_name" {
+  description = "Name the bot introduces itself with."
+  type        = string
+  default     = "Ivy"
+}
+
+variable "support_hours" {
+  description = "Human support hours, quoted when the bot hands over."
+  type        = string
+  default     = "Monday to Friday, 9am to 6pm Eastern Time"
+}

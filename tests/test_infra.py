@@ -1,0 +1,155 @@
+"""The Terraform in infra/, checked offline: structure against the code, checkov, formatting, compose."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+import main
+from devtools.archive import archive_files
+from shared.settings import PROJECT_ROOT, Settings
+
+INFRA = PROJECT_ROOT / "infra"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _parsed() -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for path in sorted(INFRA.glob("*.tf")):
+        with path.open() as handle:
+            for key, blocks in hcl2.load(handle).items():
+                merged.setdefault(key, []).extend(blocks)
+    return merged
+
+
+def _locals() -> dict[str, Any]:
+    return {k: v for block in _parsed()["locals"] for k, v in block.items()}
+
+
+def _resources(kind: str) -> dict[str, Any]:
+    found = {}
+    for block in _parsed()["resource"]:
+        for resource_type, named in block.items():
+            if resource_type.strip('"') == kind:
+                found.update({name.strip('"'): body for name, body in named.items()})
+    return found
+
+
+def test_every_entry_point_has_a_function_and_every_function_an_entry_point():
+    functions = _locals()["functions"]
+    assert set(functions) == set(main.__all__)
+    function = _resources("google_cloudfunctions2_function")["fn"]
+    assert function["for_each"] == "${local.functions}"
+    assert function["name"] == function["build_config"][0]["entry_point"] == "${each.key}"
+
+
+def test_only_the_widget_facing_functions_are_public():
+    public = {name for name, fn in _locals()["functions"].items() if fn["public"]}
+    assert public == set(main.PUBLIC_ENTRY_POINTS)
+
+
+def test_every_environment_variable_terraform_sets_is_a_setting():
+    known = {name.upper() for name in Settings.model_fields}
+    assert set(_locals()["environment"]) <= known
+    secret_keys = set(re.findall(r'key\s*=\s*"([A-Z_]+)"', (INFRA / "functions.tf").read_text()))
+    assert secret_keys and secret_keys <= known
+
+
+def _expand_braces(pattern: str) -> list[str]:
+    parts = re.split(r"\{([^}]*)\}", pattern)
+    choices = [[p] if i % 2 == 0 else p.split(",") for i, p in enumerate(parts)]
+    return ["".join(combo) for combo in product(*choices)]
+
+
+def test_the_uploaded_archive_has_exactly_the_served_archive_files():
+    expression = _locals()["source_files"]
+    literal = re.findall(r'\[\\?"main.py\\?", \\?"requirements.txt\\?"\]', expression)
+    patterns = re.findall(r'fileset\(local\.repo_root, \\?"([^"\\]+)\\?"\)', expression)
+    assert literal and patterns
+    terraform_files = {"main.py", "requirements.txt"}
+    for pattern in patterns:
+        for expanded in _expand_braces(pattern):
+            terraform_files |= {p.relative_to(PROJECT_ROOT).as_posix() for p in PROJECT_ROOT.glob(expanded)}
+    assert terraform_files == set(archive_files())
+    source_object = _resources("google_storage_bucket_object")["source"]
+    assert "output_md5" in source_object["name"]
+
+
+def test_no_secret_value_appears_in_the_terraform_files():
+    secret_shapes = [
+        r"AIza[0-9A-Za-z_-]{35}",
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
+        r'(?i)(password|api_key|secret_data)\s*=\s*"[^"$]+"',
+    ]
+    for path in [*INFRA.glob("*.tf"), INFRA / "terraform.tfvars.example"]:
+        text = path.read_text()
+        for shape in secret_shapes:
+            assert not re.search(shape, text), f"{path.name} matches {shape}"
+    assert not _resources("google_secret_manager_secret_version")
+
+
+def _checkov() -> str | None:
+    candidate = PROJECT_ROOT / ".venv-checkov" / "bin" / "checkov"
+    return str(candidate) if candidate.exists() else shutil.which("checkov")
+
+
+@pytest.mark.slow
+def test_checkov_finds_no_failed_check_and_every_skip_has_a_reason():
+    checkov = _checkov()
+    if checkov is None:
+        if IN_CI:
+            pytest.fail("checkov is not installed: ./dev test installs it into .venv-checkov")
+        pytest.skip("checkov is not installed (./dev test installs it into .venv-checkov)")
+    result = subprocess.run(
+        [checkov, "-d", str(INFRA), "--skip-download", "-o", "json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    report = json.loads(result.stdout)
+    reports = report if isinstance(report, list) else [report]
+    failed = [c for r in reports for c in r["results"].get("failed_checks", [])]
+    skipped = [c for r in reports for c in r["results"].get("skipped_checks", [])]
+    assert not failed, [(c["check_id"], c["resource"]) for c in failed]
+    assert sum(r["summary"]["passed"] for r in reports) > 40
+    assert all(len(c["check_result"].get("suppress_comment", "").strip()) > 20 for c in skipped)
+
+
+def test_terraform_files_are_formatted():
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("the terraform CLI is not installed")
+    result = subprocess.run([terraform, "fmt", "-check", "-recursive", str(INFRA)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def _compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_docker_compose_file_is_valid():
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no docker compose client is installed")
+    result = subprocess.run([*command, "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config", "-q"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_credentials_match_the_documented_database_url():
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    documented = (PROJECT_ROOT / ".env.example").read_text()
+    assert "POSTGRES_USER: support" in compose and "POSTGRES_PASSWORD: support" in compose
+    assert "postgresql://support:support@127.0.0.1:5432/support" in documented
+    assert re.search(r"image: pgvector/pgvector:pg1[6-8]", compose)
