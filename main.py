@@ -4,6 +4,7 @@ Each name below is deployed as its own function (`entry_point`) and served local
 `/<name>`. Importing this module opens no connection and loads no model SDK.
 """
 
+from functions.feedback import post_feedback
 from functions.maintenance import purge_expired
 from functions.messages import post_message
 from functions.sessions import create_session, delete_session, get_messages
@@ -13,12 +14,20 @@ __all__ = [
     "create_session",
     "delete_session",
     "get_messages",
+    "post_feedback",
     "post_message",
     "purge_expired",
     "summarize_session",
 ]
 
 # Called by the widget, with a session token; everything else is private (IAM only).
-PUBLIC_ENTRY_POINTS = ("create_session", "delete_session", "get_messages", "post_message", "summarize_session")
+PUBLIC_ENTRY_POINTS = (
+    "create_session",
+    "delete_session",
+    "get_messages",
+    "post_feedback",
+    "post_message",
+    "summarize_session",
+)
 
 ENTRY_POINTS: tuple[str, ...] = tuple(__all__)

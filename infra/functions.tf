@@ -16,6 +16,7 @@ locals {
     get_messages      = { public = true }
     summarize_session = { public = true }
     delete_session    = { public = true }
+    post_feedback     = { public = true }
     purge_expired     = { public = false }
   }
 
@@ -42,8 +43,9 @@ locals {
     RETENTION_DAYS            = tostring(var.retention_days)
   }
 
-  # Every instance of every function may hold its whole pool at once.
-  connections_needed = length(local.functions) * var.max_instances * local.pool_size
+  # Every instance of every function may hold its whole pool at once (private ones run one instance).
+  public_count       = length([for fn in values(local.functions) : fn if fn.public])
+  connections_needed = (local.public_count * var.max_instances + length(local.functions) - local.public_count) * local.pool_size
 }
 
 data "archive_file" "source" {

@@ -49,6 +49,13 @@ class MessageCreate(Request):
         return value
 
 
+class FeedbackCreate(Request):
+    session_id: uuid.UUID
+    message_id: int = Field(ge=1)
+    rating: Literal["up", "down"]
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
 class MessagesQuery(Request):
     session_id: uuid.UUID
     after: int | None = Field(default=None, ge=0)

@@ -8,8 +8,13 @@ import pytest
 
 import main
 
-POST_FUNCTIONS = ["create_session", "post_message", "summarize_session", "delete_session"]
-BODY_FUNCTIONS = ["post_message", "summarize_session", "delete_session"]
+POST_FUNCTIONS = ["create_session", "post_message", "summarize_session", "delete_session", "post_feedback"]
+BODY_FUNCTIONS = ["post_message", "summarize_session", "delete_session", "post_feedback"]
+
+
+def _valid_body(target: str, session) -> dict:
+    extra = {"post_message": {"content": "hello"}, "post_feedback": {"message_id": 1, "rating": "up"}}
+    return {} if target == "create_session" else {"session_id": str(session.id), **extra.get(target, {})}
 
 
 def _assert_error(response, status: int, code: str) -> None:
@@ -52,9 +57,7 @@ def test_missing_body_is_a_422(function_client, chat_session, target):
 
 @pytest.mark.parametrize("target", POST_FUNCTIONS)
 def test_unknown_fields_are_a_422(function_client, chat_session, target):
-    body = {"session_id": str(chat_session.id), "content": "hi", "surprise": True}
-    if target != "post_message":
-        body.pop("content")
+    body = {**_valid_body(target, chat_session), "surprise": True}
     response = function_client(target).post("/", json=body, headers=chat_session.auth)
     _assert_error(response, 422, "validation_failed")
     assert any(d["field"] == "surprise" for d in response.json["error"]["details"])
@@ -104,9 +107,7 @@ def test_oversized_body_is_a_413(function_client, chat_session):
 
 @pytest.mark.parametrize("target", BODY_FUNCTIONS)
 def test_missing_token_is_a_401(function_client, chat_session, target):
-    body = {"session_id": str(chat_session.id)}
-    if target == "post_message":
-        body["content"] = "hello"
+    body = _valid_body(target, chat_session)
     response = function_client(target).post("/", json=body)
     _assert_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"] == "Bearer"

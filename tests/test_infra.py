@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 from itertools import product
-from pathlib import Path
 from typing import Any
 
 import hcl2
@@ -111,7 +110,9 @@ def test_checkov_finds_no_failed_check_and_every_skip_has_a_reason():
         pytest.skip("checkov is not installed (./dev test installs it into .venv-checkov)")
     result = subprocess.run(
         [checkov, "-d", str(INFRA), "--skip-download", "-o", "json"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
@@ -142,8 +143,9 @@ def test_docker_compose_file_is_valid():
     command = _compose_command()
     if command is None:
         pytest.skip("no docker compose client is installed")
-    result = subprocess.run([*command, "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config", "-q"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*command, "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config", "-q"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -232,3 +232,35 @@ def purge_idle_sessions(conn: sa.Connection, *, older_than_days: int, batch_size
         {"days": older_than_days, "batch": batch_size},
     )
     return int(result.rowcount)
+
+
+def save_feedback(
+    conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, message_id: int, rating: str, comment: str | None
+) -> str | None:
+    """Record a rating of a bot message of this session; returns 'ok', 'not_bot' or None (unauthorised)."""
+    row = conn.execute(
+        sa.text("""
+            WITH s AS (SELECT id FROM chat_sessions WHERE id = :session_id AND token_hash = :token_hash),
+            target AS (
+                SELECT m.id FROM messages m, s WHERE m.id = :message_id AND m.session_id = s.id AND m.sender = 'bot'
+            ),
+            saved AS (
+                INSERT INTO message_feedback (message_id, session_id, rating, comment)
+                SELECT target.id, :session_id, :rating, :comment FROM target
+                ON CONFLICT (message_id) DO UPDATE
+                    SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, updated_at = now()
+                RETURNING message_id
+            )
+            SELECT EXISTS (SELECT 1 FROM s) AS authorised, EXISTS (SELECT 1 FROM saved) AS saved
+        """),
+        {
+            "session_id": session_id,
+            "token_hash": token_hash,
+            "message_id": message_id,
+            "rating": rating,
+            "comment": comment,
+        },
+    ).one()
+    if not row.authorised:
+        return None
+    return "ok" if row.saved else "not_bot"

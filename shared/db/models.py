@@ -109,3 +109,20 @@ class VocabularyWord(Base):
     __table_args__ = (
         sa.Index("kb_vocabulary_trgm_idx", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
     )
+
+
+class MessageFeedback(Base):
+    """A customer's thumbs up or down on one bot reply (the latest rating wins)."""
+
+    __tablename__ = "message_feedback"
+
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    rating: Mapped[str] = mapped_column(sa.String(8))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.CheckConstraint("rating IN ('up', 'down')", name="message_feedback_rating_valid"),
+        sa.Index("message_feedback_session_idx", "session_id"),
+    )
