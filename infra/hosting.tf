@@ -44,6 +44,14 @@ resource "google_storage_bucket_object" "widget_js" {
   cache_control = "public, max-age=300"
 }
 
+resource "google_storage_bucket_object" "demo_css" {
+  name          = "demo.css"
+  bucket        = google_storage_bucket.widget.name
+  source        = "${local.frontend}/demo.css"
+  content_type  = "text/css; charset=utf-8"
+  cache_control = "public, max-age=300"
+}
+
 # The demo page, pointed at this deployment's functions.
 resource "google_storage_bucket_object" "demo_page" {
   name          = "index.html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import functions_framework
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
+from devtools.serve import Dispatcher, function_apps
 from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
@@ -138,3 +141,13 @@ def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None
     if gemini.get_client.cache_info().currsize == 0:
         gemini.get_client()
     yield fake_gemini_server
+
+
+@pytest.fixture
+def local_run() -> Iterator[str]:
+    """The local run's dispatcher served on a free port."""
+    server = make_server("127.0.0.1", 0, Dispatcher(function_apps()), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -38,6 +38,7 @@ class Recorded:
 @dataclass
 class FakeGemini:
     mode: str = "normal"
+    answer_text: str | None = None
     chunk_delay: float = 0.0
     hang_seconds: float = 5.0
     requests: list[Recorded] = field(default_factory=list)
@@ -58,7 +59,7 @@ class FakeGemini:
         return self
 
     def reset(self) -> None:
-        self.mode, self.chunk_delay, self.hang_seconds = "normal", 0.0, 5.0
+        self.mode, self.answer_text, self.chunk_delay, self.hang_seconds = "normal", None, 0.0, 5.0
         self.requests.clear()
 
     def stop(self) -> None:
@@ -97,7 +98,10 @@ class FakeGemini:
             return json.dumps(_summary(record))
         if self.mode == "leaky":
             return json.dumps(_leaky_answer(record))
-        return json.dumps(_grounded_answer(record))
+        answer = _grounded_answer(record)
+        if self.answer_text is not None:
+            answer["answer"] = self.answer_text
+        return json.dumps(answer)
 
     def _stream(self, handler: BaseHTTPRequestHandler, text: str) -> None:
         handler.send_response(200)

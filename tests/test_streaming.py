@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
-
-from devtools.serve import Dispatcher, function_apps
 
 STREAM = {"Accept": "text/event-stream"}
 
@@ -82,16 +77,6 @@ def test_retried_message_streams_the_stored_reply(function_client, chat_session)
         .get_data(as_text=True)
     )
     assert events[-1][1]["reply"] == first["reply"]
-
-
-@pytest.fixture
-def local_run() -> Iterator[str]:
-    """The local run's dispatcher served on a free port."""
-    server = make_server("127.0.0.1", 0, Dispatcher(function_apps()), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def _new_session(base: str) -> tuple[str, dict[str, str]]:

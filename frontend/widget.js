@@ -1,0 +1,606 @@
+/*
+ * Support chat widget: one script tag, no dependencies, styles isolated in a shadow root.
+ *   <script src=".../widget.js" data-api-base="https://REGION-PROJECT.cloudfunctions.net" defer></script>
+ * Options (data-*): api-base, title, accent, position (right|left), greeting, storage (local|session|none), lang.
+ * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message.
+ * Every text a user or the model wrote is rendered with textContent; formatting is built from DOM nodes.
+ */
+(function () {
+  "use strict";
+  if (window.SupportWidget) return;
+
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+
+  var STRINGS = {
+    en: {
+      title: "Support", open: "Open support chat", close: "Close chat", menu: "Conversation options",
+      greeting: "Hi! How can we help you today?", placeholder: "Type your message…", send: "Send",
+      newChat: "New conversation", deleteChat: "Delete my conversation",
+      confirmDelete: "Delete this conversation for good?", deleted: "Your conversation was deleted.",
+      typing: "The assistant is typing", you: "You", bot: "Assistant", agent: "Support agent",
+      sources: "Sources", helpful: "Helpful", unhelpful: "Not helpful", thanks: "Thanks for your feedback!",
+      escalated: "A member of our team will follow up in this conversation.",
+      failed: "Not sent.", retry: "Retry", offline: "You are offline. Your message will be kept until you retry.",
+      error: "Something went wrong. Please try again.", degraded: "Answered from our help center."
+    },
+    fr: {
+      title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
+      greeting: "Bonjour ! Comment pouvons-nous vous aider ?", placeholder: "Écrivez votre message…", send: "Envoyer",
+      newChat: "Nouvelle conversation", deleteChat: "Supprimer ma conversation",
+      confirmDelete: "Supprimer définitivement cette conversation ?", deleted: "Votre conversation a été supprimée.",
+      typing: "L'assistant écrit", you: "Vous", bot: "Assistant", agent: "Conseiller",
+      sources: "Sources", helpful: "Utile", unhelpful: "Pas utile", thanks: "Merci pour votre avis !",
+      escalated: "Un membre de notre équipe vous répondra dans cette conversation.",
+      failed: "Non envoyé.", retry: "Réessayer", offline: "Vous êtes hors ligne. Votre message est conservé.",
+      error: "Une erreur est survenue. Veuillez réessayer.", degraded: "Réponse tirée de notre centre d'aide."
+    }
+  };
+
+  var lang = (data.lang || navigator.language || "en").slice(0, 2).toLowerCase();
+  var t = STRINGS[lang] || STRINGS.en;
+  var config = {
+    apiBase: apiBase(data.apiBase),
+    title: data.title || t.title,
+    accent: /^#[0-9a-f]{3,8}$/i.test(data.accent || "") ? data.accent : "#1f5eff",
+    position: data.position === "left" ? "left" : "right",
+    greeting: data.greeting || t.greeting,
+    storage: pickStorage(data.storage)
+  };
+  var POLL_MS = 5000;
+  var BUBBLE = "M4 4h16v12H7l-3 3z";
+  var THUMB = "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z";
+  var storageKey = "support-widget:" + config.apiBase;
+
+  function apiBase(value) {
+    if (value) return value.replace(/\/+$/, "");
+    return location.origin;
+  }
+
+  function pickStorage(mode) {
+    try {
+      if (mode === "none") return null;
+      return mode === "session" ? window.sessionStorage : window.localStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // ---- state ----------------------------------------------------------------------------------
+  var state = { session: loadSession(), lastId: 0, status: "open", busy: false, open: false, poller: null };
+  var listeners = {};
+
+  function loadSession() {
+    try {
+      return JSON.parse((config.storage && config.storage.getItem(storageKey)) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveSession(session) {
+    state.session = session;
+    if (!config.storage) return;
+    if (session) config.storage.setItem(storageKey, JSON.stringify(session));
+    else config.storage.removeItem(storageKey);
+  }
+
+  function emit(name, detail) {
+    (listeners[name] || []).forEach(function (fn) { fn(detail); });
+  }
+
+  // ---- the API wrapper ------------------------------------------------------------------------
+  function ApiError(message, status) {
+    this.message = message;
+    this.status = status;
+  }
+
+  function api(name, options) {
+    options = options || {};
+    var headers = { Accept: options.stream ? "text/event-stream" : "application/json" };
+    if (options.body) headers["Content-Type"] = "application/json";
+    if (state.session) headers.Authorization = "Bearer " + state.session.token;
+    var url = config.apiBase + "/" + name + (options.query ? "?" + new URLSearchParams(options.query) : "");
+    return fetch(url, {
+      method: options.method || "POST",
+      headers: headers,
+      body: options.body ? JSON.stringify(options.body) : undefined
+    }).then(function (response) {
+      if (response.ok) return response;
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        throw new ApiError((body.error && body.error.message) || t.error, response.status);
+      });
+    }, function () {
+      throw new ApiError(navigator.onLine === false ? t.offline : t.error, 0);
+    });
+  }
+
+  function json(response) {
+    return response.status === 204 ? null : response.json();
+  }
+
+  // ---- DOM ------------------------------------------------------------------------------------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "class") node.className = attrs[key];
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), attrs[key]);
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  var host = el("div", { id: "support-widget-host" });
+  var root = host.attachShadow({ mode: "open" });
+  host.style.setProperty("--accent", config.accent);
+  applyStyles(root);
+
+  var launcher = el("button", { class: "launcher " + config.position, type: "button", "aria-label": t.open,
+    "aria-expanded": "false", "aria-controls": "panel", onclick: function () { toggle(); } }, [svg(BUBBLE)]);
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": config.title, tabindex: "0" });
+  var banner = el("div", { class: "banner", role: "status", hidden: "" , text: t.escalated });
+  var typing = el("div", { class: "typing", hidden: "", "aria-label": t.typing, role: "status" },
+    [el("span"), el("span"), el("span")]);
+  var input = el("textarea", { rows: "1", placeholder: t.placeholder, "aria-label": t.placeholder, maxlength: "2000",
+    onkeydown: onKey });
+  var sendButton = el("button", { class: "send", type: "submit", "aria-label": t.send, text: t.send });
+  var menu = el("div", { class: "menu", role: "menu", hidden: "" }, [
+    el("button", { type: "button", role: "menuitem", text: t.newChat, onclick: function () { closeMenu(); reset(); } }),
+    el("button", { type: "button", role: "menuitem", text: t.deleteChat, onclick: function () { closeMenu(); erase(); } })
+  ]);
+  var menuButton = el("button", { class: "icon", type: "button", "aria-label": t.menu, "aria-haspopup": "menu",
+    "aria-expanded": "false", text: "⋯", onclick: toggleMenu });
+  var panel = el("section", { id: "panel", class: "panel " + config.position, role: "dialog", "aria-label": config.title,
+    hidden: "" }, [
+    el("div", { class: "head" }, [
+      el("h2", { text: config.title }),
+      menuButton,
+      el("button", { class: "icon", type: "button", "aria-label": t.close, text: "×", onclick: function () { close(); } })
+    ]),
+    menu, banner, log, typing,
+    el("form", { class: "composer", onsubmit: function (e) { e.preventDefault(); submit(); } }, [input, sendButton])
+  ]);
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { e.stopPropagation(); if (!menu.hidden) closeMenu(); else close(); }
+  });
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  function svg(d) {
+    var node = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    node.setAttribute("viewBox", "0 0 24 24");
+    node.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", d);
+    node.appendChild(path);
+    return node;
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------
+  // A small, safe subset of formatting: **bold**, "- " and "1. " lists, http(s) links.
+  function rich(text) {
+    var fragment = document.createDocumentFragment();
+    var list = null;
+    text.split("\n").forEach(function (line) {
+      var item = /^\s*(?:[-*•]|\d+[.)])\s+(.*)$/.exec(line);
+      if (item) {
+        if (!list) list = fragment.appendChild(el(/^\s*\d/.test(line) ? "ol" : "ul"));
+        list.appendChild(inline(el("li"), item[1]));
+        return;
+      }
+      list = null;
+      if (line.trim()) fragment.appendChild(inline(el("p"), line));
+    });
+    return fragment;
+  }
+
+  function inline(parent, text) {
+    var pattern = /\*\*([^*]+)\*\*|\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text))) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      if (match[1]) parent.appendChild(el("strong", { text: match[1] }));
+      else parent.appendChild(link(match[3] || match[4], match[2] || match[4]));
+      last = pattern.lastIndex;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+
+  function link(href, label) {
+    if (!/^https?:\/\//i.test(href)) return el("span", { text: label });
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label });
+  }
+
+  function bubble(sender, text, extraClass) {
+    var who = { user: t.you, bot: t.bot, agent: t.agent }[sender] || t.bot;
+    var body = el("div", { class: "body" });
+    var node = el("div", { class: "msg " + sender + (extraClass ? " " + extraClass : "") }, [
+      el("span", { class: "who", text: who }), body
+    ]);
+    setText(node, text);
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  function setText(node, text) {
+    var body = node.querySelector(".body");
+    body.textContent = "";
+    body.appendChild(node.classList.contains("user") ? el("p", { text: text }) : rich(text));
+  }
+
+  function finish(node, message) {
+    setText(node, message.content);
+    node.dataset.id = message.id;
+    if (message.degraded) node.appendChild(el("p", { class: "note", text: t.degraded }));
+    if (message.sources && message.sources.length) {
+      var list = el("ul", { class: "sources", "aria-label": t.sources });
+      message.sources.forEach(function (source) {
+        list.appendChild(el("li", {}, [source.url ? link(source.url, source.question) : el("span", { text: source.question })]));
+      });
+      node.appendChild(list);
+    }
+    if (message.sender === "bot") node.appendChild(ratings(message.id));
+    chips(message.suggested_actions || []);
+  }
+
+  function ratings(messageId) {
+    var box = el("div", { class: "rate" });
+    [["up", t.helpful], ["down", t.unhelpful]].forEach(function (choice) {
+      box.appendChild(el("button", { type: "button", class: choice[0], "aria-label": choice[1], "aria-pressed": "false",
+        onclick: function (e) { rate(messageId, choice[0], e.currentTarget, box); } }, [svg(THUMB)]));
+    });
+    return box;
+  }
+
+  function chips(actions) {
+    var old = log.querySelector(".chips");
+    if (old) old.remove();
+    if (!actions.length) return;
+    var box = el("div", { class: "chips" });
+    actions.forEach(function (action) {
+      box.appendChild(el("button", { type: "button", class: "chip", text: action,
+        onclick: function () { box.remove(); send(action); } }));
+    });
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showStatus(status) {
+    state.status = status;
+    banner.hidden = status !== "escalated";
+    if (status === "escalated") startPolling(); else stopPolling();
+  }
+
+  function notice(text) {
+    var node = el("div", { class: "notice", role: "alert", text: text });
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  // ---- conversation -----------------------------------------------------------------------------
+  function ensureSession() {
+    if (state.session) return Promise.resolve(state.session);
+    var body = { locale: lang, attributes: { page: location.pathname.slice(0, 400) } };
+    return api("create_session", { body: body }).then(json).then(function (created) {
+      saveSession({ id: created.session_id, token: created.session_token });
+      return state.session;
+    });
+  }
+
+  function restore() {
+    if (!state.session) return Promise.resolve();
+    return api("get_messages", { method: "GET", query: { session_id: state.session.id } }).then(json).then(function (page) {
+      log.textContent = "";
+      bubble("bot", config.greeting, "greeting");
+      page.messages.forEach(render);
+      showStatus(page.session.status);
+      var last = page.messages[page.messages.length - 1];
+      if (last && last.sender === "user") waitForReply();
+    }, function (error) {
+      if (error.status === 401) saveSession(null);
+    });
+  }
+
+  function render(message) {
+    if (message.id <= state.lastId) return;
+    state.lastId = message.id;
+    var node = bubble(message.sender, message.content);
+    if (message.sender !== "user") finish(node, message);
+    emit("message", message);
+  }
+
+  // A reply still being written when the page was reloaded: the server finishes and stores it.
+  function waitForReply() {
+    typing.hidden = false;
+    var tries = 0;
+    (function poll() {
+      fetchNew().then(function (messages) {
+        var replied = messages.some(function (m) { return m.sender !== "user"; });
+        if (replied || ++tries > 20) typing.hidden = true;
+        else setTimeout(poll, 1000);
+      });
+    })();
+  }
+
+  function fetchNew() {
+    if (!state.session) return Promise.resolve([]);
+    var query = { session_id: state.session.id, after: state.lastId };
+    return api("get_messages", { method: "GET", query: query }).then(json).then(function (page) {
+      page.messages.forEach(render);
+      showStatus(page.session.status);
+      return page.messages;
+    }, function () { return []; });
+  }
+
+  function startPolling() {
+    if (!state.poller && state.open) state.poller = setInterval(fetchNew, POLL_MS);
+  }
+
+  function stopPolling() {
+    clearInterval(state.poller);
+    state.poller = null;
+  }
+
+  function submit() {
+    var text = input.value.trim();
+    if (!text || state.busy) return;
+    input.value = "";
+    send(text);
+  }
+
+  function send(text, existing) {
+    var node = existing || bubble("user", text);
+    var clientId = node.dataset.clientId || newId();
+    node.dataset.clientId = clientId;
+    node.classList.remove("failed");
+    var old = node.querySelector(".retry-row");
+    if (old) old.remove();
+    state.busy = true;
+    typing.hidden = false;
+    return ensureSession().then(function (session) {
+      var body = { session_id: session.id, content: text, client_message_id: clientId };
+      return api("post_message", { body: body, stream: true });
+    }).then(function (response) {
+      return readReply(response, node);
+    }).catch(function (error) {
+      if (error.status === 401 || error.status === 409) saveSession(null);
+      failed(node, text, error.message);
+    }).then(function () {
+      state.busy = false;
+      typing.hidden = true;
+    });
+  }
+
+  function readReply(response, userNode) {
+    if ((response.headers.get("Content-Type") || "").indexOf("text/event-stream") < 0) {
+      return response.json().then(function (exchange) { done(userNode, null, exchange); });
+    }
+    var reply = null;
+    var shown = "";
+    var finished = false;
+    var handle = function (event, payload) {
+      if (event === "start") userNode.dataset.id = payload.user_message.id;
+      if (event === "delta") {
+        typing.hidden = true;
+        if (!reply) reply = bubble("bot", "", "streaming");
+        shown += payload.text;
+        setText(reply, shown);
+        log.scrollTop = log.scrollHeight;
+      }
+      if (event === "done") { finished = true; done(userNode, reply, payload); }
+      if (event === "error") throw new ApiError(payload.error.message, 503);
+    };
+    return readEvents(response.body.getReader(), handle).then(function () {
+      // The connection ended early: the server still finishes and stores the reply.
+      if (finished) return;
+      if (reply) reply.remove();
+      waitForReply();
+    });
+  }
+
+  function readEvents(reader, handle) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    return reader.read().then(function next(chunk) {
+      if (chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      var blocks = buffer.split("\n\n");
+      buffer = blocks.pop();
+      blocks.forEach(function (block) {
+        var event = /^event: (.*)$/m.exec(block);
+        var payload = /^data: (.*)$/m.exec(block);
+        if (event && payload) handle(event[1], JSON.parse(payload[1]));
+      });
+      return reader.read().then(next);
+    });
+  }
+
+  function done(userNode, reply, exchange) {
+    userNode.dataset.id = exchange.user_message.id;
+    state.lastId = Math.max(state.lastId, exchange.user_message.id);
+    reply = reply || bubble("bot", "");
+    reply.classList.remove("streaming");
+    state.lastId = Math.max(state.lastId, exchange.reply.id);
+    finish(reply, exchange.reply);
+    showStatus(exchange.session.status);
+    emit("message", exchange.reply);
+  }
+
+  function failed(node, text, message) {
+    node.classList.add("failed");
+    node.appendChild(el("div", { class: "retry-row", role: "alert" }, [
+      el("span", { text: (message || t.error) + " " }),
+      el("button", { type: "button", class: "retry", text: t.retry, onclick: function () { send(text, node); } })
+    ]));
+  }
+
+  function rate(messageId, rating, button, box) {
+    api("post_feedback", { body: { session_id: state.session.id, message_id: messageId, rating: rating } }).then(function () {
+      Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) { b.setAttribute("aria-pressed", "false"); });
+      button.setAttribute("aria-pressed", "true");
+      box.setAttribute("title", t.thanks);
+    }, function (error) { notice(error.message); });
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  // ---- open, close, menu ------------------------------------------------------------------------
+  function open() {
+    if (state.open) return;
+    state.open = true;
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    if (!log.childNodes.length) {
+      bubble("bot", config.greeting, "greeting");
+      restore();
+    }
+    if (state.status === "escalated") startPolling();
+    if (config.storage) config.storage.setItem(storageKey + ":open", "1");
+    input.focus();
+    emit("open");
+  }
+
+  function close() {
+    if (!state.open) return;
+    state.open = false;
+    panel.hidden = true;
+    closeMenu();
+    stopPolling();
+    launcher.setAttribute("aria-expanded", "false");
+    if (config.storage) config.storage.removeItem(storageKey + ":open");
+    launcher.focus();
+    emit("close");
+  }
+
+  function toggle() { if (state.open) close(); else open(); }
+
+  function toggleMenu() {
+    var opening = menu.hidden;
+    menu.hidden = !opening;
+    menuButton.setAttribute("aria-expanded", String(opening));
+    if (opening) menu.querySelector("button").focus();
+  }
+
+  function closeMenu() {
+    menu.hidden = true;
+    menuButton.setAttribute("aria-expanded", "false");
+  }
+
+  function reset() {
+    saveSession(null);
+    state.lastId = 0;
+    stopPolling();
+    showStatus("open");
+    log.textContent = "";
+    bubble("bot", config.greeting, "greeting");
+    input.focus();
+  }
+
+  function erase() {
+    if (!state.session) return reset();
+    if (!window.confirm(t.confirmDelete)) return;
+    api("delete_session", { body: { session_id: state.session.id } }).then(function () {
+      reset();
+      notice(t.deleted);
+    }, function (error) { notice(error.message); });
+  }
+
+  function onKey(e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  }
+
+  // ---- styles -----------------------------------------------------------------------------------
+  function applyStyles(shadow) {
+    var css = [
+      ":host{all:initial;--accent:#1f5eff;--fg:#1b1f24;--muted:#57606a;--bg:#fff;--soft:#f3f4f6;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg)}",
+      "*{box-sizing:border-box}",
+      "button{font:inherit;cursor:pointer}",
+      ":focus-visible{outline:3px solid var(--accent);outline-offset:2px}",
+      ".launcher{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483646;display:grid;place-items:center}",
+      ".launcher svg{width:26px;height:26px;fill:currentColor}",
+      ".right{right:20px}.left{left:20px}",
+      ".panel{position:fixed;bottom:88px;width:370px;height:min(600px,calc(100vh - 110px));background:var(--bg);border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;z-index:2147483647;animation:rise .18s ease-out}",
+      ".panel[hidden],[hidden]{display:none!important}",
+      "@keyframes rise{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}",
+      ".head{display:flex;align-items:center;gap:4px;padding:12px 12px 12px 16px;background:var(--accent);color:#fff}",
+      "h2{flex:1;margin:0;font-size:16px;font-weight:600}",
+      ".icon{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;width:36px;height:36px;border-radius:8px}",
+      ".icon:hover{background:rgba(255,255,255,.18)}",
+      ".menu{position:absolute;top:56px;right:12px;background:var(--bg);border:1px solid #d0d7de;border-radius:10px;box-shadow:0 6px 20px rgba(0,0,0,.15);display:flex;flex-direction:column;z-index:2}",
+      ".menu button{background:none;border:0;text-align:left;padding:10px 14px;color:var(--fg)}",
+      ".menu button:hover{background:var(--soft)}",
+      ".banner{background:#fff4d6;color:#5c4400;padding:8px 14px;font-size:14px;border-bottom:1px solid #f0d58c}",
+      ".log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px}",
+      ".msg{max-width:85%;padding:8px 12px;border-radius:12px;background:var(--soft);word-wrap:break-word}",
+      ".msg p{margin:0 0 6px}.msg p:last-child{margin-bottom:0}.msg ul,.msg ol{margin:4px 0;padding-left:20px}",
+      ".msg.user{align-self:flex-end;background:var(--accent);color:#fff}",
+      ".msg.user .who{color:#fff}",
+      ".msg.agent{border:2px solid var(--accent)}",
+      ".msg.failed{opacity:.85;border:2px dashed #b42318}",
+      ".who{display:block;font-size:12px;color:var(--muted);margin-bottom:2px}",
+      ".note{font-size:12px;color:var(--muted)}",
+      ".msg a{color:inherit;text-decoration:underline}",
+      ".sources{margin:6px 0 0;padding:6px 0 0 18px;border-top:1px solid #d0d7de;font-size:13px}",
+      ".rate{display:flex;gap:4px;margin-top:4px}",
+      ".rate button{background:none;border:1px solid transparent;border-radius:6px;padding:3px 5px;color:var(--muted);line-height:0}",
+      ".rate svg{width:16px;height:16px;fill:currentColor}.rate .down svg{transform:rotate(180deg)}",
+      ".rate button[aria-pressed=true]{border-color:var(--accent);color:var(--accent)}",
+      ".chips{display:flex;flex-wrap:wrap;gap:6px}",
+      ".chip{border:1px solid var(--accent);color:var(--accent);background:var(--bg);border-radius:16px;padding:5px 12px;font-size:14px}",
+      ".chip:hover{background:var(--soft)}",
+      ".retry-row{margin-top:6px;font-size:13px}",
+      ".retry{background:#fff;color:#b42318;border:1px solid #b42318;border-radius:6px;padding:2px 8px}",
+      ".notice{align-self:center;font-size:13px;color:var(--muted)}",
+      ".typing{padding:0 16px 8px;display:flex;gap:4px}",
+      ".typing span{width:7px;height:7px;border-radius:50%;background:var(--muted);animation:blink 1s infinite}",
+      ".typing span:nth-child(2){animation-delay:.2s}.typing span:nth-child(3){animation-delay:.4s}",
+      "@keyframes blink{50%{opacity:.25}}",
+      ".composer{display:flex;gap:8px;padding:10px;border-top:1px solid #d0d7de}",
+      "textarea{flex:1;resize:none;font:inherit;border:1px solid #8c959f;border-radius:10px;padding:8px 10px;max-height:120px;color:var(--fg)}",
+      ".send{background:var(--accent);color:#fff;border:0;border-radius:10px;padding:0 16px;font-weight:600}",
+      "@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0;bottom:0}.panel.right,.panel.left{right:0;left:0}}",
+      "@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}"
+    ].join("\n");
+    if (shadow.adoptedStyleSheets !== undefined && window.CSSStyleSheet) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      shadow.appendChild(el("style", { text: css }));
+    }
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+  function mount() {
+    document.body.appendChild(host);
+    if (config.storage && config.storage.getItem(storageKey + ":open")) open();
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+  window.addEventListener("online", function () {
+    Array.prototype.forEach.call(log.querySelectorAll(".msg.failed"), function (node) {
+      node.querySelector(".retry").click();
+    });
+  });
+
+  window.SupportWidget = {
+    open: open,
+    close: close,
+    reset: reset,
+    on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
+    off: function (name, fn) { listeners[name] = (listeners[name] || []).filter(function (f) { return f !== fn; }); }
+  };
+})();
