@@ -27,7 +27,8 @@ READY = """() => new Promise(resolve => {
   const check = () => {
     const host = document.querySelector('#support-widget-host');
     const button = host && host.shadowRoot && host.shadowRoot.querySelector('button.launcher');
-    if (button && button.getBoundingClientRect().width > 0) resolve(performance.now()); else requestAnimationFrame(check);
+    if (button && button.getBoundingClientRect().width > 0) resolve(performance.now());
+    else requestAnimationFrame(check);
   };
   check();
 })"""
@@ -43,14 +44,16 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=20)
     args = parser.parse_args()
     source = (FRONTEND / "widget.js").read_bytes()
-    print(f"widget.js: {len(source) / 1024:.1f} KB, {len(gzip.compress(source, 9)) / 1024:.1f} KB gzipped (goal: <= 15 KB)")
+    zipped = len(gzip.compress(source, 9))
+    print(f"widget.js: {len(source) / 1024:.1f} KB, {zipped / 1024:.1f} KB gzipped (goal: <= 15 KB)")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(FRONTEND)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     ready, dcl, load = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for _ in range(args.loads):
             page = browser.new_context().new_page()
