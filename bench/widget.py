@@ -66,9 +66,11 @@ def main() -> None:
         browser.close()
     server.shutdown()
     median = statistics.median
-    print(f"median of {args.loads} loads: launcher usable {median(ready):.1f} ms after navigation start; "
-          f"page DOMContentLoaded {median(dcl):.1f} ms, load {median(load):.1f} ms "
-          f"(launcher / DOMContentLoaded = {median(ready) / median(dcl):.2f})")
+    print(
+        f"median of {args.loads} loads: launcher usable {median(ready):.1f} ms after navigation start; "
+        f"page DOMContentLoaded {median(dcl):.1f} ms, load {median(load):.1f} ms "
+        f"(launcher / DOMContentLoaded = {median(ready) / median(dcl):.2f})"
+    )
 
 
 if __name__ == "__main__":
