@@ -51,7 +51,19 @@ class Settings(BaseSettings):
     support_hours: str = "Monday to Friday, 9am to 6pm Eastern Time"
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
-    # Retrieval
+    # Retrieval. EMBEDDER: auto (Gemini when credentials exist, else none), gemini, local or none.
+    embedder: Literal["auto", "none", "local", "gemini"] = "auto"
+    gemini_embedding_model: str = "gemini-embedding-001"
+    gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
+    retrieval_min_confidence: float = Field(default=0.5, ge=0, le=1)
+    fusion_lexical_weight: float = 1.0
+    fusion_dense_weight: float = 2.0
+    fusion_centroid_weight: float = 0.25
+    fusion_classifier_weight: float = 1.5
+    fusion_dense_tau: float = Field(default=0.05, gt=0)
+    confidence_temperature: float = Field(default=1.0, gt=0)
+    classifier_max_entries: int = Field(default=2000, ge=0)
+    classifier_l2: float = Field(default=1e-4, gt=0)
     retrieval_min_score: float = Field(default=0.45, ge=0)
     retrieval_related_min_score: float = Field(default=0.3, ge=0)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)

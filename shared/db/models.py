@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pgvector.sqlalchemy import VECTOR
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -86,6 +87,8 @@ class KnowledgeEntry(Base):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     search_vector: Mapped[Any] = mapped_column(TSVECTOR)
     match_text: Mapped[str] = mapped_column(sa.Text)
+    embedding_model: Mapped[str | None] = mapped_column(sa.Text)
+    embedding_hash: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
 
     __table_args__ = (
@@ -126,3 +129,29 @@ class MessageFeedback(Base):
         sa.CheckConstraint("rating IN ('up', 'down')", name="message_feedback_rating_valid"),
         sa.Index("message_feedback_session_idx", "session_id"),
     )
+
+
+class KnowledgeText(Base):
+    """One embedded text of an entry: its question or one of its example phrasings."""
+
+    __tablename__ = "kb_texts"
+
+    entry_id: Mapped[str] = mapped_column(sa.ForeignKey("kb_entries.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    content: Mapped[str] = mapped_column(sa.Text)
+    model: Mapped[str] = mapped_column(sa.Text)
+    dims: Mapped[int] = mapped_column(sa.Integer)
+    embedding: Mapped[Any] = mapped_column(VECTOR())
+
+
+class EntryVectors(Base):
+    """Per-entry vectors: the centroid of its texts and a classifier's weights learned from them."""
+
+    __tablename__ = "kb_entry_vectors"
+
+    entry_id: Mapped[str] = mapped_column(sa.ForeignKey("kb_entries.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(sa.Text)
+    dims: Mapped[int] = mapped_column(sa.Integer)
+    centroid: Mapped[Any] = mapped_column(VECTOR())
+    weights: Mapped[Any | None] = mapped_column(VECTOR())
+    bias: Mapped[float | None] = mapped_column(sa.Float)

@@ -15,7 +15,7 @@ class FaqEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,128}$")
+    id: str | None = Field(default=None, pattern=r"^\S{1,128}$")
     question: str = Field(min_length=1, max_length=500)
     answer: str = Field(min_length=1, max_length=10_000)
     keywords: list[str] = Field(default_factory=list)

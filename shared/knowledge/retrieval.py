@@ -1,23 +1,34 @@
-"""Find the knowledge-base entries that answer a question, scored, inside Postgres.
+"""Find the knowledge-base entries that answer a question, scored, inside Postgres, in one query.
 
-Lexical search: each query word that is not a knowledge-base word is corrected to the most
+Lexical part: each query word that is not a knowledge-base word is corrected to the most
 similar one by trigrams (typos; pg_trgm's similarity threshold, 0.3 by default); the words
 are OR-ed into one full-text query ranked with weights (question and keywords over examples
-over answer), and a trigram similarity to the question adds to the score.
+over answer).
+
+Hybrid (with an embedder): candidates are the entries of the nearest embedded texts (HNSW),
+the nearest centroids, the best full-text matches and the best classifier scores; each is
+scored by a weighted sum of its full-text rank, a soft maximum of the cosine to its texts,
+the cosine to its centroid and its classifier logit. A softmax over the best candidates turns
+scores into a confidence, compared with RETRIEVAL_MIN_CONFIDENCE. Without an embedder, the
+full-text rank plus a trigram similarity to the question is the score, compared with
+RETRIEVAL_MIN_SCORE.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 
 from shared.db import prepared
-from shared.settings import get_settings
+from shared.embeddings.base import to_pgvector
+from shared.settings import Settings, get_settings
 
-SEARCH_SQL = """
-    WITH query_words AS (
+_QUERY_TERMS = """
+    query_words AS (
         SELECT word FROM unnest(tsvector_to_array(to_tsvector('simple', :query))) AS word
     ),
     corrected AS MATERIALIZED (
@@ -35,8 +46,11 @@ SEARCH_SQL = """
         SELECT (SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
                 FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme
                )::tsquery AS tsq
-    )
-    SELECT id, question, answer, url, text_score, fuzzy_score
+    )"""
+
+LEXICAL_SQL = f"""
+    WITH {_QUERY_TERMS}
+    SELECT id, question, answer, url, text_score + :fuzzy_weight * fuzzy_score AS score, NULL::float8 AS confidence
     FROM (
         SELECT e.id, e.question, e.answer, e.url, e.position,
                coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
@@ -44,37 +58,124 @@ SEARCH_SQL = """
         FROM kb_entries e CROSS JOIN search s
         WHERE e.search_vector @@ s.tsq OR e.question % :query
     ) AS scored
-    ORDER BY text_score + :fuzzy_weight * fuzzy_score DESC, position
+    ORDER BY score DESC, position
     LIMIT :top_k
 """
 
+
+@lru_cache(maxsize=4)
+def hybrid_sql(dims: int) -> str:
+    """The hybrid query for vectors of `dims` dimensions (a literal, so the partial HNSW indexes apply)."""
+    v = f"vector({int(dims)})"
+    return f"""
+    WITH {_QUERY_TERMS},
+    q AS MATERIALIZED (SELECT CAST(:vector AS {v}) AS v),
+    candidates AS (
+        (SELECT t.entry_id FROM kb_texts t, q WHERE t.dims = {dims} AND t.model = :model
+         ORDER BY t.embedding::{v} <=> q.v LIMIT :near_texts)
+        UNION
+        (SELECT c.entry_id FROM kb_entry_vectors c, q WHERE c.dims = {dims} AND c.model = :model
+         ORDER BY c.centroid::{v} <=> q.v LIMIT :near_entries)
+        UNION
+        (SELECT c.entry_id FROM kb_entry_vectors c, q WHERE c.model = :model AND c.weights IS NOT NULL
+         ORDER BY (c.weights::{v} <#> q.v) - c.bias LIMIT :near_entries)
+        UNION
+        (SELECT e.id FROM kb_entries e, search s WHERE e.search_vector @@ s.tsq
+         ORDER BY ts_rank_cd(e.search_vector, s.tsq, 32) DESC LIMIT :near_entries)
+    ),
+    features AS (
+        SELECT e.id, e.question, e.answer, e.url, e.position,
+               coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS lexical,
+               (SELECT :tau * ln(sum(exp((1 - (t.embedding::{v} <=> q.v)) / :tau)))
+                FROM kb_texts t WHERE t.entry_id = e.id AND t.model = :model) AS dense,
+               1 - (c.centroid::{v} <=> q.v) AS centroid,
+               c.bias - (c.weights::{v} <#> q.v) AS learned
+        FROM candidates k
+        JOIN kb_entries e ON e.id = k.entry_id
+        CROSS JOIN search s CROSS JOIN q
+        LEFT JOIN kb_entry_vectors c ON c.entry_id = e.id AND c.model = :model
+    ),
+    scored AS (
+        SELECT id, question, answer, url, position,
+               :w_lexical * lexical + :w_dense * coalesce(dense, 0) + :w_centroid * coalesce(centroid, 0)
+                 + :w_learned * coalesce(learned, 0) AS score
+        FROM features
+        ORDER BY score DESC, position
+        LIMIT :candidates
+    )
+    SELECT id, question, answer, url, score,
+           exp((score - max(score) OVER ()) / :temperature)
+             / sum(exp((score - max(score) OVER ()) / :temperature)) OVER () AS confidence
+    FROM scored
+    ORDER BY score DESC, position
+    LIMIT :top_k
+"""
+
+
 FUZZY_WEIGHT = 0.5
 POPULAR_TTL_SECONDS = 300
+NEAR_TEXTS = 60
+NEAR_ENTRIES = 20
+CONFIDENCE_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
 class ScoredEntry:
-    """A knowledge-base entry and how well it matches the query."""
+    """A knowledge-base entry, its score and, in hybrid mode, the confidence that it is the answer."""
 
     id: str
     question: str
     answer: str
     url: str | None
     score: float
+    confidence: float | None = None
+
+    def fits(self, settings: Settings) -> bool:
+        """Whether this entry is confident enough to answer with."""
+        if self.confidence is not None:
+            return self.confidence >= settings.retrieval_min_confidence
+        return self.score >= settings.retrieval_min_score
 
 
-def search(conn: sa.Connection, query: str, *, top_k: int | None = None) -> list[ScoredEntry]:
-    """The best-matching entries for `query`, best first."""
-    params = {
+def search(
+    conn: sa.Connection,
+    query: str,
+    *,
+    vector: list[float] | None = None,
+    model: str | None = None,
+    top_k: int | None = None,
+) -> list[ScoredEntry]:
+    """The best-matching entries for `query` (and its `vector`, from embedder `model`), best first."""
+    settings = get_settings()
+    top_k = top_k or settings.retrieval_top_k
+    if vector is None or model is None:
+        params: dict[str, Any] = {"query": query, "top_k": top_k, "fuzzy_weight": FUZZY_WEIGHT}
+        rows = prepared.fetch(conn, LEXICAL_SQL, params)
+    else:
+        rows = prepared.fetch(conn, hybrid_sql(len(vector)), _hybrid_params(settings, query, vector, model, top_k))
+    return [ScoredEntry(r.id, r.question, r.answer, r.url, float(r.score), _optional(r.confidence)) for r in rows]
+
+
+def _hybrid_params(settings: Settings, query: str, vector: list[float], model: str, top_k: int) -> dict[str, Any]:
+    return {
         "query": query,
-        "top_k": top_k or get_settings().retrieval_top_k,
-        "fuzzy_weight": FUZZY_WEIGHT,
+        "vector": to_pgvector(vector),
+        "model": model,
+        "near_texts": NEAR_TEXTS,
+        "near_entries": NEAR_ENTRIES,
+        "tau": settings.fusion_dense_tau,
+        "w_lexical": settings.fusion_lexical_weight,
+        "w_dense": settings.fusion_dense_weight,
+        "w_centroid": settings.fusion_centroid_weight,
+        "w_learned": settings.fusion_classifier_weight,
+        "temperature": settings.confidence_temperature,
+        "candidates": max(CONFIDENCE_CANDIDATES, top_k),
+        "top_k": top_k,
     }
-    rows = prepared.fetch(conn, SEARCH_SQL, params)
-    return [
-        ScoredEntry(r.id, r.question, r.answer, r.url, float(r.text_score) + FUZZY_WEIGHT * float(r.fuzzy_score))
-        for r in rows
-    ]
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:

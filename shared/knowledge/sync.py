@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from shared.db.engine import transaction
+from shared.embeddings import get_embedder
+from shared.knowledge import vectors
 from shared.knowledge.base import FaqEntry, load_knowledge_base
 from shared.settings import get_settings
 
@@ -51,6 +53,7 @@ class SyncReport:
     updated: int
     removed: int
     unchanged: int
+    embedded_entries: int = 0
 
 
 def sync_entries(entries: list[FaqEntry]) -> SyncReport:
@@ -67,7 +70,8 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
         if inserted or updated or removed:
             for statement in _REFRESH_VOCABULARY:
                 conn.execute(statement)
-    return SyncReport(inserted, updated, removed, len(entries) - inserted - updated)
+    embedded = vectors.refresh(get_embedder())
+    return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
 
 
 def sync_file(path: Path | None = None) -> SyncReport:
@@ -97,7 +101,7 @@ def main() -> None:
     report = sync_file(parser.parse_args().path)
     print(
         f"knowledge base synced: {report.inserted} inserted, {report.updated} updated, "
-        f"{report.removed} removed, {report.unchanged} unchanged"
+        f"{report.removed} removed, {report.unchanged} unchanged, {report.embedded_entries} (re-)embedded"
     )
 
 

@@ -11,21 +11,18 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-import sqlalchemy as sa
-
 from shared import errors
 from shared.answering import get_provider, offline_provider
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, Turn, collect
 from shared.db import conversations
 from shared.db.engine import connection
 from shared.escalation import human_requested
-from shared.knowledge import retrieval
+from shared.knowledge import lookup
 from shared.schemas import MessageCreate, MessageExchange, MessagePublic, SessionStatus
 from shared.security import hash_token
 from shared.services import replies
 from shared.services.events import exchange_events, sse
 from shared.services.sessions import UNAUTHORIZED
-from shared.settings import get_settings
 
 log = logging.getLogger("support.chat")
 
@@ -73,8 +70,9 @@ def accept_message(request: MessageCreate, *, token: str) -> Accepted | MessageE
             raise errors.Conflict("This conversation is closed. Please start a new one.")
         if not stored.is_new and (earlier := replies.stored_exchange(conn, stored.message_id, stored.status)):
             return earlier
-        history = [Turn(sender=h["sender"], content=h["content"]) for h in stored.history]
-        answer_request = _retrieve(conn, request.content, history)
+    history = [Turn(sender=h["sender"], content=h["content"]) for h in stored.history]
+    # Outside the first connection: embedding the query may call a model.
+    answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
     user_message = MessagePublic(
         id=stored.message_id,
         sender="user",
@@ -83,27 +81,6 @@ def accept_message(request: MessageCreate, *, token: str) -> Accepted | MessageE
         client_message_id=request.client_message_id,
     )
     return Accepted(request.session_id, user_message, answer_request, stored.status)
-
-
-def _retrieve(conn: sa.Connection, question: str, history: list[Turn]) -> AnswerRequest | None:
-    """What the knowledge base offers for `question`; None when the customer asked for a person."""
-    if human_requested(question):
-        return None
-    settings = get_settings()
-    try:
-        found = retrieval.search(conn, question)
-        popular = retrieval.cached_popular_entries(conn)
-    except sa.exc.SQLAlchemyError:
-        log.exception("retrieval failed; answering without the knowledge base")
-        return AnswerRequest(question=question, entries=[], history=history)
-    return AnswerRequest(
-        question=question,
-        entries=[e for e in found if e.score >= settings.retrieval_min_score],
-        top_score=found[0].score if found else 0.0,
-        related=[e for e in found if settings.retrieval_related_min_score <= e.score < settings.retrieval_min_score],
-        popular=popular,
-        history=history,
-    )
 
 
 def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:

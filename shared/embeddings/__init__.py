@@ -1,0 +1,26 @@
+"""Choosing the embedder: `EMBEDDER` = auto (Gemini when credentials exist, else none), gemini, local or none."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from shared.embeddings.base import Embedder
+from shared.settings import get_settings
+
+
+@lru_cache(maxsize=1)
+def get_embedder() -> Embedder | None:
+    """The process's embedder, or None for lexical-only retrieval; loaded on first use."""
+    settings = get_settings()
+    choice = settings.embedder
+    if choice == "auto":
+        choice = "gemini" if settings.gemini_configured else "none"
+    if choice == "gemini":
+        from shared.embeddings.gemini import GeminiEmbedder
+
+        return GeminiEmbedder()
+    if choice == "local":
+        from shared.embeddings.local import LocalEmbedder
+
+        return LocalEmbedder()
+    return None

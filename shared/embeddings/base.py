@@ -1,0 +1,35 @@
+"""The embedder interface: texts in, unit-length vectors out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+Vector = list[float]
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors of `dimensions` floats; `model` is stored with every vector."""
+
+    model: str
+    dimensions: int
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        """Vectors for knowledge-base texts, in order."""
+        ...
+
+    def embed_query(self, text: str) -> Vector:
+        """The vector of a customer's question."""
+        ...
+
+
+def normalized(vector: Sequence[float]) -> Vector:
+    """`vector` scaled to unit length (cosine then equals the inner product)."""
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
+
+
+def to_pgvector(vector: Sequence[float]) -> str:
+    """The text form pgvector parses: `[0.1,0.2,...]`."""
+    return "[" + ",".join(f"{v:.7g}" for v in vector) + "]"

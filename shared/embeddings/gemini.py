@@ -1,0 +1,48 @@
+"""Gemini embeddings through google-genai (`gemini-embedding-001` at 768 dimensions by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.embeddings.base import Vector, normalized
+from shared.errors import ModelFailed
+from shared.settings import get_settings
+
+BATCH = 100  # texts per batchEmbedContents request
+
+
+class GeminiEmbedder:
+    """Document and query embeddings with their task types, L2-normalised (Matryoshka truncation needs it)."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.model_name = settings.gemini_embedding_model
+        self.dimensions = settings.gemini_embedding_dimensions
+        self.model = f"gemini/{self.model_name}/{self.dimensions}"
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        """Vectors for knowledge-base texts, in batches."""
+        vectors: list[Vector] = []
+        for start in range(0, len(texts), BATCH):
+            vectors += self._embed(list(texts[start : start + BATCH]), "RETRIEVAL_DOCUMENT")
+        return vectors
+
+    def embed_query(self, text: str) -> Vector:
+        """The vector of a customer's question."""
+        return self._embed([text], "RETRIEVAL_QUERY")[0]
+
+    def _embed(self, texts: list[str], task_type: str) -> list[Vector]:
+        from google.genai import errors as genai_errors
+        from google.genai import types
+
+        from shared.answering.gemini import get_client
+
+        config = types.EmbedContentConfig(task_type=task_type, output_dimensionality=self.dimensions)
+        try:
+            response = get_client().models.embed_content(model=self.model_name, contents=texts, config=config)
+        except genai_errors.APIError as exc:
+            raise ModelFailed(f"Gemini embeddings answered {exc.code} {exc.status}") from exc
+        embeddings = response.embeddings or []
+        if len(embeddings) != len(texts) or any(not e.values for e in embeddings):
+            raise ModelFailed("Gemini returned an unexpected number of embeddings")
+        return [normalized(e.values or []) for e in embeddings]

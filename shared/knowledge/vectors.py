@@ -1,0 +1,130 @@
+"""Keeping the knowledge base's vectors current: texts embedded once, re-embedded only when they change.
+
+Each entry's question and examples are embedded with the active embedder and stored with the
+model's name; an entry is re-embedded only when its content hash or the model differs from
+what its vectors were made from. Per-entry vectors (the centroid of its texts and, for
+knowledge bases up to CLASSIFIER_MAX_ENTRIES, a classifier learned from them) are rebuilt
+whenever anything changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared.db.engine import transaction
+from shared.embeddings.base import Embedder, to_pgvector
+from shared.settings import get_settings
+
+
+@dataclass(frozen=True)
+class EmbeddingReport:
+    embedded_entries: int
+    embedded_texts: int
+    classifier_trained: bool
+
+
+def refresh(embedder: Embedder | None) -> EmbeddingReport:
+    """Embed new and changed entries with `embedder` and rebuild the per-entry vectors."""
+    if embedder is None:
+        return EmbeddingReport(0, 0, False)
+    with transaction() as conn:
+        stale = conn.execute(
+            sa.text("""
+                SELECT id, question, examples, content_hash FROM kb_entries
+                WHERE embedding_model IS DISTINCT FROM :model OR embedding_hash IS DISTINCT FROM content_hash
+                ORDER BY position
+            """),
+            {"model": embedder.model},
+        ).all()
+        orphaned = conn.execute(sa.text("SELECT count(*) FROM kb_texts WHERE model <> :m"), {"m": embedder.model})
+        changed = bool(stale) or bool(orphaned.scalar())
+    texts = [(row.id, position, text) for row in stale for position, text in enumerate([row.question, *row.examples])]
+    vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
+    with transaction() as conn:
+        _store_texts(conn, embedder, stale, texts, vectors)
+        trained = _rebuild_entry_vectors(conn, embedder) if changed else False
+    return EmbeddingReport(len(stale), len(texts), trained)
+
+
+def _store_texts(
+    conn: sa.Connection, embedder: Embedder, stale: Sequence[Any], texts: list[Any], vectors: list[Any]
+) -> None:
+    conn.execute(sa.text("DELETE FROM kb_texts WHERE model <> :m"), {"m": embedder.model})
+    ids = [row.id for row in stale]
+    conn.execute(sa.text("DELETE FROM kb_texts WHERE entry_id = ANY(:ids)"), {"ids": ids})
+    if texts:
+        conn.execute(
+            sa.text("""
+                INSERT INTO kb_texts (entry_id, position, content, model, dims, embedding)
+                VALUES (:entry_id, :position, :content, :model, :dims, CAST(:embedding AS vector))
+            """),
+            [
+                {
+                    "entry_id": e,
+                    "position": p,
+                    "content": t,
+                    "model": embedder.model,
+                    "dims": embedder.dimensions,
+                    "embedding": to_pgvector(v),
+                }
+                for (e, p, t), v in zip(texts, vectors, strict=True)
+            ],
+        )
+    for row in stale:
+        conn.execute(
+            sa.text("UPDATE kb_entries SET embedding_model = :m, embedding_hash = :h WHERE id = :id"),
+            {"m": embedder.model, "h": row.content_hash, "id": row.id},
+        )
+    _ensure_index(conn, "kb_texts", "embedding", embedder.dimensions)
+
+
+def _rebuild_entry_vectors(conn: sa.Connection, embedder: Embedder) -> bool:
+    conn.execute(sa.text("DELETE FROM kb_entry_vectors"))
+    conn.execute(
+        sa.text(f"""
+            INSERT INTO kb_entry_vectors (entry_id, model, dims, centroid)
+            SELECT entry_id, :model, :dims, l2_normalize(avg(embedding::vector({int(embedder.dimensions)})))
+            FROM kb_texts WHERE model = :model GROUP BY entry_id
+        """),
+        {"model": embedder.model, "dims": embedder.dimensions},
+    )
+    _ensure_index(conn, "kb_entry_vectors", "centroid", embedder.dimensions)
+    entries = conn.execute(sa.text("SELECT count(*) FROM kb_entry_vectors")).scalar() or 0
+    if not 2 <= entries <= get_settings().classifier_max_entries:
+        return False
+    _train_classifier(conn, embedder)
+    return True
+
+
+def _train_classifier(conn: sa.Connection, embedder: Embedder) -> None:
+    import numpy as np
+
+    from shared.knowledge import classifier
+
+    rows = conn.execute(
+        sa.text("SELECT entry_id, embedding::text AS v FROM kb_texts WHERE model = :m ORDER BY entry_id, position"),
+        {"m": embedder.model},
+    ).all()
+    entry_ids = sorted({row.entry_id for row in rows})
+    index = {entry_id: i for i, entry_id in enumerate(entry_ids)}
+    x = np.array([np.array(row.v[1:-1].split(","), dtype=np.float32) for row in rows])
+    y = np.array([index[row.entry_id] for row in rows])
+    weights, bias = classifier.train(x, y, len(entry_ids), l2=get_settings().classifier_l2)
+    conn.execute(
+        sa.text("UPDATE kb_entry_vectors SET weights = CAST(:w AS vector), bias = :b WHERE entry_id = :id"),
+        [{"w": to_pgvector(weights[i]), "b": float(bias[i]), "id": e} for e, i in index.items()],
+    )
+
+
+def _ensure_index(conn: sa.Connection, table: str, column: str, dims: int) -> None:
+    # An HNSW index needs fixed dimensions: one partial expression index per size in use.
+    conn.execute(
+        sa.text(
+            f"CREATE INDEX IF NOT EXISTS {table}_{column}_hnsw_{dims} ON {table} "
+            f"USING hnsw (({column}::vector({dims})) vector_cosine_ops) WHERE dims = {dims}"
+        )
+    )
