@@ -55,13 +55,13 @@ class Settings(BaseSettings):
     embedder: Literal["auto", "none", "local", "gemini"] = "auto"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
-    retrieval_min_confidence: float = Field(default=0.5, ge=0, le=1)
+    # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval quality).
+    retrieval_min_hybrid_score: float = 4.4
     fusion_lexical_weight: float = 1.0
-    fusion_dense_weight: float = 2.0
-    fusion_centroid_weight: float = 0.25
-    fusion_classifier_weight: float = 1.5
+    fusion_dense_weight: float = 0.5
+    fusion_centroid_weight: float = 0.5
+    fusion_classifier_weight: float = 1.0
     fusion_dense_tau: float = Field(default=0.05, gt=0)
-    confidence_temperature: float = Field(default=1.0, gt=0)
     classifier_max_entries: int = Field(default=2000, ge=0)
     classifier_l2: float = Field(default=1e-4, gt=0)
     retrieval_min_score: float = Field(default=0.45, ge=0)

@@ -29,7 +29,7 @@ class AnswerRequest:
     question: str
     entries: list[ScoredEntry]
     top_score: float = 0.0
-    top_confidence: float | None = None
+    top_threshold: float | None = None
     related: list[ScoredEntry] = field(default_factory=list)
     popular: list[ScoredEntry] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)

@@ -14,7 +14,7 @@ from shared.knowledge import retrieval
 from shared.settings import get_settings
 
 log = logging.getLogger("support.retrieval")
-RELATED_MIN_CONFIDENCE = 0.02
+RELATED_FRACTION = 0.5
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same for|then)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
 
@@ -53,7 +53,7 @@ def find_answers(question: str, history: list[Turn]) -> AnswerRequest:
         question=question,
         entries=entries,
         top_score=found[0].score if found else 0.0,
-        top_confidence=found[0].confidence if found else None,
+        top_threshold=found[0].threshold(settings) if found else None,
         related=[e for e in found if e not in entries and _related(e, settings.retrieval_related_min_score)],
         popular=popular,
         history=history,
@@ -61,6 +61,7 @@ def find_answers(question: str, history: list[Turn]) -> AnswerRequest:
 
 
 def _related(entry: retrieval.ScoredEntry, min_score: float) -> bool:
-    if entry.confidence is not None:
-        return entry.confidence >= RELATED_MIN_CONFIDENCE
+    # Hybrid scores: half the answering threshold still marks a topic worth suggesting.
+    if entry.hybrid:
+        return entry.score >= RELATED_FRACTION * get_settings().retrieval_min_hybrid_score
     return entry.score >= min_score

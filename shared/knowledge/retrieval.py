@@ -8,10 +8,9 @@ over answer).
 Hybrid (with an embedder): candidates are the entries of the nearest embedded texts (HNSW),
 the nearest centroids, the best full-text matches and the best classifier scores; each is
 scored by a weighted sum of its full-text rank, a soft maximum of the cosine to its texts,
-the cosine to its centroid and its classifier logit. A softmax over the best candidates turns
-scores into a confidence, compared with RETRIEVAL_MIN_CONFIDENCE. Without an embedder, the
-full-text rank plus a trigram similarity to the question is the score, compared with
-RETRIEVAL_MIN_SCORE.
+the cosine to its centroid and its classifier logit, compared with RETRIEVAL_MIN_HYBRID_SCORE.
+Without an embedder, the full-text rank plus a trigram similarity to the question is the
+score, compared with RETRIEVAL_MIN_SCORE.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ _QUERY_TERMS = """
 
 LEXICAL_SQL = f"""
     WITH {_QUERY_TERMS}
-    SELECT id, question, answer, url, text_score + :fuzzy_weight * fuzzy_score AS score, NULL::float8 AS confidence
+    SELECT id, question, answer, url, text_score + :fuzzy_weight * fuzzy_score AS score, false AS hybrid
     FROM (
         SELECT e.id, e.question, e.answer, e.url, e.position,
                coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
@@ -96,16 +95,14 @@ def hybrid_sql(dims: int) -> str:
         LEFT JOIN kb_entry_vectors c ON c.entry_id = e.id AND c.model = :model
     ),
     scored AS (
-        SELECT id, question, answer, url, position,
+        SELECT id, question, answer, url, position, lexical, dense, centroid, learned,
                :w_lexical * lexical + :w_dense * coalesce(dense, 0) + :w_centroid * coalesce(centroid, 0)
                  + :w_learned * coalesce(learned, 0) AS score
         FROM features
         ORDER BY score DESC, position
         LIMIT :candidates
     )
-    SELECT id, question, answer, url, score,
-           exp((score - max(score) OVER ()) / :temperature)
-             / sum(exp((score - max(score) OVER ()) / :temperature)) OVER () AS confidence
+    SELECT id, question, answer, url, score, lexical, dense, centroid, learned, true AS hybrid
     FROM scored
     ORDER BY score DESC, position
     LIMIT :top_k
@@ -116,25 +113,26 @@ FUZZY_WEIGHT = 0.5
 POPULAR_TTL_SECONDS = 300
 NEAR_TEXTS = 60
 NEAR_ENTRIES = 20
-CONFIDENCE_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
 class ScoredEntry:
-    """A knowledge-base entry, its score and, in hybrid mode, the confidence that it is the answer."""
+    """A knowledge-base entry and its score (hybrid or lexical-only, which have their own thresholds)."""
 
     id: str
     question: str
     answer: str
     url: str | None
     score: float
-    confidence: float | None = None
+    hybrid: bool = False
+
+    def threshold(self, settings: Settings) -> float:
+        """The score from which this entry may answer."""
+        return settings.retrieval_min_hybrid_score if self.hybrid else settings.retrieval_min_score
 
     def fits(self, settings: Settings) -> bool:
         """Whether this entry is confident enough to answer with."""
-        if self.confidence is not None:
-            return self.confidence >= settings.retrieval_min_confidence
-        return self.score >= settings.retrieval_min_score
+        return self.score >= self.threshold(settings)
 
 
 def search(
@@ -153,7 +151,7 @@ def search(
         rows = prepared.fetch(conn, LEXICAL_SQL, params)
     else:
         rows = prepared.fetch(conn, hybrid_sql(len(vector)), _hybrid_params(settings, query, vector, model, top_k))
-    return [ScoredEntry(r.id, r.question, r.answer, r.url, float(r.score), _optional(r.confidence)) for r in rows]
+    return [ScoredEntry(r.id, r.question, r.answer, r.url, float(r.score), bool(r.hybrid)) for r in rows]
 
 
 def _hybrid_params(settings: Settings, query: str, vector: list[float], model: str, top_k: int) -> dict[str, Any]:
@@ -168,14 +166,9 @@ def _hybrid_params(settings: Settings, query: str, vector: list[float], model: s
         "w_dense": settings.fusion_dense_weight,
         "w_centroid": settings.fusion_centroid_weight,
         "w_learned": settings.fusion_classifier_weight,
-        "temperature": settings.confidence_temperature,
-        "candidates": max(CONFIDENCE_CANDIDATES, top_k),
+        "candidates": top_k,
         "top_k": top_k,
     }
-
-
-def _optional(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:

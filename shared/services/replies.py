@@ -28,7 +28,7 @@ def store(
         "decision": _decision(answer),
         "answered": bool(sources),
         "top_score": answer_request.top_score if answer_request else None,
-        "top_confidence": answer_request.top_confidence if answer_request else None,
+        "threshold": answer_request.top_threshold if answer_request else None,
         "degraded": answer.degraded,
         "guarded": answer.guarded,
     }

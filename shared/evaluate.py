@@ -1,0 +1,180 @@
+"""Measure retrieval on labelled queries: `python -m shared.evaluate --kb KB.json --queries Q.jsonl`.
+
+Loads the knowledge base (`[{"id", "question", "examples"}]`, answers optional) into a fresh
+database (a throwaway embedded Postgres, whatever DATABASE_URL says), runs
+every query through the same search the bot uses, and prints top-1 accuracy and MRR@10 over
+in-scope queries; with the confidence threshold, accuracy when answered, out-of-scope recall
+(queries whose expected entry is null) and overall accuracy; query latency (embedding
+included) and index build time. `--json` prints one object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from shared.knowledge.base import FaqEntry
+
+
+@dataclass(frozen=True)
+class Labelled:
+    query: str
+    expected: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    embedder: str
+    queries: int
+    top1: float
+    mrr: float
+    in_scope_answered_accuracy: float
+    oos_recall: float | None
+    overall_accuracy: float
+    p50_ms: float
+    p95_ms: float
+    index_build_s: float
+
+
+def load_kb(path: Path) -> list[FaqEntry]:
+    """Entries from an evaluation knowledge base; a missing answer becomes the question."""
+    raw = json.loads(path.read_text())
+    items = raw["faqs"] if isinstance(raw, dict) else raw
+    return [
+        FaqEntry(
+            id=item.get("id"),
+            question=item["question"],
+            answer=item.get("answer") or item["question"],
+            keywords=item.get("keywords", []),
+            examples=item.get("examples", []),
+        )
+        for item in items
+    ]
+
+
+def load_queries(path: Path) -> list[Labelled]:
+    """Labelled queries, one JSON object per line."""
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    return [Labelled(**{k: v for k, v in json.loads(line).items() if k in ("query", "expected")}) for line in lines]
+
+
+def evaluate(entries: list[FaqEntry], queries: list[Labelled]) -> Report:
+    """Sync `entries` into the configured database and measure the configured retrieval on `queries`."""
+    from shared.db.engine import connection
+    from shared.db.migrate import upgrade
+    from shared.embeddings import get_embedder
+    from shared.knowledge import retrieval
+    from shared.knowledge.sync import sync_entries
+    from shared.settings import get_settings
+
+    upgrade()
+    started = time.perf_counter()
+    sync_entries(entries)
+    build_seconds = time.perf_counter() - started
+    embedder, settings = get_embedder(), get_settings()
+    ranks, answered, latencies = [], [], []
+    with connection() as conn:
+        retrieval.search(conn, "warm up")
+        for item in queries:
+            began = time.perf_counter()
+            vector = embedder.embed_query(item.query) if embedder else None
+            found = retrieval.search(
+                conn, item.query, vector=vector, model=embedder.model if embedder else None, top_k=10
+            )
+            latencies.append((time.perf_counter() - began) * 1000)
+            ids = [f.id for f in found]
+            ranks.append(ids.index(item.expected) + 1 if item.expected in ids else None)
+            answered.append(bool(found) and found[0].fits(settings))
+    return _report(embedder.model if embedder else "none", queries, ranks, answered, latencies, build_seconds)
+
+
+def _report(
+    name: str,
+    queries: list[Labelled],
+    ranks: list[int | None],
+    answered: list[bool],
+    latencies: list[float],
+    build_seconds: float,
+) -> Report:
+    in_scope = [i for i, q in enumerate(queries) if q.expected is not None]
+    out_scope = [i for i, q in enumerate(queries) if q.expected is None]
+    right = [ranks[i] == 1 for i in range(len(queries))]
+    right_answered = sum(1 for i in in_scope if right[i] and answered[i])
+    refused = sum(1 for i in out_scope if not answered[i])
+    cuts = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    return Report(
+        embedder=name,
+        queries=len(queries),
+        top1=_share(sum(right[i] for i in in_scope), len(in_scope)),
+        mrr=_share(sum(_reciprocal(ranks[i]) for i in in_scope), len(in_scope)),
+        in_scope_answered_accuracy=_share(right_answered, len(in_scope)),
+        oos_recall=_share(refused, len(out_scope)) if out_scope else None,
+        overall_accuracy=_share(right_answered + refused, len(queries)),
+        p50_ms=round(statistics.median(latencies), 2),
+        p95_ms=round(cuts[18], 2),
+        index_build_s=round(build_seconds, 2),
+    )
+
+
+def _reciprocal(rank: int | None) -> float:
+    return 1.0 / rank if rank else 0.0
+
+
+def _share(count: float, total: int) -> float:
+    return round(count / total, 4) if total else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Measure retrieval on labelled queries.")
+    parser.add_argument("--kb", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--embedder", choices=["none", "local", "gemini"], default="none")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    entries, queries = load_kb(args.kb), load_queries(args.queries)
+    with fresh_database():
+        os.environ["EMBEDDER"] = args.embedder
+        report = evaluate(entries, queries)
+    if args.json:
+        print(json.dumps(asdict(report)))
+    else:
+        _print(report)
+
+
+class fresh_database:
+    """A database that exists only for this evaluation."""
+
+    def __enter__(self) -> None:
+        from shared.db.embedded import embedded_url, ensure_database, start_embedded
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="support-eval-")
+        server = start_embedded(Path(self._tmp.name) / "data", delete_on_exit=True)
+        ensure_database(server, "evaluation")
+        os.environ["DATABASE_URL"] = embedded_url(server, "evaluation")
+
+    def __exit__(self, *exc: Any) -> None:
+        from shared.db.engine import reset_engine
+
+        reset_engine()
+
+
+def _print(report: Report) -> None:
+    print(f"embedder: {report.embedder}, {report.queries} queries")
+    print(f"in scope: top-1 {report.top1:.1%}, MRR@10 {report.mrr:.3f}")
+    print(
+        f"at the confidence threshold: accuracy when answered {report.in_scope_answered_accuracy:.1%}"
+        + (f", out-of-scope recall {report.oos_recall:.1%}" if report.oos_recall is not None else "")
+        + f", overall accuracy {report.overall_accuracy:.1%}"
+    )
+    print(f"latency per query: p50 {report.p50_ms} ms, p95 {report.p95_ms} ms; index build {report.index_build_s} s")
+
+
+if __name__ == "__main__":
+    main()
