@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     support_hours: str = "Monday to Friday, 9am to 6pm Eastern Time"
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
-    # Retrieval. EMBEDDER: auto (Gemini when credentials exist, else none), gemini, local or none.
-    embedder: Literal["auto", "none", "local", "gemini"] = "auto"
+    # Retrieval. EMBEDDER: none (lexical), local, gemini, or auto (gemini when credentials exist).
+    embedder: Literal["auto", "none", "local", "gemini"] = "none"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
     # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval quality).

@@ -1,4 +1,9 @@
-"""Choosing the embedder: `EMBEDDER` = auto (Gemini when credentials exist, else none), gemini, local or none."""
+"""Choosing the embedder: `EMBEDDER` = none (the default, lexical only), local, gemini, or auto.
+
+`auto` picks Gemini embeddings when Gemini credentials exist. It is not the default because
+the hybrid threshold was chosen on the evaluation sets with the local model; Gemini's scores
+have another scale and need their own run of bench/tune_fusion.py first.
+"""
 
 from __future__ import annotations
 
