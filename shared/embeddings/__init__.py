@@ -7,15 +7,33 @@ have another scale and need their own run of bench/tune_fusion.py first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from shared.embeddings.base import Embedder
 from shared.settings import get_settings
 
+_override: list[Embedder | None] = []
 
-@lru_cache(maxsize=1)
+
 def get_embedder() -> Embedder | None:
     """The process's embedder, or None for lexical-only retrieval; loaded on first use."""
+    return _override[-1] if _override else _configured()
+
+
+@contextmanager
+def use_embedder(embedder: Embedder | None) -> Iterator[None]:
+    """Embed with `embedder` inside the block (for tests and tools)."""
+    _override.append(embedder)
+    try:
+        yield
+    finally:
+        _override.pop()
+
+
+@lru_cache(maxsize=1)
+def _configured() -> Embedder | None:
     settings = get_settings()
     choice = settings.embedder
     if choice == "auto":

