@@ -69,15 +69,16 @@ def hybrid_sql(dims: int) -> str:
     return f"""
     WITH {_QUERY_TERMS},
     q AS MATERIALIZED (SELECT CAST(:vector AS {v}) AS v),
+    -- The vector is repeated as a parameter in each ORDER BY: an HNSW index scan needs a constant.
     candidates AS (
-        (SELECT t.entry_id FROM kb_texts t, q WHERE t.dims = {dims} AND t.model = :model
-         ORDER BY t.embedding::{v} <=> q.v LIMIT :near_texts)
+        (SELECT t.entry_id FROM kb_texts t WHERE t.dims = {dims} AND t.model = :model
+         ORDER BY t.embedding::{v} <=> CAST(:vector AS {v}) LIMIT :near_texts)
         UNION
-        (SELECT c.entry_id FROM kb_entry_vectors c, q WHERE c.dims = {dims} AND c.model = :model
-         ORDER BY c.centroid::{v} <=> q.v LIMIT :near_entries)
+        (SELECT c.entry_id FROM kb_entry_vectors c WHERE c.dims = {dims} AND c.model = :model
+         ORDER BY c.centroid::{v} <=> CAST(:vector AS {v}) LIMIT :near_entries)
         UNION
-        (SELECT c.entry_id FROM kb_entry_vectors c, q WHERE c.model = :model AND c.weights IS NOT NULL
-         ORDER BY (c.weights::{v} <#> q.v) - c.bias LIMIT :near_entries)
+        (SELECT c.entry_id FROM kb_entry_vectors c WHERE c.model = :model AND c.weights IS NOT NULL
+         ORDER BY (c.weights::{v} <#> CAST(:vector AS {v})) - c.bias LIMIT :near_entries)
         UNION
         (SELECT e.id FROM kb_entries e, search s WHERE e.search_vector @@ s.tsq
          ORDER BY ts_rank_cd(e.search_vector, s.tsq, 32) DESC LIMIT :near_entries)
