@@ -100,7 +100,8 @@ def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
         have = conn.execute(sa.text("SELECT count(*) FROM kb_entries")).scalar() or 0
         conn.execute(
             sa.text("""
-            WITH base AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, * FROM kb_entries WHERE id NOT LIKE 'syn-%%'),
+            WITH base AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, *
+                          FROM kb_entries WHERE id NOT LIKE 'syn-%%'),
             n AS (SELECT count(*) AS c FROM base)
             INSERT INTO kb_entries (id, question, answer, keywords, examples, url, position, content_hash,
                                     search_vector, match_text, embedding_model, embedding_hash)
