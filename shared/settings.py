@@ -64,8 +64,8 @@ class Settings(BaseSettings):
     fusion_dense_tau: float = Field(default=0.05, gt=0)
     classifier_max_entries: int = Field(default=2000, ge=0)
     classifier_l2: float = Field(default=1e-4, gt=0)
-    retrieval_min_score: float = Field(default=0.45, ge=0)
-    retrieval_related_min_score: float = Field(default=0.3, ge=0)
+    retrieval_min_score: float = Field(default=0.22, ge=0)
+    retrieval_related_min_score: float = Field(default=0.15, ge=0)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
     # Gemini: the Developer API with GOOGLE_API_KEY, or Vertex AI with Application Default Credentials.

@@ -3,7 +3,8 @@
 Lexical part: each query word that is not a knowledge-base word is corrected to the most
 similar one by trigrams (typos; pg_trgm's similarity threshold, 0.3 by default); the words
 are OR-ed into one full-text query ranked with weights (question and keywords over examples
-over answer).
+over answer). Lexical-only mode ranks with ts_rank (69.8% / 68.9% top-1 on the banking77 /
+clinc150 dev sets, against 57.6% / 63.1% with ts_rank_cd).
 
 Hybrid (with an embedder): candidates are the entries of the nearest embedded texts (HNSW),
 the nearest centroids, the best full-text matches and the best classifier scores; each is
@@ -52,7 +53,7 @@ LEXICAL_SQL = f"""
     SELECT id, question, answer, url, text_score + :fuzzy_weight * fuzzy_score AS score, false AS hybrid
     FROM (
         SELECT e.id, e.question, e.answer, e.url, e.position,
-               coalesce(ts_rank_cd(e.search_vector, s.tsq, 32), 0) AS text_score,
+               coalesce(ts_rank(e.search_vector, s.tsq), 0) AS text_score,
                similarity(e.question, :query) AS fuzzy_score
         FROM kb_entries e CROSS JOIN search s
         WHERE e.search_vector @@ s.tsq OR e.question % :query
