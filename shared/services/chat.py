@@ -8,6 +8,7 @@ customer gets a stored, graceful reply: the offline answer when the model fails.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -31,7 +32,7 @@ log = logging.getLogger("support.chat")
 class Accepted:
     """A stored user message waiting for its reply."""
 
-    session_id: object
+    session_id: uuid.UUID
     user_message: MessagePublic
     answer_request: AnswerRequest | None
     status: SessionStatus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from shared.settings import get_settings
 
 
 def store(
-    session_id: Any, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
+    session_id: uuid.UUID, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
 ) -> MessageExchange:
     """Store `answer` as the reply to `user_message` (once) and apply its escalation."""
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
