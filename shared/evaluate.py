@@ -154,8 +154,9 @@ class fresh_database:
     def __enter__(self) -> None:
         from shared.db.embedded import embedded_url, ensure_database, start_embedded
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="support-eval-")
-        server = start_embedded(Path(self._tmp.name) / "data", delete_on_exit=True)
+        # Not a TemporaryDirectory: its finaliser would delete the data under the running server,
+        # which then outlives this process. The server deletes its own data when it stops.
+        server = start_embedded(Path(tempfile.mkdtemp(prefix="support-eval-")) / "data", delete_on_exit=True)
         ensure_database(server, "evaluation")
         os.environ["DATABASE_URL"] = embedded_url(server, "evaluation")
 
