@@ -45,7 +45,7 @@ class OfflineProvider:
         """An extractive summary: the customer's issue, what was answered, the escalation state."""
         user_turns = [t for t in request.transcript if t.sender == "user"]
         bot_turns = [t for t in request.transcript if t.sender == "bot"]
-        answered = _unique(q for t in bot_turns for q in t.source_questions)
+        answered = list(dict.fromkeys(q for t in bot_turns for q in t.source_questions))
         unanswered = sum(1 for t in bot_turns if not t.answered)
         lines = [f"Customer's issue: {_clip(user_turns[0].content)}"]
         if len(user_turns) > 1:
@@ -77,10 +77,3 @@ def _status_line(request: SummaryRequest) -> str:
 def _clip(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _unique(items: object) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:  # type: ignore[attr-defined]
-        seen.setdefault(item, None)
-    return list(seen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.answering.types import AnswerRequest, SummaryRequest, Turn
@@ -76,7 +77,7 @@ def window(history: list[Turn], settings: Settings) -> list[Turn]:
     return kept[::-1]
 
 
-def _cleaner(settings: Settings):  # type: ignore[no-untyped-def]
+def _cleaner(settings: Settings) -> Callable[[str], str]:
     return redact if settings.redact_personal_data else (lambda text: text)
 
 
