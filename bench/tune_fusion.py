@@ -1,11 +1,18 @@
-"""Choose the hybrid fusion weights, temperature and confidence threshold on dev data.
+"""Choose the retrieval weights and thresholds on the evaluation dev sets.
 
     .venv/bin/python bench/tune_fusion.py [--eval-dir ../shared/eval]
 
-Loads each evaluation knowledge base with the local embedder, collects the four features of
-the top 30 candidates of every dev query from the real retrieval query, then searches a grid
-of weights for the best mean in-scope top-1 over the sets, and a temperature and threshold for
-out-of-scope refusal (clinc150 dev and oos_train). Prints the best settings; nothing is written.
+Loads each evaluation knowledge base with the local embedder and runs every dev query through
+the real retrieval queries, keeping the four hybrid features (BM25, soft max cosine, centroid
+cosine, classifier logit) of up to 40 candidates and the lexical-only top score. Then:
+- fusion weights: the grid point with the best mean in-scope top-1 over banking77 and clinc150
+  (the first one on ties);
+- RETRIEVAL_MIN_HYBRID_SCORE: the 80th percentile of the fused top score of clinc150's
+  out-of-scope *training* queries (so about 80% of unseen out-of-scope queries are refused);
+- RETRIEVAL_MIN_SCORE (lexical only): the threshold with the best overall accuracy on clinc150 dev.
+The demo knowledge base's probes (tests/fixtures/innovatetech_probes.jsonl) are printed as a
+check that the thresholds carry over to a small knowledge base; they choose nothing.
+Prints the chosen settings and the figures they give; nothing is written.
 """
 
 from __future__ import annotations
@@ -15,17 +22,32 @@ import itertools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 FEATURES = ("lexical", "dense", "centroid", "learned")
+SETTING_NAMES = ("LEXICAL", "DENSE", "CENTROID", "CLASSIFIER")
+# Ranking ignores the scale of the weights, so BM25's weight is fixed at 1 and sets the scale.
+GRID = {"lexical": [1], "dense": [0, 0.5, 1, 2, 3], "centroid": [0, 0.5, 1, 2], "learned": [0.5, 1, 1.5, 2]}
 
 
-def collect(kb: Path, queries: Path) -> tuple[list[np.ndarray], list[int]]:
-    """Per query: a (candidates x 4) feature matrix and the index of the expected entry (-1 if absent/none)."""
+@dataclass
+class Query:
+    expected: str | None
+    ids: list[str]
+    features: np.ndarray
+    lexical_ids: list[str]
+    lexical_score: float
+
+
+def collect(kb: Path, queries: Path) -> list[Query]:
+    """Hybrid candidates' features and the lexical top hit for every query, from a fresh database."""
+    from shared.db import prepared
     from shared.db.engine import connection, reset_engine
     from shared.db.migrate import upgrade
     from shared.embeddings import get_embedder
@@ -34,7 +56,7 @@ def collect(kb: Path, queries: Path) -> tuple[list[np.ndarray], list[int]]:
     from shared.knowledge.sync import sync_entries
     from shared.settings import get_settings
 
-    feats, labels = [], []
+    collected = []
     with fresh_database():
         os.environ["EMBEDDER"] = "local"
         get_settings.cache_clear()
@@ -43,87 +65,109 @@ def collect(kb: Path, queries: Path) -> tuple[list[np.ndarray], list[int]]:
         sync_entries(load_kb(kb))
         embedder = get_embedder()
         assert embedder is not None
-        sql = retrieval.hybrid_sql(embedder.dimensions)
-        from shared.db import prepared
-
+        hybrid = retrieval.hybrid_sql(embedder.dimensions)
         with connection() as conn:
             for item in load_queries(queries):
                 vector = embedder.embed_query(item.query)
-                params = retrieval._hybrid_params(get_settings(), item.query, vector, embedder.model, 30)
-                rows = prepared.fetch(conn, sql, params)
-                feats.append(np.array([[float(getattr(r, f) or 0.0) for f in FEATURES] for r in rows]))
-                ids = [r.id for r in rows]
-                labels.append(ids.index(item.expected) if item.expected in ids else (-2 if item.expected else -1))
-    return feats, labels
+                params = retrieval._hybrid_params(get_settings(), item.query, vector, embedder.model, 40)
+                rows = prepared.fetch(conn, hybrid, params)
+                lexical = retrieval.search(conn, item.query, top_k=1)
+                features = np.array([[float(getattr(r, f) or 0.0) for f in FEATURES] for r in rows])
+                collected.append(
+                    Query(
+                        item.expected,
+                        [r.id for r in rows],
+                        features.reshape(-1, len(FEATURES)),
+                        [r.id for r in lexical],
+                        lexical[0].score if lexical else 0.0,
+                    )
+                )
+        reset_engine()
+    return collected
 
 
-def top1(feats: list[np.ndarray], labels: list[int], w: np.ndarray) -> float:
-    scope = [(f, y) for f, y in zip(feats, labels, strict=True) if y != -1]
-    return float(np.mean([len(f) and int(np.argmax(f @ w)) == y for f, y in scope]))
+def best_id(query: Query, weights: np.ndarray) -> str | None:
+    return query.ids[int(np.argmax(query.features @ weights))] if query.ids else None
 
 
-def confidence(f: np.ndarray, w: np.ndarray, t: float) -> float:
-    s = np.sort(f @ w)[::-1][:10]
-    z = np.exp((s - s[0]) / t)
-    return float(1 / z.sum()) if len(s) else 0.0
+def top_score(query: Query, weights: np.ndarray) -> float:
+    return float((query.features @ weights).max()) if query.ids else float("-inf")
+
+
+def top1(queries: list[Query], weights: np.ndarray) -> float:
+    in_scope = [q for q in queries if q.expected]
+    return float(np.mean([best_id(q, weights) == q.expected for q in in_scope]))
+
+
+def decisions(queries: list[Query], right, confident) -> dict[str, float]:
+    """Accuracy when answered (in scope) and out-of-scope recall for one decision rule."""
+    in_scope = [q for q in queries if q.expected]
+    out_of_scope = [q for q in queries if not q.expected]
+    figures = {"answered_accuracy": float(np.mean([right(q) and confident(q) for q in in_scope]))}
+    if out_of_scope:
+        figures["oos_recall"] = float(np.mean([not confident(q) for q in out_of_scope]))
+    return {k: round(v, 4) for k, v in figures.items()}
+
+
+def overall(queries: list[Query], threshold: float) -> float:
+    return float(
+        np.mean(
+            [
+                (q.lexical_ids[:1] == [q.expected] and q.lexical_score >= threshold)
+                if q.expected
+                else q.lexical_score < threshold
+                for q in queries
+            ]
+        )
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--eval-dir", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     args = parser.parse_args()
-    cache = Path("/tmp/tune_fusion.pkl")
-    if cache.exists():
-        import pickle
-
-        data = pickle.loads(cache.read_bytes())
-    else:
-        data = {}
-        for name in ("banking77", "clinc150"):
-            data[name] = collect(args.eval_dir / name / "kb.json", args.eval_dir / name / "dev.jsonl")
-        data["clinc150_oos"] = collect(
-            args.eval_dir / "clinc150" / "kb.json", args.eval_dir / "clinc150" / "oos_train.jsonl"
-        )
-        import pickle
-
-        cache.write_bytes(pickle.dumps(data))
-    grid = {
-        "lexical": [0, 0.5, 1, 2],
-        "dense": [0, 1, 2, 4],
-        "centroid": [0, 0.5, 1, 2],
-        "learned": [0.5, 1, 1.5, 2, 3],
+    if not args.eval_dir.is_dir():
+        sys.exit(f"no evaluation data at {args.eval_dir} (the team kit's eval/ folder)")
+    os.environ.setdefault("EMBEDDER", "local")
+    data = {
+        "banking77": collect(args.eval_dir / "banking77/kb.json", args.eval_dir / "banking77/dev.jsonl"),
+        "clinc150": collect(args.eval_dir / "clinc150/kb.json", args.eval_dir / "clinc150/dev.jsonl"),
+        "clinc150_oos_train": collect(args.eval_dir / "clinc150/kb.json", args.eval_dir / "clinc150/oos_train.jsonl"),
+        "demo_probes": collect(ROOT / "knowledge_base.json", ROOT / "tests/fixtures/innovatetech_probes.jsonl"),
     }
-    best = max(
-        (np.array(w) for w in itertools.product(*grid.values())),
-        key=lambda w: np.mean([top1(*data[n], w) for n in ("banking77", "clinc150")]),
+    dev = ("banking77", "clinc150")
+    weights = max(
+        (np.array(w, dtype=float) for w in itertools.product(*GRID.values())),
+        key=lambda w: np.mean([top1(data[name], w) for name in dev]),
     )
-    print(
-        "weights",
-        dict(zip(FEATURES, best.tolist(), strict=True)),
-        {n: round(top1(*data[n], best), 4) for n in ("banking77", "clinc150")},
-    )
-    feats, labels = data["clinc150"]
-    oos_feats = data["clinc150_oos"][0]
-    for t in (0.25, 0.5, 1.0, 2.0):
-        oos_conf = [confidence(f, best, t) for f in oos_feats]
-        threshold = float(np.quantile(oos_conf, 0.8))
-        answered = [confidence(f, best, t) >= threshold for f in feats]
-        right = [len(f) > 0 and int(np.argmax(f @ best)) == y for f, y in zip(feats, labels, strict=True)]
-        ins = [y != -1 for y in labels]
-        acc = np.mean([r and a for r, a, i in zip(right, answered, ins, strict=True) if i])
-        rec = np.mean([not a for a, i in zip(answered, ins, strict=True) if not i])
-        print(
-            json.dumps(
-                {
-                    "temperature": t,
-                    "threshold": round(threshold, 3),
-                    "answered_accuracy": round(acc, 4),
-                    "oos_recall": round(rec, 4),
-                }
+    hybrid_threshold = float(np.quantile([top_score(q, weights) for q in data["clinc150_oos_train"]], 0.8))
+    candidates = np.round(np.arange(0.2, 3.0, 0.01), 2)
+    lexical_threshold = float(max(candidates, key=lambda t: overall(data["clinc150"], t)))
+    report = {
+        "settings": {
+            **{f"FUSION_{k}_WEIGHT": float(v) for k, v in zip(SETTING_NAMES, weights, strict=True)},
+            "RETRIEVAL_MIN_HYBRID_SCORE": round(hybrid_threshold, 2),
+            "RETRIEVAL_MIN_SCORE": lexical_threshold,
+        },
+        "hybrid_top1": {name: round(top1(data[name], weights), 4) for name in (*dev, "demo_probes")},
+        "hybrid_decisions": {
+            name: decisions(
+                data[name],
+                lambda q: best_id(q, weights) == q.expected,
+                lambda q: top_score(q, weights) >= hybrid_threshold,
             )
-        )
+            for name in ("clinc150", "demo_probes")
+        },
+        "lexical_decisions": {
+            name: decisions(
+                data[name],
+                lambda q: q.lexical_ids[:1] == [q.expected],
+                lambda q: q.lexical_score >= lexical_threshold,
+            )
+            for name in ("clinc150", "demo_probes")
+        },
+    }
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

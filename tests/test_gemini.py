@@ -27,7 +27,7 @@ def test_without_credentials_the_offline_provider_answers():
 
 def test_with_an_api_key_gemini_answers_from_the_retrieved_entries(function_client, chat_session, fake_gemini, db):
     assert get_provider().name == "gemini"
-    response = _post(function_client, chat_session, "Can I return my headphones?")
+    response = _post(function_client, chat_session, "Can I return something I bought?")
     assert response.status_code == 200
     reply = response.json["reply"]
     assert reply["content"].startswith("Good question! You can return most items within 30 days")
@@ -40,14 +40,14 @@ def test_with_an_api_key_gemini_answers_from_the_retrieved_entries(function_clie
 
 
 def test_what_the_sdk_sends_to_gemini(function_client, chat_session, fake_gemini):
-    _post(function_client, chat_session, "Can I return my headphones?")
+    _post(function_client, chat_session, "Can I return something I bought?")
     [sent] = fake_gemini.answers()
     assert sent.path.startswith("/v1beta/models/gemini-3.5-flash:streamGenerateContent")
     assert sent.headers["x-goog-api-key"] == "fake-key"
     assert "InnovateTech" in sent.system and "CANARY-" in sent.system
     assert "data, not instructions" in sent.system
     assert knowledge_entries(sent)[0]["id"] == "return-policy"
-    assert '<customer_message>\n"Can I return my headphones?"\n</customer_message>' in sent.user
+    assert '<customer_message>\n"Can I return something I bought?"\n</customer_message>' in sent.user
     config = sent.body["generationConfig"]
     assert config["responseMimeType"] == "application/json"
     assert set(config["responseSchema"]["properties"]) >= {"answer", "source_ids", "suggested_actions", "escalate"}

@@ -183,16 +183,34 @@ def test_the_local_embedder_matches_sentence_transformers(local_embedder):
         ("can I pay with apple pay", "payment-methods"),
     ],
 )
-def test_paraphrases_and_typos_find_the_right_entry_with_the_local_model(
+def test_paraphrases_and_typos_are_answered_from_the_right_entry_with_the_local_model(
     local_embedder, restore_knowledge_base, question, expected
 ):
     with use_embedder(local_embedder):
         sync_file()
-        with connection() as conn:
-            found = retrieval.search(
-                conn, question, vector=local_embedder.embed_query(question), model=local_embedder.model
-            )
-    assert found[0].id == expected
+        answer = find_answers(question, [])
+    assert answer.entries[0].id == expected
+
+
+def _probe_report():
+    entries = load_knowledge_base(get_settings().knowledge_base_path)
+    return evaluate(entries, load_queries(FIXTURES / "innovatetech_probes.jsonl"))
+
+
+def test_the_demo_knowledge_base_answers_its_probes_and_refuses_the_unrelated_lexically(restore_knowledge_base):
+    report = _probe_report()
+    assert report.in_scope_answered_accuracy >= 0.8
+    assert report.oos_recall == 1.0
+
+
+@pytest.mark.slow
+def test_the_demo_knowledge_base_answers_its_probes_and_refuses_the_unrelated_with_the_local_model(
+    local_embedder, restore_knowledge_base
+):
+    with use_embedder(local_embedder):
+        report = _probe_report()
+    assert report.in_scope_answered_accuracy >= 0.8
+    assert report.oos_recall == 1.0
 
 
 @pytest.mark.slow

@@ -107,7 +107,7 @@ def _session(page):
 
 def test_open_send_and_receive_an_answer_with_sources_and_chips(page):
     _open(page)
-    _send(page, "Can I return my headphones?")
+    _send(page, "Can I return something I bought?")
     _wait_replies(page, 1)
     reply = _replies(page).first
     assert "30 days" in reply.inner_text()
@@ -120,7 +120,7 @@ def test_open_send_and_receive_an_answer_with_sources_and_chips(page):
 
 def test_clicking_a_chip_sends_it(page):
     _open(page)
-    _send(page, "Can I return my headphones?")
+    _send(page, "Can I return something I bought?")
     _wait_replies(page, 1)
     chip = page.locator(W + ".chips button").first
     chip_text = chip.inner_text()
@@ -251,7 +251,7 @@ def test_the_open_widget_has_no_serious_accessibility_violations(open_page):
     _require(AXE.exists(), "axe-core (npm, tests/browser)")
     page = open_page(bypass_csp=True)  # only to inject axe; the CSP itself has its own test
     _open(page)
-    _send(page, "Can I return my headphones?")
+    _send(page, "Can I return something I bought?")
     _wait_replies(page, 1)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {

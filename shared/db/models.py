@@ -114,6 +114,16 @@ class VocabularyWord(Base):
     )
 
 
+class TermWeight(Base):
+    """The BM25 weight of one lexeme in one entry (for lexical retrieval)."""
+
+    __tablename__ = "kb_terms"
+
+    lexeme: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(sa.ForeignKey("kb_entries.id", ondelete="CASCADE"), primary_key=True)
+    weight: Mapped[float] = mapped_column(sa.Float)
+
+
 class MessageFeedback(Base):
     """A customer's thumbs up or down on one bot reply (the latest rating wins)."""
 

@@ -14,6 +14,7 @@ from shared.knowledge import retrieval
 from shared.settings import get_settings
 
 log = logging.getLogger("support.retrieval")
+# Half the answering threshold still marks a topic worth suggesting.
 RELATED_FRACTION = 0.5
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same for|then)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
@@ -48,20 +49,14 @@ def find_answers(question: str, history: list[Turn]) -> AnswerRequest:
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
         return AnswerRequest(question=question, entries=[], history=history)
-    entries = [e for e in found if e.fits(settings)]
+    # The best-ranked entry decides; others join it when they are confident too.
+    entries = [e for e in found if e.fits(settings)] if found and found[0].fits(settings) else []
     return AnswerRequest(
         question=question,
         entries=entries,
         top_score=found[0].score if found else 0.0,
         top_threshold=found[0].threshold(settings) if found else None,
-        related=[e for e in found if e not in entries and _related(e, settings.retrieval_related_min_score)],
+        related=[e for e in found if e not in entries and e.score >= RELATED_FRACTION * e.threshold(settings)],
         popular=popular,
         history=history,
     )
-
-
-def _related(entry: retrieval.ScoredEntry, min_score: float) -> bool:
-    # Hybrid scores: half the answering threshold still marks a topic worth suggesting.
-    if entry.hybrid:
-        return entry.score >= RELATED_FRACTION * get_settings().retrieval_min_hybrid_score
-    return entry.score >= min_score

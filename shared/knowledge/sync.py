@@ -46,6 +46,41 @@ _REFRESH_VOCABULARY = (
     """),
 )
 
+# BM25 (Robertson's k1 = 1.2, b = 0.75; Lucene's idf, never negative) over each entry's search
+# vector: a lexeme counts once per occurrence in the question, keywords and examples, and
+# ANSWER_TERM_WEIGHT per occurrence in the answer, which talks around the question more than it asks it.
+# Weights are divided by the idf of a word found in one entry only, so one rare word matched
+# once scores about 1 whatever the size of the knowledge base, and thresholds carry over.
+BM25_K1 = 1.2
+BM25_B = 0.75
+ANSWER_TERM_WEIGHT = 0.25
+_REFRESH_TERM_WEIGHTS = (
+    sa.text("DELETE FROM kb_terms"),
+    sa.text("""
+        INSERT INTO kb_terms (lexeme, entry_id, weight)
+        WITH bm25 AS (
+            SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b, CAST(:answer_weight AS float8) AS answer_weight
+        ),
+        term_counts AS (
+            SELECT e.id AS entry_id, t.lexeme,
+                   (SELECT sum(CASE w WHEN 'D' THEN p.answer_weight ELSE 1.0 END) FROM unnest(t.weights) AS w) AS tf
+            FROM kb_entries e, unnest(e.search_vector) AS t, bm25 p
+        ),
+        lengths AS (SELECT entry_id, sum(tf) AS length FROM term_counts GROUP BY entry_id),
+        corpus AS (SELECT count(*) AS entries, avg(length) AS mean_length FROM lengths),
+        frequencies AS (SELECT lexeme, count(*) AS entries FROM term_counts GROUP BY lexeme)
+        SELECT c.lexeme, c.entry_id,
+               ln(1 + (s.entries - f.entries + 0.5) / (f.entries + 0.5)) / ln(1 + (s.entries - 0.5) / 1.5)
+               * c.tf * (p.k1 + 1) / (c.tf + p.k1 * (1 - p.b + p.b * l.length / s.mean_length))
+        FROM term_counts c
+        JOIN lengths l USING (entry_id)
+        JOIN frequencies f USING (lexeme)
+        CROSS JOIN corpus s
+        CROSS JOIN bm25 p
+    """),
+)
+_BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B, "answer_weight": ANSWER_TERM_WEIGHT}
+
 
 @dataclass(frozen=True)
 class SyncReport:
@@ -70,6 +105,8 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
         if inserted or updated or removed:
             for statement in _REFRESH_VOCABULARY:
                 conn.execute(statement)
+            for statement in _REFRESH_TERM_WEIGHTS:
+                conn.execute(statement, _BM25_PARAMS)
     embedded = vectors.refresh(get_embedder())
     return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
 

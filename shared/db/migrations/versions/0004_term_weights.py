@@ -1,0 +1,33 @@
+"""BM25 term weights for lexical retrieval
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-24
+
+One row per (lexeme, entry) holding the term's BM25 weight in that entry, computed by the
+knowledge-base sync, so a query's lexical score is a sum over an index lookup per lexeme.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "kb_terms",
+        sa.Column("lexeme", sa.Text(), nullable=False),
+        sa.Column("entry_id", sa.String(128), sa.ForeignKey("kb_entries.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("weight", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("lexeme", "entry_id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("kb_terms")
