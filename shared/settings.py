@@ -56,11 +56,11 @@ class Settings(BaseSettings):
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
     # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval quality).
-    retrieval_min_hybrid_score: float = 5.94
+    retrieval_min_hybrid_score: float = 9.4
     fusion_lexical_weight: float = 1.0
-    fusion_dense_weight: float = 2.0
-    fusion_centroid_weight: float = 1.0
-    fusion_classifier_weight: float = 1.0
+    fusion_dense_weight: float = 3.0
+    fusion_centroid_weight: float = 0.0
+    fusion_classifier_weight: float = 2.0
     fusion_dense_tau: float = Field(default=0.05, gt=0)
     classifier_max_entries: int = Field(default=2000, ge=0)
     classifier_l2: float = Field(default=1e-4, gt=0)

@@ -124,6 +124,15 @@ class TermWeight(Base):
     weight: Mapped[float] = mapped_column(sa.Float)
 
 
+class Lexeme(Base):
+    """How rare a lexeme is in the knowledge base: its idf over the largest possible idf."""
+
+    __tablename__ = "kb_lexemes"
+
+    lexeme: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    rarity: Mapped[float] = mapped_column(sa.Float)
+
+
 class MessageFeedback(Base):
     """A customer's thumbs up or down on one bot reply (the latest rating wins)."""
 

@@ -59,14 +59,8 @@ _QUERY_TERMS = """
 LEXICAL_SQL = f"""
     WITH {_QUERY_TERMS},
     rarity AS MATERIALIZED (
-        SELECT l.lexeme,
-               CASE WHEN f.entries = 0 THEN 1.0
-                    ELSE least(1.0, ln(1 + (n.entries - f.entries + 0.5) / (f.entries + 0.5))
-                                    / ln(1 + (n.entries - 0.5) / 1.5))
-               END AS weight
-        FROM lexemes l
-        CROSS JOIN (SELECT count(*) AS entries FROM kb_entries) n
-        CROSS JOIN LATERAL (SELECT count(*) AS entries FROM kb_terms t WHERE t.lexeme = l.lexeme) f
+        SELECT l.lexeme, coalesce(x.rarity, 1.0) AS weight
+        FROM lexemes l LEFT JOIN kb_lexemes x ON x.lexeme = l.lexeme
     ),
     coverage AS (
         SELECT t.entry_id, sum(r.weight) / (SELECT sum(weight) FROM rarity) AS share

@@ -56,28 +56,34 @@ BM25_B = 0.75
 ANSWER_TERM_WEIGHT = 0.25
 _REFRESH_TERM_WEIGHTS = (
     sa.text("DELETE FROM kb_terms"),
+    sa.text("DELETE FROM kb_lexemes"),
+    sa.text("""
+        CREATE TEMPORARY TABLE kb_term_counts AS
+        SELECT e.id AS entry_id, t.lexeme,
+               (SELECT sum(CASE w WHEN 'D' THEN CAST(:answer_weight AS float8) ELSE 1.0 END)
+                FROM unnest(t.weights) AS w) AS tf
+        FROM kb_entries e, unnest(e.search_vector) AS t
+    """),
+    sa.text("""
+        INSERT INTO kb_lexemes (lexeme, rarity)
+        SELECT c.lexeme,
+               ln(1 + (n.entries - count(*) + 0.5) / (count(*) + 0.5)) / ln(1 + (n.entries - 0.5) / 1.5)
+        FROM kb_term_counts c CROSS JOIN (SELECT count(*) AS entries FROM kb_entries) n
+        GROUP BY c.lexeme, n.entries
+    """),
     sa.text("""
         INSERT INTO kb_terms (lexeme, entry_id, weight)
-        WITH bm25 AS (
-            SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b, CAST(:answer_weight AS float8) AS answer_weight
-        ),
-        term_counts AS (
-            SELECT e.id AS entry_id, t.lexeme,
-                   (SELECT sum(CASE w WHEN 'D' THEN p.answer_weight ELSE 1.0 END) FROM unnest(t.weights) AS w) AS tf
-            FROM kb_entries e, unnest(e.search_vector) AS t, bm25 p
-        ),
-        lengths AS (SELECT entry_id, sum(tf) AS length FROM term_counts GROUP BY entry_id),
-        corpus AS (SELECT count(*) AS entries, avg(length) AS mean_length FROM lengths),
-        frequencies AS (SELECT lexeme, count(*) AS entries FROM term_counts GROUP BY lexeme)
+        WITH lengths AS (SELECT entry_id, sum(tf) AS length FROM kb_term_counts GROUP BY entry_id),
+        corpus AS (SELECT avg(length) AS mean_length FROM lengths)
         SELECT c.lexeme, c.entry_id,
-               ln(1 + (s.entries - f.entries + 0.5) / (f.entries + 0.5)) / ln(1 + (s.entries - 0.5) / 1.5)
-               * c.tf * (p.k1 + 1) / (c.tf + p.k1 * (1 - p.b + p.b * l.length / s.mean_length))
-        FROM term_counts c
+               x.rarity * c.tf * (CAST(:k1 AS float8) + 1)
+               / (c.tf + CAST(:k1 AS float8) * (1 - CAST(:b AS float8) + CAST(:b AS float8) * l.length / s.mean_length))
+        FROM kb_term_counts c
         JOIN lengths l USING (entry_id)
-        JOIN frequencies f USING (lexeme)
+        JOIN kb_lexemes x USING (lexeme)
         CROSS JOIN corpus s
-        CROSS JOIN bm25 p
     """),
+    sa.text("DROP TABLE kb_term_counts"),
 )
 _BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B, "answer_weight": ANSWER_TERM_WEIGHT}
 
@@ -103,12 +109,17 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
             sa.text("DELETE FROM kb_entries WHERE NOT (id = ANY(:ids))"), {"ids": [e.entry_id for e in entries]}
         ).rowcount
         if inserted or updated or removed:
-            for statement in _REFRESH_VOCABULARY:
-                conn.execute(statement)
-            for statement in _REFRESH_TERM_WEIGHTS:
-                conn.execute(statement, _BM25_PARAMS)
+            refresh_lexical_index(conn)
     embedded = vectors.refresh(get_embedder())
     return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
+
+
+def refresh_lexical_index(conn: sa.Connection) -> None:
+    """Recompute the typo-correction vocabulary and the BM25 term weights from the entries."""
+    for statement in _REFRESH_VOCABULARY:
+        conn.execute(statement)
+    for statement in _REFRESH_TERM_WEIGHTS:
+        conn.execute(statement, _BM25_PARAMS)
 
 
 def sync_file(path: Path | None = None) -> SyncReport:

@@ -79,7 +79,7 @@ def _store_texts(
             sa.text("UPDATE kb_entries SET embedding_model = :m, embedding_hash = :h WHERE id = :id"),
             {"m": embedder.model, "h": row.content_hash, "id": row.id},
         )
-    _ensure_index(conn, "kb_texts", "embedding", embedder.dimensions)
+    ensure_index(conn, "kb_texts", "embedding", embedder.dimensions)
 
 
 def _rebuild_entry_vectors(conn: sa.Connection, embedder: Embedder) -> bool:
@@ -92,7 +92,7 @@ def _rebuild_entry_vectors(conn: sa.Connection, embedder: Embedder) -> bool:
         """),
         {"model": embedder.model, "dims": embedder.dimensions},
     )
-    _ensure_index(conn, "kb_entry_vectors", "centroid", embedder.dimensions)
+    ensure_index(conn, "kb_entry_vectors", "centroid", embedder.dimensions)
     entries = conn.execute(sa.text("SELECT count(*) FROM kb_entry_vectors")).scalar() or 0
     if not 2 <= entries <= get_settings().classifier_max_entries:
         return False
@@ -120,7 +120,8 @@ def _train_classifier(conn: sa.Connection, embedder: Embedder) -> None:
     )
 
 
-def _ensure_index(conn: sa.Connection, table: str, column: str, dims: int) -> None:
+def ensure_index(conn: sa.Connection, table: str, column: str, dims: int) -> None:
+    """Create the HNSW index of `table.column` for vectors of `dims` dimensions if it is missing."""
     # An HNSW index needs fixed dimensions: one partial expression index per size in use.
     conn.execute(
         sa.text(

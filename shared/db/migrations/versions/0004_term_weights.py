@@ -4,8 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-24
 
-One row per (lexeme, entry) holding the term's BM25 weight in that entry, computed by the
-knowledge-base sync, so a query's lexical score is a sum over an index lookup per lexeme.
+One row per (lexeme, entry) holding the term's BM25 weight in that entry, and one per lexeme
+holding its rarity (idf scaled to at most 1), both computed by the knowledge-base sync, so a
+query's lexical score is a sum over an index lookup per lexeme.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ def upgrade() -> None:
         sa.Column("weight", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("lexeme", "entry_id"),
     )
+    op.create_table(
+        "kb_lexemes",
+        sa.Column("lexeme", sa.Text(), primary_key=True),
+        sa.Column("rarity", sa.Float(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("kb_lexemes")
     op.drop_table("kb_terms")
