@@ -19,6 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+# As in shared/embeddings/local.py: a second BLAS thread spins against Postgres on two cores.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -96,7 +100,7 @@ def _noise_table(transaction) -> None:  # type: ignore[no-untyped-def]
 def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from shared.knowledge.sync import refresh_lexical_index
+    from shared.knowledge.sync import refresh_lexical_index, vacuum_lexical_index
     from shared.knowledge.vectors import ensure_index
 
     started = time.perf_counter()
@@ -147,6 +151,7 @@ def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
         ensure_index(conn, "kb_texts", "embedding", 384)
         ensure_index(conn, "kb_entry_vectors", "centroid", 384)
         conn.execute(sa.text("ANALYZE"))
+    vacuum_lexical_index()
     return time.perf_counter() - started
 
 

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     embedder: Literal["auto", "none", "local", "gemini"] = "none"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
-    # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval quality).
+    # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval).
     retrieval_min_hybrid_score: float = 9.4
     fusion_lexical_weight: float = 1.0
     fusion_dense_weight: float = 3.0

@@ -110,7 +110,7 @@ class VocabularyWord(Base):
     word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
 
     __table_args__ = (
-        sa.Index("kb_vocabulary_trgm_idx", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+        sa.Index("kb_vocabulary_trgm_idx", "word", postgresql_using="gist", postgresql_ops={"word": "gist_trgm_ops"}),
     )
 
 
@@ -119,9 +119,11 @@ class TermWeight(Base):
 
     __tablename__ = "kb_terms"
 
-    lexeme: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    entry_id: Mapped[str] = mapped_column(sa.ForeignKey("kb_entries.id", ondelete="CASCADE"), primary_key=True)
+    lexeme: Mapped[str] = mapped_column(sa.Text)
+    entry_id: Mapped[str] = mapped_column(sa.ForeignKey("kb_entries.id", ondelete="CASCADE"))
     weight: Mapped[float] = mapped_column(sa.Float)
+
+    __table_args__ = (sa.PrimaryKeyConstraint("lexeme", "entry_id", postgresql_include=["weight"]),)
 
 
 class Lexeme(Base):
