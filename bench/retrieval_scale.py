@@ -124,15 +124,15 @@ def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
         )
         conn.execute(
             sa.text("""
+            WITH base AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id
+                          FROM kb_entries WHERE id NOT LIKE 'syn-%%'),
+            n AS (SELECT count(*) AS c FROM base)
             INSERT INTO kb_texts (entry_id, position, content, model, dims, embedding)
-            SELECT e.id, j, t.content, t.model, t.dims,
-                   l2_normalize(t.embedding::vector(384) + nz.v)
+            SELECT e.id, t.position, t.content, t.model, t.dims, l2_normalize(t.embedding::vector(384) + nz.v)
             FROM kb_entries e
-            JOIN LATERAL (SELECT * FROM kb_texts t0
-                          WHERE t0.entry_id = (SELECT id FROM kb_entries b WHERE b.id NOT LIKE 'syn-%%'
-                                               AND b.question = split_part(e.question, ' (variant', 1) LIMIT 1)
-                          ORDER BY t0.position LIMIT 3) t ON true
-            CROSS JOIN LATERAL (SELECT t.position AS j) AS p
+            CROSS JOIN n
+            JOIN base b ON b.k = mod(CAST(substr(e.id, 5) AS int), n.c)
+            JOIN kb_texts t ON t.entry_id = b.id AND t.position < 3
             JOIN bench_noise nz ON nz.i = mod(abs(hashtext(e.id)) + t.position, CAST(:noise AS int))
             WHERE e.id LIKE 'syn-%%' AND NOT EXISTS (SELECT 1 FROM kb_texts x WHERE x.entry_id = e.id)
         """),
