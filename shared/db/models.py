@@ -176,3 +176,7 @@ class EntryVectors(Base):
     centroid: Mapped[Any] = mapped_column(VECTOR())
     weights: Mapped[Any | None] = mapped_column(VECTOR())
     bias: Mapped[float | None] = mapped_column(sa.Float)
+
+    __table_args__ = (
+        sa.Index("kb_entry_vectors_classifier_idx", "entry_id", postgresql_where=sa.text("weights IS NOT NULL")),
+    )

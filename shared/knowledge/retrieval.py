@@ -48,9 +48,12 @@ _QUERY_TERMS = """
               FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme) q
         LEFT JOIN kb_lexemes x ON x.lexeme = q.lexeme
     ),
+    -- A lexeme with rarity under 0.1 is in most entries (over 90% of a 150-entry knowledge
+    -- base): it moves no ranking, yet summing its postings cost 100 ms at 100k entries.
     bm25 AS MATERIALIZED (
         SELECT t.entry_id, sum(t.weight) AS score, sum(l.rarity) AS matched
         FROM kb_terms t JOIN lexemes l ON l.lexeme = t.lexeme
+        WHERE l.rarity >= 0.1
         GROUP BY t.entry_id
     )"""
 

@@ -31,6 +31,14 @@ def upgrade() -> None:
         postgresql_using="gist",
         postgresql_ops={"word": "gist_trgm_ops"},
     )
+    # Past CLASSIFIER_MAX_ENTRIES no entry has classifier weights; without this index the
+    # classifier's candidates came from reading every entry's vectors (335 ms at 100k entries).
+    op.create_index(
+        "kb_entry_vectors_classifier_idx",
+        "kb_entry_vectors",
+        ["entry_id"],
+        postgresql_where=sa.text("weights IS NOT NULL"),
+    )
     op.create_table(
         "kb_terms",
         sa.Column("lexeme", sa.Text(), nullable=False),
@@ -49,6 +57,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("kb_lexemes")
     op.drop_table("kb_terms")
+    op.drop_index("kb_entry_vectors_classifier_idx", table_name="kb_entry_vectors")
     op.drop_index("kb_vocabulary_trgm_idx", table_name="kb_vocabulary")
     op.create_index(
         "kb_vocabulary_trgm_idx",
