@@ -7,7 +7,8 @@ them: each copy gets a numbered question and three of the original texts' embedd
 random noise (re-normalised); the BM25 term weights and the HNSW indexes are then rebuilt as
 a sync would. Prints p50/p95 of one search (local query embedding included)
 per size, next to lexical-only search on the same data, the index build time, and the plan
-of the hybrid query at the largest size, which shows the HNSW and GIN indexes in use.
+of the hybrid query at the largest size, which shows the HNSW indexes and the term-weight
+index in use.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def _plan(conn, retrieval, embedder, vector) -> str:  # type: ignore[no-untyped-
     import sqlalchemy as sa
 
     sql = retrieval.hybrid_sql(embedder.dimensions)
-    params = retrieval._hybrid_params(
+    params = retrieval.hybrid_params(
         __import__("shared.settings").settings.get_settings(), QUERIES[0], vector, embedder.model, 5
     )
     rows = conn.execute(sa.text("EXPLAIN (COSTS OFF) " + sql.replace("%", "%%")), params).all()

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def collect(kb: Path, queries: Path) -> list[Query]:
         with connection() as conn:
             for item in load_queries(queries):
                 vector = embedder.embed_query(item.query)
-                params = retrieval._hybrid_params(get_settings(), item.query, vector, embedder.model, 40)
+                params = retrieval.hybrid_params(get_settings(), item.query, vector, embedder.model, 40)
                 rows = prepared.fetch(conn, hybrid, params)
                 lexical = retrieval.search(conn, item.query, top_k=1)
                 features = np.array([[float(getattr(r, f) or 0.0) for f in FEATURES] for r in rows])
@@ -99,7 +100,9 @@ def top1(queries: list[Query], weights: np.ndarray) -> float:
     return float(np.mean([best_id(q, weights) == q.expected for q in in_scope]))
 
 
-def decisions(queries: list[Query], right, confident) -> dict[str, float]:
+def decisions(
+    queries: list[Query], right: Callable[[Query], bool], confident: Callable[[Query], bool]
+) -> dict[str, float]:
     """Accuracy when answered (in scope) and out-of-scope recall for one decision rule."""
     in_scope = [q for q in queries if q.expected]
     out_of_scope = [q for q in queries if not q.expected]

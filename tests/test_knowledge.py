@@ -90,3 +90,15 @@ def test_search_finds_nothing_confident_for_unrelated_questions():
     with connection() as conn:
         results = search(conn, "what's the meaning of life")
     assert all(r.score < get_settings().retrieval_min_score for r in results)
+
+
+def test_a_sync_with_nothing_changed_still_builds_missing_term_weights(db):
+    # As after migrating a database whose knowledge base was synced before term weights existed.
+    db.execute(sa.text("DELETE FROM kb_terms"))
+    db.execute(sa.text("DELETE FROM kb_lexemes"))
+    db.commit()
+    report = sync_file()
+    assert report.inserted == report.updated == report.removed == 0
+    assert db.execute(sa.text("SELECT count(*) FROM kb_terms")).scalar() > 0
+    with connection() as conn:
+        assert search(conn, "What is your return policy?")[0].id == "return-policy"

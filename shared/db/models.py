@@ -91,16 +91,6 @@ class KnowledgeEntry(Base):
     embedding_hash: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
 
-    __table_args__ = (
-        sa.Index("kb_entries_search_idx", "search_vector", postgresql_using="gin"),
-        sa.Index(
-            "kb_entries_match_trgm_idx",
-            "match_text",
-            postgresql_using="gin",
-            postgresql_ops={"match_text": "gin_trgm_ops"},
-        ),
-    )
-
 
 class VocabularyWord(Base):
     """Every word of the knowledge base, for correcting typos in queries."""

@@ -48,12 +48,13 @@ _QUERY_TERMS = """
               FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme) q
         LEFT JOIN kb_lexemes x ON x.lexeme = q.lexeme
     ),
-    -- A lexeme with rarity under 0.1 is in most entries (over 90% of a 150-entry knowledge
-    -- base): it moves no ranking, yet summing its postings cost 100 ms at 100k entries.
+    -- A lexeme weighing under a tenth of a word found in one entry (one in over 63% of the
+    -- entries of a 150-entry knowledge base, 33% of a 100k one) counts for nothing, as a stop
+    -- word would: summing its postings cost 100 ms at 100k entries.
+    informative AS MATERIALIZED (SELECT * FROM lexemes WHERE rarity >= 0.1),
     bm25 AS MATERIALIZED (
         SELECT t.entry_id, sum(t.weight) AS score, sum(l.rarity) AS matched
-        FROM kb_terms t JOIN lexemes l ON l.lexeme = t.lexeme
-        WHERE l.rarity >= 0.1
+        FROM kb_terms t JOIN informative l ON l.lexeme = t.lexeme
         GROUP BY t.entry_id
     )"""
 
@@ -67,7 +68,7 @@ LEXICAL_SQL = f"""
     shortlist AS (SELECT * FROM bm25 ORDER BY score DESC LIMIT :shortlist),
     ranked AS (
         SELECT e.id, e.question, e.answer, e.url, e.position,
-               b.matched / (SELECT sum(rarity) FROM lexemes) AS share,
+               b.matched / (SELECT sum(rarity) FROM informative) AS share,
                b.score + :fuzzy_weight * similarity(e.question, :query) AS rank_score
         FROM shortlist b JOIN kb_entries e ON e.id = b.entry_id
     )
@@ -173,11 +174,12 @@ def search(
         }
         rows = prepared.fetch(conn, LEXICAL_SQL, params)
     else:
-        rows = prepared.fetch(conn, hybrid_sql(len(vector)), _hybrid_params(settings, query, vector, model, top_k))
+        rows = prepared.fetch(conn, hybrid_sql(len(vector)), hybrid_params(settings, query, vector, model, top_k))
     return [ScoredEntry(r.id, r.question, r.answer, r.url, float(r.score), bool(r.hybrid)) for r in rows]
 
 
-def _hybrid_params(settings: Settings, query: str, vector: list[float], model: str, top_k: int) -> dict[str, Any]:
+def hybrid_params(settings: Settings, query: str, vector: list[float], model: str, top_k: int) -> dict[str, Any]:
+    """The parameters of `hybrid_sql` for one search."""
     return {
         "query": query,
         "vector": to_pgvector(vector),

@@ -108,13 +108,19 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
         removed = conn.execute(
             sa.text("DELETE FROM kb_entries WHERE NOT (id = ANY(:ids))"), {"ids": [e.entry_id for e in entries]}
         ).rowcount
-        changed = bool(inserted or updated or removed)
+        changed = bool(inserted or updated or removed) or _lexical_index_missing(conn)
         if changed:
             refresh_lexical_index(conn)
     if changed:
         vacuum_lexical_index()
     embedded = vectors.refresh(get_embedder())
     return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
+
+
+def _lexical_index_missing(conn: sa.Connection) -> bool:
+    # A database migrated to term weights after its last sync has entries but no weights yet.
+    query = "SELECT EXISTS (SELECT 1 FROM kb_entries) AND NOT EXISTS (SELECT 1 FROM kb_lexemes)"
+    return bool(conn.execute(sa.text(query)).scalar())
 
 
 def refresh_lexical_index(conn: sa.Connection) -> None:

@@ -21,6 +21,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Retrieval reads term weights and the vocabulary now: no query searches these columns.
+    op.drop_index("kb_entries_search_idx", table_name="kb_entries", postgresql_using="gin")
+    op.drop_index("kb_entries_match_trgm_idx", table_name="kb_entries", postgresql_using="gin")
     # Typo correction asks for the nearest word by trigram distance: a GiST index answers that
     # directly, where the GIN index made Postgres scan the whole vocabulary for every word.
     op.drop_index("kb_vocabulary_trgm_idx", table_name="kb_vocabulary")
@@ -58,6 +61,14 @@ def downgrade() -> None:
     op.drop_table("kb_lexemes")
     op.drop_table("kb_terms")
     op.drop_index("kb_entry_vectors_classifier_idx", table_name="kb_entry_vectors")
+    op.create_index("kb_entries_search_idx", "kb_entries", ["search_vector"], postgresql_using="gin")
+    op.create_index(
+        "kb_entries_match_trgm_idx",
+        "kb_entries",
+        ["match_text"],
+        postgresql_using="gin",
+        postgresql_ops={"match_text": "gin_trgm_ops"},
+    )
     op.drop_index("kb_vocabulary_trgm_idx", table_name="kb_vocabulary")
     op.create_index(
         "kb_vocabulary_trgm_idx",
