@@ -102,12 +102,12 @@ def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
     from shared.knowledge.sync import refresh_lexical_index, vacuum_lexical_index
-    from shared.knowledge.vectors import ensure_index
+    from shared.knowledge.vectors import INDEXED_VECTORS, drop_indexes, ensure_index
 
     started = time.perf_counter()
     with transaction() as conn:
         # Building an HNSW index in one pass is far faster than growing it a row at a time.
-        conn.execute(sa.text("DROP INDEX IF EXISTS kb_texts_embedding_hnsw_384, kb_entry_vectors_centroid_hnsw_384"))
+        drop_indexes(conn, 384)
         have = conn.execute(sa.text("SELECT count(*) FROM kb_entries")).scalar() or 0
         conn.execute(
             sa.text("""
@@ -149,8 +149,8 @@ def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
         )
         refresh_lexical_index(conn)
         conn.execute(sa.text("SET LOCAL maintenance_work_mem = '2GB'"))
-        ensure_index(conn, "kb_texts", "embedding", 384)
-        ensure_index(conn, "kb_entry_vectors", "centroid", 384)
+        for table, column in INDEXED_VECTORS:
+            ensure_index(conn, table, column, 384)
         conn.execute(sa.text("ANALYZE"))
     vacuum_lexical_index()
     return time.perf_counter() - started

@@ -120,12 +120,25 @@ def _train_classifier(conn: sa.Connection, embedder: Embedder) -> None:
     )
 
 
+INDEXED_VECTORS = (("kb_texts", "embedding"), ("kb_entry_vectors", "centroid"))
+
+
 def ensure_index(conn: sa.Connection, table: str, column: str, dims: int) -> None:
     """Create the HNSW index of `table.column` for vectors of `dims` dimensions if it is missing."""
     # An HNSW index needs fixed dimensions: one partial expression index per size in use.
     conn.execute(
         sa.text(
-            f"CREATE INDEX IF NOT EXISTS {table}_{column}_hnsw_{dims} ON {table} "
+            f"CREATE INDEX IF NOT EXISTS {_index_name(table, column, dims)} ON {table} "
             f"USING hnsw (({column}::vector({dims})) vector_cosine_ops) WHERE dims = {dims}"
         )
     )
+
+
+def drop_indexes(conn: sa.Connection, dims: int) -> None:
+    """Drop the HNSW indexes for `dims` dimensions, before a bulk load that would grow them row by row."""
+    names = ", ".join(_index_name(table, column, dims) for table, column in INDEXED_VECTORS)
+    conn.execute(sa.text(f"DROP INDEX IF EXISTS {names}"))
+
+
+def _index_name(table: str, column: str, dims: int) -> str:
+    return f"{table}_{column}_hnsw_{int(dims)}"
