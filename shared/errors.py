@@ -6,14 +6,17 @@ AppError                  500 internal
 ├── Forbidden             403 forbidden (origin not allowed)
 ├── MethodNotAllowed      405 method_not_allowed
 ├── Conflict              409 conflict (state does not allow it)
+│   └── InProgress        409 in_progress (the same request is still being answered; retry)
 ├── PayloadTooLarge       413 payload_too_large
 ├── UnsupportedMediaType  415 unsupported_media_type
 ├── ValidationFailed      422 validation_failed (with field details)
+├── RateLimited           429 rate_limited (an abuse limit or token budget; retry later)
 └── ServiceUnavailable    503 unavailable (a dependency is down; safe to retry)
     └── ModelFailed       the model timed out, refused, or returned something unusable
         └── ModelOutputRejected  the output guard stopped a reply (prompt leak)
 
-ModelFailed never reaches a client: the chat service answers offline instead.
+ModelFailed never reaches a client: the chat service answers offline instead. Errors with a
+`retry_after` (seconds) are answered with a `Retry-After` header.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ class AppError(Exception):
     status: ClassVar[int] = 500
     code: ClassVar[str] = "internal"
 
-    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, message: str, *, details: list[dict[str, Any]] | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.retry_after = retry_after
 
     def to_body(self) -> dict[str, Any]:
         """The JSON error body a client receives."""
@@ -64,6 +70,10 @@ class Conflict(AppError):
     status, code = 409, "conflict"
 
 
+class InProgress(Conflict):
+    code = "in_progress"
+
+
 class PayloadTooLarge(AppError):
     status, code = 413, "payload_too_large"
 
@@ -76,8 +86,15 @@ class ValidationFailed(AppError):
     status, code = 422, "validation_failed"
 
 
+class RateLimited(AppError):
+    status, code = 429, "rate_limited"
+
+
 class ServiceUnavailable(AppError):
     status, code = 503, "unavailable"
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None, retry_after: int = 5) -> None:
+        super().__init__(message, details=details, retry_after=retry_after)
 
 
 class ModelFailed(ServiceUnavailable):

@@ -13,6 +13,8 @@ from shared.settings import get_settings
 SessionStatus = Literal["open", "escalated", "closed"]
 Sender = Literal["user", "bot", "agent", "system"]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
+# Postgres BIGINT: larger integers cannot be stored or compared with a stored id.
+MAX_ID = 2**63 - 1
 
 
 class Request(BaseModel):
@@ -51,14 +53,14 @@ class MessageCreate(Request):
 
 class FeedbackCreate(Request):
     session_id: uuid.UUID
-    message_id: int = Field(ge=1)
+    message_id: int = Field(ge=1, le=MAX_ID)
     rating: Literal["up", "down"]
     comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
 
 class MessagesQuery(Request):
     session_id: uuid.UUID
-    after: int | None = Field(default=None, ge=0)
+    after: int | None = Field(default=None, ge=0, le=MAX_ID)
 
 
 class SessionCreated(BaseModel):
@@ -103,6 +105,7 @@ class MessageExchange(BaseModel):
 class MessageList(BaseModel):
     session: SessionView
     messages: list[MessagePublic]
+    has_more: bool = Field(default=False, description="More messages follow: ask again with after=<last id>")
 
 
 class SummaryPublic(BaseModel):

@@ -39,10 +39,30 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=2000, ge=1)
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     messages_page_size: int = Field(default=200, ge=1, le=1000)
+    # How many proxies in front of the functions append to X-Forwarded-For (Google's front end: 1;
+    # behind an external load balancer: 2). 0 trusts only the socket's peer address.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+
+    # Abuse limits, counted in Postgres; 0 switches one off.
+    rate_limit_sessions_per_minute: int = Field(default=10, ge=0)
+    rate_limit_sessions_per_day: int = Field(default=200, ge=0)
+    rate_limit_messages_per_minute: int = Field(default=20, ge=0)
+    rate_limit_session_tokens_per_day: int = Field(default=60_000, ge=0)
+    rate_limit_tokens_per_day: int = Field(default=3_000_000, ge=0)
+
+    # Retries: how long a retry of a message still being answered waits for that answer.
+    idempotency_wait_seconds: float = Field(default=10.0, ge=0)
+    # How long an answer may take before a retry of the same message may answer it instead.
+    answer_lease_seconds: float = Field(default=90.0, gt=0)
 
     # Retention: purge_expired erases sessions idle for longer than this.
     retention_days: int = Field(default=30, ge=1)
     purge_batch_size: int = Field(default=500, ge=1)
+    # Who may call the maintenance functions in production: Cloud Scheduler's OIDC token must carry
+    # this audience (the function's URL) and this service account's email.
+    scheduler_audience: str | None = None
+    scheduler_service_account: str | None = None
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
 
     # The bot
     company_name: str = "InnovateTech"
@@ -72,7 +92,8 @@ class Settings(BaseSettings):
     google_genai_use_vertexai: bool = False
     google_cloud_location: str = "global"
     gemini_model: str = "gemini-3.5-flash"
-    gemini_api_version: str = "v1beta"
+    # Unset: v1beta on the Developer API, v1beta1 on Vertex AI (each backend serves its own).
+    gemini_api_version: str | None = None
     gemini_timeout_seconds: float = Field(default=20.0, gt=0)
     gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
     gemini_temperature: float = Field(default=0.2, ge=0, le=2)
@@ -96,6 +117,13 @@ class Settings(BaseSettings):
         return bool(self.google_api_key) or self.google_genai_use_vertexai
 
     @property
+    def genai_api_version(self) -> str:
+        """The API version pinned for the configured Gemini backend."""
+        if self.gemini_api_version:
+            return self.gemini_api_version
+        return "v1beta1" if self.google_genai_use_vertexai else "v1beta"
+
+    @property
     def pool_size(self) -> int:
         """DB_POOL_SIZE, else one connection per request thread (THREADS), else 2."""
         return self.db_pool_size or self.threads or 2
@@ -116,6 +144,8 @@ class Settings(BaseSettings):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
+        if self.environment == "production" and not (self.scheduler_audience and self.scheduler_service_account):
+            raise ValueError("production needs SCHEDULER_AUDIENCE and SCHEDULER_SERVICE_ACCOUNT for purge_expired")
         if self.instance_connection_name and not self.db_user:
             raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
         return self

@@ -31,12 +31,12 @@ def get_messages(query: MessagesQuery, *, token: str) -> MessageList:
         session = conversations.find_session(conn, session_id=query.session_id, token_hash=hash_token(token))
         if session is None:
             raise errors.Unauthorized(UNAUTHORIZED)
-        rows = conversations.list_messages(
-            conn, session_id=query.session_id, after=query.after, limit=get_settings().messages_page_size
-        )
+        page_size = get_settings().messages_page_size
+        rows = conversations.list_messages(conn, session_id=query.session_id, after=query.after, limit=page_size + 1)
     return MessageList(
         session=SessionView(status=session.status, summary=session.summary),
-        messages=[message_public(row) for row in rows],
+        messages=[message_public(row) for row in rows[:page_size]],
+        has_more=len(rows) > page_size,
     )
 
 
