@@ -10,8 +10,8 @@ from shared.services import chat
 @endpoint("POST")
 def post_message(call: Call) -> Reply:
     """Store the customer's message and return the bot's stored reply (streamed with Accept: text/event-stream)."""
-    message = call.body(MessageCreate)
+    message, key, token = call.body(MessageCreate), call.idempotency_key(), call.bearer_token()
     if call.wants_stream():
-        events = chat.post_message_events(message, token=call.bearer_token())
+        events = chat.post_message_events(message, token=token, idempotency_key=key)
         return Reply(200, stream=events, media_type="text/event-stream")
-    return Reply(200, chat.post_message(message, token=call.bearer_token()))
+    return Reply(200, chat.post_message(message, token=token, idempotency_key=key))

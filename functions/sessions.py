@@ -10,7 +10,8 @@ from shared.services import sessions
 @endpoint("POST")
 def create_session(call: Call) -> Reply:
     """Open a conversation; the body (locale, attributes) is optional."""
-    return Reply(201, sessions.create_session(call.body(SessionCreate, optional=True)))
+    request = call.body(SessionCreate, optional=True)
+    return Reply(201, sessions.create_session(request, client_ip=call.client_ip()))
 
 
 @endpoint("GET")

@@ -6,20 +6,21 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import flask
 from pydantic import BaseModel, ValidationError
 
-from shared import errors
+from shared import errors, storable
 from shared.logs import configure_logging, trace_field
 from shared.settings import get_settings
 
 log = logging.getLogger("support.http")
 ModelT = TypeVar("ModelT", bound=BaseModel)
-_CORS_HEADERS = "Authorization, Content-Type, Accept, Last-Event-ID"
+_CORS_HEADERS = "Authorization, Content-Type, Accept, Last-Event-ID, Idempotency-Key"
+_IDEMPOTENCY_KEY_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,23 @@ class Call:
         """The query string validated as `model`."""
         return _validate(model, self.request.args.to_dict())
 
+    def idempotency_key(self) -> str | None:
+        """The `Idempotency-Key` header, if sent."""
+        key = self.request.headers.get("Idempotency-Key")
+        if key is None:
+            return None
+        problem = storable.problem(key)
+        if problem or not key.strip() or len(key) > _IDEMPOTENCY_KEY_CHARS:
+            message = problem or f"must be 1 to {_IDEMPOTENCY_KEY_CHARS} characters"
+            raise errors.ValidationFailed(
+                "The request is not valid.", details=[{"field": "Idempotency-Key", "message": message}]
+            )
+        return key
+
+    def client_ip(self) -> str:
+        """The caller's address: from X-Forwarded-For, believing only entries our trusted proxies appended."""
+        return client_ip(self.request, get_settings().trusted_proxy_hops)
+
     def params(self, model: type[ModelT]) -> ModelT:
         """The JSON body when there is one, the query string otherwise."""
         return self.body(model) if self._raw_body().strip() else self.query(model)
@@ -85,6 +103,9 @@ class Call:
 
 
 def _validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    if unstorable := storable.find_unstorable(data):
+        field, message = unstorable
+        raise errors.ValidationFailed("The request is not valid.", details=[{"field": field, "message": message}])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -116,21 +137,27 @@ def endpoint(*methods: str) -> Callable[[Handler], Callable[[flask.Request], fla
 
 def _respond(handler: Handler, request: flask.Request, allowed: tuple[str, ...]) -> flask.Response:
     try:
+        # Browsers send simple cross-origin POSTs without a preflight: check the origin on every request.
+        if request.headers.get("Origin") and _allowed_origin(request) is None:
+            raise errors.Forbidden("This origin may not call the support API.")
         if request.method == "OPTIONS":
-            return _preflight(request)
+            return flask.Response(status=204)
         if request.method not in allowed:
             raise errors.MethodNotAllowed(f"Use {' or '.join(allowed)}.", allowed=allowed)
-        return _to_response(handler(Call(request)))
+        return _to_response(handler(Call(request)), handler.__name__)
     except errors.AppError as exc:
         return _error_response(exc)
     except Exception:
         log.exception("unhandled error", extra={"function": handler.__name__})
-        return _error_response(errors.AppError("Something went wrong on our side. Please try again."))
+        return _error_response(errors.AppError(_INTERNAL))
 
 
-def _to_response(reply: Reply) -> flask.Response:
+_INTERNAL = "Something went wrong on our side. Please try again."
+
+
+def _to_response(reply: Reply, name: str) -> flask.Response:
     if reply.stream is not None:
-        response = flask.Response(reply.stream, reply.status, mimetype=reply.media_type)
+        response = flask.Response(_guarded_stream(reply.stream, name), reply.status, mimetype=reply.media_type)
         response.headers["X-Accel-Buffering"] = "no"
     elif reply.body is None:
         response = flask.Response(status=reply.status)
@@ -141,8 +168,25 @@ def _to_response(reply: Reply) -> flask.Response:
     return response
 
 
+def _guarded_stream(stream: Iterable[str], name: str) -> Iterator[str]:
+    """The stream's events; a failure after the headers went out ends it with an `error` event, not a trace."""
+    try:
+        yield from stream
+    except errors.AppError as exc:
+        yield _error_event(exc)
+    except Exception:
+        log.exception("unhandled error while streaming", extra={"function": name})
+        yield _error_event(errors.AppError(_INTERNAL))
+
+
+def _error_event(exc: errors.AppError) -> str:
+    return f"event: error\ndata: {json.dumps(exc.to_body())}\n\n"
+
+
 def _error_response(exc: errors.AppError) -> flask.Response:
     response = flask.Response(json.dumps(exc.to_body()), exc.status, mimetype="application/json")
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, errors.MethodNotAllowed):
         response.headers["Allow"] = ", ".join((*exc.allowed, "OPTIONS"))
     if isinstance(exc, errors.Unauthorized):
@@ -161,10 +205,19 @@ def _allowed_origin(request: flask.Request) -> str | None:
     return origin if origin.rstrip("/") in origins else None
 
 
-def _preflight(request: flask.Request) -> flask.Response:
-    if request.headers.get("Origin") and _allowed_origin(request) is None:
-        raise errors.Forbidden("This origin may not call the support API.")
-    return flask.Response(status=204)
+def client_ip(request: flask.Request, trusted_hops: int) -> str:
+    """The client address, counting `trusted_hops` proxies from the right of X-Forwarded-For.
+
+    The leftmost entries are whatever the client sent; only those appended by our own proxies
+    can be believed, so the client is the entry the outermost trusted proxy appended.
+    """
+    peer = request.remote_addr or "unknown"
+    if trusted_hops == 0:
+        return peer
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if not forwarded:
+        return peer
+    return forwarded[-min(trusted_hops, len(forwarded))][:64]
 
 
 def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple[str, ...]) -> None:

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.log_safety import CustomerTextFilter
+
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -22,8 +24,6 @@ class CloudLoggingFormatter(logging.Formatter):
             "logger": record.name,
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
-        if record.exc_info:
-            entry["stack_trace"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
 
@@ -40,15 +40,20 @@ class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Send our logs to stdout as JSON once; safe to call again."""
-    logger = logging.getLogger("support")
-    if any(isinstance(h, _StdoutHandler) for h in logger.handlers):
+    """Send every log record (ours at `level`, libraries' from WARNING) to stdout as JSON once; safe to call again.
+
+    Every record passes `CustomerTextFilter` first, so no line carries customer text or tokens.
+    """
+    root = logging.getLogger()
+    logging.getLogger("support").setLevel(level)
+    if any(isinstance(h, _StdoutHandler) for h in root.handlers):
         return
     handler = _StdoutHandler()
+    handler.addFilter(CustomerTextFilter())
     handler.setFormatter(CloudLoggingFormatter())
-    logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
 
 
 def trace_field(headers: Any, project: str | None) -> dict[str, str]:

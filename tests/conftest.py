@@ -20,6 +20,13 @@ from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
 from tests.fake_gemini import FakeGemini
 
+# Tests share one client address and post quickly; the limiter's own tests switch limits on.
+NO_ABUSE_LIMITS = {
+    "RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
+    "RATE_LIMIT_SESSIONS_PER_DAY": "0",
+    "RATE_LIMIT_MESSAGES_PER_MINUTE": "0",
+}
+
 
 def _reset_caches() -> None:
     get_settings.cache_clear()
@@ -39,7 +46,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server = start_embedded(tmp_path_factory.mktemp("postgres") / "data", delete_on_exit=True)
         ensure_database(server, name)
         url = embedded_url(server, name)
-    os.environ.update({"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*"})
+    os.environ.update({"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*", **NO_ABUSE_LIMITS})
     _reset_caches()
     from shared.db.migrate import upgrade
     from shared.knowledge.sync import sync_file
@@ -128,7 +135,7 @@ def fake_gemini_server() -> Iterator[FakeGemini]:
 @pytest.fixture
 def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None]) -> Iterator[FakeGemini]:
     """The local fake Gemini server, reset, with the bot configured to answer through it."""
-    from shared.answering import gemini
+    from shared import genai_client
 
     fake_gemini_server.reset()
     settings_env(
@@ -138,8 +145,7 @@ def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None
         GEMINI_RETRY_ATTEMPTS="2",
     )
     # One client serves every test: building one per test costs most of a second.
-    if gemini.get_client.cache_info().currsize == 0:
-        gemini.get_client()
+    genai_client.get_client()
     yield fake_gemini_server
 
 

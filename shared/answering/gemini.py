@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -18,15 +17,12 @@ from shared.answering.json_stream import StringFieldReader
 from shared.answering.prompts import Prompt, answer_prompt, summary_prompt
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.errors import ModelFailed, ModelOutputRejected
+from shared.genai_client import get_client
 from shared.settings import Settings, get_settings
-
-if TYPE_CHECKING:
-    from google import genai
 
 log = logging.getLogger("support.model")
 MAX_ACTIONS = 3
 MAX_ACTION_CHARS = 80
-RETRYABLE_STATUS = [408, 429, 500, 502, 503, 504]
 
 
 class ModelReply(BaseModel):
@@ -47,35 +43,6 @@ class ModelSummary(BaseModel):
     next_steps: list[str]
     sentiment: Literal["positive", "neutral", "negative", "mixed"]
     paragraph: str
-
-
-@lru_cache(maxsize=1)
-def get_client() -> genai.Client:
-    """The process's google-genai client, built from settings on first use."""
-    from google import genai
-    from google.genai import types
-
-    settings = get_settings()
-    http_options = types.HttpOptions(
-        api_version=settings.gemini_api_version,
-        timeout=int(settings.gemini_timeout_seconds * 1000),
-        retry_options=types.HttpRetryOptions(
-            attempts=settings.gemini_retry_attempts,
-            initial_delay=0.5,
-            max_delay=4.0,
-            exp_base=2.0,
-            http_status_codes=RETRYABLE_STATUS,
-        ),
-    )
-    if settings.google_genai_use_vertexai:
-        return genai.Client(
-            vertexai=True,
-            project=settings.google_cloud_project,
-            location=settings.google_cloud_location,
-            http_options=http_options,
-        )
-    api_key = settings.google_api_key.get_secret_value() if settings.google_api_key else None
-    return genai.Client(api_key=api_key, http_options=http_options)
 
 
 class GeminiProvider:

@@ -13,39 +13,6 @@ import sqlalchemy as sa
 from shared.db import prepared
 from shared.schemas import SessionStatus
 
-_STORE_USER_MESSAGE = """
-    WITH s AS (
-        SELECT id, status FROM chat_sessions
-        WHERE id = :session_id AND token_hash = :token_hash
-        FOR UPDATE
-    ),
-    existing AS (
-        SELECT m.id, m.created_at FROM messages m, s
-        WHERE m.session_id = s.id AND m.client_message_id = :client_message_id
-    ),
-    inserted AS (
-        INSERT INTO messages (session_id, sender, content, client_message_id)
-        SELECT s.id, 'user', :content, :client_message_id FROM s
-        WHERE s.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM existing)
-        ON CONFLICT (session_id, client_message_id) DO NOTHING
-        RETURNING id, created_at
-    ),
-    touched AS (
-        UPDATE chat_sessions SET last_activity_at = now()
-        WHERE id IN (SELECT s.id FROM s WHERE EXISTS (SELECT 1 FROM inserted))
-        RETURNING id
-    )
-    SELECT s.status,
-           (SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content) ORDER BY h.id),
-                            '[]'::json)
-            FROM (SELECT m.id, m.sender, m.content FROM messages m
-                  WHERE m.session_id = s.id ORDER BY m.id DESC LIMIT :history_limit) AS h) AS history,
-           coalesce((SELECT id FROM inserted), (SELECT id FROM existing)) AS message_id,
-           coalesce((SELECT created_at FROM inserted), (SELECT created_at FROM existing)) AS created_at,
-           EXISTS (SELECT 1 FROM inserted) AS is_new
-    FROM s
-"""
-
 _STORE_REPLY = """
     WITH reply AS (
         INSERT INTO messages (session_id, sender, content, reply_to_id, sources, suggested_actions, details)
@@ -67,19 +34,9 @@ _STORE_REPLY = """
     SELECT session.status, reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
 """
 
-HISTORY_MESSAGES = 10
 _MESSAGE_COLUMNS = (
     "id, sender, content, created_at, client_message_id, reply_to_id, sources, suggested_actions, details"
 )
-
-
-@dataclass(frozen=True)
-class StoredUserMessage:
-    status: SessionStatus
-    message_id: int | None
-    created_at: datetime | None
-    is_new: bool
-    history: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -115,26 +72,6 @@ def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str)
         """,
         {"session_id": session_id, "token_hash": token_hash},
     )
-
-
-def store_user_message(
-    conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, content: str, client_message_id: str | None
-) -> StoredUserMessage | None:
-    """Store a user's message (or find the one stored under the same client id); None if unauthorised."""
-    row = prepared.fetch_one(
-        conn,
-        _STORE_USER_MESSAGE,
-        {
-            "session_id": session_id,
-            "token_hash": token_hash,
-            "content": content,
-            "client_message_id": client_message_id,
-            "history_limit": HISTORY_MESSAGES,
-        },
-    )
-    if row is None:
-        return None
-    return StoredUserMessage(row.status, row.message_id, row.created_at, row.is_new, row.history)
 
 
 @dataclass(frozen=True)

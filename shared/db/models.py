@@ -55,6 +55,8 @@ class Message(Base):
     suggested_actions: Mapped[list[Any]] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    # Set while the reply to this user message is being written: a retry waits rather than answering twice.
+    answer_lease_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (
         sa.CheckConstraint(f"sender IN {SENDERS}", name="messages_sender_valid"),
@@ -170,3 +172,16 @@ class EntryVectors(Base):
     __table_args__ = (
         sa.Index("kb_entry_vectors_classifier_idx", "entry_id", postgresql_where=sa.text("weights IS NOT NULL")),
     )
+
+
+class RateCounter(Base):
+    """One fixed-window counter of an abuse limit or token budget (an UNLOGGED table)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.Index("rate_counters_expires_idx", "expires_at"), {"prefixes": ["UNLOGGED"]})

@@ -48,7 +48,13 @@ def _wrap(conn: sa.Connection, driver: Any, sql: str, params: dict[str, Any], ex
     if disconnected:
         conn.invalidate(exc)
     wrapped: Exception = sa.exc.DBAPIError.instance(
-        sql, params, exc, pg8000.dbapi.Error, connection_invalidated=disconnected, dialect=conn.dialect
+        sql,
+        params,
+        exc,
+        pg8000.dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=disconnected,
+        dialect=conn.dialect,
     )
     return wrapped
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from shared.embeddings.base import Vector, normalized
 from shared.errors import ModelFailed
+from shared.genai_client import get_client
 from shared.settings import get_settings
 
 BATCH = 100  # texts per batchEmbedContents request
@@ -34,8 +35,6 @@ class GeminiEmbedder:
     def _embed(self, texts: list[str], task_type: str) -> list[Vector]:
         from google.genai import errors as genai_errors
         from google.genai import types
-
-        from shared.answering.gemini import get_client
 
         config = types.EmbedContentConfig(task_type=task_type, output_dimensionality=self.dimensions)
         try:

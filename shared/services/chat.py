@@ -15,15 +15,12 @@ from dataclasses import dataclass, replace
 from shared import errors
 from shared.answering import get_provider, offline_provider
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, Turn, collect
-from shared.db import conversations
-from shared.db.engine import connection
 from shared.escalation import human_requested
 from shared.knowledge import lookup
 from shared.schemas import MessageCreate, MessageExchange, MessagePublic, SessionStatus
 from shared.security import hash_token
-from shared.services import replies
+from shared.services import replies, retries
 from shared.services.events import exchange_events, sse
-from shared.services.sessions import UNAUTHORIZED
 
 log = logging.getLogger("support.chat")
 
@@ -38,50 +35,46 @@ class Accepted:
     status: SessionStatus
 
 
-def post_message(request: MessageCreate, *, token: str, provider: AnswerProvider | None = None) -> MessageExchange:
-    """Store the customer's message and reply to it (once per `client_message_id`)."""
-    accepted = accept_message(request, token=token)
+def post_message(
+    request: MessageCreate, *, token: str, provider: AnswerProvider | None = None, idempotency_key: str | None = None
+) -> MessageExchange:
+    """Store the customer's message and reply to it (once per `client_message_id` / `Idempotency-Key`)."""
+    accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
     if isinstance(accepted, MessageExchange):
         return accepted
     answer = collect(_compose(accepted, provider or get_provider()))
     return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
 
 
-def post_message_events(request: MessageCreate, *, token: str, provider: AnswerProvider | None = None) -> Iterator[str]:
+def post_message_events(
+    request: MessageCreate, *, token: str, provider: AnswerProvider | None = None, idempotency_key: str | None = None
+) -> Iterator[str]:
     """Like `post_message`, as server-sent events: start, text deltas, done. Errors are raised before."""
-    accepted = accept_message(request, token=token)
+    accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
     if isinstance(accepted, MessageExchange):
         return exchange_events(accepted)
     return _stream_events(accepted, provider or get_provider())
 
 
-def accept_message(request: MessageCreate, *, token: str) -> Accepted | MessageExchange:
-    """Store the user's message and retrieve; a retry of an answered message returns the stored exchange."""
-    with connection() as conn:
-        stored = conversations.store_user_message(
-            conn,
-            session_id=request.session_id,
-            token_hash=hash_token(token),
-            content=request.content,
-            client_message_id=request.client_message_id,
-        )
-        if stored is None:
-            raise errors.Unauthorized(UNAUTHORIZED)
-        if stored.message_id is None or stored.created_at is None:
-            raise errors.Conflict("This conversation is closed. Please start a new one.")
-        if not stored.is_new and (earlier := replies.stored_exchange(conn, stored.message_id, stored.status)):
-            return earlier
-    history = [Turn(sender=h["sender"], content=h["content"]) for h in stored.history]
+def accept_message(
+    request: MessageCreate, *, token: str, idempotency_key: str | None = None
+) -> Accepted | MessageExchange:
+    """Store the user's message and retrieve; a retry returns the stored exchange or waits for it."""
+    request = retries.with_key(request, idempotency_key)
+    outcome = retries.admit(request, token_hash=hash_token(token))
+    if isinstance(outcome, MessageExchange):
+        return outcome
+    history = [Turn(sender=h["sender"], content=h["content"]) for h in outcome.history]
     # Outside the first connection: embedding the query may call a model.
     answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
     user_message = MessagePublic(
-        id=stored.message_id,
+        id=outcome.message_id,
         sender="user",
         content=request.content,
-        created_at=stored.created_at,
+        created_at=outcome.created_at,
         client_message_id=request.client_message_id,
     )
-    return Accepted(request.session_id, user_message, answer_request, stored.status)
+    return Accepted(request.session_id, user_message, answer_request, outcome.status)
 
 
 def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:

@@ -14,6 +14,7 @@ from shared.db.engine import connection
 from shared.escalation import HUMAN_REQUESTED
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas import MessageExchange, MessagePublic, SessionState, SessionStatus, SourcePublic
+from shared.services import limits
 from shared.services.views import message_public
 from shared.settings import get_settings
 
@@ -45,6 +46,8 @@ def store(
     )
     with connection() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
+        if stored.is_new:
+            limits.charge_tokens(conn, session_id, answer.usage)
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
             return _exchange(user_message, message_public(earlier), stored.status)
     reply = MessagePublic(

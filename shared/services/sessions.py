@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from shared import errors
 from shared.db import conversations
-from shared.db.engine import connection
+from shared.db.engine import connection, transaction
 from shared.schemas import MessageList, MessagesQuery, SessionCreate, SessionCreated, SessionRef, SessionView
 from shared.security import hash_token, new_session_token
+from shared.services import limits
 from shared.services.views import message_public
 from shared.settings import get_settings
 
 UNAUTHORIZED = "Unknown session or invalid token."
 
 
-def create_session(request: SessionCreate) -> SessionCreated:
-    """Open a session; its token is returned here and never again."""
+def create_session(request: SessionCreate, *, client_ip: str | None = None) -> SessionCreated:
+    """Open a session (within the per-address limits); its token is returned here and never again."""
     token = new_session_token()
-    with connection() as conn:
+    with transaction() as conn:
+        if client_ip is not None:
+            limits.admit_session(conn, client_ip)
         row = conversations.create_session(
             conn, token_hash=hash_token(token), locale=request.locale, attributes=request.attributes
         )

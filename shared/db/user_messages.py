@@ -1,0 +1,146 @@
+"""Persistence of a customer's message on its way in: the session lock, retries by key, answer leases.
+
+A post runs in one transaction that locks its session row, so two posts to one session (and
+two copies of one retry) take turns: the second copy sees the first's message and never inserts
+or counts twice. A user message carries a lease while its reply is being written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from shared.db import prepared
+from shared.schemas import SessionStatus
+
+HISTORY_MESSAGES = 10
+
+_FIND_FOR_POST = """
+    SELECT s.status, m.id AS message_id, m.content, m.created_at,
+           (r.id IS NOT NULL) AS replied,
+           coalesce(m.answer_lease_until > now(), false) AS answering
+    FROM chat_sessions s
+    LEFT JOIN messages m ON m.session_id = s.id AND m.client_message_id = :client_message_id
+    LEFT JOIN messages r ON r.reply_to_id = m.id
+    WHERE s.id = :session_id AND s.token_hash = :token_hash
+    FOR UPDATE OF s
+"""
+
+_HISTORY = """
+    SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content) ORDER BY h.id), '[]'::json)
+    FROM (SELECT m.id, m.sender, m.content FROM messages m
+          WHERE m.session_id = :session_id AND m.id < :before ORDER BY m.id DESC LIMIT :history_limit) AS h
+"""
+
+_INSERT = f"""
+    WITH inserted AS (
+        INSERT INTO messages (session_id, sender, content, client_message_id, answer_lease_until)
+        VALUES (:session_id, 'user', :content, :client_message_id, now() + make_interval(secs => :lease))
+        RETURNING id, created_at
+    ),
+    touched AS (UPDATE chat_sessions SET last_activity_at = now() WHERE id = :session_id RETURNING id)
+    SELECT i.id, i.created_at,
+           ({_HISTORY.replace(":before", "i.id")}) AS history
+    FROM inserted i
+"""
+
+_CLAIM = """
+    UPDATE messages m SET answer_lease_until = now() + make_interval(secs => :lease)
+    WHERE m.id = :message_id AND (m.answer_lease_until IS NULL OR m.answer_lease_until <= now())
+      AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to_id = m.id)
+    RETURNING m.id
+"""
+
+_STATE = """
+    SELECT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to_id = m.id) AS replied,
+           coalesce(m.answer_lease_until > now(), false) AS answering,
+           ceil(extract(epoch FROM m.answer_lease_until - now()))::int AS lease_left
+    FROM messages m WHERE m.id = :message_id
+"""
+
+
+@dataclass(frozen=True)
+class PostTarget:
+    """The locked session and, for a retried key, the message already stored under it."""
+
+    status: SessionStatus
+    message_id: int | None
+    content: str | None
+    created_at: datetime | None
+    replied: bool
+    answering: bool
+
+
+@dataclass(frozen=True)
+class StoredUserMessage:
+    id: int
+    created_at: datetime
+    history: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    replied: bool
+    answering: bool
+    lease_left: int
+
+
+def lock_session(
+    conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, client_message_id: str | None
+) -> PostTarget | None:
+    """Lock the session for this post and find a message stored under the same key; None if unauthorised."""
+    row = prepared.fetch_one(
+        conn,
+        _FIND_FOR_POST,
+        {"session_id": session_id, "token_hash": token_hash, "client_message_id": client_message_id},
+    )
+    if row is None:
+        return None
+    return PostTarget(row.status, row.message_id, row.content, row.created_at, row.replied, row.answering)
+
+
+def insert_user_message(
+    conn: sa.Connection,
+    *,
+    session_id: uuid.UUID,
+    content: str,
+    client_message_id: str | None,
+    lease_seconds: float,
+) -> StoredUserMessage:
+    """Store a user's message with an answer lease; returns it with the conversation before it."""
+    row = prepared.fetch_one(
+        conn,
+        _INSERT,
+        {
+            "session_id": session_id,
+            "content": content,
+            "client_message_id": client_message_id,
+            "lease": lease_seconds,
+            "history_limit": HISTORY_MESSAGES,
+        },
+    )
+    assert row is not None  # the session is locked by this transaction
+    return StoredUserMessage(row.id, row.created_at, row.history)
+
+
+def claim_answer(conn: sa.Connection, *, message_id: int, lease_seconds: float) -> bool:
+    """Take over answering a message whose earlier attempt stopped without a reply."""
+    return prepared.fetch_one(conn, _CLAIM, {"message_id": message_id, "lease": lease_seconds}) is not None
+
+
+def answer_state(conn: sa.Connection, *, message_id: int) -> AnswerState:
+    """Whether a message has its reply, and whether someone is still writing it."""
+    row = prepared.fetch_one(conn, _STATE, {"message_id": message_id})
+    assert row is not None
+    return AnswerState(row.replied, row.answering, row.lease_left or 0)
+
+
+def history_before(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) -> list[dict[str, str]]:
+    """The last messages of the conversation before `message_id`, oldest first."""
+    rows = prepared.fetch(
+        conn, _HISTORY, {"session_id": session_id, "before": message_id, "history_limit": HISTORY_MESSAGES}
+    )
+    return list(rows[0][0]) if rows else []

@@ -1,0 +1,87 @@
+"""Which abuse limits and budgets apply to what, and the 429 a caller gets over one.
+
+Session creation is limited per client address, messages per session and minute, and model
+tokens per session and day and for the whole deployment and day. A limit set to 0 is off.
+Token budgets are checked before a message is answered and charged with what the model
+reported afterwards, so the calls in flight when a budget runs out may overshoot it slightly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import sqlalchemy as sa
+
+from shared import errors
+from shared.db import limits
+from shared.db.limits import Rule
+from shared.settings import get_settings
+
+MINUTE, DAY = 60, 86_400
+
+
+def _address_key(client_ip: str) -> str:
+    # Counters outlive requests by up to a day: keep a pseudonym of the address, not the address.
+    return hashlib.sha256(client_ip.encode()).hexdigest()[:32]
+
+
+def _active(rules: list[Rule]) -> list[Rule]:
+    return [rule for rule in rules if rule.limit > 0]
+
+
+def session_creation_rules(client_ip: str) -> list[Rule]:
+    """Sessions a client address may open per minute and per day."""
+    settings = get_settings()
+    key = f"sessions:ip:{_address_key(client_ip)}"
+    return _active(
+        [
+            Rule(f"{key}:minute", settings.rate_limit_sessions_per_minute, MINUTE),
+            Rule(f"{key}:day", settings.rate_limit_sessions_per_day, DAY),
+        ]
+    )
+
+
+def message_rules(session_id: uuid.UUID) -> list[Rule]:
+    """Messages (and summaries: each may call a model) a session may send per minute."""
+    return _active([Rule(f"messages:session:{session_id}", get_settings().rate_limit_messages_per_minute, MINUTE)])
+
+
+def token_rules(session_id: uuid.UUID) -> list[Rule]:
+    """The model-token budgets a session's calls draw on: its own and the deployment's, per day."""
+    settings = get_settings()
+    return _active(
+        [
+            Rule(f"tokens:session:{session_id}", settings.rate_limit_session_tokens_per_day, DAY),
+            Rule("tokens:all", settings.rate_limit_tokens_per_day, DAY),
+        ]
+    )
+
+
+def admit_session(conn: sa.Connection, client_ip: str) -> None:
+    """Count one session for `client_ip`, or raise RateLimited."""
+    if wait := limits.take(conn, session_creation_rules(client_ip)):
+        raise errors.RateLimited(
+            "Too many conversations were started from your network. Please wait a moment and try again.",
+            retry_after=wait,
+        )
+
+
+def admit_model_work(conn: sa.Connection, session_id: uuid.UUID) -> None:
+    """Count one message for the session and check its token budgets, or raise RateLimited."""
+    if wait := limits.take(conn, message_rules(session_id)):
+        raise errors.RateLimited(
+            "You're sending messages a little fast. Please wait a moment, then try again.", retry_after=wait
+        )
+    if wait := limits.exhausted(conn, token_rules(session_id)):
+        raise errors.RateLimited(
+            "Our assistant has reached its usage limit for now. Please try again later.", retry_after=wait
+        )
+
+
+def charge_tokens(conn: sa.Connection, session_id: uuid.UUID, usage: dict[str, object] | None) -> None:
+    """Count the tokens a model call reported against the session's budgets."""
+    if not usage:
+        return
+    spent = sum(int(value) for name in ("input_tokens", "output_tokens") if isinstance(value := usage.get(name), int))
+    limits.add(conn, token_rules(session_id), spent)

@@ -1,0 +1,104 @@
+"""Exact retries, as with idempotency keys: one stored exchange and one model call per key.
+
+A post's key is its `client_message_id` or its `Idempotency-Key` header (the same thing).
+- A new key stores the message, under the session's lock, after the abuse limits admit it.
+- A key already answered returns the stored exchange.
+- A key still being answered waits for that answer (up to IDEMPOTENCY_WAIT_SECONDS), then
+  answers 409 `in_progress` with Retry-After; it never asks the model a second time.
+- A key whose earlier attempt died without a reply (its lease ran out) is answered now.
+- A key reused with different content is refused with 422.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared import errors
+from shared.db import user_messages
+from shared.db.engine import connection, transaction
+from shared.db.user_messages import PostTarget
+from shared.schemas import MessageCreate, MessageExchange, SessionStatus
+from shared.services import limits, replies
+from shared.services.sessions import UNAUTHORIZED
+from shared.settings import get_settings
+
+POLL_SECONDS = 0.1
+CLOSED = "This conversation is closed. Please start a new one."
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A user message this request must answer."""
+
+    message_id: int
+    created_at: datetime
+    status: SessionStatus
+    history: list[dict[str, str]]
+
+
+def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCreate:
+    """The request keyed by its `Idempotency-Key` header, which must agree with `client_message_id`."""
+    if idempotency_key is None or request.client_message_id == idempotency_key:
+        return request
+    if request.client_message_id is not None:
+        raise errors.ValidationFailed(
+            "The request is not valid.",
+            details=[{"field": "Idempotency-Key", "message": "differs from client_message_id"}],
+        )
+    return request.model_copy(update={"client_message_id": idempotency_key})
+
+
+def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExchange:
+    """Store a new message (within the limits), or resolve a retry of one already stored."""
+    lease = get_settings().answer_lease
+    with transaction() as conn:
+        target = user_messages.lock_session(
+            conn, session_id=request.session_id, token_hash=token_hash, client_message_id=request.client_message_id
+        )
+        if target is None:
+            raise errors.Unauthorized(UNAUTHORIZED)
+        if target.message_id is None:
+            if target.status == "closed":
+                raise errors.Conflict(CLOSED)
+            limits.admit_model_work(conn, request.session_id)
+            stored = user_messages.insert_user_message(
+                conn,
+                session_id=request.session_id,
+                content=request.content,
+                client_message_id=request.client_message_id,
+                lease_seconds=lease,
+            )
+            return Admitted(stored.id, stored.created_at, target.status, stored.history)
+    if target.content != request.content:
+        raise errors.ValidationFailed(
+            "This client_message_id was already used for a different message.",
+            details=[{"field": "client_message_id", "message": "already used for a different message"}],
+        )
+    return _resolve_retry(request, target, lease)
+
+
+def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> Admitted | MessageExchange:
+    assert target.message_id is not None and target.created_at is not None
+    deadline = time.monotonic() + get_settings().idempotency_wait_seconds
+    replied, answering, lease_left = target.replied, target.answering, 0
+    while True:
+        with connection() as conn:
+            if replied and (exchange := replies.stored_exchange(conn, target.message_id, target.status)):
+                return exchange
+            if not answering and user_messages.claim_answer(conn, message_id=target.message_id, lease_seconds=lease):
+                history = user_messages.history_before(
+                    conn, session_id=request.session_id, message_id=target.message_id
+                )
+                return Admitted(target.message_id, target.created_at, target.status, history)
+            state = user_messages.answer_state(conn, message_id=target.message_id)
+        replied, answering, lease_left = state.replied, state.answering, state.lease_left
+        if replied or not answering:
+            continue
+        if time.monotonic() >= deadline:
+            raise errors.InProgress(
+                "This message is still being answered. Please retry in a moment.",
+                retry_after=max(1, min(lease_left, 5)),
+            )
+        time.sleep(POLL_SECONDS)
