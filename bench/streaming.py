@@ -24,7 +24,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, bench_database, free_port
-from tests.fake_gemini import FakeGemini
+from devtools.fake_gemini import FakeGemini
 
 QUESTIONS = ["How do I return an item?", "where is my package", "Do you ship to Canada?", "I forgot my password"]
 

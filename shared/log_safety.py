@@ -77,4 +77,3 @@ class CustomerTextFilter(logging.Filter):
             if key not in _RESERVED:
                 setattr(record, key, _scrub_value(value))
         return True
-

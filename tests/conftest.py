@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from devtools.fake_gemini import FakeGemini
 from devtools.serve import Dispatcher, function_apps
 from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
-from tests.fake_gemini import FakeGemini
 
 # Tests share one client address and post quickly; the limiter's own tests switch limits on.
 NO_ABUSE_LIMITS = {

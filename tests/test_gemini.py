@@ -7,8 +7,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from devtools.fake_gemini import knowledge_entries
 from shared.answering import get_provider
-from tests.fake_gemini import knowledge_entries
 
 
 def _post(function_client, session, content, **headers):

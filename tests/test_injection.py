@@ -7,12 +7,12 @@ import json
 
 import pytest
 
+from devtools.fake_gemini import knowledge_entries
 from shared.answering.gemini import GeminiProvider
 from shared.answering.types import AnswerRequest, collect
 from shared.errors import ModelOutputRejected
 from shared.escalation import human_requested
 from shared.knowledge.retrieval import ScoredEntry
-from tests.fake_gemini import knowledge_entries
 
 ATTACKS = [
     # instruction override
