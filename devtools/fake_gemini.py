@@ -1,7 +1,9 @@
 """A local stand-in for the Gemini Developer API, speaking its REST protocol to the real SDK.
 
 Paths: POST /{version}/models/{model}:generateContent, :streamGenerateContent?alt=sse and
-:batchEmbedContents. Modes: normal, leaky (echoes its whole system prompt), slow, timeout,
+:batchEmbedContents (the Developer API), the same methods under
+/{version}/projects/{p}/locations/{l}/publishers/google/models/{model} (Vertex AI), and
+POST /token, an OAuth token endpoint for Application Default Credentials. Modes: normal, leaky (echoes its whole system prompt), slow, timeout,
 429, 500, malformed and blocked. Every request is recorded for assertions.
 """
 
@@ -17,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 CHUNK_CHARS = 24
+ACCESS_TOKEN = "fake-vertex-access-token"
 
 
 @dataclass
@@ -74,7 +77,12 @@ class FakeGemini:
         return [r for r in self.requests if "Content" in r.path]
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        body = json.loads(handler.rfile.read(int(handler.headers.get("Content-Length", 0))) or b"{}")
+        raw = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+        if handler.path.startswith("/token"):
+            # Google's OAuth token endpoint, for Vertex AI clients with Application Default Credentials.
+            self.requests.append(Recorded(handler.path, dict(handler.headers.items()), {}))
+            return _send_json(handler, 200, {"access_token": ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"})
+        body = json.loads(raw or b"{}")
         record = Recorded(handler.path, {k.lower(): v for k, v in handler.headers.items()}, body)
         self.requests.append(record)
         if self.mode in ("429", "500"):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from shared.http import Call, Reply, endpoint
+from shared.identity import require_scheduler
 from shared.services import maintenance
 
 
 @endpoint("POST")
 def purge_expired(call: Call) -> Reply:
     """Erase sessions idle for longer than RETENTION_DAYS, in batches; safe to run twice."""
+    require_scheduler(call.optional_bearer_token())
     return Reply(200, maintenance.purge_expired())

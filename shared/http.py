@@ -83,10 +83,15 @@ class Call:
 
     def bearer_token(self) -> str:
         """The session token from `Authorization: Bearer ...`."""
-        scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = self.optional_bearer_token()
+        if token is None:
             raise errors.Unauthorized("Unknown session or invalid token.")
-        return token.strip()
+        return token
+
+    def optional_bearer_token(self) -> str | None:
+        """The token from `Authorization: Bearer ...`, if one was sent."""
+        scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
     def wants_stream(self) -> bool:
         """Whether the client asked for server-sent events."""

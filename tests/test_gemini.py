@@ -138,3 +138,86 @@ def test_model_summary_is_structured_and_stored_as_plain_text(function_client, c
         sa.text("SELECT details FROM session_summaries WHERE session_id = :s"), {"s": chat_session.id}
     ).scalar()
     assert details["sentiment"] == "neutral" and details["usage"]["output_tokens"] == 54
+
+
+def test_vertex_ai_requests_use_vertex_paths_version_and_adc_token(
+    function_client, chat_session, fake_gemini_server, settings_env, monkeypatch, tmp_path
+):
+    from devtools.fake_gemini import ACCESS_TOKEN
+    from shared import genai_client
+
+    credentials = tmp_path / "adc.json"
+    credentials.write_text(json.dumps(_service_account_key(token_uri=fake_gemini_server.url + "token")))
+    fake_gemini_server.reset()
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    settings_env(
+        GOOGLE_GENAI_USE_VERTEXAI="true",
+        GOOGLE_CLOUD_PROJECT="acme-support",
+        GOOGLE_CLOUD_LOCATION="europe-west1",
+        GOOGLE_VERTEX_BASE_URL=fake_gemini_server.url,
+        GOOGLE_APPLICATION_CREDENTIALS=str(credentials),
+        GEMINI_TIMEOUT_SECONDS="2",
+    )
+    genai_client.forget_client()
+    try:
+        response = _post(function_client, chat_session, "Can I return something I bought?")
+    finally:
+        genai_client.forget_client()
+    assert response.status_code == 200
+    assert response.json["reply"]["degraded"] is False
+    [sent] = fake_gemini_server.answers()
+    assert sent.path.startswith(
+        "/v1beta1/projects/acme-support/locations/europe-west1/publishers/google/models/gemini-3.5-flash"
+        ":streamGenerateContent"
+    )
+    assert sent.headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
+
+
+def test_concurrent_first_requests_share_one_client_and_none_degrades(function_client, fake_gemini, db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared import genai_client
+    from tests.factories import new_session
+
+    sessions = [new_session() for _ in range(6)]
+    genai_client.forget_client()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda s: _post(function_client, s, "Can I return something I bought?"), sessions))
+    assert [r.status_code for r in responses] == [200] * 6
+    assert [r.json["reply"]["degraded"] for r in responses] == [False] * 6
+
+
+def test_the_query_sent_for_embedding_is_redacted(function_client, chat_session, fake_gemini, settings_env):
+    from shared.embeddings import _configured
+
+    settings_env(EMBEDDER="gemini")
+    _configured.cache_clear()
+    try:
+        _post(function_client, chat_session, "Card 4111 1111 1111 1111 charged twice, I'm jane@example.com")
+    finally:
+        _configured.cache_clear()
+    embedded = [r for r in fake_gemini.requests if ":batchEmbedContents" in r.path]
+    assert embedded, "the query was not embedded"
+    sent = json.dumps(embedded[-1].body)
+    assert "4111" not in sent and "jane@example.com" not in sent
+    assert "[card number]" in sent and "[email]" in sent
+
+
+def _service_account_key(token_uri: str) -> dict[str, str]:
+    """A service-account key file whose OAuth token endpoint is the local fake."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": "acme-support",
+        "private_key_id": "fake-key-id",
+        "private_key": pem,
+        "client_email": "functions@acme-support.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": token_uri,
+    }

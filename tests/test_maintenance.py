@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 import sqlalchemy as sa
 
+from devtools.fake_issuer import FakeIssuer
 from tests.factories import new_session
 
 
@@ -38,3 +42,71 @@ def test_purge_erases_sessions_idle_past_retention_with_their_messages(function_
     assert messages.scalar() == 0
     again = function_client("purge_expired").post("/")
     assert again.status_code == 200 and again.json["deleted_sessions"] == 0
+
+
+SCHEDULER = "scheduler@acme-support.iam.gserviceaccount.com"
+PURGE_URL = "https://europe-west1-acme-support.cloudfunctions.net/purge_expired"
+
+
+@pytest.fixture
+def production_scheduler(settings_env):
+    from devtools.fake_issuer import FakeIssuer
+
+    issuer = FakeIssuer().start()
+    settings_env(
+        ENVIRONMENT="production",
+        ALLOWED_ORIGINS="https://shop.example",
+        SCHEDULER_AUDIENCE=PURGE_URL,
+        SCHEDULER_SERVICE_ACCOUNT=SCHEDULER,
+        GOOGLE_CERTS_URL=issuer.certs_url,
+    )
+    yield issuer
+    issuer.stop()
+
+
+def _purge(function_client, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return function_client("purge_expired").post("/", headers=headers)
+
+
+def test_in_production_purge_runs_for_the_schedulers_oidc_token(function_client, production_scheduler):
+    token = production_scheduler.issue(audience=PURGE_URL, email=SCHEDULER)
+    assert _purge(function_client, token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "problem, expected",
+    [
+        ("missing", 401),
+        ("expired", 401),
+        ("wrong audience", 401),
+        ("unverified email", 401),
+        ("another account", 403),
+        ("forged", 401),
+    ],
+)
+def test_in_production_purge_refuses_any_other_caller(function_client, production_scheduler, problem, expected):
+    issue = production_scheduler.issue
+    tokens = {
+        "missing": None,
+        "expired": issue(audience=PURGE_URL, email=SCHEDULER, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
+        "wrong audience": issue(audience="https://elsewhere.example/purge_expired", email=SCHEDULER),
+        "unverified email": issue(audience=PURGE_URL, email=SCHEDULER, email_verified=False),
+        "another account": issue(audience=PURGE_URL, email="intruder@acme-support.iam.gserviceaccount.com"),
+        "forged": FakeIssuer().issue(audience=PURGE_URL, email=SCHEDULER),
+    }
+    response = _purge(function_client, tokens[problem])
+    assert response.status_code == expected
+    assert response.json["error"]["code"] in ("unauthorized", "forbidden")
+
+
+def test_purge_removes_finished_rate_limit_windows(function_client, db):
+    db.execute(
+        sa.text(
+            "INSERT INTO rate_counters (key, window_start, count, expires_at) "
+            "VALUES ('test:old', now() - interval '2 days', 3, now() - interval '1 day')"
+        )
+    )
+    report = _purge(function_client).json
+    assert report["deleted_rate_counters"] >= 1
+    assert db.execute(sa.text("SELECT count(*) FROM rate_counters WHERE key = 'test:old'")).scalar() == 0

@@ -52,3 +52,59 @@ def test_summary_falls_back_to_extractive_when_the_model_fails(function_client, 
         response = _summarize(function_client, chat_session)
     assert response.status_code == 200
     assert "How long does shipping take?" in response.json["summary"]
+
+
+class ErasingProvider(FailingProvider):
+    """The customer erases the conversation while its summary is being written."""
+
+    def __init__(self, session_id) -> None:
+        self.session_id = session_id
+
+    def summarize(self, request):
+        import sqlalchemy as sa
+
+        from shared.db.engine import get_engine
+
+        with get_engine().connect() as conn:
+            conn.execute(sa.text("DELETE FROM chat_sessions WHERE id = :id"), {"id": self.session_id})
+        return super().summarize(request)
+
+
+def test_summarizing_while_the_session_is_erased_is_a_401_not_a_500(function_client, chat_session):
+    _post(function_client, chat_session, "Where is my parcel?")
+    with use_provider(ErasingProvider(chat_session.id)):
+        response = _summarize(function_client, chat_session)
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_summary_of_a_long_conversation_keeps_its_start_and_its_newest_messages(function_client, chat_session, db):
+    import sqlalchemy as sa
+
+    db.execute(
+        sa.text("""
+            INSERT INTO messages (session_id, sender, content)
+            SELECT :s, CASE WHEN mod(i, 2) = 0 THEN 'user' ELSE 'bot' END,
+                   CASE WHEN i = 0 THEN 'First: my blender broke' WHEN i = 898 THEN 'Newest: any update on the refund?'
+                        ELSE 'message ' || i END
+            FROM generate_series(0, 899) AS i
+        """),
+        {"s": chat_session.id},
+    )
+    captured = []
+
+    class Capturing(FailingProvider):
+        def summarize(self, request):
+            captured.append(request.transcript)
+            return super().summarize(request)
+
+    with use_provider(Capturing()):
+        response = _summarize(function_client, chat_session)
+    assert response.status_code == 200
+    summary = response.json["summary"]
+    assert "First: my blender broke" in summary and "Newest: any update on the refund?" in summary
+    transcript = captured[0]
+    assert transcript[0].content == "First: my blender broke"
+    assert transcript[-1].content == "message 899"
+    assert any("left out" in turn.content for turn in transcript if turn.sender == "system")
+    assert len(transcript) < 300

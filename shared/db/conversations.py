@@ -130,18 +130,41 @@ def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | No
     )
 
 
-def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]) -> Any:
-    """Store a session's summary, replacing any earlier one."""
+def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]) -> Any | None:
+    """Store a session's summary, replacing any earlier one; None when the session was erased meanwhile."""
+    # FOR KEY SHARE waits for a concurrent erasure, then finds no session instead of breaking the foreign key.
     return conn.execute(
         sa.text("""
             INSERT INTO session_summaries (session_id, content, details)
-            VALUES (:session_id, :content, CAST(:details AS jsonb))
+            SELECT s.id, :content, CAST(:details AS jsonb) FROM chat_sessions s WHERE s.id = :session_id
+            FOR KEY SHARE
             ON CONFLICT (session_id) DO UPDATE
                 SET content = EXCLUDED.content, details = EXCLUDED.details, updated_at = now()
             RETURNING session_id, content, updated_at
         """),
         {"session_id": session_id, "content": content, "details": json.dumps(details)},
-    ).one()
+    ).first()
+
+
+def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int, tail: int, middle: int) -> list[Any]:
+    """The first `head` and last `tail` messages, and about `middle` customer messages spread over the rest.
+
+    Each row has its `position` in the conversation and the conversation's `total`.
+    """
+    return conn.execute(
+        sa.text(f"""
+            WITH numbered AS (
+                SELECT {_MESSAGE_COLUMNS},
+                       row_number() OVER (ORDER BY id) AS position, count(*) OVER () AS total
+                FROM messages WHERE session_id = :session_id
+            )
+            SELECT * FROM numbered
+            WHERE position <= :head OR position > total - :tail
+               OR (sender = 'user' AND mod(position, greatest(1, (total - :head - :tail) / :middle)) = 0)
+            ORDER BY id
+        """),
+        {"session_id": session_id, "head": head, "tail": tail, "middle": max(middle, 1)},
+    ).all()
 
 
 def delete_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> bool:

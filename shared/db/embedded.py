@@ -24,7 +24,7 @@ _PIDFILE = "postmaster.pid"  # written by Postgres: the server's pid on its firs
 def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
     """Start the server whose data lives in `data_dir`, or join a live process's; it stops when they all exit."""
     data_dir = data_dir.expanduser().resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp, which is fine here.
         warnings.simplefilter("ignore")
@@ -53,9 +53,24 @@ def _recover(data_dir: Path) -> None:
     server = _server_process(data_dir)
     if server is not None:
         _stop(server)
-    # Left by a killed server; its pid may since belong to another process, which the package
-    # would take for the server (and kill at exit) and Postgres for a server still running.
-    (data_dir / _PIDFILE).unlink(missing_ok=True)
+    _remove_lock_files(data_dir)
+
+
+def _remove_lock_files(data_dir: Path) -> None:
+    """Remove the lock files a killed server leaves: its pid may since belong to another process.
+
+    The package would take that process for the server (and kill it at exit); Postgres, for a
+    server still running, and refuse to start.
+    """
+    pidfile = data_dir / _PIDFILE
+    try:
+        lines = pidfile.read_text().split("\n")
+    except OSError:
+        return
+    # Lines 4 and 5 are the port and the socket's directory, whose lock file names the same pid.
+    if len(lines) > 4 and lines[3].strip().isdigit() and lines[4].strip():
+        (Path(lines[4].strip()) / f".s.PGSQL.{lines[3].strip()}.lock").unlink(missing_ok=True)
+    pidfile.unlink(missing_ok=True)
 
 
 def _is_alive(pid: int) -> bool:

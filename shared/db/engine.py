@@ -111,6 +111,8 @@ def transaction() -> Iterator[sa.Connection]:
 
 # SQLSTATE classes and codes that mean the server is away, restarting or full, not that the statement is wrong.
 _OUTAGE_SQLSTATE_PREFIXES = ("08", "57P", "53300")
+# pg8000 raises InterfaceError for a lost or refused connection, and also for mistakes in our own SQL.
+_CONNECTION_WORDS = ("network", "communication", "connection", "connect", "closed", "ssl")
 
 
 @contextmanager
@@ -131,8 +133,10 @@ def is_outage(exc: BaseException) -> bool:
         return True
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
-    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or exc.connection_invalidated:
+    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
         return True
+    if isinstance(exc, sa.exc.InterfaceError) or isinstance(exc.orig, OSError):
+        return any(word in str(exc.orig).lower() for word in _CONNECTION_WORDS) or isinstance(exc.orig, OSError)
     return _sqlstate(exc.orig).startswith(_OUTAGE_SQLSTATE_PREFIXES)
 
 

@@ -144,3 +144,11 @@ def history_before(conn: sa.Connection, *, session_id: uuid.UUID, message_id: in
         conn, _HISTORY, {"session_id": session_id, "before": message_id, "history_limit": HISTORY_MESSAGES}
     )
     return list(rows[0][0]) if rows else []
+
+
+def release_answer(conn: sa.Connection, *, message_id: int) -> None:
+    """End the lease of a message whose answer failed, unless its reply got stored."""
+    conn.execute(
+        sa.text("UPDATE messages SET answer_lease_until = NULL WHERE id = :id AND answer_lease_until IS NOT NULL"),
+        {"id": message_id},
+    )

@@ -11,6 +11,7 @@ from shared.answering.types import AnswerRequest, Turn
 from shared.db.engine import connection
 from shared.embeddings import get_embedder
 from shared.knowledge import retrieval
+from shared.redaction import redact
 from shared.settings import get_settings
 
 log = logging.getLogger("support.retrieval")
@@ -39,7 +40,8 @@ def find_answers(question: str, history: list[Turn]) -> AnswerRequest:
     vector = None
     if embedder is not None:
         try:
-            vector = embedder.embed_query(text)
+            # Whatever goes to a model is redacted, the query for an embedding included.
+            vector = embedder.embed_query(redact(text) if settings.redact_personal_data else text)
         except Exception:
             log.exception("query embedding failed; searching lexically")
     try:

@@ -43,7 +43,7 @@ def post_message(
     if isinstance(accepted, MessageExchange):
         return accepted
     answer = collect(_compose(accepted, provider or get_provider()))
-    return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
+    return _store(accepted, answer)
 
 
 def post_message_events(
@@ -66,7 +66,8 @@ def accept_message(
         return outcome
     history = [Turn(sender=h["sender"], content=h["content"]) for h in outcome.history]
     # Outside the first connection: embedding the query may call a model.
-    answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
+    with retries.releasing_on_failure(outcome.message_id):
+        answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
     user_message = MessagePublic(
         id=outcome.message_id,
         sender="user",
@@ -114,6 +115,11 @@ def _offline_answer(request: AnswerRequest) -> Answer:
         return replies.apology()
 
 
+def _store(accepted: Accepted, answer: Answer) -> MessageExchange:
+    with retries.releasing_on_failure(accepted.user_message.id):
+        return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
+
+
 def _stream_events(accepted: Accepted, provider: AnswerProvider) -> Iterator[str]:
     stream = _compose(accepted, provider)
     streamed: list[str] = []
@@ -129,10 +135,10 @@ def _stream_events(accepted: Accepted, provider: AnswerProvider) -> Iterator[str
             yield sse("delta", {"text": delta})
     except GeneratorExit:
         # The client went away: finish the answer and store it, so a reload shows it whole.
-        replies.store(accepted.session_id, accepted.user_message, collect(stream), accepted.answer_request)
+        _store(accepted, collect(stream))
         raise
     try:
-        exchange = replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
+        exchange = _store(accepted, answer)
     except errors.AppError as exc:
         yield sse("error", exc.to_body())
         return

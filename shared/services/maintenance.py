@@ -6,12 +6,14 @@ from pydantic import BaseModel
 
 from shared.db import conversations
 from shared.db.engine import connection
+from shared.db.limits import purge_expired_counters
 from shared.settings import get_settings
 
 
 class PurgeReport(BaseModel):
     deleted_sessions: int
     retention_days: int
+    deleted_rate_counters: int = 0
 
 
 def purge_expired() -> PurgeReport:
@@ -26,4 +28,5 @@ def purge_expired() -> PurgeReport:
             deleted += batch
             if batch < settings.purge_batch_size:
                 break
-    return PurgeReport(deleted_sessions=deleted, retention_days=settings.retention_days)
+        counters = purge_expired_counters(conn)
+    return PurgeReport(deleted_sessions=deleted, retention_days=settings.retention_days, deleted_rate_counters=counters)

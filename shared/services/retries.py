@@ -11,7 +11,10 @@ A post's key is its `client_message_id` or its `Idempotency-Key` header (the sam
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +27,7 @@ from shared.services import limits, replies
 from shared.services.sessions import UNAUTHORIZED
 from shared.settings import get_settings
 
+log = logging.getLogger("support.retries")
 POLL_SECONDS = 0.1
 CLOSED = "This conversation is closed. Please start a new one."
 
@@ -102,3 +106,17 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
                 retry_after=max(1, min(lease_left, 5)),
             )
         time.sleep(POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def releasing_on_failure(message_id: int) -> Iterator[None]:
+    """If answering fails, give up the message's lease so the client's retry answers it at once."""
+    try:
+        yield
+    except BaseException:
+        try:
+            with connection() as conn:
+                user_messages.release_answer(conn, message_id=message_id)
+        except Exception:  # the database may be the reason; the lease then simply runs out
+            log.warning("could not release an answer lease", extra={"message_id": message_id})
+        raise
