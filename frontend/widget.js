@@ -22,7 +22,8 @@
       sources: "Sources", helpful: "Helpful", unhelpful: "Not helpful", thanks: "Thanks for your feedback!",
       escalated: "A member of our team will follow up in this conversation.",
       failed: "Not sent.", retry: "Retry", offline: "You are offline. Your message will be kept until you retry.",
-      error: "Something went wrong. Please try again.", degraded: "Answered from our help center."
+      error: "Something went wrong. Please try again.", degraded: "Answered from our help center.",
+      slow: "You're sending messages a little fast. Please wait a moment, then retry."
     },
     fr: {
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
@@ -33,7 +34,8 @@
       sources: "Sources", helpful: "Utile", unhelpful: "Pas utile", thanks: "Merci pour votre avis !",
       escalated: "Un membre de notre équipe vous répondra dans cette conversation.",
       failed: "Non envoyé.", retry: "Réessayer", offline: "Vous êtes hors ligne. Votre message est conservé.",
-      error: "Une erreur est survenue. Veuillez réessayer.", degraded: "Réponse tirée de notre centre d'aide."
+      error: "Une erreur est survenue. Veuillez réessayer.", degraded: "Réponse tirée de notre centre d'aide.",
+      slow: "Vous envoyez des messages un peu vite. Patientez un instant, puis réessayez."
     }
   };
 
@@ -90,9 +92,12 @@
   }
 
   // ---- the API wrapper ------------------------------------------------------------------------
-  function ApiError(message, status) {
+  // status 0: no answer (offline, refused); code: the API's error code; retryAfter: seconds to wait, or 0.
+  function ApiError(message, status, code, retryAfter) {
     this.message = message;
     this.status = status;
+    this.code = code || "";
+    this.retryAfter = retryAfter || 0;
   }
 
   function api(name, options) {
@@ -108,7 +113,10 @@
     }).then(function (response) {
       if (response.ok) return response;
       return response.json().catch(function () { return {}; }).then(function (body) {
-        throw new ApiError((body.error && body.error.message) || t.error, response.status);
+        var error = body.error || {};
+        var wait = parseInt(response.headers.get("Retry-After"), 10);
+        var text = response.status === 429 ? t.slow : error.message || t.error;
+        throw new ApiError(text, response.status, error.code, wait > 0 ? wait : 0);
       });
     }, function () {
       throw new ApiError(navigator.onLine === false ? t.offline : t.error, 0);
@@ -294,9 +302,21 @@
     });
   }
 
+  // Every message after `after`, asking page after page while the server says it has more.
+  function getMessages(after, earlier) {
+    var query = { session_id: state.session.id };
+    if (after) query.after = after;
+    return api("get_messages", { method: "GET", query: query }).then(json).then(function (page) {
+      var messages = (earlier || []).concat(page.messages);
+      var last = page.messages[page.messages.length - 1];
+      if (page.has_more && last && last.id > (after || 0) && state.session) return getMessages(last.id, messages);
+      return { session: page.session, messages: messages };
+    });
+  }
+
   function restore() {
     if (!state.session) return Promise.resolve();
-    return api("get_messages", { method: "GET", query: { session_id: state.session.id } }).then(json).then(function (page) {
+    return getMessages(0).then(function (page) {
       log.textContent = "";
       bubble("bot", config.greeting, "greeting");
       page.messages.forEach(render);
@@ -311,28 +331,51 @@
   function render(message) {
     if (message.id <= state.lastId) return;
     state.lastId = message.id;
+    var mine = message.sender === "user" && sentHere(message.client_message_id);
+    if (mine) {
+      mine.dataset.id = message.id;
+      return;
+    }
     var node = bubble(message.sender, message.content);
     if (message.sender !== "user") finish(node, message);
     emit("message", message);
   }
 
-  // A reply still being written when the page was reloaded: the server finishes and stores it.
+  // The bubble of a message this page sent (shown before the server gave it an id), if any.
+  function sentHere(clientId) {
+    var nodes = log.querySelectorAll(".msg.user");
+    for (var i = 0; clientId && i < nodes.length; i++) if (nodes[i].dataset.clientId === clientId) return nodes[i];
+    return null;
+  }
+
+  // A reply still being written (page reloaded, stream cut): the server finishes and stores it.
+  // Resolves to whether a reply arrived.
   function waitForReply() {
     typing.hidden = false;
     var tries = 0;
-    (function poll() {
-      fetchNew().then(function (messages) {
-        var replied = messages.some(function (m) { return m.sender !== "user"; });
-        if (replied || ++tries > 20) typing.hidden = true;
-        else setTimeout(poll, 1000);
-      });
-    })();
+    return new Promise(function (resolve) {
+      (function poll() {
+        fetchNew().then(function (messages) {
+          var replied = messages.some(function (m) { return m.sender !== "user"; });
+          if (replied || ++tries > 20) {
+            typing.hidden = true;
+            resolve(replied);
+          } else setTimeout(poll, 1000);
+        });
+      })();
+    });
+  }
+
+  // Waits for the stored reply to a message; without one, the message fails and can be retried.
+  function recover() {
+    return waitForReply().then(function (replied) {
+      if (!replied) throw new ApiError(t.error, 0);
+    });
   }
 
   function fetchNew() {
     if (!state.session) return Promise.resolve([]);
-    var query = { session_id: state.session.id, after: state.lastId };
-    return api("get_messages", { method: "GET", query: query }).then(json).then(function (page) {
+    return getMessages(state.lastId).then(function (page) {
       page.messages.forEach(render);
       showStatus(page.session.status);
       return page.messages;
@@ -370,8 +413,12 @@
     }).then(function (response) {
       return readReply(response, node);
     }).catch(function (error) {
+      // The same message is still being answered (another tab, a retry): wait for its reply.
+      if (error.code === "in_progress") return recover();
+      throw error;
+    }).catch(function (error) {
       if (error.status === 401 || error.status === 409) saveSession(null);
-      failed(node, text, error.message);
+      failed(node, text, error.message, error.retryAfter);
     }).then(function () {
       state.busy = false;
       typing.hidden = true;
@@ -385,8 +432,12 @@
     var reply = null;
     var shown = "";
     var finished = false;
+    var reader = response.body.getReader();
     var handle = function (event, payload) {
-      if (event === "start") userNode.dataset.id = payload.user_message.id;
+      if (event === "start") {
+        userNode.dataset.id = payload.user_message.id;
+        state.lastId = Math.max(state.lastId, payload.user_message.id);
+      }
       if (event === "delta") {
         typing.hidden = true;
         if (!reply) reply = bubble("bot", "", "streaming");
@@ -395,13 +446,19 @@
         log.scrollTop = log.scrollHeight;
       }
       if (event === "done") { finished = true; done(userNode, reply, payload); }
-      if (event === "error") throw new ApiError(payload.error.message, 503);
+      if (event === "error") throw new ApiError(payload.error.message || t.error, 503, payload.error.code);
     };
-    return readEvents(response.body.getReader(), handle).then(function () {
-      // The connection ended early: the server still finishes and stores the reply.
+    return readEvents(reader, handle).then(function () {
       if (finished) return;
+      // The connection ended early: the server still finishes and stores the reply.
       if (reply) reply.remove();
-      waitForReply();
+      return recover();
+    }, function (error) {
+      if (reply) reply.remove();
+      reader.cancel().catch(function () {});
+      if (error instanceof ApiError) throw error;
+      // The connection broke mid-answer: as above, the reply is stored all the same.
+      return recover();
     });
   }
 
@@ -433,12 +490,24 @@
     emit("message", exchange.reply);
   }
 
-  function failed(node, text, message) {
+  function failed(node, text, message, retryAfter) {
     node.classList.add("failed");
-    node.appendChild(el("div", { class: "retry-row", role: "alert" }, [
-      el("span", { text: (message || t.error) + " " }),
-      el("button", { type: "button", class: "retry", text: t.retry, onclick: function () { send(text, node); } })
+    var retry = el("button", { type: "button", class: "retry", text: t.retry, onclick: function () { send(text, node); } });
+    var row = node.appendChild(el("div", { class: "retry-row", role: "alert" }, [
+      el("span", { text: (message || t.error) + " " }), retry
     ]));
+    if (retryAfter) {
+      // The server asked for a pause (Retry-After): honour it, up to half a minute.
+      retry.disabled = true;
+      setTimeout(function () { retry.disabled = false; }, Math.min(retryAfter, 30) * 1000);
+    }
+    reveal(row);
+  }
+
+  // Scrolls the log, and only the log, so that the bottom of `node` is in view.
+  function reveal(node) {
+    var below = node.getBoundingClientRect().bottom - log.getBoundingClientRect().bottom + 14;
+    if (below > 0) log.scrollTop += below;
   }
 
   function rate(messageId, rating, button, box) {
@@ -563,6 +632,7 @@
       ".chip:hover{background:var(--soft)}",
       ".retry-row{margin-top:6px;font-size:13px}",
       ".retry{background:#fff;color:#b42318;border:1px solid #b42318;border-radius:6px;padding:2px 8px}",
+      ".retry:disabled{opacity:.6;cursor:default}",
       ".notice{align-self:center;font-size:13px;color:var(--muted)}",
       ".typing{padding:0 16px 8px;display:flex;gap:4px}",
       ".typing span{width:7px;height:7px;border-radius:50%;background:var(--muted);animation:blink 1s infinite}",

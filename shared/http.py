@@ -231,6 +231,7 @@ def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple
     if origin is None:
         return
     response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     if origin != "*":
         response.headers.add("Vary", "Origin")
     if request.method == "OPTIONS":

@@ -6,6 +6,7 @@ certificates, the expiry and the audience; the issuer and the verified email are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from shared import errors
@@ -15,14 +16,14 @@ GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 _INVALID = "A valid Google identity token is required."
 
 
-def verify_google_id_token(token: str, *, audience: str) -> dict[str, Any]:
+def verify_google_id_token(token: str, *, audience: str) -> Mapping[str, Any]:
     """The claims of a Google-issued ID token for `audience` with a verified email; else Unauthorized."""
     import google.auth.exceptions
     from google.auth.transport import requests as google_requests
     from google.oauth2 import id_token
 
     try:
-        claims: dict[str, Any] = id_token.verify_token(
+        claims: Mapping[str, Any] = id_token.verify_token(
             token, google_requests.Request(), audience=audience, certs_url=get_settings().google_certs_url
         )
     except google.auth.exceptions.TransportError as exc:

@@ -151,7 +151,7 @@ def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int,
 
     Each row has its `position` in the conversation and the conversation's `total`.
     """
-    return conn.execute(
+    rows = conn.execute(
         sa.text(f"""
             WITH numbered AS (
                 SELECT {_MESSAGE_COLUMNS},
@@ -164,7 +164,8 @@ def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int,
             ORDER BY id
         """),
         {"session_id": session_id, "head": head, "tail": tail, "middle": max(middle, 1)},
-    ).all()
+    )
+    return list(rows)
 
 
 def delete_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> bool:
