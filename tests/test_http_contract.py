@@ -133,6 +133,7 @@ def test_only_listed_origins_are_allowed(function_client, settings_env):
     refused = client.options("/", headers={"Origin": "https://evil.example"})
     _assert_error(refused, 403, "forbidden")
     post = client.post("/", headers={"Origin": "https://evil.example"})
+    _assert_error(post, 403, "forbidden")
     assert "Access-Control-Allow-Origin" not in post.headers
 
 
@@ -155,3 +156,31 @@ def test_each_request_logs_one_json_line_with_trace_and_no_customer_text(
     assert entry["httpRequest"]["status"] == 200
     assert entry["httpRequest"]["latency"].endswith("s")
     assert "12345" not in json.dumps(lines)
+
+
+def test_a_disallowed_origin_is_refused_on_every_request_and_nothing_happens(function_client, settings_env, db):
+    import sqlalchemy as sa
+
+    from tests.factories import new_session
+
+    session = new_session()
+    settings_env(ALLOWED_ORIGINS="https://shop.example")
+    evil = {"Origin": "https://evil.example"}
+    before = db.execute(sa.text("SELECT count(*) FROM chat_sessions")).scalar()
+    created = function_client("create_session").post("/", headers=evil)
+    _assert_error(created, 403, "forbidden")
+    assert db.execute(sa.text("SELECT count(*) FROM chat_sessions")).scalar() == before
+    deleted = function_client("delete_session").post(
+        "/", json={"session_id": str(session.id)}, headers={**session.auth, **evil}
+    )
+    _assert_error(deleted, 403, "forbidden")
+    assert db.execute(sa.text("SELECT count(*) FROM chat_sessions WHERE id = :s"), {"s": session.id}).scalar() == 1
+
+
+def test_requests_without_an_origin_are_server_to_server_and_allowed(function_client, settings_env):
+    settings_env(ALLOWED_ORIGINS="https://shop.example")
+    assert function_client("create_session").post("/").status_code == 201
+    allowed = function_client("create_session").post("/", headers={"Origin": "https://shop.example"})
+    assert allowed.status_code == 201
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    assert "Retry-After" in allowed.headers["Access-Control-Expose-Headers"]

@@ -33,8 +33,23 @@ def create_engine(settings: Settings) -> sa.Engine:
     """An engine for whichever connection mode `settings` selects."""
     pool = _pool_options(settings)
     if settings.instance_connection_name:
-        return sa.create_engine("postgresql+pg8000://", creator=_cloud_sql_connect(settings), **pool)
-    return sa.create_engine(_database_url(settings), **pool)
+        engine = sa.create_engine("postgresql+pg8000://", creator=_cloud_sql_connect(settings), **pool)
+    else:
+        engine = sa.create_engine(_database_url(settings), **pool)
+    sa.event.listen(engine, "handle_error", _mark_server_goodbyes_as_disconnects)
+    return engine
+
+
+def _mark_server_goodbyes_as_disconnects(context: sa.engine.ExceptionContext) -> None:
+    # A server shutting down or restarting says so with an error (57P01...) rather than a dead
+    # socket; treated as a disconnect, every connection of that generation is replaced.
+    if is_server_goodbye(context.original_exception):
+        context.is_disconnect = True
+
+
+def is_server_goodbye(orig: BaseException | None) -> bool:
+    """Whether a driver error is the server ending the connection (shutdown, restart, lost link)."""
+    return _sqlstate(orig).startswith(("08", "57P"))
 
 
 def _pool_options(settings: Settings) -> dict[str, Any]:
@@ -49,7 +64,9 @@ def _pool_options(settings: Settings) -> dict[str, Any]:
         "pool_timeout": settings.db_pool_timeout_seconds,
         # Replace idle connections before Cloud SQL or a NAT drops them; cheaper than a ping per checkout.
         "pool_recycle": settings.db_pool_recycle_seconds,
-        "pool_pre_ping": False,
+        # A connection idle through a database restart is dead; a ping at checkout replaces it, so
+        # the first request after an outage succeeds (one round trip, well under a millisecond).
+        "pool_pre_ping": True,
         # Statement parameters are customer text and token hashes: keep them out of error messages.
         "hide_parameters": True,
         # Every hot-path statement is a single atomic statement, so no BEGIN/COMMIT round trips.
@@ -122,8 +139,6 @@ def _outages_as_unavailable() -> Iterator[None]:
     except (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError) as exc:
         if not is_outage(exc):
             raise
-        # Connections pooled before the outage are dead: drop them all so the next request reconnects.
-        get_engine().dispose(close=False)
         raise errors.ServiceUnavailable("The database is unavailable. Please try again shortly.") from exc
 
 

@@ -44,7 +44,9 @@ def fetch_one(conn: sa.Connection, sql: str, params: dict[str, Any]) -> Any | No
 
 
 def _wrap(conn: sa.Connection, driver: Any, sql: str, params: dict[str, Any], exc: Any) -> Exception:
-    disconnected = conn.dialect.is_disconnect(exc, driver, None)
+    from shared.db.engine import is_server_goodbye
+
+    disconnected = conn.dialect.is_disconnect(exc, driver, None) or is_server_goodbye(exc)
     if disconnected:
         conn.invalidate(exc)
     wrapped: Exception = sa.exc.DBAPIError.instance(

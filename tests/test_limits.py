@@ -1,0 +1,161 @@
+"""Abuse limits kept in Postgres: per client address, per session, token budgets; exact under concurrency."""
+
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+import flask
+import pytest
+import sqlalchemy as sa
+
+from shared.answering import use_provider
+from shared.db.engine import transaction
+from shared.db.limits import Rule, take
+from shared.embeddings import use_embedder
+from shared.http import client_ip
+from shared.services import limits
+from tests.factories import new_session
+from tests.fakes import CountingProvider, HashingEmbedder
+
+
+class QueryRecordingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return super().embed_query(text)
+
+
+def _address() -> str:
+    return f"203.0.113.{secrets.randbelow(250) + 1}-{secrets.token_hex(3)}"
+
+
+def _create(function_client, address: str):
+    return function_client("create_session").post("/", environ_base={"REMOTE_ADDR": address})
+
+
+def _post(function_client, session, content="How do I track my order?"):
+    body = {"session_id": str(session.id), "content": content}
+    return function_client("post_message").post("/", json=body, headers=session.auth)
+
+
+def test_session_creation_is_limited_per_client_address_with_retry_after(function_client, settings_env):
+    settings_env(RATE_LIMIT_SESSIONS_PER_MINUTE="3")
+    address, other = _address(), _address()
+    statuses = [_create(function_client, address).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    refused = _create(function_client, address)
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "wait" in refused.json["error"]["message"]
+    assert _create(function_client, other).status_code == 201
+
+
+def test_daily_session_limit_applies_too(function_client, settings_env):
+    settings_env(RATE_LIMIT_SESSIONS_PER_MINUTE="100", RATE_LIMIT_SESSIONS_PER_DAY="2")
+    address = _address()
+    assert [_create(function_client, address).status_code for _ in range(3)] == [201, 201, 429]
+    assert int(_create(function_client, address).headers["Retry-After"]) > 60
+
+
+def test_messages_are_limited_per_session_without_any_model_or_embedding_call(function_client, settings_env):
+    settings_env(RATE_LIMIT_MESSAGES_PER_MINUTE="2")
+    session, provider, embedder = new_session(), CountingProvider(), QueryRecordingEmbedder()
+    with use_provider(provider), use_embedder(embedder):
+        statuses = [_post(function_client, session, f"question {i} about returns").status_code for i in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert provider.calls == 2
+    assert embedder.queries == ["question 0 about returns", "question 1 about returns"]
+    assert _post(function_client, new_session()).status_code == 200
+
+
+def test_a_refused_message_is_not_stored(function_client, settings_env, db):
+    settings_env(RATE_LIMIT_MESSAGES_PER_MINUTE="1")
+    session = new_session()
+    _post(function_client, session, "first")
+    assert _post(function_client, session, "second").status_code == 429
+    rows = db.execute(
+        sa.text("SELECT content FROM messages WHERE session_id = :s AND sender = 'user'"), {"s": session.id}
+    )
+    assert [r.content for r in rows] == ["first"]
+
+
+def test_a_spent_session_token_budget_refuses_further_messages(function_client, fake_gemini, settings_env):
+    settings_env(RATE_LIMIT_SESSION_TOKENS_PER_DAY="500")
+    session = new_session()
+    assert _post(function_client, session).status_code == 200  # the fake reports 375 tokens
+    assert _post(function_client, session, "And returns?").status_code == 200  # 375 < 500: still admitted
+    calls = len(fake_gemini.answers())
+    refused = _post(function_client, session, "And shipping?")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert len(fake_gemini.answers()) == calls
+
+
+def test_the_deployments_daily_token_budget_covers_every_session(function_client, fake_gemini, settings_env, db):
+    db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
+    settings_env(RATE_LIMIT_TOKENS_PER_DAY="700")
+    try:
+        assert _post(function_client, new_session()).status_code == 200
+        assert _post(function_client, new_session()).status_code == 200
+        assert _post(function_client, new_session()).status_code == 429
+    finally:
+        db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
+
+
+@pytest.mark.parametrize("parallel, limit", [(12, 5), (8, 1)])
+def test_a_limit_admits_exactly_its_count_under_concurrency(parallel, limit):
+    key = f"test:{secrets.token_hex(4)}"
+
+    def attempt(_: int) -> int:
+        with transaction() as conn:
+            return take(conn, [Rule(key, limit, 60)])
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        waits = list(pool.map(attempt, range(parallel)))
+    assert waits.count(0) == limit
+
+
+def test_parallel_session_creations_from_one_address_admit_exactly_the_limit(function_client, settings_env):
+    settings_env(RATE_LIMIT_SESSIONS_PER_MINUTE="4")
+    address = _address()
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: _create(function_client, address).status_code, range(10)))
+    assert sorted(statuses) == [201] * 4 + [429] * 6
+
+
+def test_a_refused_rule_counts_nothing_on_the_others():
+    minute, day = Rule(f"test:{secrets.token_hex(4)}:m", 1, 60), Rule(f"test:{secrets.token_hex(4)}:d", 5, 86_400)
+    with transaction() as conn:
+        assert take(conn, [minute, day]) == 0
+        assert take(conn, [minute, day]) > 0
+        assert limits.limits.exhausted(conn, [day]) == 0
+    with transaction() as conn:
+        count = conn.execute(sa.text("SELECT count FROM rate_counters WHERE key = :k"), {"k": day.key}).scalar()
+    assert count == 1
+
+
+def _request(remote: str, forwarded: str | None) -> flask.Request:
+    headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+    environ = {"REMOTE_ADDR": remote, **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}}
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(environ_base=environ)
+    return flask.Request(builder.get_environ())
+
+
+@pytest.mark.parametrize(
+    "hops, forwarded, expected",
+    [
+        (0, "1.1.1.1", "10.0.0.9"),  # no trusted proxy: the peer is the client, whatever the header says
+        (1, "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # the client forged the first entry
+        (1, "198.51.100.7", "198.51.100.7"),
+        (2, "6.6.6.6, 198.51.100.7, 35.191.0.1", "198.51.100.7"),  # behind a load balancer
+        (2, "198.51.100.7", "198.51.100.7"),
+        (1, None, "10.0.0.9"),
+    ],
+)
+def test_client_address_believes_only_entries_appended_by_trusted_proxies(hops, forwarded, expected):
+    assert client_ip(_request("10.0.0.9", forwarded), hops) == expected
