@@ -1,0 +1,128 @@
+"""What the abuse limiter costs a request: `.venv/bin/python bench/limiter.py [--runs N]`.
+
+In one run, on one database:
+- the limiter alone: `admit_session` and `admit_model_work` (a message count plus the token
+  budgets) each in its own transaction, as the services call them, p50/p99 in ms;
+- create_session and post_message through the services with every limit off (the baseline)
+  and on (limits high enough to admit everything), p50/p99, and the added time as a ratio.
+The goal is a limiter p99 of 5 ms or less on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import bench_database  # noqa: E402
+
+OFF = {"RATE_LIMIT_SESSIONS_PER_MINUTE": "0", "RATE_LIMIT_SESSIONS_PER_DAY": "0", "RATE_LIMIT_MESSAGES_PER_MINUTE": "0"}
+OFF_TOKENS = {"RATE_LIMIT_SESSION_TOKENS_PER_DAY": "0", "RATE_LIMIT_TOKENS_PER_DAY": "0"}
+ON = {
+    "RATE_LIMIT_SESSIONS_PER_MINUTE": "1000000000",
+    "RATE_LIMIT_SESSIONS_PER_DAY": "1000000000",
+    "RATE_LIMIT_MESSAGES_PER_MINUTE": "1000000000",
+    "RATE_LIMIT_SESSION_TOKENS_PER_DAY": "1000000000",
+    "RATE_LIMIT_TOKENS_PER_DAY": "1000000000",
+}
+
+
+def _timed(action: Callable[[int], object], runs: int) -> list[float]:
+    for i in range(min(20, runs)):
+        action(i)  # warm the pool and the prepared statements
+    times = []
+    for i in range(runs):
+        began = time.perf_counter()
+        action(i)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def _p(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+
+def _row(name: str, times: list[float]) -> str:
+    return f"{name:<44} p50 {statistics.median(times):7.2f} ms   p99 {_p(times, 99):7.2f} ms"
+
+
+def _configure(values: dict[str, str]) -> None:
+    from shared.settings import get_settings
+
+    os.environ.update(values)
+    get_settings.cache_clear()
+
+
+def limiter_alone(runs: int) -> tuple[list[float], list[float]]:
+    """Time admit_session (one address) and admit_model_work (one session) in their own transactions."""
+    from shared.db.engine import transaction
+    from shared.schemas import SessionCreate
+    from shared.services import limits, sessions
+
+    session_id = sessions.create_session(SessionCreate()).session_id
+    address = f"198.51.100.{secrets.randbelow(250)}"
+
+    def admit_session(_: int) -> None:
+        with transaction() as conn:
+            limits.admit_session(conn, address)
+
+    def admit_message(_: int) -> None:
+        with transaction() as conn:
+            limits.admit_model_work(conn, session_id)
+
+    return _timed(admit_session, runs), _timed(admit_message, runs)
+
+
+def through_the_services(runs: int) -> tuple[list[float], list[float]]:
+    """Time create_session (with a client address) and post_message (offline answers)."""
+    from shared.schemas import MessageCreate, SessionCreate
+    from shared.services import chat, sessions
+
+    created = sessions.create_session(SessionCreate())
+
+    def create(_: int) -> None:
+        sessions.create_session(SessionCreate(), client_ip="198.51.100.7")
+
+    def post(i: int) -> None:
+        chat.post_message(
+            MessageCreate(session_id=created.session_id, content=f"How do I return an item? ({i})"),
+            token=created.session_token,
+        )
+
+    return _timed(create, runs), _timed(post, runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=400)
+    args = parser.parse_args()
+    with bench_database():
+        _configure(ON)
+        session_limit, message_limit = limiter_alone(args.runs)
+        _configure({**OFF, **OFF_TOKENS})
+        base_create, base_post = through_the_services(args.runs)
+        _configure(ON)
+        on_create, on_post = through_the_services(args.runs)
+    print(f"limiter overhead, {args.runs} runs each (goal: limiter p99 <= 5 ms)")
+    print(_row("limiter alone: admit_session (2 windows)", session_limit))
+    print(_row("limiter alone: admit_model_work (1 + 2 budgets)", message_limit))
+    print(_row("create_session, limits off (baseline)", base_create))
+    print(_row("create_session, limits on", on_create))
+    print(_row("post_message, limits off (baseline)", base_post))
+    print(_row("post_message, limits on", on_post))
+    for name, base, on in (("create_session", base_create, on_create), ("post_message", base_post, on_post)):
+        ratio = statistics.median(on) / statistics.median(base)
+        added = statistics.median(on) - statistics.median(base)
+        print(f"{name}: limits on / off, p50 ratio {ratio:.2f} (+{added:.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()
