@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database  # noqa: E402
+from bench.common import bench_database
 
 OFF = {"RATE_LIMIT_SESSIONS_PER_MINUTE": "0", "RATE_LIMIT_SESSIONS_PER_DAY": "0", "RATE_LIMIT_MESSAGES_PER_MINUTE": "0"}
 OFF_TOKENS = {"RATE_LIMIT_SESSION_TOKENS_PER_DAY": "0", "RATE_LIMIT_TOKENS_PER_DAY": "0"}
