@@ -41,7 +41,15 @@ locals {
     BOT_NAME                  = var.bot_name
     SUPPORT_HOURS             = var.support_hours
     RETENTION_DAYS            = tostring(var.retention_days)
+    # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
+    TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
+    # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.
+    SCHEDULER_AUDIENCE        = local.purge_audience
+    SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
   }
+
+  # The URL Cloud Functions gives purge_expired, known before it exists (no dependency cycle).
+  purge_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
 
   # Every instance of every function may hold its whole pool at once (private ones run one instance).
   public_count       = length([for fn in values(local.functions) : fn if fn.public])

@@ -24,7 +24,7 @@ resource "google_cloud_scheduler_job" "purge_expired" {
 
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = google_cloudfunctions2_function.fn["purge_expired"].url
+      audience              = local.purge_audience
     }
   }
 

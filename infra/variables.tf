@@ -197,3 +197,14 @@ variable "support_hours" {
   type        = string
   default     = "Monday to Friday, 9am to 6pm Eastern Time"
 }
+
+variable "trusted_proxy_hops" {
+  description = "Proxies in front of the functions that append to X-Forwarded-For: 1 for Google's front end alone, 2 behind an external HTTPS load balancer."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.trusted_proxy_hops >= 0 && var.trusted_proxy_hops <= 10
+    error_message = "trusted_proxy_hops must be between 0 and 10."
+  }
+}
