@@ -3,8 +3,9 @@
 Paths: POST /{version}/models/{model}:generateContent, :streamGenerateContent?alt=sse and
 :batchEmbedContents (the Developer API), the same methods under
 /{version}/projects/{p}/locations/{l}/publishers/google/models/{model} (Vertex AI), and
-POST /token, an OAuth token endpoint for Application Default Credentials. Modes: normal, leaky (echoes its whole system prompt), slow, timeout,
-429, 500, malformed and blocked. Every request is recorded for assertions.
+POST /token, an OAuth token endpoint for Application Default Credentials. Modes: normal,
+leaky (echoes its whole system prompt), slow, timeout, 429, 500, malformed and blocked.
+Every request is recorded for assertions.
 """
 
 from __future__ import annotations

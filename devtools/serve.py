@@ -1,28 +1,55 @@
 """Run the whole bot on one local port: `python -m devtools.serve [--port 8080]`.
 
-Every entry point of main.py answers at /<name> (the URL shape of Cloud Functions), and
-frontend/ is served at / when it exists. With no DATABASE_URL an embedded Postgres starts,
-the schema is migrated and the knowledge base synced before the first request.
+Every entry point of main.py answers at /<name> (the URL shape of Cloud Functions), the API
+contract at /openapi.json, and frontend/ at / when it exists. With no DATABASE_URL an embedded
+Postgres starts, the schema is migrated and the knowledge base synced before the first request;
+it stops when the run ends, by Ctrl-C or SIGTERM.
+
+Every error the local server answers itself has the functions' JSON shape. werkzeug's dev server
+answers a broken request in HTML, and hands a chunked body to the function undecoded, so that a
+malformed one fails (or hangs) while the function reads it: chunked bodies are read here instead,
+strictly and up to MAX_REQUEST_BYTES, and the function gets a plain body of known length.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
+import json
 import os
+import re
+import selectors
+import signal
 from collections.abc import Callable, Iterable
+from email.message import Message
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import functions_framework
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 from werkzeug.wrappers import Response
 
+from shared import errors
 from shared.settings import PROJECT_ROOT, get_settings
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
-_STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+CONTRACT = PROJECT_ROOT / "openapi.json"
+_STATIC_TYPES = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+_ERROR_TYPES: list[type[errors.AppError]] = [errors.AppError, *errors.AppError.__subclasses__()]
+_ERROR_CODES = {error.status: error.code for error in _ERROR_TYPES}
+_CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\r\n]*)?\r?\n")
+_MAX_LINE = 1024  # longest chunk-size or trailer line accepted
+_MAX_TRAILERS = 32
+_MAX_DISCARDED_READS = 200  # of up to 64 KiB each, read after an error answer
 
 
 def prepare_database() -> None:
@@ -42,12 +69,23 @@ def function_apps(source: Path = PROJECT_ROOT / "main.py") -> dict[str, WsgiApp]
     return {name: functions_framework.create_app(target=name, source=str(source)) for name in main.ENTRY_POINTS}
 
 
-class Dispatcher:
-    """Routes /<function_name>[/...] to that function's app, and other paths to frontend/."""
+def json_error(status: int, message: str) -> Response:
+    """An error answer in the functions' `{"error": {"code", "message"}}` shape."""
+    body = json.dumps({"error": {"code": _error_code(status), "message": message}})
+    return Response(body, status, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
-    def __init__(self, apps: dict[str, WsgiApp], static_dir: Path = FRONTEND_DIR) -> None:
+
+def _error_code(status: int) -> str:
+    return _ERROR_CODES.get(status) or HTTPStatus(status).name.lower()
+
+
+class Dispatcher:
+    """Routes /<function_name>[/...] to that function's app, /openapi.json to the contract, others to frontend/."""
+
+    def __init__(self, apps: dict[str, WsgiApp], static_dir: Path = FRONTEND_DIR, contract: Path = CONTRACT) -> None:
         self.apps = apps
         self.static_dir = static_dir
+        self.contract = contract
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
@@ -56,17 +94,122 @@ class Dispatcher:
             # Rewrite in place rather than redirect: a redirect would break CORS preflights.
             environ = {**environ, "SCRIPT_NAME": f"/{name}", "PATH_INFO": f"/{rest}"}
             return self.apps[name](environ, start_response)
-        return self._static(path)(environ, start_response)
+        target = self.contract if path == "/openapi.json" else self._static_file(path)
+        return _file_response(target)(environ, start_response)
 
-    def _static(self, path: str) -> Response:
-        relative = path.lstrip("/") or "index.html"
-        target = (self.static_dir / relative).resolve()
-        if not target.is_file() or self.static_dir.resolve() not in target.parents:
-            return Response(
-                '{"error": {"code": "not_found", "message": "No such path."}}', 404, mimetype="application/json"
-            )
-        mimetype = _STATIC_TYPES.get(target.suffix, "application/octet-stream")
-        return Response(target.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+    def _static_file(self, path: str) -> Path | None:
+        try:
+            target = (self.static_dir / (path.lstrip("/") or "index.html")).resolve()
+        except (OSError, ValueError):  # a NUL byte in the path, a symlink loop
+            return None
+        return target if self.static_dir.resolve() in target.parents else None
+
+
+def _file_response(target: Path | None) -> Response:
+    if target is None or not target.is_file():
+        return json_error(404, "No such path.")
+    mimetype = _STATIC_TYPES.get(target.suffix, "application/octet-stream")
+    return Response(target.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-cache"})
+
+
+class LocalRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler, reading chunked bodies up front and rejecting requests in JSON."""
+
+    _body: bytes | None = None
+
+    def run_wsgi(self) -> None:
+        self._body = None
+        try:
+            if "Transfer-Encoding" in self.headers:
+                self._continue()
+                self._body = read_chunked(self.headers, self.rfile, get_settings().max_request_bytes)
+            elif not re.fullmatch(r"[0-9]*", ",".join(self.headers.get_all("Content-Length", []))):
+                raise errors.BadRequest("The Content-Length is not one number.")
+        except errors.AppError as exc:
+            self.send_error(exc.status, exc.message)
+            return
+        super().run_wsgi()
+
+    def _continue(self) -> None:
+        # werkzeug answers `Expect: 100-continue` only once the body is read: too late for a chunked one.
+        if self.headers.get("Expect", "").lower().strip() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            del self.headers["Expect"]
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        if self._body is not None:
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ.update({"wsgi.input": io.BytesIO(self._body), "CONTENT_LENGTH": str(len(self._body))})
+        return environ
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a request the server itself rejects (bad request line, oversized headers...) in JSON."""
+        phrase = self.responses.get(code, ("Error",))[0]
+        body = json_error(code, message or phrase).get_data()
+        self.log_error("code %d, message %s", code, message or phrase)
+        if self.request_version == "HTTP/0.9":  # a request line too broken to parse: still send a status line
+            self.request_version = "HTTP/1.0"
+        self.send_response(code, phrase)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+        self._discard_unread()
+
+    def _discard_unread(self) -> None:
+        # Closing on bytes the client still sends resets the connection, which can lose our answer.
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.connection, selectors.EVENT_READ)
+            for _ in range(_MAX_DISCARDED_READS):
+                if not selector.select(timeout=0.05) or not self.rfile.read1(65536):
+                    return
+
+
+def read_chunked(headers: Message, rfile: io.BufferedIOBase, limit: int) -> bytes:
+    """The body of a chunked request; BadRequest when its framing is broken, PayloadTooLarge past `limit`."""
+    codings = [coding.strip().lower() for coding in headers.get_all("Transfer-Encoding", [])]
+    if codings != ["chunked"] or "Content-Length" in headers:
+        raise errors.BadRequest("Send a Content-Length or Transfer-Encoding: chunked, nothing else.")
+    body = bytearray()
+    while size := _chunk_size(rfile.readline(_MAX_LINE)):
+        if len(body) + size > limit:
+            raise errors.PayloadTooLarge(f"The body is larger than {limit} bytes.")
+        chunk = rfile.read(size)
+        if len(chunk) < size or rfile.readline(_MAX_LINE) not in (b"\r\n", b"\n"):
+            raise errors.BadRequest("The chunked body is malformed.")
+        body += chunk
+    for _ in range(_MAX_TRAILERS):
+        line = rfile.readline(_MAX_LINE)
+        if line in (b"\r\n", b"\n"):
+            return bytes(body)
+        if not line.endswith(b"\n"):
+            break
+    raise errors.BadRequest("The chunked body is malformed.")
+
+
+def _chunk_size(line: bytes) -> int:
+    match = _CHUNK_SIZE_LINE.fullmatch(line)
+    if match is None:
+        raise errors.BadRequest("The chunked body is malformed.")
+    return int(match[1], 16)
+
+
+def _stop_on_signals() -> None:
+    """End the run on SIGTERM and SIGHUP as on Ctrl-C, so the exit handlers stop the embedded Postgres."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        # An ignored signal stays ignored (nohup, a shell's background job).
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, interrupt)
 
 
 def main() -> None:
@@ -74,6 +217,13 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     args = parser.parse_args()
+    _stop_on_signals()
+    with contextlib.suppress(KeyboardInterrupt):
+        _serve(args.host, args.port)
+    print("stopped; the embedded Postgres stops with this process")
+
+
+def _serve(host: str, port: int) -> None:
     settings = get_settings()
     mode = (
         "Cloud SQL"
@@ -87,10 +237,9 @@ def main() -> None:
     from shared.answering import get_provider
 
     print(f"answers: {get_provider().name} provider")
-    print(f"support bot running at http://{args.host}:{args.port}/  (Ctrl-C to stop)")
-    with contextlib.suppress(KeyboardInterrupt):
-        run_simple(args.host, args.port, Dispatcher(function_apps()), threaded=True)
-    print("stopped; the embedded Postgres stops with this process")
+    print(f"support bot running at http://{host}:{port}/  (Ctrl-C to stop)")
+    print(f"API contract: http://{host}:{port}/openapi.json")
+    run_simple(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
 
 
 if __name__ == "__main__":

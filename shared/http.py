@@ -101,7 +101,14 @@ class Call:
         limit = get_settings().max_request_bytes
         if (self.request.content_length or 0) > limit:
             raise errors.PayloadTooLarge(f"The body is larger than {limit} bytes.")
-        data = self.request.get_data(cache=True)
+        try:
+            data = self.request.get_data(cache=True)
+        except Exception as exc:
+            # The server could not decode the body (broken chunked framing, a client gone mid-body).
+            # Cache it as empty, or functions-framework's after-request hook reads the broken stream
+            # again and answers a plain-text 500.
+            self.request._cached_data = b""
+            raise errors.BadRequest("The body could not be read.") from exc
         if len(data) > limit:
             raise errors.PayloadTooLarge(f"The body is larger than {limit} bytes.")
         return data

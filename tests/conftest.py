@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from devtools.fake_gemini import FakeGemini
-from devtools.serve import Dispatcher, function_apps
+from devtools.serve import Dispatcher, LocalRequestHandler, function_apps
 from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
@@ -152,7 +152,9 @@ def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None
 @pytest.fixture
 def local_run() -> Iterator[str]:
     """The local run's dispatcher served on a free port."""
-    server = make_server("127.0.0.1", 0, Dispatcher(function_apps()), threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -57,10 +57,10 @@ def _recover(data_dir: Path) -> None:
 
 
 def _remove_lock_files(data_dir: Path) -> None:
-    """Remove the lock files a killed server leaves: its pid may since belong to another process.
+    """Remove the lock files a killed server leaves behind, whose pid may since name another process.
 
-    The package would take that process for the server (and kill it at exit); Postgres, for a
-    server still running, and refuse to start.
+    The package would take that process for the server (and kill it at exit), and Postgres would
+    refuse to start beside it.
     """
     pidfile = data_dir / _PIDFILE
     try:
