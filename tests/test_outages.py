@@ -58,17 +58,24 @@ def drop_every_connection() -> None:
     """What a server restart does to the pool: every connection it holds is cut."""
     outsider = sa.create_engine(get_engine().url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
     with outsider.connect() as conn:
-        doomed = conn.execute(
-            sa.text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        doomed = (
+            conn.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:p AS int[])) AS pid"), {"p": doomed})
         deadline = time.monotonic() + 5
         # Termination is a signal: wait until those backends are really gone.
-        while time.monotonic() < deadline and conn.execute(
-            sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(CAST(:p AS int[]))"), {"p": doomed}
-        ).scalar():
+        while (
+            time.monotonic() < deadline
+            and conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(CAST(:p AS int[]))"), {"p": doomed}
+            ).scalar()
+        ):
             time.sleep(0.02)
     outsider.dispose()
 
