@@ -52,9 +52,9 @@ class Settings(BaseSettings):
 
     # Retries: how long a retry of a message still being answered waits for that answer.
     idempotency_wait_seconds: float = Field(default=10.0, ge=0)
-    # How long an answer may take before a retry of the same message may answer it instead;
-    # unset: 10 s, plus the model's timeout times its attempts when a model answers.
-    answer_lease_seconds: float | None = Field(default=None, gt=0)
+    # The lease a request holds on a message while answering it, renewed every third of it; a
+    # retry answers the message itself once the lease lapses (the first attempt died).
+    answer_lease_seconds: float = Field(default=10.0, ge=1)
 
     # Retention: purge_expired erases sessions idle for longer than this.
     retention_days: int = Field(default=30, ge=1)
@@ -116,14 +116,6 @@ class Settings(BaseSettings):
     def gemini_configured(self) -> bool:
         """Whether answers should come from Gemini rather than the offline provider."""
         return bool(self.google_api_key) or self.google_genai_use_vertexai
-
-    @property
-    def answer_lease(self) -> float:
-        """Seconds a request may spend answering one message before a retry takes over."""
-        if self.answer_lease_seconds:
-            return self.answer_lease_seconds
-        model = self.gemini_timeout_seconds * self.gemini_retry_attempts if self.gemini_configured else 0.0
-        return 10.0 + model
 
     @property
     def genai_api_version(self) -> str:

@@ -109,7 +109,7 @@ def test_an_answer_that_fails_after_storing_gives_its_lease_back_so_the_retry_an
         ),
         {"s": session.id, "cid": cid},
     ).scalar()
-    with pytest.raises(errors.ServiceUnavailable), retries.releasing_on_failure(message_id):
+    with pytest.raises(errors.ServiceUnavailable), retries.answering(message_id):
         raise errors.ServiceUnavailable("The database is unavailable.")
     started = time.monotonic()
     body = {"session_id": str(session.id), "content": "Do you ship abroad?", "client_message_id": cid}
@@ -122,3 +122,21 @@ def test_after_connections_are_dropped_the_next_request_succeeds_without_a_resta
     session = new_session()
     drop_every_connection()
     assert function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth).status_code == 200
+
+
+def test_a_connection_lost_right_after_its_checkout_ping_is_a_503_and_then_heals(function_client, settings_env):
+    settings_env(DB_POOL_SIZE="1", DB_MAX_OVERFLOW="0")
+    reset_engine()
+    try:
+        engine = get_engine()
+        with engine.connect():
+            pass  # one pooled connection, to be cut between its ping and the transaction's start
+
+        def cut_after_ping(dbapi_connection, record, proxy):
+            drop_every_connection()
+
+        sa.event.listen(engine.pool, "checkout", cut_after_ping, once=True)
+        _assert_503(function_client("create_session").post("/"))
+        assert function_client("create_session").post("/").status_code == 201
+    finally:
+        reset_engine()

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import pg8000.exceptions
 import sqlalchemy as sa
 
 from shared import errors
@@ -37,7 +38,22 @@ def create_engine(settings: Settings) -> sa.Engine:
     else:
         engine = sa.create_engine(_database_url(settings), **pool)
     sa.event.listen(engine, "handle_error", _mark_server_goodbyes_as_disconnects)
+    _ping_treats_reset_sockets_as_dead(engine.dialect)
     return engine
+
+
+def _ping_treats_reset_sockets_as_dead(dialect: sa.Dialect) -> None:
+    # pg8000 lets some socket errors out unwrapped (ConnectionResetError on a read), which the
+    # checkout ping would raise instead of reporting a dead connection to replace.
+    ping = dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        try:
+            return bool(ping(dbapi_connection))
+        except OSError:
+            return False
+
+    dialect.do_ping = do_ping  # type: ignore[method-assign]
 
 
 def _mark_server_goodbyes_as_disconnects(context: sa.engine.ExceptionContext) -> None:
@@ -114,7 +130,7 @@ def _cloud_sql_connect(settings: Settings) -> Any:
 @contextmanager
 def connection() -> Iterator[sa.Connection]:
     """An autocommit connection; a database outage becomes a 503."""
-    with _outages_as_unavailable(), get_engine().connect() as conn:
+    with _outages_as_unavailable(), _checkout(get_engine()) as conn:
         yield conn
 
 
@@ -122,7 +138,7 @@ def connection() -> Iterator[sa.Connection]:
 def transaction() -> Iterator[sa.Connection]:
     """A connection inside one transaction, for the rare multi-statement writes; an outage becomes a 503."""
     engine = get_engine().execution_options(isolation_level="READ COMMITTED")
-    with _outages_as_unavailable(), engine.begin() as conn:
+    with _outages_as_unavailable(), _checkout(engine) as conn, conn.begin():
         yield conn
 
 
@@ -130,29 +146,43 @@ def transaction() -> Iterator[sa.Connection]:
 _OUTAGE_SQLSTATE_PREFIXES = ("08", "57P", "53300")
 # pg8000 raises InterfaceError for a lost or refused connection, and also for mistakes in our own SQL.
 _CONNECTION_WORDS = ("network", "communication", "connection", "connect", "closed", "ssl")
+_UNAVAILABLE = "The database is unavailable. Please try again shortly."
+
+
+def _checkout(engine: sa.Engine) -> sa.Connection:
+    # Getting a connection fails only for reasons outside the request: the server, the network, the
+    # Cloud SQL connector or the pool. Some escape unwrapped (an isolation level set on a dead link).
+    try:
+        return engine.connect()
+    except Exception as exc:
+        raise errors.ServiceUnavailable(_UNAVAILABLE) from exc
 
 
 @contextmanager
 def _outages_as_unavailable() -> Iterator[None]:
     try:
         yield
-    except (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError) as exc:
+    except (sa.exc.DBAPIError, sa.exc.TimeoutError, OSError, pg8000.exceptions.Error) as exc:
         if not is_outage(exc):
             raise
-        raise errors.ServiceUnavailable("The database is unavailable. Please try again shortly.") from exc
+        raise errors.ServiceUnavailable(_UNAVAILABLE) from exc
 
 
 def is_outage(exc: BaseException) -> bool:
     """Whether `exc` means the database cannot be reached now (down, restarting, pool exhausted)."""
     if isinstance(exc, sa.exc.TimeoutError | OSError):
         return True
-    if not isinstance(exc, sa.exc.DBAPIError):
-        return False
-    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
+    if isinstance(exc, sa.exc.DBAPIError):
+        return isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated or _driver_outage(exc.orig)
+    return _driver_outage(exc)
+
+
+def _driver_outage(orig: BaseException | None) -> bool:
+    if isinstance(orig, OSError):
         return True
-    if isinstance(exc, sa.exc.InterfaceError) or isinstance(exc.orig, OSError):
-        return any(word in str(exc.orig).lower() for word in _CONNECTION_WORDS) or isinstance(exc.orig, OSError)
-    return _sqlstate(exc.orig).startswith(_OUTAGE_SQLSTATE_PREFIXES)
+    if isinstance(orig, pg8000.exceptions.InterfaceError):
+        return any(word in str(orig).lower() for word in _CONNECTION_WORDS)
+    return _sqlstate(orig).startswith(_OUTAGE_SQLSTATE_PREFIXES)
 
 
 def _sqlstate(orig: BaseException | None) -> str:

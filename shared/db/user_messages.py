@@ -152,3 +152,14 @@ def release_answer(conn: sa.Connection, *, message_id: int) -> None:
         sa.text("UPDATE messages SET answer_lease_until = NULL WHERE id = :id AND answer_lease_until IS NOT NULL"),
         {"id": message_id},
     )
+
+
+def renew_answer(conn: sa.Connection, *, message_id: int, lease_seconds: float) -> None:
+    """Extend the lease of a message still being answered."""
+    conn.execute(
+        sa.text(
+            "UPDATE messages SET answer_lease_until = now() + make_interval(secs => :lease) "
+            "WHERE id = :id AND answer_lease_until IS NOT NULL"
+        ),
+        {"id": message_id, "lease": lease_seconds},
+    )

@@ -42,8 +42,9 @@ def post_message(
     accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
     if isinstance(accepted, MessageExchange):
         return accepted
-    answer = collect(_compose(accepted, provider or get_provider()))
-    return _store(accepted, answer)
+    with retries.answering(accepted.user_message.id):
+        answer = collect(_compose(accepted, provider or get_provider()))
+        return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
 
 
 def post_message_events(
@@ -66,7 +67,7 @@ def accept_message(
         return outcome
     history = [Turn(sender=h["sender"], content=h["content"]) for h in outcome.history]
     # Outside the first connection: embedding the query may call a model.
-    with retries.releasing_on_failure(outcome.message_id):
+    with retries.answering(outcome.message_id):
         answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
     user_message = MessagePublic(
         id=outcome.message_id,
@@ -116,11 +117,15 @@ def _offline_answer(request: AnswerRequest) -> Answer:
 
 
 def _store(accepted: Accepted, answer: Answer) -> MessageExchange:
-    with retries.releasing_on_failure(accepted.user_message.id):
-        return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
+    return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
 
 
 def _stream_events(accepted: Accepted, provider: AnswerProvider) -> Iterator[str]:
+    with retries.answering(accepted.user_message.id):
+        yield from _answer_events(accepted, provider)
+
+
+def _answer_events(accepted: Accepted, provider: AnswerProvider) -> Iterator[str]:
     stream = _compose(accepted, provider)
     streamed: list[str] = []
     yield sse("start", {"user_message": accepted.user_message.model_dump(mode="json")})

@@ -5,7 +5,8 @@ A post's key is its `client_message_id` or its `Idempotency-Key` header (the sam
 - A key already answered returns the stored exchange.
 - A key still being answered waits for that answer (up to IDEMPOTENCY_WAIT_SECONDS), then
   answers 409 `in_progress` with Retry-After; it never asks the model a second time.
-- A key whose earlier attempt died without a reply (its lease ran out) is answered now.
+- A key whose earlier attempt died without a reply (its lease lapsed or was given back) is
+  answered now.
 - A key reused with different content is refused with 422.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,7 +58,7 @@ def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCrea
 
 def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExchange:
     """Store a new message (within the limits), or resolve a retry of one already stored."""
-    lease = get_settings().answer_lease
+    lease = get_settings().answer_lease_seconds
     with transaction() as conn:
         target = user_messages.lock_session(
             conn, session_id=request.session_id, token_hash=token_hash, client_message_id=request.client_message_id
@@ -109,14 +111,38 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
 
 
 @contextlib.contextmanager
-def releasing_on_failure(message_id: int) -> Iterator[None]:
-    """If answering fails, give up the message's lease so the client's retry answers it at once."""
+def answering(message_id: int) -> Iterator[None]:
+    """Hold the message's answer lease while the block works on its reply.
+
+    The lease is short and renewed in the background, so it lapses soon after a request dies
+    (a crash, the database gone) and the client's retry can answer; a slow model keeps it.
+    If the block fails, the lease is given back at once so the retry need not wait at all.
+    """
+    lease = get_settings().answer_lease_seconds
+    stop = threading.Event()
+    renewer = threading.Thread(target=_renew, args=(message_id, lease, stop), name="answer-lease", daemon=True)
+    renewer.start()
     try:
         yield
     except BaseException:
+        _release(message_id)
+        raise
+    finally:
+        stop.set()
+
+
+def _renew(message_id: int, lease: float, stop: threading.Event) -> None:
+    while not stop.wait(lease / 3):
         try:
             with connection() as conn:
-                user_messages.release_answer(conn, message_id=message_id)
-        except Exception:  # the database may be the reason; the lease then simply runs out
-            log.warning("could not release an answer lease", extra={"message_id": message_id})
-        raise
+                user_messages.renew_answer(conn, message_id=message_id, lease_seconds=lease)
+        except Exception:  # the database may be away; the lease then lapses and a retry answers
+            log.warning("could not renew an answer lease", extra={"message_id": message_id})
+
+
+def _release(message_id: int) -> None:
+    try:
+        with connection() as conn:
+            user_messages.release_answer(conn, message_id=message_id)
+    except Exception:  # the database may be the reason; the lease then simply runs out
+        log.warning("could not release an answer lease", extra={"message_id": message_id})
