@@ -52,6 +52,8 @@ class Call:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.BadRequest("The body is not valid JSON.") from exc
+        except RecursionError as exc:
+            raise errors.BadRequest("The body's JSON is nested too deeply.") from exc
         if not isinstance(data, dict):
             raise errors.ValidationFailed("The JSON body must be an object.")
         return _validate(model, data)

@@ -24,7 +24,9 @@ class Request(BaseModel):
 
 
 class SessionCreate(Request):
-    locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    locale: Annotated[str, StringConstraints(max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = (
+        None
+    )
     attributes: dict[Annotated[str, StringConstraints(max_length=64)], ShortText] = Field(
         default_factory=dict, max_length=20
     )

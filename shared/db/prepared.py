@@ -23,9 +23,13 @@ _statements: weakref.WeakKeyDictionary[Any, dict[str, PreparedStatement]] = weak
 
 def fetch(conn: sa.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     """Run `sql` (`:name` parameters) as a prepared statement; rows have attribute access."""
-    driver = conn.connection.driver_connection
+    driver: Any = conn.connection.driver_connection
     cache = _statements.setdefault(driver, {})
     try:
+        # pg8000 opens a transaction only through its DB-API cursor; a prepared statement run on a
+        # connection in a transaction must open it the same way, or it would commit on its own.
+        if not driver.autocommit and not driver._in_transaction:
+            driver.execute_simple("begin transaction")
         statement = cache.get(sql)
         if statement is None:
             statement = cache[sql] = PreparedStatement(driver, sql)
