@@ -126,7 +126,7 @@ OPERATIONS = (
         "post_message", "post", "Send the customer's message; get the bot's reply", 200, MessageExchange,
         body=MessageCreate, errors=(*BODY_ERRORS, 401, 409, 429), headers=("IdempotencyKey",), stream=True,
         notes={
-            409: "`conflict`: the conversation is closed. `in_progress`: the same message is still being "
+            409: "`in_progress`: the same message is still being "
             "answered; retry after `Retry-After` seconds.",
             422: "Also: `Idempotency-Key` and `client_message_id` differ, or the key was used for another message.",
             429: "Too many messages in this session per minute, or a model-token budget is used up.",
@@ -161,6 +161,7 @@ ERROR_MEANINGS = {
     401: "Unknown session, or a wrong or missing token (the same answer for both).",
     403: "The `Origin` header names an origin that may not call the API (on every method).",
     405: "The function does not take this method; `Allow` lists those it takes.",
+    404: "No such conversation or operator.",
     409: "The session's state does not allow this.",
     413: f"The body is larger than MAX_REQUEST_BYTES (default {DEFAULTS['max_request_bytes'].default}).",
     415: "The body is not `application/json`.",

@@ -21,6 +21,7 @@
       typing: "The assistant is typing", you: "You", bot: "Assistant", agent: "Support agent",
       sources: "Sources", helpful: "Helpful", unhelpful: "Not helpful", thanks: "Thanks for your feedback!",
       escalated: "A member of our team will follow up in this conversation.",
+      joined: "{name} from our team has joined the conversation.",
       failed: "Not sent.", retry: "Retry", offline: "You are offline. Your message will be kept until you retry.",
       error: "Something went wrong. Please try again.", degraded: "Answered from our help center.",
       slow: "You're sending messages a little fast. Please wait a moment, then retry."
@@ -33,6 +34,7 @@
       typing: "L'assistant écrit", you: "Vous", bot: "Assistant", agent: "Conseiller",
       sources: "Sources", helpful: "Utile", unhelpful: "Pas utile", thanks: "Merci pour votre avis !",
       escalated: "Un membre de notre équipe vous répondra dans cette conversation.",
+      joined: "{name}, de notre équipe, a rejoint la conversation.",
       failed: "Non envoyé.", retry: "Réessayer", offline: "Vous êtes hors ligne. Votre message est conservé.",
       error: "Une erreur est survenue. Veuillez réessayer.", degraded: "Réponse tirée de notre centre d'aide.",
       slow: "Vous envoyez des messages un peu vite. Patientez un instant, puis réessayez."
@@ -224,8 +226,8 @@
     return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label });
   }
 
-  function bubble(sender, text, extraClass) {
-    var who = { user: t.you, bot: t.bot, agent: t.agent }[sender] || t.bot;
+  function bubble(sender, text, extraClass, author) {
+    var who = (sender === "agent" && author) || { user: t.you, bot: t.bot, agent: t.agent }[sender] || t.bot;
     var body = el("div", { class: "body" });
     var node = el("div", { class: "msg " + sender + (extraClass ? " " + extraClass : "") }, [
       el("span", { class: "who", text: who }), body
@@ -279,9 +281,13 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function showStatus(status) {
+  // `session` is the API's {status, state, agent}; a bare status string is accepted for a reset.
+  function showStatus(session) {
+    var status = typeof session === "string" ? session : session.status;
     state.status = status;
     banner.hidden = status !== "escalated";
+    banner.textContent = session.state === "assigned" && session.agent
+      ? t.joined.replace("{name}", session.agent) : t.escalated;
     if (status === "escalated") startPolling(); else stopPolling();
   }
 
@@ -320,7 +326,7 @@
       log.textContent = "";
       bubble("bot", config.greeting, "greeting");
       page.messages.forEach(render);
-      showStatus(page.session.status);
+      showStatus(page.session);
       var last = page.messages[page.messages.length - 1];
       if (last && last.sender === "user") waitForReply();
     }, function (error) {
@@ -336,7 +342,7 @@
       mine.dataset.id = message.id;
       return;
     }
-    var node = bubble(message.sender, message.content);
+    var node = bubble(message.sender, message.content, null, message.author);
     if (message.sender !== "user") finish(node, message);
     emit("message", message);
   }
@@ -377,7 +383,7 @@
     if (!state.session) return Promise.resolve([]);
     return getMessages(state.lastId).then(function (page) {
       page.messages.forEach(render);
-      showStatus(page.session.status);
+      showStatus(page.session);
       return page.messages;
     }, function () { return []; });
   }
@@ -482,11 +488,16 @@
   function done(userNode, reply, exchange) {
     userNode.dataset.id = exchange.user_message.id;
     state.lastId = Math.max(state.lastId, exchange.user_message.id);
+    showStatus(exchange.session);
+    if (!exchange.reply) {
+      // A person owns the conversation: the bot stays silent and the agent answers by polling.
+      if (reply) reply.remove();
+      return;
+    }
     reply = reply || bubble("bot", "");
     reply.classList.remove("streaming");
     state.lastId = Math.max(state.lastId, exchange.reply.id);
     finish(reply, exchange.reply);
-    showStatus(exchange.session.status);
     emit("message", exchange.reply);
   }
 

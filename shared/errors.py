@@ -3,7 +3,8 @@
 AppError                  500 internal
 ├── BadRequest            400 bad_request (malformed JSON, unreadable body)
 ├── Unauthorized          401 unauthorized (unknown session, wrong or missing token)
-├── Forbidden             403 forbidden (origin not allowed)
+├── Forbidden             403 forbidden (origin not allowed, not an admin)
+├── NotFound              404 not_found (no such conversation or operator)
 ├── MethodNotAllowed      405 method_not_allowed
 ├── Conflict              409 conflict (state does not allow it)
 │   └── InProgress        409 in_progress (the same request is still being answered; retry)
@@ -56,6 +57,10 @@ class Unauthorized(AppError):
 
 class Forbidden(AppError):
     status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
 
 
 class MethodNotAllowed(AppError):

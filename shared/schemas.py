@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from shared.settings import get_settings
 
-SessionStatus = Literal["open", "escalated", "closed"]
+SessionStatus = Literal["open", "escalated"]
+ConversationState = Literal["bot", "waiting", "assigned", "resolved"]
 Sender = Literal["user", "bot", "agent", "system"]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 # Postgres BIGINT: larger integers cannot be stored or compared with a stored id.
@@ -88,10 +89,13 @@ class MessagePublic(BaseModel):
     sources: list[SourcePublic] = Field(default_factory=list)
     suggested_actions: list[str] = Field(default_factory=list)
     degraded: bool = False
+    author: str | None = Field(default=None, description="The agent's display name on an agent's message")
 
 
 class SessionState(BaseModel):
-    status: SessionStatus
+    status: SessionStatus = Field(description="escalated while a person is involved (waiting or assigned)")
+    state: ConversationState = Field(description="bot, waiting (queued for a person), assigned, resolved")
+    agent: str | None = Field(default=None, description="The display name of the agent who owns it")
 
 
 class SessionView(SessionState):
@@ -100,7 +104,7 @@ class SessionView(SessionState):
 
 class MessageExchange(BaseModel):
     user_message: MessagePublic
-    reply: MessagePublic
+    reply: MessagePublic | None = Field(description="None while an agent owns the conversation: the bot is silent")
     session: SessionState
 
 

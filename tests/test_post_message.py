@@ -28,7 +28,7 @@ def test_post_message_answers_from_the_knowledge_base(function_client, chat_sess
     assert body["reply"]["sources"][0]["id"] == "return-policy"
     assert 2 <= len(body["reply"]["suggested_actions"]) <= 3
     assert "What is your return policy?" not in body["reply"]["suggested_actions"]
-    assert body["session"] == {"status": "open"}
+    assert body["session"] == {"status": "open", "state": "bot", "agent": None}
 
 
 def test_post_message_says_honestly_when_nothing_fits_and_offers_a_human(function_client, chat_session):
@@ -109,14 +109,21 @@ def test_user_message_is_committed_before_the_model_is_asked(chat_session, db):
 def test_asking_for_a_person_escalates_the_session(function_client, chat_session, db):
     body = _post(function_client, chat_session, "I want to talk to a real person").json
     assert body["session"]["status"] == "escalated"
+    assert body["session"]["state"] == "waiting"
     assert "team" in body["reply"]["content"]
     session = db.execute(
-        sa.text("SELECT status, escalation_reason, escalated_at FROM chat_sessions WHERE id = :s"),
+        sa.text("SELECT state, handover_reason, handover_kind, waiting_since FROM chat_sessions WHERE id = :s"),
         {"s": chat_session.id},
     ).one()
-    assert session.status == "escalated"
-    assert session.escalation_reason
-    assert session.escalated_at is not None
+    assert session.state == "waiting"
+    assert session.handover_reason and session.handover_kind == "person"
+    assert session.waiting_since is not None
+    [event] = db.execute(
+        sa.text("SELECT from_state, to_state, event, reason FROM conversation_events WHERE session_id = :s"),
+        {"s": chat_session.id},
+    ).all()
+    assert (event.from_state, event.to_state, event.event) == ("bot", "waiting", "handover")
+    assert event.reason == session.handover_reason
 
 
 def test_escalated_session_keeps_answering_and_stays_escalated(function_client, chat_session):
@@ -126,9 +133,37 @@ def test_escalated_session_keeps_answering_and_stays_escalated(function_client, 
     assert body["reply"]["sources"][0]["id"] == "password-reset"
 
 
-def test_posting_to_a_closed_session_is_a_conflict(function_client, db):
+def test_writing_to_a_resolved_conversation_reopens_it_to_the_bot_not_the_queue(function_client, db):
     session = new_session()
-    db.execute(sa.text("UPDATE chat_sessions SET status = 'closed' WHERE id = :s"), {"s": session.id})
-    response = _post(function_client, session, "hello?")
-    assert response.status_code == 409
-    assert response.json["error"]["code"] == "conflict"
+    _post(function_client, session, "agent please")
+    db.execute(sa.text("UPDATE chat_sessions SET state = 'resolved' WHERE id = :s"), {"s": session.id})
+    body = _post(function_client, session, "how do I reset my password?").json
+    assert body["session"]["state"] == "bot"
+    assert body["reply"]["sources"][0]["id"] == "password-reset"
+    events = db.execute(
+        sa.text("SELECT event, to_state FROM conversation_events WHERE session_id = :s ORDER BY id"), {"s": session.id}
+    ).all()
+    assert [(e.event, e.to_state) for e in events][-1] == ("customer_wrote", "bot")
+
+
+def test_two_unanswered_questions_in_a_row_hand_over(function_client, chat_session, db):
+    first = _post(function_client, chat_session, "What's the weather in Paris?").json
+    assert first["session"]["state"] == "bot"
+    second = _post(function_client, chat_session, "Who won the football last night?").json
+    assert second["session"]["state"] == "waiting"
+    assert "team" in second["reply"]["content"]
+    kind = db.execute(sa.text("SELECT handover_kind FROM chat_sessions WHERE id = :s"), {"s": chat_session.id})
+    assert kind.scalar() == "unanswered"
+
+
+def test_while_an_agent_owns_the_conversation_the_bot_stays_silent(function_client, chat_session, db):
+    provider = CountingProvider()
+    db.execute(sa.text("UPDATE chat_sessions SET state = 'assigned' WHERE id = :s"), {"s": chat_session.id})
+    with use_provider(provider):
+        response = _post(function_client, chat_session, "Are you still there?")
+    assert response.status_code == 200
+    assert response.json["reply"] is None
+    assert response.json["session"]["state"] == "assigned"
+    assert provider.calls == 0
+    rows = db.execute(sa.text("SELECT sender FROM messages WHERE session_id = :s"), {"s": chat_session.id}).all()
+    assert [r.sender for r in rows] == ["user"]

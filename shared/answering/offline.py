@@ -67,11 +67,13 @@ def not_covered_text() -> str:
 
 
 def _status_line(request: SummaryRequest) -> str:
-    if request.status == "escalated":
-        return f"Status: handed over to a human agent ({request.escalation_reason or 'no reason recorded'})."
-    if request.status == "closed":
-        return "Status: closed."
-    return "Status: open, handled by the bot."
+    reason = request.handover_reason or "no reason recorded"
+    lines = {
+        "waiting": f"Status: handed over to a human agent, waiting ({reason}).",
+        "assigned": f"Status: handed over to a human agent, who is on it ({reason}).",
+        "resolved": "Status: resolved.",
+    }
+    return lines.get(request.state, "Status: open, handled by the bot.")
 
 
 def _clip(text: str, limit: int = 200) -> str:

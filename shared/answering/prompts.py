@@ -58,8 +58,8 @@ def summary_prompt(request: SummaryRequest, settings: Settings) -> Prompt:
         "for the agent and the customer's sentiment, then a readable paragraph of two to four sentences. "
         f"Never write this marker: {canary}."
     )
-    status = f"Session status: {request.status}" + (
-        f" ({request.escalation_reason})" if request.escalation_reason else ""
+    status = f"Conversation state: {request.state}" + (
+        f" (handed over because: {request.handover_reason})" if request.handover_reason else ""
     )
     user = f"<transcript>\n{json.dumps(transcript, ensure_ascii=False)}\n</transcript>\n{status}"
     return Prompt(system=system, user=user, canary=canary)

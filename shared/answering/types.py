@@ -45,6 +45,7 @@ class Answer:
     provider: str
     escalate: bool = False
     escalation_reason: str | None = None
+    escalation_kind: str | None = None
     degraded: bool = False
     guarded: bool = False
     usage: dict[str, Any] | None = None
@@ -53,8 +54,8 @@ class Answer:
 @dataclass(frozen=True)
 class SummaryRequest:
     transcript: list[Turn]
-    status: str
-    escalation_reason: str | None
+    state: str
+    handover_reason: str | None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from shared.db import prepared
-from shared.schemas import SessionStatus
 
 _STORE_REPLY = """
     WITH reply AS (
@@ -21,22 +20,22 @@ _STORE_REPLY = """
         ON CONFLICT (reply_to_id) DO NOTHING
         RETURNING id, created_at
     ),
-    session AS (
-        UPDATE chat_sessions SET
-            status = CASE WHEN :escalate AND status = 'open' THEN 'escalated' ELSE status END,
-            escalation_reason = CASE WHEN :escalate AND status = 'open' THEN CAST(:reason AS text)
-                                     ELSE escalation_reason END,
-            escalated_at = CASE WHEN :escalate AND status = 'open' THEN now() ELSE escalated_at END,
-            last_activity_at = now()
-        WHERE id = :session_id
-        RETURNING status
-    )
-    SELECT session.status, reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
+    session AS (UPDATE chat_sessions SET last_activity_at = now() WHERE id = :session_id RETURNING id)
+    SELECT reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
+"""
+
+# What the widget is told about a conversation: its state and the agent who owns it.
+SESSION_STATE = """
+    SELECT s.state, o.display_name AS agent
+    FROM chat_sessions s LEFT JOIN operators o ON o.id = s.assignee_id
+    WHERE s.id = :session_id
 """
 
 _MESSAGE_COLUMNS = (
-    "id, sender, content, created_at, client_message_id, reply_to_id, sources, suggested_actions, details"
+    "m.id, m.sender, m.content, m.created_at, m.client_message_id, m.reply_to_id, m.sources, m.suggested_actions,"
+    " m.details, m.internal, o.display_name AS author"
 )
+_MESSAGES = "messages m LEFT JOIN operators o ON o.id = m.operator_id"
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,6 @@ class ReplyToStore:
     sources: list[dict[str, Any]]
     suggested_actions: list[str]
     details: dict[str, Any]
-    escalate: bool = False
-    escalation_reason: str | None = None
 
 
 def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]) -> Any:
@@ -66,8 +63,9 @@ def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str)
     return prepared.fetch_one(
         conn,
         """
-        SELECT s.id, s.status, s.escalation_reason, sm.content AS summary
+        SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, sm.content AS summary
         FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
+        LEFT JOIN operators o ON o.id = s.assignee_id
         WHERE s.id = :session_id AND s.token_hash = :token_hash
         """,
         {"session_id": session_id, "token_hash": token_hash},
@@ -78,12 +76,16 @@ def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str)
 class StoredReply:
     id: int
     created_at: datetime
-    status: SessionStatus
     is_new: bool
 
 
+def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> Any:
+    """The conversation's state and its agent's display name."""
+    return prepared.fetch_one(conn, SESSION_STATE, {"session_id": session_id})
+
+
 def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
-    """Store the bot's reply to a user message, once, and apply escalation."""
+    """Store the bot's reply to a user message, once."""
     row = prepared.fetch_one(
         conn,
         _STORE_REPLY,
@@ -94,29 +96,27 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
             "sources": json.dumps(reply.sources),
             "suggested_actions": json.dumps(reply.suggested_actions),
             "details": json.dumps(reply.details),
-            "escalate": reply.escalate,
-            "reason": reply.escalation_reason,
         },
     )
     assert row is not None  # the session exists: its user message was just stored
     if row.reply_id is not None:
-        return StoredReply(row.reply_id, row.created_at, row.status, is_new=True)
+        return StoredReply(row.reply_id, row.created_at, is_new=True)
     existing = conn.execute(
         sa.text("SELECT id, created_at FROM messages WHERE reply_to_id = :id"), {"id": reply_to_id}
     ).one()
-    return StoredReply(existing.id, existing.created_at, row.status, is_new=False)
+    return StoredReply(existing.id, existing.created_at, is_new=False)
 
 
 def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Any]:
     """Messages keyed by id."""
-    rows = conn.execute(sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ANY(:ids)"), {"ids": ids})
+    rows = conn.execute(sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES} WHERE m.id = ANY(:ids)"), {"ids": ids})
     return {row.id: row for row in rows}
 
 
 def reply_to(conn: sa.Connection, *, message_id: int) -> Any | None:
     """The bot's reply to a user message, if stored."""
     return conn.execute(
-        sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE reply_to_id = :id"), {"id": message_id}
+        sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES} WHERE m.reply_to_id = :id"), {"id": message_id}
     ).first()
 
 
@@ -124,8 +124,8 @@ def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | No
     """A session's messages in order, after the cursor."""
     return prepared.fetch(
         conn,
-        f"SELECT {_MESSAGE_COLUMNS} FROM messages"
-        " WHERE session_id = :session_id AND id > :after ORDER BY id LIMIT :limit",
+        f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES}"
+        " WHERE m.session_id = :session_id AND m.id > :after AND NOT m.internal ORDER BY m.id LIMIT :limit",
         {"session_id": session_id, "after": after or 0, "limit": limit},
     )
 
@@ -155,8 +155,8 @@ def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int,
         sa.text(f"""
             WITH numbered AS (
                 SELECT {_MESSAGE_COLUMNS},
-                       row_number() OVER (ORDER BY id) AS position, count(*) OVER () AS total
-                FROM messages WHERE session_id = :session_id
+                       row_number() OVER (ORDER BY m.id) AS position, count(*) OVER () AS total
+                FROM {_MESSAGES} WHERE m.session_id = :session_id AND NOT m.internal
             )
             SELECT * FROM numbered
             WHERE position <= :head OR position > total - :tail

@@ -11,7 +11,7 @@ from pgvector.sqlalchemy import VECTOR
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SESSION_STATUSES = ("open", "escalated", "closed")
+SESSION_STATES = ("bot", "waiting", "assigned", "resolved")
 SENDERS = ("user", "bot", "agent", "system")
 
 
@@ -28,17 +28,24 @@ class ChatSession(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64))
-    status: Mapped[str] = mapped_column(sa.String(16), server_default="open")
-    escalation_reason: Mapped[str | None] = mapped_column(sa.Text)
-    escalated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(sa.String(16), server_default="bot")
+    handover_reason: Mapped[str | None] = mapped_column(sa.Text)
+    handover_kind: Mapped[str | None] = mapped_column(sa.String(24))
+    waiting_since: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    first_human_reply_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
     last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
 
     __table_args__ = (
-        sa.CheckConstraint(f"status IN {SESSION_STATUSES}", name="chat_sessions_status_valid"),
+        sa.CheckConstraint(f"state IN {SESSION_STATES}", name="chat_sessions_state_valid"),
         sa.Index("chat_sessions_last_activity_idx", "last_activity_at"),
+        sa.Index("chat_sessions_state_activity_idx", "state", sa.text("last_activity_at DESC")),
+        sa.Index("chat_sessions_waiting_idx", "waiting_since", postgresql_where=sa.text("state = 'waiting'")),
+        sa.Index("chat_sessions_assignee_idx", "assignee_id", "state"),
     )
 
 
@@ -55,6 +62,9 @@ class Message(Base):
     suggested_actions: Mapped[list[Any]] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    # An agent's note for colleagues: never shown to the customer.
+    internal: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     # Set while the reply to this user message is being written: a retry waits rather than answering twice.
     answer_lease_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -185,3 +195,64 @@ class RateCounter(Base):
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (sa.Index("rate_counters_expires_idx", "expires_at"), {"prefixes": ["UNLOGGED"]})
+
+
+class Operator(Base):
+    """A person of the support team: an agent, or an admin who also manages operators."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=sa.text("gen_random_uuid()")
+    )
+    email: Mapped[str] = mapped_column(sa.Text)
+    display_name: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[str] = mapped_column(sa.String(8))
+    active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('agent', 'admin')", name="operators_role_valid"),
+        sa.Index("operators_email_idx", sa.text("lower(email)"), unique=True),
+    )
+
+
+class OperatorToken(Base):
+    """A signed-in operator's opaque token, stored only as its hash."""
+
+    __tablename__ = "operator_tokens"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ConversationEvent(Base):
+    """One change of a conversation's state, with why and by whom."""
+
+    __tablename__ = "conversation_events"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(always=True), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    from_state: Mapped[str] = mapped_column(sa.String(16))
+    to_state: Mapped[str] = mapped_column(sa.String(16))
+    event: Mapped[str] = mapped_column(sa.String(24))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (sa.Index("conversation_events_session_idx", "session_id", "id"),)
+
+
+class OperatorRead(Base):
+    """How far an operator has read a conversation (for unread counts)."""
+
+    __tablename__ = "operator_reads"
+
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_read_message_id: Mapped[int] = mapped_column(sa.BigInteger)

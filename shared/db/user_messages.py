@@ -14,12 +14,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from shared.db import prepared
-from shared.schemas import SessionStatus
+from shared.schemas import ConversationState
 
 HISTORY_MESSAGES = 10
 
 _FIND_FOR_POST = """
-    SELECT s.status, m.id AS message_id, m.content, m.created_at,
+    SELECT s.state, m.id AS message_id, m.content, m.created_at,
            (r.id IS NOT NULL) AS replied,
            coalesce(m.answer_lease_until > now(), false) AS answering
     FROM chat_sessions s
@@ -30,9 +30,11 @@ _FIND_FOR_POST = """
 """
 
 _HISTORY = """
-    SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content) ORDER BY h.id), '[]'::json)
-    FROM (SELECT m.id, m.sender, m.content FROM messages m
-          WHERE m.session_id = :session_id AND m.id < :before ORDER BY m.id DESC LIMIT :history_limit) AS h
+    SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content, 'decision', h.decision)
+                             ORDER BY h.id), '[]'::json)
+    FROM (SELECT m.id, m.sender, m.content, m.details->>'decision' AS decision FROM messages m
+          WHERE m.session_id = :session_id AND m.id < :before AND NOT m.internal
+          ORDER BY m.id DESC LIMIT :history_limit) AS h
 """
 
 _INSERT = f"""
@@ -66,7 +68,7 @@ _STATE = """
 class PostTarget:
     """The locked session and, for a retried key, the message already stored under it."""
 
-    status: SessionStatus
+    state: ConversationState
     message_id: int | None
     content: str | None
     created_at: datetime | None
@@ -78,7 +80,7 @@ class PostTarget:
 class StoredUserMessage:
     id: int
     created_at: datetime
-    history: list[dict[str, str]]
+    history: list[dict[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def lock_session(
     )
     if row is None:
         return None
-    return PostTarget(row.status, row.message_id, row.content, row.created_at, row.replied, row.answering)
+    return PostTarget(row.state, row.message_id, row.content, row.created_at, row.replied, row.answering)
 
 
 def insert_user_message(
@@ -138,7 +140,7 @@ def answer_state(conn: sa.Connection, *, message_id: int) -> AnswerState:
     return AnswerState(row.replied, row.answering, row.lease_left or 0)
 
 
-def history_before(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) -> list[dict[str, str]]:
+def history_before(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) -> list[dict[str, str | None]]:
     """The last messages of the conversation before `message_id`, oldest first."""
     rows = prepared.fetch(
         conn, _HISTORY, {"session_id": session_id, "before": message_id, "history_limit": HISTORY_MESSAGES}

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from shared import errors
 from shared.answering import get_provider, offline_provider
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, Turn, collect
-from shared.escalation import human_requested
+from shared.handoff.detect import Handover, handover_trigger, unanswered_again
 from shared.knowledge import lookup
-from shared.schemas import MessageCreate, MessageExchange, MessagePublic, SessionStatus
+from shared.schemas import ConversationState, MessageCreate, MessageExchange, MessagePublic
 from shared.security import hash_token
 from shared.services import replies, retries
 from shared.services.events import exchange_events, sse
@@ -27,12 +27,17 @@ log = logging.getLogger("support.chat")
 
 @dataclass(frozen=True)
 class Accepted:
-    """A stored user message waiting for its reply."""
+    """A stored user message waiting for its reply: a handover, an answer, or silence (an agent owns it)."""
 
     session_id: uuid.UUID
     user_message: MessagePublic
     answer_request: AnswerRequest | None
-    status: SessionStatus
+    state: ConversationState
+    handover: Handover | None = None
+
+    @property
+    def silent(self) -> bool:
+        return self.state == "assigned"
 
 
 def post_message(
@@ -42,6 +47,8 @@ def post_message(
     accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
     if isinstance(accepted, MessageExchange):
         return accepted
+    if accepted.silent:
+        return replies.silence(accepted.session_id, accepted.user_message)
     with retries.answering(accepted.user_message.id):
         answer = collect(_compose(accepted, provider or get_provider()))
         return replies.store(accepted.session_id, accepted.user_message, answer, accepted.answer_request)
@@ -54,6 +61,8 @@ def post_message_events(
     accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
     if isinstance(accepted, MessageExchange):
         return exchange_events(accepted)
+    if accepted.silent:
+        return exchange_events(replies.silence(accepted.session_id, accepted.user_message))
     return _stream_events(accepted, provider or get_provider())
 
 
@@ -65,10 +74,7 @@ def accept_message(
     outcome = retries.admit(request, token_hash=hash_token(token))
     if isinstance(outcome, MessageExchange):
         return outcome
-    history = [Turn(sender=h["sender"], content=h["content"]) for h in outcome.history]
-    # Outside the first connection: embedding the query may call a model.
-    with retries.answering(outcome.message_id):
-        answer_request = None if human_requested(request.content) else lookup.find_answers(request.content, history)
+    history = [_turn(h) for h in outcome.history]
     user_message = MessagePublic(
         id=outcome.message_id,
         sender="user",
@@ -76,13 +82,32 @@ def accept_message(
         created_at=outcome.created_at,
         client_message_id=request.client_message_id,
     )
-    return Accepted(request.session_id, user_message, answer_request, outcome.status)
+    if outcome.state == "assigned":
+        return Accepted(request.session_id, user_message, None, outcome.state)
+    if trigger := handover_trigger(request.content):
+        return Accepted(request.session_id, user_message, None, outcome.state, trigger)
+    # Outside the first connection: embedding the query may call a model.
+    with retries.answering(outcome.message_id):
+        answer_request = lookup.find_answers(request.content, history)
+    unanswered = None if answer_request.entries else unanswered_again(history)
+    return Accepted(request.session_id, user_message, answer_request, outcome.state, unanswered)
+
+
+def _turn(stored: dict[str, str | None]) -> Turn:
+    return Turn(
+        sender=stored["sender"] or "user",
+        content=stored["content"] or "",
+        answered=stored.get("decision") != "not_covered",
+    )
 
 
 def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; on any model failure, the offline answer instead."""
-    if accepted.answer_request is None:
-        handover = replies.handover(already=accepted.status == "escalated")
+    if accepted.handover is not None or accepted.answer_request is None:
+        trigger = accepted.handover or Handover("customer asked for a person", "person")
+        handover = replies.handover(
+            already=accepted.state == "waiting", reason=trigger.reason, kind=trigger.kind, lead=trigger.lead
+        )
         yield handover.text
         return handover
     shown = False
@@ -148,4 +173,5 @@ def _answer_events(accepted: Accepted, provider: AnswerProvider) -> Iterator[str
         yield sse("error", exc.to_body())
         return
     final = exchange.model_dump(mode="json")
-    yield sse("done", {**final, "replaced": "".join(streamed) != exchange.reply.content})
+    replaced = exchange.reply is None or "".join(streamed) != exchange.reply.content
+    yield sse("done", {**final, "replaced": replaced})

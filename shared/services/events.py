@@ -15,8 +15,9 @@ def sse(event: str, data: dict[str, Any]) -> str:
 
 
 def exchange_events(exchange: MessageExchange) -> Iterator[str]:
-    """The events of an already stored exchange (a retried message)."""
+    """The events of an exchange already stored (a retried message, or one the bot stays silent on)."""
     done = exchange.model_dump(mode="json")
     yield sse("start", {"user_message": done["user_message"]})
-    yield sse("delta", {"text": exchange.reply.content})
+    if exchange.reply is not None:
+        yield sse("delta", {"text": exchange.reply.content})
     yield sse("done", {**done, "replaced": False})

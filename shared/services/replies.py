@@ -9,20 +9,19 @@ import sqlalchemy as sa
 
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
-from shared.db import conversations
-from shared.db.engine import connection
-from shared.escalation import HUMAN_REQUESTED
+from shared.db import conversations, user_messages
+from shared.db.engine import connection, transaction
 from shared.knowledge.retrieval import ScoredEntry
-from shared.schemas import MessageExchange, MessagePublic, SessionState, SessionStatus, SourcePublic
-from shared.services import limits
-from shared.services.views import message_public
+from shared.schemas import MessageExchange, MessagePublic, SourcePublic
+from shared.services import handoff, limits
+from shared.services.views import message_public, session_state
 from shared.settings import get_settings
 
 
 def store(
     session_id: uuid.UUID, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
 ) -> MessageExchange:
-    """Store `answer` as the reply to `user_message` (once) and apply its escalation."""
+    """Store `answer` as the reply to `user_message` (once) and hand over when it says so."""
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
     sources = _sources(answer, retrieved)
     details: dict[str, Any] = {
@@ -41,15 +40,22 @@ def store(
         sources=[s.model_dump(mode="json") for s in sources],
         suggested_actions=answer.suggested_actions,
         details=details,
-        escalate=answer.escalate,
-        escalation_reason=answer.escalation_reason,
     )
-    with connection() as conn:
+    with transaction() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
         if stored.is_new:
             limits.charge_tokens(conn, session_id, answer.usage)
+            if answer.escalate:
+                handoff.transition(
+                    conn,
+                    session_id,
+                    "handover",
+                    reason=answer.escalation_reason,
+                    kind=answer.escalation_kind or "model",
+                )
+        state = session_state(conversations.session_state(conn, session_id=session_id))
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
-            return _exchange(user_message, message_public(earlier), stored.status)
+            return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
     reply = MessagePublic(
         id=stored.id,
         sender="bot",
@@ -60,20 +66,29 @@ def store(
         suggested_actions=answer.suggested_actions,
         degraded=answer.degraded,
     )
-    return _exchange(user_message, reply, stored.status)
+    return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
-def stored_exchange(conn: sa.Connection, message_id: int, status: SessionStatus) -> MessageExchange | None:
+def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
+    """The exchange when an agent owns the conversation: the message is stored, the bot says nothing."""
+    with connection() as conn:
+        user_messages.release_answer(conn, message_id=user_message.id)
+        state = session_state(conversations.session_state(conn, session_id=session_id))
+    return MessageExchange(user_message=user_message, reply=None, session=state)
+
+
+def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int) -> MessageExchange | None:
     """The stored user message and its reply, if the reply exists."""
     reply = conversations.reply_to(conn, message_id=message_id)
     if reply is None:
         return None
     user = conversations.messages_by_id(conn, [message_id])[message_id]
-    return _exchange(message_public(user), message_public(reply), status)
+    state = session_state(conversations.session_state(conn, session_id=session_id))
+    return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
 
 
-def handover(*, already: bool) -> Answer:
-    """The reply when the customer asks for a person; it escalates the session."""
+def handover(*, already: bool, reason: str, kind: str, lead: str = "") -> Answer:
+    """The reply that hands the conversation over to the team, with why."""
     settings = get_settings()
     if already:
         text = "You're already in line for a member of our team. They'll reply right here as soon as they can."
@@ -84,12 +99,13 @@ def handover(*, already: bool) -> Answer:
             "close this window and come back later."
         )
     return Answer(
-        text=text,
+        text=lead + text,
         source_ids=[],
         suggested_actions=[],
         provider="handover",
         escalate=True,
-        escalation_reason=HUMAN_REQUESTED,
+        escalation_reason=reason,
+        escalation_kind=kind,
     )
 
 
@@ -103,10 +119,6 @@ def apology() -> Answer:
         provider="fallback",
         degraded=True,
     )
-
-
-def _exchange(user_message: MessagePublic, reply: MessagePublic, status: SessionStatus) -> MessageExchange:
-    return MessageExchange(user_message=user_message, reply=reply, session=SessionState(status=status))
 
 
 def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]:

@@ -24,14 +24,13 @@ from shared import errors
 from shared.db import user_messages
 from shared.db.engine import connection, transaction
 from shared.db.user_messages import PostTarget
-from shared.schemas import MessageCreate, MessageExchange, SessionStatus
-from shared.services import limits, replies
+from shared.schemas import ConversationState, MessageCreate, MessageExchange
+from shared.services import handoff, limits, replies
 from shared.services.sessions import UNAUTHORIZED
 from shared.settings import get_settings
 
 log = logging.getLogger("support.retries")
 POLL_SECONDS = 0.1
-CLOSED = "This conversation is closed. Please start a new one."
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,8 @@ class Admitted:
 
     message_id: int
     created_at: datetime
-    status: SessionStatus
-    history: list[dict[str, str]]
+    state: ConversationState
+    history: list[dict[str, str | None]]
 
 
 def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCreate:
@@ -66,9 +65,9 @@ def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExcha
         if target is None:
             raise errors.Unauthorized(UNAUTHORIZED)
         if target.message_id is None:
-            if target.status == "closed":
-                raise errors.Conflict(CLOSED)
             limits.admit_model_work(conn, request.session_id)
+            # A customer writing to a resolved conversation reopens it to the bot, not to the queue.
+            _, state = handoff.transition(conn, request.session_id, "customer_wrote")
             stored = user_messages.insert_user_message(
                 conn,
                 session_id=request.session_id,
@@ -76,7 +75,7 @@ def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExcha
                 client_message_id=request.client_message_id,
                 lease_seconds=lease,
             )
-            return Admitted(stored.id, stored.created_at, target.status, stored.history)
+            return Admitted(stored.id, stored.created_at, state, stored.history)
     if target.content != request.content:
         raise errors.ValidationFailed(
             "This client_message_id was already used for a different message.",
@@ -91,13 +90,13 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
     replied, answering, lease_left = target.replied, target.answering, 0
     while True:
         with connection() as conn:
-            if replied and (exchange := replies.stored_exchange(conn, target.message_id, target.status)):
+            if replied and (exchange := replies.stored_exchange(conn, request.session_id, target.message_id)):
                 return exchange
             if not answering and user_messages.claim_answer(conn, message_id=target.message_id, lease_seconds=lease):
                 history = user_messages.history_before(
                     conn, session_id=request.session_id, message_id=target.message_id
                 )
-                return Admitted(target.message_id, target.created_at, target.status, history)
+                return Admitted(target.message_id, target.created_at, target.state, history)
             state = user_messages.answer_state(conn, message_id=target.message_id)
         replied, answering, lease_left = state.replied, state.answering, state.lease_left
         if replied or not answering:

@@ -8,7 +8,7 @@ from shared.db.engine import connection, transaction
 from shared.schemas import MessageList, MessagesQuery, SessionCreate, SessionCreated, SessionRef, SessionView
 from shared.security import hash_token, new_session_token
 from shared.services import limits
-from shared.services.views import message_public
+from shared.services.views import message_public, session_state
 from shared.settings import get_settings
 
 UNAUTHORIZED = "Unknown session or invalid token."
@@ -37,7 +37,7 @@ def get_messages(query: MessagesQuery, *, token: str) -> MessageList:
         page_size = get_settings().messages_page_size
         rows = conversations.list_messages(conn, session_id=query.session_id, after=query.after, limit=page_size + 1)
     return MessageList(
-        session=SessionView(status=session.status, summary=session.summary),
+        session=SessionView(**session_state(session).model_dump(), summary=session.summary),
         messages=[message_public(row) for row in rows[:page_size]],
         has_more=len(rows) > page_size,
     )

@@ -38,7 +38,7 @@ def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvid
             raise errors.Conflict("There is nothing to summarise yet: the customer has not written anything.")
         limits.admit_model_work(conn, request.session_id)
     transcript = condensed_transcript(rows)
-    summary_request = SummaryRequest(transcript, session.status, session.escalation_reason)
+    summary_request = SummaryRequest(transcript, session.state, session.handover_reason)
     summary = _summarize_safely(provider or get_provider(), summary_request)
     details = {**summary.details, "messages": rows[-1].total}
     with connection() as conn:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.schemas import MessagePublic, SourcePublic
+from shared.handoff.states import widget_status
+from shared.schemas import MessagePublic, SessionState, SourcePublic
 
 
 def message_public(row: Any) -> MessagePublic:
@@ -19,4 +20,10 @@ def message_public(row: Any) -> MessagePublic:
         sources=[SourcePublic.model_validate(s) for s in row.sources or []],
         suggested_actions=list(row.suggested_actions or []),
         degraded=bool((row.details or {}).get("degraded", False)),
+        author=getattr(row, "author", None),
     )
+
+
+def session_state(row: Any) -> SessionState:
+    """The widget's view of a conversation's state from a row with `state` and `agent`."""
+    return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent)

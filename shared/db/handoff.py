@@ -1,0 +1,78 @@
+"""Persistence of conversation states: the locked current state, a change applied, its history."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from shared.handoff.states import Event, State
+
+_APPLY = """
+    UPDATE chat_sessions SET
+        state = :to_state,
+        waiting_since = CASE WHEN :to_state = 'bot' THEN NULL
+                             WHEN :to_state = 'waiting' AND state IN ('bot', 'resolved') THEN now()
+                             ELSE waiting_since END,
+        handover_reason = CASE WHEN :event = 'handover' AND :to_state <> state THEN :reason
+                               ELSE handover_reason END,
+        handover_kind = CASE WHEN :event = 'handover' AND :to_state <> state THEN :kind ELSE handover_kind END,
+        assignee_id = CASE WHEN :to_state = 'assigned' THEN CAST(:assignee_id AS uuid) ELSE NULL END,
+        resolved_at = CASE WHEN :to_state = 'resolved' THEN now() ELSE NULL END,
+        last_activity_at = now()
+    WHERE id = :session_id
+"""
+
+_RECORD = """
+    INSERT INTO conversation_events (session_id, from_state, to_state, event, reason, operator_id)
+    VALUES (:session_id, :from_state, :to_state, :event, :reason, :operator_id)
+"""
+
+
+def lock_state(conn: sa.Connection, *, session_id: uuid.UUID) -> State | None:
+    """The conversation's state, its row locked until the transaction ends; None if it does not exist."""
+    state = conn.execute(
+        sa.text("SELECT state FROM chat_sessions WHERE id = :id FOR UPDATE"), {"id": session_id}
+    ).scalar()
+    return state
+
+
+def apply(
+    conn: sa.Connection,
+    *,
+    session_id: uuid.UUID,
+    from_state: State,
+    to_state: State,
+    event: Event,
+    reason: str | None,
+    kind: str | None,
+    operator_id: uuid.UUID | None,
+    assignee_id: uuid.UUID | None,
+) -> None:
+    """Move the conversation to `to_state` and record the change."""
+    params = {
+        "session_id": session_id,
+        "from_state": from_state,
+        "to_state": to_state,
+        "event": event,
+        "reason": reason,
+        "kind": kind,
+        "operator_id": operator_id,
+        "assignee_id": str(assignee_id) if assignee_id else None,
+    }
+    conn.execute(sa.text(_APPLY), params)
+    conn.execute(sa.text(_RECORD), params)
+
+
+def history(conn: sa.Connection, *, session_id: uuid.UUID) -> list[sa.Row[tuple[object, ...]]]:
+    """Every recorded change of a conversation, oldest first, with the operator's name."""
+    return list(
+        conn.execute(
+            sa.text("""
+                SELECT e.from_state, e.to_state, e.event, e.reason, e.created_at, o.display_name AS operator
+                FROM conversation_events e LEFT JOIN operators o ON o.id = e.operator_id
+                WHERE e.session_id = :id ORDER BY e.id
+            """),
+            {"id": session_id},
+        )
+    )

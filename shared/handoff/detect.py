@@ -1,0 +1,33 @@
+"""When the bot hands a conversation over: what the customer wrote, or two unanswered questions in a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.answering.types import Turn
+from shared.escalation import human_requested
+
+UNANSWERED_REASON = "two questions in a row the help center could not answer"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Why a conversation goes to a person: a readable reason, a kind for metrics, a lead-in for the reply."""
+
+    reason: str
+    kind: str
+    lead: str = ""
+
+
+def handover_trigger(text: str) -> Handover | None:
+    """A handover asked for by the customer's message itself, else None."""
+    reason = human_requested(text)
+    return Handover(reason, "person") if reason else None
+
+
+def unanswered_again(history: list[Turn]) -> Handover | None:
+    """A handover when the bot's previous reply could not answer either (this one found nothing)."""
+    previous = next((turn for turn in reversed(history) if turn.sender == "bot"), None)
+    if previous is None or previous.answered:
+        return None
+    return Handover(UNANSWERED_REASON, "unanswered", lead="I couldn't find that in our help center either. ")
