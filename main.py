@@ -7,6 +7,7 @@ Each name below is deployed as its own function (`entry_point`) and served local
 from functions.feedback import post_feedback
 from functions.maintenance import purge_expired
 from functions.messages import post_message
+from functions.operator_api import operator_api
 from functions.sessions import create_session, delete_session, get_messages
 from functions.summaries import summarize_session
 
@@ -14,13 +15,17 @@ __all__ = [
     "create_session",
     "delete_session",
     "get_messages",
+    "operator_api",
     "post_feedback",
     "post_message",
     "purge_expired",
     "summarize_session",
 ]
 
-# Called by the widget, with a session token; everything else is private (IAM only).
+# Called by the widget, with a session token; everything else is private (IAM only) except the
+# operator API, public because the console's browser calls it, which refuses anything without an
+# operator token.
+CONSOLE_ENTRY_POINTS = ("operator_api",)
 PUBLIC_ENTRY_POINTS = (
     "create_session",
     "delete_session",

@@ -17,6 +17,7 @@ locals {
     summarize_session = { public = true }
     delete_session    = { public = true }
     post_feedback     = { public = true }
+    operator_api      = { public = true }
     purge_expired     = { public = false }
   }
 
@@ -41,6 +42,10 @@ locals {
     BOT_NAME                  = var.bot_name
     SUPPORT_HOURS             = var.support_hours
     RETENTION_DAYS            = tostring(var.retention_days)
+    # The console (served from the bucket) calls operator_api; operators sign in with Google.
+    CONSOLE_ORIGINS         = join(",", distinct(concat(var.console_origins, ["https://storage.googleapis.com"])))
+    GOOGLE_OAUTH_CLIENT_ID  = var.google_oauth_client_id
+    GOOGLE_WORKSPACE_DOMAIN = var.google_workspace_domain
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.

@@ -208,3 +208,21 @@ variable "trusted_proxy_hops" {
     error_message = "trusted_proxy_hops must be between 0 and 10."
   }
 }
+
+variable "console_origins" {
+  description = "Extra origins allowed to call operator_api from a browser, besides the bucket that serves console.html."
+  type        = list(string)
+  default     = []
+}
+
+variable "google_oauth_client_id" {
+  description = "OAuth client id (Web application) of the console for Google sign-in; empty: operators cannot sign in."
+  type        = string
+  default     = ""
+}
+
+variable "google_workspace_domain" {
+  description = "Only Google accounts of this Workspace domain may sign in to the console; empty: any account that is an operator."
+  type        = string
+  default     = ""
+}

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared import errors, storable
 from shared.logs import configure_logging, trace_field
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 log = logging.getLogger("support.http")
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -116,6 +116,11 @@ class Call:
         return data
 
 
+def validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """`data` validated as `model`; a ValidationFailed with field details otherwise."""
+    return _validate(model, data)
+
+
 def _validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     if unstorable := storable.find_unstorable(data):
         field, message = unstorable
@@ -130,8 +135,17 @@ def _validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
 Handler = Callable[[Call], Reply]
 
 
-def endpoint(*methods: str) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
-    """Wrap a handler as a Cloud Functions HTTP entry point accepting `methods`."""
+Origins = Callable[[Settings], list[str]]
+
+
+def _widget_origins(settings: Settings) -> list[str]:
+    return settings.allowed_origins
+
+
+def endpoint(
+    *methods: str, origins: Origins = _widget_origins
+) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
+    """Wrap a handler as a Cloud Functions HTTP entry point accepting `methods` from `origins` (settings)."""
     allowed = tuple(m.upper() for m in methods)
 
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
@@ -139,8 +153,9 @@ def endpoint(*methods: str) -> Callable[[Handler], Callable[[flask.Request], fla
         def entry_point(request: flask.Request) -> flask.Response:
             configure_logging(get_settings().log_level)
             started = time.perf_counter()
-            response = _respond(handler, request, allowed)
-            _apply_cors(request, response, allowed)
+            origin = _allowed_origin(request, origins(get_settings()))
+            response = _respond(handler, request, allowed, origin)
+            _apply_cors(request, response, allowed, origin)
             _log_request(handler.__name__, request, response, started)
             return response
 
@@ -149,10 +164,10 @@ def endpoint(*methods: str) -> Callable[[Handler], Callable[[flask.Request], fla
     return decorate
 
 
-def _respond(handler: Handler, request: flask.Request, allowed: tuple[str, ...]) -> flask.Response:
+def _respond(handler: Handler, request: flask.Request, allowed: tuple[str, ...], origin: str | None) -> flask.Response:
     try:
         # Browsers send simple cross-origin POSTs without a preflight: check the origin on every request.
-        if request.headers.get("Origin") and _allowed_origin(request) is None:
+        if request.headers.get("Origin") and origin is None:
             raise errors.Forbidden("This origin may not call the support API.")
         if request.method == "OPTIONS":
             return flask.Response(status=204)
@@ -209,9 +224,8 @@ def _error_response(exc: errors.AppError) -> flask.Response:
     return response
 
 
-def _allowed_origin(request: flask.Request) -> str | None:
+def _allowed_origin(request: flask.Request, origins: list[str]) -> str | None:
     origin = request.headers.get("Origin")
-    origins = get_settings().allowed_origins
     if origin is None:
         return None
     if "*" in origins:
@@ -234,8 +248,7 @@ def client_ip(request: flask.Request, trusted_hops: int) -> str:
     return forwarded[-min(trusted_hops, len(forwarded))][:64]
 
 
-def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple[str, ...]) -> None:
-    origin = _allowed_origin(request)
+def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple[str, ...], origin: str | None) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if origin is None:
         return

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     # retry answers the message itself once the lease lapses (the first attempt died).
     answer_lease_seconds: float = Field(default=10.0, ge=1)
 
+    # The operator console: where it is served from (CORS for operator_api), Google sign-in, tokens.
+    console_origins: Annotated[list[str], NoDecode] = ["*"]
+    google_oauth_client_id: str | None = None
+    google_workspace_domain: str | None = None
+    operator_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+
     # Retention: purge_expired erases sessions idle for longer than this.
     retention_days: int = Field(default=30, ge=1)
     purge_batch_size: int = Field(default=500, ge=1)
@@ -129,7 +135,7 @@ class Settings(BaseSettings):
         """DB_POOL_SIZE, else one connection per request thread (THREADS), else 2."""
         return self.db_pool_size or self.threads or 2
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "console_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -141,6 +147,8 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if not self.allowed_origins or "*" in self.allowed_origins:
                 raise ValueError("ALLOWED_ORIGINS must list exact origins in production ('*' is for local use)")
+            if not self.console_origins or "*" in self.console_origins:
+                raise ValueError("CONSOLE_ORIGINS must list exact origins in production ('*' is for local use)")
             if not (self.instance_connection_name or self.database_url):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
         if self.google_genai_use_vertexai and not self.google_cloud_project:

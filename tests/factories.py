@@ -28,3 +28,33 @@ def new_session() -> NewSession:
 
 def client_message_id() -> str:
     return f"c-{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class NewOperator:
+    id: uuid.UUID
+    email: str
+    name: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def new_operator(role: str = "agent") -> NewOperator:
+    """An operator with a random email, signed in (a live token)."""
+    from shared.console_schemas import OperatorCreate
+    from shared.db import operators as operators_db
+    from shared.db.engine import connection
+    from shared.security import hash_token, new_session_token
+    from shared.services import operators
+
+    name = f"Agent {secrets.token_hex(3)}"
+    created = operators.add_operator(
+        OperatorCreate(email=f"{secrets.token_hex(5)}@team.example", display_name=name, role=role)  # type: ignore[arg-type]
+    )
+    token = new_session_token()
+    with connection() as conn:
+        operators_db.store_token(conn, token_hash=hash_token(token), operator_id=created.id, hours=1)
+    return NewOperator(created.id, created.email, name, token)

@@ -51,9 +51,9 @@ def test_every_entry_point_has_a_function_and_every_function_an_entry_point():
     assert function["name"] == function["build_config"][0]["entry_point"] == "${each.key}"
 
 
-def test_only_the_widget_facing_functions_are_public():
+def test_only_the_widget_and_console_facing_functions_are_public():
     public = {name for name, fn in _locals()["functions"].items() if fn["public"]}
-    assert public == set(main.PUBLIC_ENTRY_POINTS)
+    assert public == set(main.PUBLIC_ENTRY_POINTS) | set(main.CONSOLE_ENTRY_POINTS)
 
 
 def test_every_environment_variable_terraform_sets_is_a_setting():

@@ -11,7 +11,7 @@ from devtools.fake_gemini import knowledge_entries
 from shared.answering.gemini import GeminiProvider
 from shared.answering.types import AnswerRequest, collect
 from shared.errors import ModelOutputRejected
-from shared.escalation import human_requested
+from shared.handoff.detect import handover_trigger
 from shared.knowledge.retrieval import ScoredEntry
 
 ATTACKS = [
@@ -67,8 +67,8 @@ def test_attack_leaks_nothing_and_changes_no_structured_field(function_client, c
         "/", json={"session_id": str(chat_session.id), "content": attack}, headers=chat_session.auth
     )
     assert response.status_code == 200
-    if human_requested(attack):
-        # Asking for a person is the customer's own right; the model is not consulted.
+    if handover_trigger(attack):
+        # Asking for a person (or shouting) hands over; the model is not consulted.
         assert fake_gemini.answers() == [] and response.json["session"]["status"] == "escalated"
         return
     [sent] = fake_gemini.answers()

@@ -56,6 +56,7 @@ def production_scheduler(settings_env):
     settings_env(
         ENVIRONMENT="production",
         ALLOWED_ORIGINS="https://shop.example",
+        CONSOLE_ORIGINS="https://support.shop.example",
         SCHEDULER_AUDIENCE=PURGE_URL,
         SCHEDULER_SERVICE_ACCOUNT=SCHEDULER,
         GOOGLE_CERTS_URL=issuer.certs_url,

@@ -14,9 +14,10 @@ _APPLY = """
         waiting_since = CASE WHEN :to_state = 'bot' THEN NULL
                              WHEN :to_state = 'waiting' AND state IN ('bot', 'resolved') THEN now()
                              ELSE waiting_since END,
-        handover_reason = CASE WHEN :event = 'handover' AND :to_state <> state THEN :reason
-                               ELSE handover_reason END,
-        handover_kind = CASE WHEN :event = 'handover' AND :to_state <> state THEN :kind ELSE handover_kind END,
+        handover_reason = CASE WHEN state IN ('bot', 'resolved') AND :to_state IN ('waiting', 'assigned')
+                               THEN :reason ELSE handover_reason END,
+        handover_kind = CASE WHEN state IN ('bot', 'resolved') AND :to_state IN ('waiting', 'assigned')
+                             THEN :kind ELSE handover_kind END,
         assignee_id = CASE WHEN :to_state = 'assigned' THEN CAST(:assignee_id AS uuid) ELSE NULL END,
         resolved_at = CASE WHEN :to_state = 'resolved' THEN now() ELSE NULL END,
         last_activity_at = now()

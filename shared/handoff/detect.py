@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.answering.types import Turn
-from shared.escalation import human_requested
+from shared.handoff.triggers import detect
 
 UNANSWERED_REASON = "two questions in a row the help center could not answer"
 
@@ -20,9 +20,9 @@ class Handover:
 
 
 def handover_trigger(text: str) -> Handover | None:
-    """A handover asked for by the customer's message itself, else None."""
-    reason = human_requested(text)
-    return Handover(reason, "person") if reason else None
+    """A handover the customer's message itself calls for (a request for a person, frustration), else None."""
+    trigger = detect(text)
+    return Handover(trigger.reason, trigger.kind) if trigger else None
 
 
 def unanswered_again(history: list[Turn]) -> Handover | None:

@@ -1,0 +1,137 @@
+"""Request and response shapes of the operator API (the console's); constraints live on the fields."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from shared.schemas import MAX_ID, ConversationState, Request, SourcePublic
+
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Role = Literal["agent", "admin"]
+StateFilter = Literal["waiting", "assigned", "resolved", "bot", "open", "all"]
+Action = Literal["take_over", "hand_back", "resolve", "reopen", "assign"]
+
+
+class SignIn(Request):
+    local_email: Email | None = Field(default=None, description="Local runs only: sign in as this operator")
+    id_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)] | None = Field(
+        default=None, description="A Google ID token from Google Identity Services"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SignIn:
+        if (self.local_email is None) == (self.id_token is None):
+            raise ValueError("send exactly one of id_token and local_email")
+        return self
+
+
+class OperatorPublic(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class SignedIn(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`; shown once")
+    expires_at: datetime
+    operator: OperatorPublic
+
+
+class OperatorCreate(Request):
+    email: Email
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    role: Role = "agent"
+
+
+class OperatorList(BaseModel):
+    operators: list[OperatorPublic]
+
+
+class ConversationsQuery(Request):
+    state: StateFilter = "open"
+    reason: Annotated[str, StringConstraints(max_length=24)] | None = None
+    assigned: Literal["me", "anyone", "nobody"] | None = None
+    q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    before: datetime | None = Field(default=None, description="Newest-first pages: items active before this time")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class ConversationItem(BaseModel):
+    id: uuid.UUID
+    state: ConversationState
+    reason: str | None
+    reason_kind: str | None
+    waiting_since: datetime | None
+    last_activity_at: datetime
+    preview: str | None
+    assignee: str | None
+    unread: int
+    thumbs_down: int
+    thumbs_up: int
+
+
+class ConversationList(BaseModel):
+    conversations: list[ConversationItem]
+    counts: dict[str, int] = Field(description="Conversations per inbox tab: waiting, mine, open, resolved")
+
+
+class TranscriptMessage(BaseModel):
+    id: int
+    sender: Literal["user", "bot", "agent", "system"]
+    content: str
+    created_at: datetime
+    author: str | None = None
+    internal: bool = False
+    sources: list[SourcePublic] = Field(default_factory=list)
+    decision: str | None = None
+    feedback: Literal["up", "down"] | None = None
+    feedback_comment: str | None = None
+
+
+class StateChange(BaseModel):
+    from_state: ConversationState
+    to_state: ConversationState
+    event: str
+    reason: str | None
+    operator: str | None
+    created_at: datetime
+
+
+class ConversationDetail(BaseModel):
+    id: uuid.UUID
+    state: ConversationState
+    reason: str | None
+    reason_kind: str | None
+    assignee: str | None
+    assignee_id: uuid.UUID | None
+    waiting_since: datetime | None
+    created_at: datetime
+    summary: str | None
+    locale: str | None
+    attributes: dict[str, Any]
+    messages: list[TranscriptMessage]
+    history: list[StateChange]
+
+
+class AgentMessageCreate(Request):
+    content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    internal: bool = False
+
+
+class ActionRequest(Request):
+    action: Action
+    operator_id: uuid.UUID | None = Field(default=None, description="For assign: who gets the conversation")
+
+
+class ConversationRef(Request):
+    conversation_id: uuid.UUID
+
+
+class MessageId(BaseModel):
+    id: int = Field(le=MAX_ID)

@@ -1,0 +1,153 @@
+"""Persistence behind the operators' inbox: the conversation list, one conversation, agent messages, reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+# Each tab's filter over chat_sessions s; `mine` needs :me.
+STATE_FILTERS = {
+    "waiting": "s.state = 'waiting'",
+    "assigned": "s.state = 'assigned'",
+    "resolved": "s.state = 'resolved'",
+    "bot": "s.state = 'bot'",
+    "open": "s.state IN ('waiting', 'assigned')",
+    "all": "true",
+}
+ASSIGNED_FILTERS = {
+    "me": "s.assignee_id = :me",
+    "anyone": "s.assignee_id IS NOT NULL",
+    "nobody": "s.assignee_id IS NULL",
+}
+
+_LIST = """
+    SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.waiting_since,
+           s.last_activity_at, o.display_name AS assignee,
+           (SELECT m.content FROM messages m WHERE m.session_id = s.id AND NOT m.internal
+            ORDER BY m.id DESC LIMIT 1) AS preview,
+           (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.sender = 'user'
+              AND m.id > coalesce(r.last_read_message_id, 0)) AS unread,
+           (SELECT count(*) FILTER (WHERE f.rating = 'down') FROM message_feedback f WHERE f.session_id = s.id)
+               AS thumbs_down,
+           (SELECT count(*) FILTER (WHERE f.rating = 'up') FROM message_feedback f WHERE f.session_id = s.id)
+               AS thumbs_up
+    FROM chat_sessions s
+    LEFT JOIN operators o ON o.id = s.assignee_id
+    LEFT JOIN operator_reads r ON r.session_id = s.id AND r.operator_id = :me
+    WHERE {where}
+    ORDER BY {order}
+    LIMIT :limit
+"""
+
+_COUNTS = """
+    SELECT count(*) FILTER (WHERE state = 'waiting') AS waiting,
+           count(*) FILTER (WHERE state = 'assigned' AND assignee_id = :me) AS mine,
+           count(*) FILTER (WHERE state IN ('waiting', 'assigned')) AS open
+    FROM chat_sessions WHERE state IN ('waiting', 'assigned')
+"""
+
+
+def list_conversations(
+    conn: sa.Connection,
+    *,
+    me: uuid.UUID,
+    state: str,
+    assigned: str | None,
+    reason: str | None,
+    q: str | None,
+    before: datetime | None,
+    limit: int,
+) -> list[Any]:
+    """One page of the inbox: the waiting queue oldest first, any other tab newest activity first."""
+    where = [STATE_FILTERS[state]]
+    if assigned:
+        where.append(ASSIGNED_FILTERS[assigned])
+    if reason:
+        where.append("s.handover_kind = :reason")
+    if q:
+        where.append(
+            "EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND strpos(lower(m.content), lower(:q)) > 0)"
+        )
+    if before:
+        where.append("s.last_activity_at < :before")
+    order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
+    sql = _LIST.format(where=" AND ".join(where), order=order)
+    params = {"me": me, "reason": reason, "q": q, "before": before, "limit": limit}
+    return list(conn.execute(sa.text(sql), params))
+
+
+def tab_counts(conn: sa.Connection, *, me: uuid.UUID) -> dict[str, int]:
+    """How many conversations wait, are mine, are open (resolved ones are not counted)."""
+    row = conn.execute(sa.text(_COUNTS), {"me": me}).one()
+    return {"waiting": row.waiting, "mine": row.mine, "open": row.open}
+
+
+def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:
+    """One conversation's header: state, owner, reason, customer details, summary."""
+    return conn.execute(
+        sa.text("""
+            SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.assignee_id,
+                   o.display_name AS assignee, s.waiting_since, s.created_at, s.locale, s.attributes,
+                   sm.content AS summary
+            FROM chat_sessions s
+            LEFT JOIN operators o ON o.id = s.assignee_id
+            LEFT JOIN session_summaries sm ON sm.session_id = s.id
+            WHERE s.id = :id
+        """),
+        {"id": session_id},
+    ).first()
+
+
+def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[Any]:
+    """Every message, internal notes included, with its author and the customer's rating."""
+    return list(
+        conn.execute(
+            sa.text("""
+                SELECT m.id, m.sender, m.content, m.created_at, o.display_name AS author, m.internal, m.sources,
+                       m.details->>'decision' AS decision, f.rating AS feedback, f.comment AS feedback_comment
+                FROM messages m
+                LEFT JOIN operators o ON o.id = m.operator_id
+                LEFT JOIN message_feedback f ON f.message_id = m.id
+                WHERE m.session_id = :id ORDER BY m.id
+            """),
+            {"id": session_id},
+        )
+    )
+
+
+def insert_agent_message(
+    conn: sa.Connection, *, session_id: uuid.UUID, operator_id: uuid.UUID, content: str, internal: bool
+) -> Any:
+    """Store an agent's reply (or internal note); the first reply to the customer is timed."""
+    row = conn.execute(
+        sa.text("""
+            INSERT INTO messages (session_id, sender, content, operator_id, internal)
+            VALUES (:s, 'agent', :content, :op, :internal) RETURNING id, created_at
+        """),
+        {"s": session_id, "content": content, "op": operator_id, "internal": internal},
+    ).one()
+    conn.execute(
+        sa.text("""
+            UPDATE chat_sessions SET last_activity_at = now(),
+                first_human_reply_at = CASE WHEN :internal THEN first_human_reply_at
+                                            ELSE coalesce(first_human_reply_at, now()) END
+            WHERE id = :s
+        """),
+        {"s": session_id, "internal": internal},
+    )
+    return row
+
+
+def mark_read(conn: sa.Connection, *, operator_id: uuid.UUID, session_id: uuid.UUID, message_id: int) -> None:
+    """Remember that this operator has read the conversation up to `message_id`."""
+    conn.execute(
+        sa.text("""
+            INSERT INTO operator_reads (operator_id, session_id, last_read_message_id) VALUES (:op, :s, :m)
+            ON CONFLICT (operator_id, session_id) DO UPDATE
+                SET last_read_message_id = greatest(operator_reads.last_read_message_id, EXCLUDED.last_read_message_id)
+        """),
+        {"op": operator_id, "s": session_id, "m": message_id},
+    )

@@ -1,0 +1,149 @@
+"""The operators' inbox: conversations to pick up, one conversation in full, replies, notes and actions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from shared import errors
+from shared.console_schemas import (
+    ActionRequest,
+    AgentMessageCreate,
+    ConversationDetail,
+    ConversationItem,
+    ConversationList,
+    ConversationsQuery,
+    MessageId,
+    StateChange,
+    TranscriptMessage,
+)
+from shared.db import handoff as handoff_db
+from shared.db import inbox, operators
+from shared.db.engine import connection, transaction
+from shared.db.operators import OperatorRow
+from shared.handoff.states import Event
+from shared.schemas import SourcePublic
+from shared.services import handoff
+from shared.services.handoff import NO_CONVERSATION
+
+
+def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> ConversationList:
+    """One page of a tab of the inbox, with the tabs' counts."""
+    with connection() as conn:
+        rows = inbox.list_conversations(
+            conn,
+            me=operator.id,
+            state=query.state,
+            assigned=query.assigned,
+            reason=query.reason,
+            q=query.q,
+            before=query.before,
+            limit=query.limit,
+        )
+        counts = inbox.tab_counts(conn, me=operator.id)
+    return ConversationList(
+        conversations=[ConversationItem.model_validate(row._asdict()) for row in rows], counts=counts
+    )
+
+
+def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> ConversationDetail:
+    """Everything about one conversation; reading it marks it read for this operator."""
+    with connection() as conn:
+        header = inbox.conversation(conn, session_id=conversation_id)
+        if header is None:
+            raise errors.NotFound(NO_CONVERSATION)
+        messages = inbox.transcript(conn, session_id=conversation_id)
+        history = handoff_db.history(conn, session_id=conversation_id)
+        if messages:
+            inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=messages[-1].id)
+    return ConversationDetail(
+        **{k: v for k, v in header._asdict().items()},
+        messages=[_transcript_message(row) for row in messages],
+        history=[StateChange.model_validate(row._asdict()) for row in history],
+    )
+
+
+def reply(conversation_id: uuid.UUID, request: AgentMessageCreate, *, operator: OperatorRow) -> MessageId:
+    """An agent's reply to the customer (taking the conversation over if nobody owns it), or an internal note."""
+    with transaction() as conn:
+        header = inbox.conversation(conn, session_id=conversation_id)
+        if header is None:
+            raise errors.NotFound(NO_CONVERSATION)
+        if not request.internal and header.assignee_id is None:
+            handoff.transition(
+                conn,
+                conversation_id,
+                "take_over",
+                operator_id=operator.id,
+                assignee_id=operator.id,
+                reason="an agent replied",
+                kind="agent",
+            )
+        row = inbox.insert_agent_message(
+            conn,
+            session_id=conversation_id,
+            operator_id=operator.id,
+            content=request.content,
+            internal=request.internal,
+        )
+        inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=row.id)
+    return MessageId(id=row.id)
+
+
+def act(conversation_id: uuid.UUID, request: ActionRequest, *, operator: OperatorRow) -> ConversationDetail:
+    """Take over, hand back to the bot, resolve, reopen or assign; returns the conversation as it is now."""
+    assignee = _assignee(request, operator)
+    event: Event = request.action
+    with transaction() as conn:
+        handoff.transition(
+            conn,
+            conversation_id,
+            event,
+            operator_id=operator.id,
+            assignee_id=assignee,
+            reason=_reason(request),
+            kind="agent",
+        )
+    return conversation(conversation_id, operator=operator)
+
+
+def _assignee(request: ActionRequest, operator: OperatorRow) -> uuid.UUID | None:
+    if request.action == "take_over":
+        return operator.id
+    if request.action != "assign":
+        return None
+    if request.operator_id is None:
+        raise errors.ValidationFailed(
+            "Say who gets the conversation.", details=[{"field": "operator_id", "message": "required to assign"}]
+        )
+    with connection() as conn:
+        target = operators.find(conn, operator_id=request.operator_id)
+    if target is None or not target.active:
+        raise errors.NotFound("There is no such operator.")
+    return target.id
+
+
+def _reason(request: ActionRequest) -> str | None:
+    reasons = {
+        "take_over": "an agent took over",
+        "assign": "assigned by an agent",
+        "hand_back": "handed back to the bot",
+        "resolve": "resolved by an agent",
+        "reopen": "reopened by an agent",
+    }
+    return reasons[request.action]
+
+
+def _transcript_message(row: Any) -> TranscriptMessage:
+    return TranscriptMessage(
+        id=row.id,
+        sender=row.sender,
+        content=row.content,
+        created_at=row.created_at,
+        author=row.author,
+        internal=row.internal,
+        sources=[SourcePublic.model_validate(s) for s in row.sources or []],
+        decision=row.decision,
+        feedback=row.feedback,
+        feedback_comment=row.feedback_comment,
+    )
