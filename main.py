@@ -8,7 +8,7 @@ from functions.feedback import post_feedback
 from functions.maintenance import purge_expired
 from functions.messages import post_message
 from functions.operator_api import operator_api
-from functions.sessions import create_session, delete_session, get_messages
+from functions.sessions import create_session, delete_session, get_messages, post_contact, post_csat
 from functions.summaries import summarize_session
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "delete_session",
     "get_messages",
     "operator_api",
+    "post_contact",
+    "post_csat",
     "post_feedback",
     "post_message",
     "purge_expired",
@@ -30,6 +32,8 @@ PUBLIC_ENTRY_POINTS = (
     "create_session",
     "delete_session",
     "get_messages",
+    "post_contact",
+    "post_csat",
     "post_feedback",
     "post_message",
     "summarize_session",

@@ -22,6 +22,8 @@ from typing_extensions import TypedDict  # pydantic needs it before Python 3.12
 import main
 from shared import errors
 from shared.schemas import (
+    ContactCreate,
+    CsatCreate,
     FeedbackCreate,
     MessageCreate,
     MessageExchange,
@@ -153,6 +155,15 @@ OPERATIONS = (
         "post_feedback", "post", "Rate one of the bot's replies; rating again replaces it", 204,
         body=FeedbackCreate, errors=(*BODY_ERRORS, 401),
         notes={422: "Also: `message_id` is not one of the bot's replies in this session."},
+    ),
+    Operation(
+        "post_contact", "post", "Leave an email address for the answer while the team is away", 204,
+        body=ContactCreate, errors=(*BODY_ERRORS, 401),
+    ),
+    Operation(
+        "post_csat", "post", "Rate a resolved conversation from 1 to 5; rating again replaces it", 204,
+        body=CsatCreate, errors=(*BODY_ERRORS, 401, 409),
+        notes={409: "The conversation has not been resolved."},
     ),
 )  # fmt: skip
 

@@ -99,7 +99,8 @@ class Dispatcher:
 
     def _static_file(self, path: str) -> Path | None:
         try:
-            target = (self.static_dir / (path.lstrip("/") or "index.html")).resolve()
+            relative = {"": "index.html", "console": "console.html"}.get(path.strip("/"), path.lstrip("/"))
+            target = (self.static_dir / relative).resolve()
         except (OSError, ValueError):  # a NUL byte in the path, a symlink loop
             return None
         return target if self.static_dir.resolve() in target.parents else None
@@ -239,6 +240,7 @@ def _serve(host: str, port: int) -> None:
     print(f"answers: {get_provider().name} provider")
     print(f"support bot running at http://{host}:{port}/  (Ctrl-C to stop)")
     print(f"API contract: http://{host}:{port}/openapi.json")
+    print(f"support console: http://{host}:{port}/console  (sign in with any email: the first becomes admin)")
     run_simple(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
 
 

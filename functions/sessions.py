@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.http import Call, Reply, endpoint
-from shared.schemas import MessagesQuery, SessionCreate, SessionRef
+from shared.schemas import ContactCreate, CsatCreate, MessagesQuery, SessionCreate, SessionRef
 from shared.services import sessions
 
 
@@ -26,4 +26,18 @@ def delete_session(call: Call) -> Reply:
     """Erase a session and all its messages (the customer's right to erasure)."""
     ref = call.params(SessionRef)
     sessions.delete_session(ref, token=call.bearer_token())
+    return Reply(204)
+
+
+@endpoint("POST")
+def post_contact(call: Call) -> Reply:
+    """Leave an email address for the answer when the team is away."""
+    sessions.leave_contact(call.body(ContactCreate), token=call.bearer_token())
+    return Reply(204)
+
+
+@endpoint("POST")
+def post_csat(call: Call) -> Reply:
+    """Rate a resolved conversation from 1 to 5, with an optional comment."""
+    sessions.rate_conversation(call.body(CsatCreate), token=call.bearer_token())
     return Reply(204)

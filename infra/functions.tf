@@ -17,6 +17,8 @@ locals {
     summarize_session = { public = true }
     delete_session    = { public = true }
     post_feedback     = { public = true }
+    post_contact      = { public = true }
+    post_csat         = { public = true }
     operator_api      = { public = true }
     purge_expired     = { public = false }
   }
@@ -40,7 +42,9 @@ locals {
     GEMINI_MODEL              = var.gemini_model
     COMPANY_NAME              = var.company_name
     BOT_NAME                  = var.bot_name
-    SUPPORT_HOURS             = var.support_hours
+    SUPPORT_TIME_ZONE         = var.support_time_zone
+    SUPPORT_WEEKLY_HOURS      = var.support_weekly_hours
+    SUPPORT_CLOSED_DATES      = var.support_closed_dates
     RETENTION_DAYS            = tostring(var.retention_days)
     # The console (served from the bucket) calls operator_api; operators sign in with Google.
     CONSOLE_ORIGINS         = join(",", distinct(concat(var.console_origins, ["https://storage.googleapis.com"])))

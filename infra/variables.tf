@@ -80,7 +80,7 @@ variable "min_instances" {
 variable "max_instances" {
   description = "Upper bound of instances per function; with the pool size it bounds database connections."
   type        = number
-  default     = 3
+  default     = 2
 
   validation {
     condition     = var.max_instances >= 1 && var.max_instances <= 100
@@ -192,10 +192,22 @@ variable "bot_name" {
   default     = "Ivy"
 }
 
-variable "support_hours" {
-  description = "Human support hours, quoted when the bot hands over."
+variable "support_time_zone" {
+  description = "IANA time zone of the support team's hours."
   type        = string
-  default     = "Monday to Friday, 9am to 6pm Eastern Time"
+  default     = "America/New_York"
+}
+
+variable "support_weekly_hours" {
+  description = "When people answer, e.g. \"mon-fri 09:00-18:00; sat 10:00-14:00\"; handover replies tell customers the truth from it."
+  type        = string
+  default     = "mon-fri 09:00-18:00"
+}
+
+variable "support_closed_dates" {
+  description = "Days the team is away, e.g. \"2026-12-25, 2027-01-01\"."
+  type        = string
+  default     = ""
 }
 
 variable "trusted_proxy_hops" {

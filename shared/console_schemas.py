@@ -74,6 +74,7 @@ class ConversationItem(BaseModel):
     unread: int
     thumbs_down: int
     thumbs_up: int
+    csat: int | None = None
 
 
 class ConversationList(BaseModel):
@@ -103,6 +104,11 @@ class StateChange(BaseModel):
     created_at: datetime
 
 
+class Csat(BaseModel):
+    rating: int
+    comment: str | None
+
+
 class ConversationDetail(BaseModel):
     id: uuid.UUID
     state: ConversationState
@@ -115,6 +121,8 @@ class ConversationDetail(BaseModel):
     summary: str | None
     locale: str | None
     attributes: dict[str, Any]
+    contact_email: str | None = None
+    csat: Csat | None = None
     messages: list[TranscriptMessage]
     history: list[StateChange]
 

@@ -96,6 +96,9 @@ class SessionState(BaseModel):
     status: SessionStatus = Field(description="escalated while a person is involved (waiting or assigned)")
     state: ConversationState = Field(description="bot, waiting (queued for a person), assigned, resolved")
     agent: str | None = Field(default=None, description="The display name of the agent who owns it")
+    offer_contact: bool = Field(
+        default=False, description="Handed over while the team is away: offer to leave an email address"
+    )
 
 
 class SessionView(SessionState):
@@ -118,3 +121,16 @@ class SummaryPublic(BaseModel):
     session_id: uuid.UUID
     summary: str
     updated_at: datetime
+
+
+class ContactCreate(Request):
+    session_id: uuid.UUID
+    email: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    ]
+
+
+class CsatCreate(Request):
+    session_id: uuid.UUID
+    rating: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared.handoff.hours import SupportHours
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,7 +77,13 @@ class Settings(BaseSettings):
     company_name: str = "InnovateTech"
     bot_name: str = "Ivy"
     greeting: str = "Hi! I'm Ivy, InnovateTech's assistant. Ask me about orders, returns, shipping or your account."
-    support_hours: str = "Monday to Friday, 9am to 6pm Eastern Time"
+    # Support hours: an IANA time zone, weekly hours ("mon-fri 09:00-18:00; sat 10:00-14:00") and
+    # closed dates ("2026-12-25, 2027-01-01"). The handover reply tells customers the truth from them.
+    support_time_zone: str = "America/New_York"
+    support_weekly_hours: str = "mon-fri 09:00-18:00"
+    support_closed_dates: str = ""
+    # The typical first reply of a person, in minutes, until the measured median replaces it.
+    first_response_minutes: int = Field(default=15, ge=1)
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
     # Retrieval. EMBEDDER: none (lexical), local, gemini, or auto (gemini when credentials exist).
@@ -124,6 +132,11 @@ class Settings(BaseSettings):
         return bool(self.google_api_key) or self.google_genai_use_vertexai
 
     @property
+    def support_hours(self) -> SupportHours:
+        """The parsed support hours (checked at start)."""
+        return SupportHours.parse(self.support_time_zone, self.support_weekly_hours, self.support_closed_dates)
+
+    @property
     def genai_api_version(self) -> str:
         """The API version pinned for the configured Gemini backend."""
         if self.gemini_api_version:
@@ -151,6 +164,7 @@ class Settings(BaseSettings):
                 raise ValueError("CONSOLE_ORIGINS must list exact origins in production ('*' is for local use)")
             if not (self.instance_connection_name or self.database_url):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
+        self.support_hours  # noqa: B018 - parsing fails at start, naming the bad part
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
         if self.environment == "production" and not (self.scheduler_audience and self.scheduler_service_account):

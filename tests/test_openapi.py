@@ -117,6 +117,8 @@ class RealSession:
             "/create_session": {"locale": "en-GB"},
             "/post_message": {**ref, "content": "Where is my order?"},
             "/post_feedback": {**ref, "message_id": self.reply_id, "rating": "up"},
+            "/post_contact": {**ref, "email": "jane@example.com"},
+            "/post_csat": {**ref, "rating": 5},
         }
         return operation.Case(body=bodies.get(path, ref), headers=self.auth)
 

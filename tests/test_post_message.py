@@ -28,7 +28,7 @@ def test_post_message_answers_from_the_knowledge_base(function_client, chat_sess
     assert body["reply"]["sources"][0]["id"] == "return-policy"
     assert 2 <= len(body["reply"]["suggested_actions"]) <= 3
     assert "What is your return policy?" not in body["reply"]["suggested_actions"]
-    assert body["session"] == {"status": "open", "state": "bot", "agent": None}
+    assert body["session"] == {"status": "open", "state": "bot", "agent": None, "offer_contact": False}
 
 
 def test_post_message_says_honestly_when_nothing_fits_and_offers_a_human(function_client, chat_session):

@@ -41,7 +41,13 @@ def test_get_messages_lists_the_conversation_in_order(function_client, chat_sess
     messages = response.json["messages"]
     assert [m["sender"] for m in messages] == ["user", "bot", "user", "bot"]
     assert [m["id"] for m in messages] == sorted(m["id"] for m in messages)
-    assert response.json["session"] == {"status": "open", "state": "bot", "agent": None, "summary": None}
+    assert response.json["session"] == {
+        "status": "open",
+        "state": "bot",
+        "agent": None,
+        "offer_contact": False,
+        "summary": None,
+    }
 
 
 def test_get_messages_after_cursor_returns_only_newer_messages(function_client, chat_session: NewSession):

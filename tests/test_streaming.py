@@ -46,7 +46,7 @@ def test_streamed_text_equals_the_stored_reply(function_client, chat_session, re
     assert done["replaced"] is False
     assert done["reply"]["content"] == streamed
     assert done["reply"]["sources"][0]["id"] == "order-tracking"
-    assert done["session"] == {"status": "open", "state": "bot", "agent": None}
+    assert done["session"] == {"status": "open", "state": "bot", "agent": None, "offer_contact": False}
     [stored] = _stored_reply(function_client, chat_session)
     assert stored["content"] == streamed and stored["id"] == done["reply"]["id"]
 

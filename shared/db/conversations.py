@@ -26,7 +26,7 @@ _STORE_REPLY = """
 
 # What the widget is told about a conversation: its state and the agent who owns it.
 SESSION_STATE = """
-    SELECT s.state, o.display_name AS agent
+    SELECT s.state, o.display_name AS agent, s.contact_email
     FROM chat_sessions s LEFT JOIN operators o ON o.id = s.assignee_id
     WHERE s.id = :session_id
 """
@@ -63,7 +63,7 @@ def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str)
     return prepared.fetch_one(
         conn,
         """
-        SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, sm.content AS summary
+        SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, s.contact_email, sm.content AS summary
         FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
         LEFT JOIN operators o ON o.id = s.assignee_id
         WHERE s.id = :session_id AND s.token_hash = :token_hash
@@ -225,3 +225,36 @@ def save_feedback(
     if not row.authorised:
         return None
     return "ok" if row.saved else "not_bot"
+
+
+def save_contact(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, email: str) -> bool:
+    """Store the address the customer left for the answer; False when unauthorised."""
+    result = conn.execute(
+        sa.text("UPDATE chat_sessions SET contact_email = :e WHERE id = :s AND token_hash = :t"),
+        {"e": email, "s": session_id, "t": token_hash},
+    )
+    return result.rowcount == 1
+
+
+def save_csat(
+    conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str, rating: int, comment: str | None
+) -> str | None:
+    """Record the customer's rating of a resolved conversation: 'ok', 'not_resolved' or None (unauthorised)."""
+    row = conn.execute(
+        sa.text("""
+            WITH s AS (SELECT id, resolved_at IS NOT NULL OR state = 'resolved' AS was_resolved
+                       FROM chat_sessions WHERE id = :s AND token_hash = :t),
+            saved AS (
+                INSERT INTO csat_ratings (session_id, rating, comment)
+                SELECT s.id, :rating, :comment FROM s WHERE s.was_resolved
+                ON CONFLICT (session_id) DO UPDATE
+                    SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, created_at = now()
+                RETURNING session_id
+            )
+            SELECT EXISTS (SELECT 1 FROM s) AS authorised, EXISTS (SELECT 1 FROM saved) AS saved
+        """),
+        {"s": session_id, "t": token_hash, "rating": rating, "comment": comment},
+    ).one()
+    if not row.authorised:
+        return None
+    return "ok" if row.saved else "not_resolved"

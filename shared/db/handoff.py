@@ -77,3 +77,19 @@ def history(conn: sa.Connection, *, session_id: uuid.UUID) -> list[sa.Row[tuple[
             {"id": session_id},
         )
     )
+
+
+def median_first_reply_seconds(conn: sa.Connection, *, days: int, at_least: int) -> float | None:
+    """The median wait from handover to a person's first reply over recent conversations (None: too few)."""
+    row = conn.execute(
+        sa.text("""
+            SELECT count(*) AS n,
+                   percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY extract(epoch FROM first_human_reply_at - waiting_since)) AS median
+            FROM chat_sessions
+            WHERE first_human_reply_at IS NOT NULL AND waiting_since IS NOT NULL
+              AND first_human_reply_at > now() - make_interval(days => :days)
+        """),
+        {"days": days},
+    ).one()
+    return float(row.median) if row.n >= at_least and row.median is not None else None

@@ -33,7 +33,8 @@ _LIST = """
            (SELECT count(*) FILTER (WHERE f.rating = 'down') FROM message_feedback f WHERE f.session_id = s.id)
                AS thumbs_down,
            (SELECT count(*) FILTER (WHERE f.rating = 'up') FROM message_feedback f WHERE f.session_id = s.id)
-               AS thumbs_up
+               AS thumbs_up,
+           (SELECT c.rating FROM csat_ratings c WHERE c.session_id = s.id) AS csat
     FROM chat_sessions s
     LEFT JOIN operators o ON o.id = s.assignee_id
     LEFT JOIN operator_reads r ON r.session_id = s.id AND r.operator_id = :me
@@ -91,10 +92,11 @@ def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:
         sa.text("""
             SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.assignee_id,
                    o.display_name AS assignee, s.waiting_since, s.created_at, s.locale, s.attributes,
-                   sm.content AS summary
+                   s.contact_email, sm.content AS summary, c.rating AS csat_rating, c.comment AS csat_comment
             FROM chat_sessions s
             LEFT JOIN operators o ON o.id = s.assignee_id
             LEFT JOIN session_summaries sm ON sm.session_id = s.id
+            LEFT JOIN csat_ratings c ON c.session_id = s.id
             WHERE s.id = :id
         """),
         {"id": session_id},

@@ -35,6 +35,7 @@ class ChatSession(Base):
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
     first_human_reply_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    contact_email: Mapped[str | None] = mapped_column(sa.Text)
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
@@ -46,6 +47,7 @@ class ChatSession(Base):
         sa.Index("chat_sessions_state_activity_idx", "state", sa.text("last_activity_at DESC")),
         sa.Index("chat_sessions_waiting_idx", "waiting_since", postgresql_where=sa.text("state = 'waiting'")),
         sa.Index("chat_sessions_assignee_idx", "assignee_id", "state"),
+        sa.Index("chat_sessions_created_idx", "created_at"),
     )
 
 
@@ -256,3 +258,39 @@ class OperatorRead(Base):
         sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
     )
     last_read_message_id: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class CsatRating(Base):
+    """The customer's 1-5 rating of a resolved conversation, with an optional comment."""
+
+    __tablename__ = "csat_ratings"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    rating: Mapped[int] = mapped_column(sa.SmallInteger)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="csat_ratings_rating_valid"),
+        sa.Index("csat_ratings_created_idx", "created_at"),
+    )
+
+
+class OutboxMessage(Base):
+    """A notification written with the change it announces, delivered (and retried) afterwards."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(always=True), primary_key=True)
+    session_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    attempts: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.Index("outbox_due_idx", "next_attempt_at", postgresql_where=sa.text("delivered_at IS NULL")),)

@@ -13,6 +13,7 @@ from shared.console_schemas import (
     ConversationItem,
     ConversationList,
     ConversationsQuery,
+    Csat,
     MessageId,
     StateChange,
     TranscriptMessage,
@@ -56,8 +57,11 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
         history = handoff_db.history(conn, session_id=conversation_id)
         if messages:
             inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=messages[-1].id)
+    fields = header._asdict()
+    rating, comment = fields.pop("csat_rating"), fields.pop("csat_comment")
     return ConversationDetail(
-        **{k: v for k, v in header._asdict().items()},
+        **fields,
+        csat=Csat(rating=rating, comment=comment) if rating is not None else None,
         messages=[_transcript_message(row) for row in messages],
         history=[StateChange.model_validate(row._asdict()) for row in history],
     )

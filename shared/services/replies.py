@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
 from shared.db.engine import connection, transaction
+from shared.handoff.reply import handover_text
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas import MessageExchange, MessagePublic, SourcePublic
 from shared.services import handoff, limits
@@ -89,15 +91,9 @@ def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int)
 
 def handover(*, already: bool, reason: str, kind: str, lead: str = "") -> Answer:
     """The reply that hands the conversation over to the team, with why."""
-    settings = get_settings()
-    if already:
-        text = "You're already in line for a member of our team. They'll reply right here as soon as they can."
-    else:
-        text = (
-            f"I've asked a member of the {settings.company_name} team to take over. They'll reply right here "
-            f"during our support hours ({settings.support_hours}). Your conversation is saved, so you can "
-            "close this window and come back later."
-        )
+    text = handover_text(
+        get_settings(), now=datetime.now(UTC), already=already, typical_minutes=handoff.typical_first_reply_minutes()
+    )
     return Answer(
         text=lead + text,
         source_ids=[],

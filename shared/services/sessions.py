@@ -5,7 +5,16 @@ from __future__ import annotations
 from shared import errors
 from shared.db import conversations
 from shared.db.engine import connection, transaction
-from shared.schemas import MessageList, MessagesQuery, SessionCreate, SessionCreated, SessionRef, SessionView
+from shared.schemas import (
+    ContactCreate,
+    CsatCreate,
+    MessageList,
+    MessagesQuery,
+    SessionCreate,
+    SessionCreated,
+    SessionRef,
+    SessionView,
+)
 from shared.security import hash_token, new_session_token
 from shared.services import limits
 from shared.services.views import message_public, session_state
@@ -48,3 +57,25 @@ def delete_session(request: SessionRef, *, token: str) -> None:
     with connection() as conn:
         if not conversations.delete_session(conn, session_id=request.session_id, token_hash=hash_token(token)):
             raise errors.Unauthorized(UNAUTHORIZED)
+
+
+def leave_contact(request: ContactCreate, *, token: str) -> None:
+    """Keep the email address a customer left for the answer (erased with the conversation)."""
+    with connection() as conn:
+        if not conversations.save_contact(
+            conn, session_id=request.session_id, token_hash=hash_token(token), email=request.email
+        ):
+            raise errors.Unauthorized(UNAUTHORIZED)
+
+
+def rate_conversation(request: CsatCreate, *, token: str) -> None:
+    """The customer's 1-5 rating of a resolved conversation; rating again replaces it."""
+    with connection() as conn:
+        outcome = conversations.save_csat(
+            conn, session_id=request.session_id, token_hash=hash_token(token), rating=request.rating,
+            comment=request.comment,
+        )  # fmt: skip
+    if outcome is None:
+        raise errors.Unauthorized(UNAUTHORIZED)
+    if outcome == "not_resolved":
+        raise errors.Conflict("Only a resolved conversation can be rated.")

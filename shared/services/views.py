@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from shared.handoff.reply import support_open
 from shared.handoff.states import widget_status
 from shared.schemas import MessagePublic, SessionState, SourcePublic
+from shared.settings import get_settings
 
 
 def message_public(row: Any) -> MessagePublic:
@@ -25,5 +28,6 @@ def message_public(row: Any) -> MessagePublic:
 
 
 def session_state(row: Any) -> SessionState:
-    """The widget's view of a conversation's state from a row with `state` and `agent`."""
-    return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent)
+    """The widget's view of a conversation's state from a row with `state`, `agent` and `contact_email`."""
+    away = row.state == "waiting" and not row.contact_email and not support_open(get_settings(), datetime.now(UTC))
+    return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent, offer_contact=away)
