@@ -13,12 +13,13 @@ from shared.console_schemas import (
     AgentMessageCreate,
     ConversationRef,
     ConversationsQuery,
+    MetricsQuery,
     OperatorCreate,
     SignIn,
 )
 from shared.http import Call, Reply, endpoint, validate
 from shared.routing import Route, dispatch
-from shared.services import inbox, operators
+from shared.services import inbox, metrics, operators
 from shared.settings import Settings
 
 
@@ -60,6 +61,11 @@ def act(call: Call, conversation_id: str) -> Reply:
     return Reply(200, inbox.act(_id(conversation_id), call.body(ActionRequest), operator=operator))
 
 
+def metrics_report(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, metrics.report(call.query(MetricsQuery)))
+
+
 def list_operators(call: Call) -> Reply:
     operators.authenticate(call.optional_bearer_token())
     return Reply(200, operators.list_operators())
@@ -82,6 +88,7 @@ ROUTES = (
     Route("GET", "/conversations/{conversation_id}", conversation),
     Route("POST", "/conversations/{conversation_id}/messages", reply),
     Route("POST", "/conversations/{conversation_id}/actions", act),
+    Route("GET", "/metrics", metrics_report),
     Route("GET", "/operators", list_operators),
     Route("POST", "/operators", add_operator),
 )

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.schemas import MAX_ID, ConversationState, Request, SourcePublic
 
@@ -143,3 +143,30 @@ class ConversationRef(Request):
 
 class MessageId(BaseModel):
     id: int = Field(le=MAX_ID)
+
+
+class MetricsQuery(Request):
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+
+
+class Metrics(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: datetime = Field(alias="from")
+    to: datetime
+    conversations: int
+    bot_resolved_rate: float | None = Field(description="Ended without a person and without a thumbs-down")
+    handover_rate: float | None
+    handovers_by_reason: dict[str, int]
+    median_first_response_seconds: float | None
+    median_resolution_seconds: float | None
+    csat_average: float | None
+    csat_response_rate: float | None
+    csat_responses: int
+    thumbs_up: int
+    thumbs_down: int
+    unanswered_questions: int
+    model_input_tokens: int
+    model_output_tokens: int
+    estimated_cost_usd: float

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     gemini_temperature: float = Field(default=0.2, ge=0, le=2)
     gemini_max_output_tokens: int = Field(default=1024, ge=64)
     history_token_budget: int = Field(default=1500, ge=0)
+    # For the console's cost estimate: the model's list prices in USD per million tokens.
+    model_input_usd_per_million: float = Field(default=0.30, ge=0)
+    model_output_usd_per_million: float = Field(default=2.50, ge=0)
     redact_personal_data: bool = True
     bot_persona: str = "friendly, concise and precise customer-support assistant"
     bot_rules: str = (

@@ -69,14 +69,13 @@ def list_conversations(
     if reason:
         where.append("s.handover_kind = :reason")
     if q:
-        where.append(
-            "EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND strpos(lower(m.content), lower(:q)) > 0)"
-        )
+        where.append("s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern)")
     if before:
         where.append("s.last_activity_at < :before")
     order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
     sql = _LIST.format(where=" AND ".join(where), order=order)
-    params = {"me": me, "reason": reason, "q": q, "before": before, "limit": limit}
+    pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    params = {"me": me, "reason": reason, "pattern": pattern, "before": before, "limit": limit}
     return list(conn.execute(sa.text(sql), params))
 
 

@@ -74,6 +74,10 @@ class Message(Base):
         sa.CheckConstraint(f"sender IN {SENDERS}", name="messages_sender_valid"),
         sa.UniqueConstraint("session_id", "client_message_id", name="messages_client_id_unique"),
         sa.Index("messages_session_order_idx", "session_id", "id"),
+        sa.Index("messages_bot_created_idx", "created_at", postgresql_where=sa.text("sender = 'bot'")),
+        sa.Index(
+            "messages_content_trgm_idx", "content", postgresql_using="gin", postgresql_ops={"content": "gin_trgm_ops"}
+        ),
     )
 
 

@@ -7,7 +7,8 @@ Create Date: 2026-11-24
 `csat_ratings` holds the customer's 1-5 rating of a resolved conversation. `contact_email` is
 an address the customer left for the answer when the team was away (erased with the
 conversation). `outbox` rows are written in the transaction that hands a conversation over
-and delivered to webhooks afterwards, retried with backoff until they are.
+and delivered to webhooks afterwards, retried with backoff until they are. Two indexes serve
+the console: bot replies by time (metrics) and message text by trigrams (search).
 """
 
 from __future__ import annotations
@@ -53,9 +54,20 @@ def upgrade() -> None:
     )
     op.create_index("outbox_due_idx", "outbox", ["next_attempt_at"], postgresql_where=sa.text("delivered_at IS NULL"))
     op.create_index("chat_sessions_created_idx", "chat_sessions", ["created_at"])
+    # The console's metrics read the bot's replies by time; its search finds words in any message.
+    op.create_index("messages_bot_created_idx", "messages", ["created_at"], postgresql_where=sa.text("sender = 'bot'"))
+    op.create_index(
+        "messages_content_trgm_idx",
+        "messages",
+        ["content"],
+        postgresql_using="gin",
+        postgresql_ops={"content": "gin_trgm_ops"},
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("messages_content_trgm_idx", table_name="messages")
+    op.drop_index("messages_bot_created_idx", table_name="messages")
     op.drop_index("chat_sessions_created_idx", table_name="chat_sessions")
     op.drop_index("outbox_due_idx", table_name="outbox")
     op.drop_table("outbox")

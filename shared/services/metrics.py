@@ -1,0 +1,58 @@
+"""The console's metrics: how the bot and the team did over a chosen range."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from shared import errors
+from shared.console_schemas import Metrics, MetricsQuery
+from shared.db import metrics
+from shared.db.engine import connection
+from shared.settings import get_settings
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 366
+
+
+def report(query: MetricsQuery) -> Metrics:
+    """Figures for conversations started in the range (default: the last 7 days)."""
+    end = query.to or datetime.now(UTC)
+    start = query.from_ or end - timedelta(days=DEFAULT_DAYS)
+    if start >= end or end - start > timedelta(days=MAX_DAYS):
+        raise errors.ValidationFailed(
+            "Choose a range that starts before it ends and spans at most a year.",
+            details=[{"field": "from", "message": "must be before `to`, at most 366 days earlier"}],
+        )
+    with connection() as conn:
+        found = metrics.figures(conn, start=start, end=end)
+    settings = get_settings()
+    conversations = found["conversations"]
+    cost = (
+        found["input_tokens"] * settings.model_input_usd_per_million
+        + found["output_tokens"] * settings.model_output_usd_per_million
+    ) / 1_000_000
+    return Metrics.model_validate(
+        {
+            "from": start,
+            "to": end,
+            "conversations": conversations,
+            "bot_resolved_rate": _share(found["bot_resolved"], conversations),
+            "handover_rate": _share(found["handed_over"], conversations),
+            "handovers_by_reason": found["handovers_by_reason"],
+            "median_first_response_seconds": found["first_response"],
+            "median_resolution_seconds": found["resolution"],
+            "csat_average": found["csat_average"],
+            "csat_responses": found["csat_responses"],
+            "csat_response_rate": _share(found["csat_responses"], found["resolved"]),
+            "thumbs_up": found["thumbs_up"],
+            "thumbs_down": found["thumbs_down"],
+            "unanswered_questions": found["unanswered"],
+            "model_input_tokens": found["input_tokens"],
+            "model_output_tokens": found["output_tokens"],
+            "estimated_cost_usd": round(cost, 4),
+        }
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None

@@ -1,0 +1,66 @@
+"""The console's metrics over a range: conversations, handovers, response times, CSAT, feedback, tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from tests.factories import new_operator, new_session
+
+
+def _post(function_client, session, content):
+    body = {"session_id": str(session.id), "content": content}
+    return function_client("post_message").post("/", json=body, headers=session.auth)
+
+
+def _metrics(function_client, operator, **query):
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    return function_client("operator_api").get(f"/metrics?{params}", headers=operator.auth)
+
+
+def test_metrics_count_what_happened_in_the_range(function_client, db):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    bot_only, handed, disliked = new_session(), new_session(), new_session()
+    _post(function_client, bot_only, "Can I return something I bought?")
+    _post(function_client, handed, "I want to talk to a person")
+    reply = _post(function_client, disliked, "What's the weather in Paris?").json["reply"]
+    function_client("post_feedback").post(
+        "/", json={"session_id": str(disliked.id), "message_id": reply["id"], "rating": "down"}, headers=disliked.auth
+    )
+    api = function_client("operator_api")
+    api.post(f"/conversations/{handed.id}/messages", json={"content": "Hello!"}, headers=agent.auth)
+    api.post(f"/conversations/{handed.id}/actions", json={"action": "resolve"}, headers=agent.auth)
+    function_client("post_csat").post("/", json={"session_id": str(handed.id), "rating": 4}, headers=handed.auth)
+    end = datetime.now(UTC) + timedelta(seconds=1)
+    found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z"),
+                                                "to": end.isoformat().replace("+00:00", "Z")}).json  # fmt: skip
+    assert found["conversations"] == 3
+    assert found["bot_resolved_rate"] == round(1 / 3, 4)
+    assert found["handover_rate"] == round(1 / 3, 4)
+    assert found["handovers_by_reason"] == {"person": 1}
+    assert found["median_first_response_seconds"] >= 0 and found["median_resolution_seconds"] >= 0
+    assert (found["csat_average"], found["csat_responses"], found["csat_response_rate"]) == (4.0, 1, 1.0)
+    assert (found["thumbs_up"], found["thumbs_down"]) == (0, 1)
+    assert found["unanswered_questions"] == 1
+    assert found["estimated_cost_usd"] == 0.0
+
+
+def test_model_tokens_and_their_cost_are_summed(function_client, fake_gemini, db):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    _post(function_client, new_session(), "Can I return something I bought?")
+    found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z")}).json
+    assert (found["model_input_tokens"], found["model_output_tokens"]) == (321, 54)
+    assert found["estimated_cost_usd"] == round((321 * 0.30 + 54 * 2.50) / 1e6, 4)
+
+
+def test_metrics_default_to_the_last_week_and_refuse_a_backwards_range(function_client):
+    agent = new_operator()
+    default = _metrics(function_client, agent).json
+    span = datetime.fromisoformat(default["to"]) - datetime.fromisoformat(default["from"])
+    assert span == timedelta(days=7)
+    backwards = _metrics(function_client, agent, **{"from": "2026-02-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"})
+    assert backwards.status_code == 422
+    assert _metrics(function_client, agent, **{"from": "yesterday"}).status_code == 422
