@@ -5,7 +5,7 @@ Each name below is deployed as its own function (`entry_point`) and served local
 """
 
 from functions.feedback import post_feedback
-from functions.maintenance import purge_expired
+from functions.maintenance import deliver_notifications, purge_expired
 from functions.messages import post_message
 from functions.operator_api import operator_api
 from functions.sessions import create_session, delete_session, get_messages, post_contact, post_csat
@@ -14,6 +14,7 @@ from functions.summaries import summarize_session
 __all__ = [
     "create_session",
     "delete_session",
+    "deliver_notifications",
     "get_messages",
     "operator_api",
     "post_contact",

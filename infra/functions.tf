@@ -11,16 +11,17 @@ locals {
   # Entry points of main.py. Public ones are called by the widget with a session token;
   # private ones only by identities granted run.invoker (Cloud Scheduler).
   functions = {
-    create_session    = { public = true }
-    post_message      = { public = true }
-    get_messages      = { public = true }
-    summarize_session = { public = true }
-    delete_session    = { public = true }
-    post_feedback     = { public = true }
-    post_contact      = { public = true }
-    post_csat         = { public = true }
-    operator_api      = { public = true }
-    purge_expired     = { public = false }
+    create_session        = { public = true }
+    post_message          = { public = true }
+    get_messages          = { public = true }
+    summarize_session     = { public = true }
+    delete_session        = { public = true }
+    post_feedback         = { public = true }
+    post_contact          = { public = true }
+    post_csat             = { public = true }
+    operator_api          = { public = true }
+    purge_expired         = { public = false }
+    deliver_notifications = { public = false }
   }
 
   # One connection per concurrent request, so no request waits for another's.
@@ -53,12 +54,13 @@ locals {
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.
-    SCHEDULER_AUDIENCE        = local.purge_audience
+    SCHEDULER_AUDIENCE        = join(",", [local.purge_audience, local.deliver_audience])
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
   }
 
   # The URL Cloud Functions gives purge_expired, known before it exists (no dependency cycle).
-  purge_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
+  purge_audience   = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
+  deliver_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/deliver_notifications"
 
   # Every instance of every function may hold its whole pool at once (private ones run one instance).
   public_count       = length([for fn in values(local.functions) : fn if fn.public])
@@ -148,6 +150,16 @@ resource "google_cloudfunctions2_function" "fn" {
         version    = "latest"
       }
     }
+
+    dynamic "secret_environment_variables" {
+      for_each = google_secret_manager_secret.notification
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value.secret_id
+        version    = "latest"
+      }
+    }
   }
 
   lifecycle {
@@ -161,6 +173,7 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_reads_source,
     google_secret_manager_secret_iam_member.functions_read_key,
+    google_secret_manager_secret_iam_member.functions_read_notification,
   ]
 }
 

@@ -30,3 +30,33 @@ resource "google_cloud_scheduler_job" "purge_expired" {
 
   depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_purge]
 }
+
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_delivery" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn["deliver_notifications"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = google_service_account.scheduler.member
+}
+
+# Handover notifications that failed (a receiver down) are retried from the outbox every 5 minutes.
+resource "google_cloud_scheduler_job" "deliver_notifications" {
+  name             = "${var.name_prefix}-deliver-notifications"
+  region           = var.region
+  description      = "Retry handover notifications whose receiver was down."
+  schedule         = "*/5 * * * *"
+  time_zone        = var.time_zone
+  attempt_deadline = "120s"
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.fn["deliver_notifications"].url
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = local.deliver_audience
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_delivery]
+}

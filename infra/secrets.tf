@@ -18,3 +18,31 @@ resource "google_secret_manager_secret_iam_member" "functions_read_key" {
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.functions.member
 }
+
+# Handover notifications: the webhook URLs (they embed credentials) and the signing secret. Add
+# each value once, e.g.:
+#   printf %s "$URL" | gcloud secrets versions add <name_prefix>-slack-webhook-url --data-file=-
+locals {
+  notification_secrets = merge(
+    var.notify_slack ? { SLACK_WEBHOOK_URL = "slack-webhook-url" } : {},
+    var.notify_webhook ? { NOTIFY_WEBHOOK_URL = "notify-webhook-url", NOTIFY_WEBHOOK_SECRET = "notify-webhook-secret" } : {},
+  )
+}
+
+resource "google_secret_manager_secret" "notification" {
+  for_each  = local.notification_secrets
+  secret_id = "${var.name_prefix}-${each.value}"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret_iam_member" "functions_read_notification" {
+  for_each  = google_secret_manager_secret.notification
+  secret_id = each.value.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.functions.member
+}

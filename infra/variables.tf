@@ -238,3 +238,15 @@ variable "google_workspace_domain" {
   type        = string
   default     = ""
 }
+
+variable "notify_slack" {
+  description = "Post handovers to a Slack incoming webhook whose URL you add to Secret Manager (<name_prefix>-slack-webhook-url)."
+  type        = bool
+  default     = false
+}
+
+variable "notify_webhook" {
+  description = "Post handovers, HMAC-signed, to a webhook whose URL and secret you add to Secret Manager."
+  type        = bool
+  default     = false
+}

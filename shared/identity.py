@@ -16,8 +16,8 @@ GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 _INVALID = "A valid Google identity token is required."
 
 
-def verify_google_id_token(token: str, *, audience: str) -> Mapping[str, Any]:
-    """The claims of a Google-issued ID token for `audience` with a verified email; else Unauthorized."""
+def verify_google_id_token(token: str, *, audience: str | list[str]) -> Mapping[str, Any]:
+    """The claims of a Google-issued ID token for `audience` (or one of them) with a verified email."""
     import google.auth.exceptions
     from google.auth.transport import requests as google_requests
     from google.oauth2 import id_token

@@ -63,13 +63,21 @@ class Settings(BaseSettings):
     google_oauth_client_id: str | None = None
     google_workspace_domain: str | None = None
     operator_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Where the console is, for links in notifications.
+    console_url: str | None = None
+
+    # Handover notifications: a Slack-compatible incoming webhook and/or a generic webhook signed
+    # with HMAC-SHA256 (in production these come from Secret Manager).
+    slack_webhook_url: SecretStr | None = None
+    notify_webhook_url: SecretStr | None = None
+    notify_webhook_secret: SecretStr | None = None
 
     # Retention: purge_expired erases sessions idle for longer than this.
     retention_days: int = Field(default=30, ge=1)
     purge_batch_size: int = Field(default=500, ge=1)
     # Who may call the maintenance functions in production: Cloud Scheduler's OIDC token must carry
-    # this audience (the function's URL) and this service account's email.
-    scheduler_audience: str | None = None
+    # one of these audiences (the functions' URLs, comma-separated) and this service account's email.
+    scheduler_audience: Annotated[list[str], NoDecode] = []
     scheduler_service_account: str | None = None
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
 
@@ -151,6 +159,13 @@ class Settings(BaseSettings):
         """DB_POOL_SIZE, else one connection per request thread (THREADS), else 2."""
         return self.db_pool_size or self.threads or 2
 
+    @field_validator("scheduler_audience", mode="before")
+    @classmethod
+    def _split_audiences(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [audience.strip() for audience in value.split(",") if audience.strip()]
+        return value
+
     @field_validator("allowed_origins", "console_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -172,6 +187,8 @@ class Settings(BaseSettings):
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
         if self.environment == "production" and not (self.scheduler_audience and self.scheduler_service_account):
             raise ValueError("production needs SCHEDULER_AUDIENCE and SCHEDULER_SERVICE_ACCOUNT for purge_expired")
+        if self.notify_webhook_url and not self.notify_webhook_secret:
+            raise ValueError("NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (it signs each delivery)")
         if self.instance_connection_name and not self.db_user:
             raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
         return self

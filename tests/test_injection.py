@@ -68,8 +68,9 @@ def test_attack_leaks_nothing_and_changes_no_structured_field(function_client, c
     )
     assert response.status_code == 200
     if handover_trigger(attack):
-        # Asking for a person (or shouting) hands over; the model is not consulted.
-        assert fake_gemini.answers() == [] and response.json["session"]["status"] == "escalated"
+        # Asking for a person (or shouting) hands over; the model is not asked to answer (only to summarise).
+        answering = [r for r in fake_gemini.answers() if ":streamGenerateContent" in r.path]
+        assert answering == [] and response.json["session"]["status"] == "escalated"
         return
     [sent] = fake_gemini.answers()
     secret = sent.system.rsplit("CANARY-", 1)[1][:16]

@@ -26,7 +26,7 @@ _STORE_REPLY = """
 
 # What the widget is told about a conversation: its state and the agent who owns it.
 SESSION_STATE = """
-    SELECT s.state, o.display_name AS agent, s.contact_email
+    SELECT s.state, o.display_name AS agent, s.contact_email, s.handover_reason
     FROM chat_sessions s LEFT JOIN operators o ON o.id = s.assignee_id
     WHERE s.id = :session_id
 """

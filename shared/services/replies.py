@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from shared import errors
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
@@ -15,7 +17,7 @@ from shared.db.engine import connection, transaction
 from shared.handoff.reply import handover_text
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas import MessageExchange, MessagePublic, SourcePublic
-from shared.services import handoff, limits
+from shared.services import handoff, limits, notifications, summaries
 from shared.services.views import message_public, session_state
 from shared.settings import get_settings
 
@@ -43,18 +45,22 @@ def store(
         suggested_actions=answer.suggested_actions,
         details=details,
     )
+    handed_over = False
     with transaction() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
         if stored.is_new:
             limits.charge_tokens(conn, session_id, answer.usage)
             if answer.escalate:
-                handoff.transition(
+                before, after = handoff.transition(
                     conn,
                     session_id,
                     "handover",
                     reason=answer.escalation_reason,
                     kind=answer.escalation_kind or "model",
                 )
+                handed_over = before != after
+                if handed_over:
+                    notifications.enqueue_handover(conn, session_id)
         state = session_state(conversations.session_state(conn, session_id=session_id))
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
             return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
@@ -68,7 +74,16 @@ def store(
         suggested_actions=answer.suggested_actions,
         degraded=answer.degraded,
     )
+    if handed_over:
+        team_follow_up(session_id)
     return MessageExchange(user_message=user_message, reply=reply, session=state)
+
+
+def team_follow_up(session_id: uuid.UUID) -> None:
+    """After a handover: the summary the agent reads first, then the team's notifications."""
+    summaries.summarize_for_team(session_id)
+    with contextlib.suppress(errors.ServiceUnavailable):  # the scheduled delivery sends them then
+        notifications.deliver_due(session_id=session_id)
 
 
 def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:

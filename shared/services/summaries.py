@@ -7,6 +7,7 @@ the customer's messages sampled from a long middle, with a marker where messages
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from shared import errors
@@ -47,6 +48,30 @@ def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvid
     if row is None:
         raise errors.Unauthorized(UNAUTHORIZED)
     return SummaryPublic(session_id=row.session_id, summary=row.content, updated_at=row.updated_at)
+
+
+def summarize_for_team(session_id: uuid.UUID, *, provider: AnswerProvider | None = None) -> None:
+    """At a handover: summarise the whole conversation for the agent who takes it (never fails the request)."""
+    try:
+        with connection() as conn:
+            rows = conversations.summary_transcript(
+                conn, session_id=session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
+            )
+            state = conversations.session_state(conn, session_id=session_id)
+        if not rows or state is None:
+            return
+        request = SummaryRequest(condensed_transcript(rows), state.state, state.handover_reason)
+        summary = _summarize_safely(provider or get_provider(), request)
+        with connection() as conn:
+            limits.charge_tokens(conn, session_id, summary.details.get("usage"))
+            conversations.save_summary(
+                conn,
+                session_id=session_id,
+                content=summary.text,
+                details={**summary.details, "messages": rows[-1].total},
+            )
+    except errors.ServiceUnavailable:
+        log.warning("no summary at handover: the database is unavailable")
 
 
 def condensed_transcript(rows: list[Any]) -> list[Turn]:
