@@ -24,7 +24,11 @@
       joined: "{name} from our team has joined the conversation.",
       failed: "Not sent.", retry: "Retry", offline: "You are offline. Your message will be kept until you retry.",
       error: "Something went wrong. Please try again.", degraded: "Answered from our help center.",
-      slow: "You're sending messages a little fast. Please wait a moment, then retry."
+      slow: "You're sending messages a little fast. Please wait a moment, then retry.",
+      unread: "{n} new messages", rateAsk: "How did we do? Rate this conversation.", rate: "{n} out of 5",
+      rateComment: "Anything to add? (optional)", rateSend: "Send rating", skip: "Skip",
+      rateThanks: "Thank you for your rating!", contactAsk: "We're away right now. Leave your email and we'll send the answer there.",
+      email: "Your email address", contactSend: "Send", contactThanks: "Thanks! We'll reply to {email}."
     },
     fr: {
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
@@ -37,7 +41,11 @@
       joined: "{name}, de notre équipe, a rejoint la conversation.",
       failed: "Non envoyé.", retry: "Réessayer", offline: "Vous êtes hors ligne. Votre message est conservé.",
       error: "Une erreur est survenue. Veuillez réessayer.", degraded: "Réponse tirée de notre centre d'aide.",
-      slow: "Vous envoyez des messages un peu vite. Patientez un instant, puis réessayez."
+      slow: "Vous envoyez des messages un peu vite. Patientez un instant, puis réessayez.",
+      unread: "{n} nouveaux messages", rateAsk: "Comment nous sommes-nous débrouillés ? Notez cette conversation.",
+      rate: "{n} sur 5", rateComment: "Un commentaire ? (facultatif)", rateSend: "Envoyer la note", skip: "Passer",
+      rateThanks: "Merci pour votre note !", contactAsk: "Nous sommes absents pour le moment. Laissez votre e-mail et nous vous y répondrons.",
+      email: "Votre adresse e-mail", contactSend: "Envoyer", contactThanks: "Merci ! Nous répondrons à {email}."
     }
   };
 
@@ -51,7 +59,9 @@
     greeting: data.greeting || t.greeting,
     storage: pickStorage(data.storage)
   };
-  var POLL_MS = 5000;
+  // While a person is involved: often with the panel open (replies within 5 s), rarely when closed.
+  var POLL_OPEN_MS = 4000;
+  var POLL_CLOSED_MS = 30000;
   var BUBBLE = "M4 4h16v12H7l-3 3z";
   var THUMB = "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z";
   var storageKey = "support-widget:" + config.apiBase;
@@ -71,7 +81,8 @@
   }
 
   // ---- state ----------------------------------------------------------------------------------
-  var state = { session: loadSession(), lastId: 0, status: "open", busy: false, open: false, poller: null };
+  var state = { session: loadSession(), lastId: 0, status: "open", busy: false, open: false, poller: null,
+    pollMs: 0, unread: 0 };
   var listeners = {};
 
   function loadSession() {
@@ -147,8 +158,9 @@
   host.style.setProperty("--accent", config.accent);
   applyStyles(root);
 
+  var badge = el("span", { class: "badge", hidden: "", "aria-hidden": "true" });
   var launcher = el("button", { class: "launcher " + config.position, type: "button", "aria-label": t.open,
-    "aria-expanded": "false", "aria-controls": "panel", onclick: function () { toggle(); } }, [svg(BUBBLE)]);
+    "aria-expanded": "false", "aria-controls": "panel", onclick: function () { toggle(); } }, [svg(BUBBLE), badge]);
   var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": config.title, tabindex: "0" });
   var banner = el("div", { class: "banner", role: "status", hidden: "" , text: t.escalated });
@@ -289,6 +301,61 @@
     banner.textContent = session.state === "assigned" && session.agent
       ? t.joined.replace("{name}", session.agent) : t.escalated;
     if (status === "escalated") startPolling(); else stopPolling();
+    if (session.state === "resolved") askRating();
+    if (session.offer_contact) offerContact();
+  }
+
+  // ---- after a person: leave an email out of hours, rate a resolved conversation ---------------
+  function once(name) {
+    var key = "support-widget-seen:" + name + ":" + (state.session ? state.session.id : "");
+    if (log.querySelector("." + name) || (config.storage && config.storage.getItem(key))) return false;
+    if (config.storage) config.storage.setItem(key, "1");
+    return true;
+  }
+
+  function card(name, children) {
+    var node = el("div", { class: "card " + name, role: "group" }, children);
+    log.appendChild(node);
+    reveal(node);
+    return node;
+  }
+
+  function askRating() {
+    if (!state.session || !once("csat")) return;
+    var chosen = 0;
+    var comment = el("textarea", { rows: "2", maxlength: "1000", "aria-label": t.rateComment, placeholder: t.rateComment });
+    var stars = el("div", { class: "stars" });
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      stars.appendChild(el("button", { type: "button", class: "star", text: "★", "aria-pressed": "false",
+        "aria-label": t.rate.replace("{n}", n), onclick: function () {
+          chosen = n;
+          Array.prototype.forEach.call(stars.children, function (b, i) { b.setAttribute("aria-pressed", String(i < n)); });
+        } }));
+    });
+    var node = card("csat", [el("p", { text: t.rateAsk }), stars, comment, el("div", { class: "row" }, [
+      el("button", { type: "button", class: "primary", text: t.rateSend, onclick: function () {
+        if (!chosen) return stars.firstChild.focus();
+        var body = { session_id: state.session.id, rating: chosen, comment: comment.value.trim() || undefined };
+        api("post_csat", { body: body }).then(function () { done(t.rateThanks); }, function (e) { notice(e.message); });
+      } }),
+      el("button", { type: "button", class: "link", text: t.skip, onclick: function () { node.remove(); } })
+    ])]);
+    function done(text) { node.textContent = ""; node.appendChild(el("p", { text: text })); }
+  }
+
+  function offerContact() {
+    if (!state.session || !once("contact")) return;
+    var field = el("input", { type: "email", required: "", maxlength: "254", "aria-label": t.email, placeholder: t.email,
+      autocomplete: "email" });
+    var node = card("contact", [el("p", { text: t.contactAsk }), el("form", { class: "row", onsubmit: function (e) {
+      e.preventDefault();
+      if (!field.checkValidity()) return field.reportValidity();
+      var email = field.value.trim();
+      api("post_contact", { body: { session_id: state.session.id, email: email } }).then(function () {
+        node.textContent = "";
+        node.appendChild(el("p", { text: t.contactThanks.replace("{email}", email) }));
+      }, function (e) { notice(e.message); });
+    } }, [field, el("button", { type: "submit", class: "primary", text: t.contactSend })])]);
   }
 
   function notice(text) {
@@ -326,6 +393,7 @@
       log.textContent = "";
       bubble("bot", config.greeting, "greeting");
       page.messages.forEach(render);
+      clearUnread();  // what was there before this visit is not news
       showStatus(page.session);
       var last = page.messages[page.messages.length - 1];
       if (last && last.sender === "user") waitForReply();
@@ -344,6 +412,7 @@
     }
     var node = bubble(message.sender, message.content, null, message.author);
     if (message.sender !== "user") finish(node, message);
+    countUnread(message);
     emit("message", message);
   }
 
@@ -389,12 +458,31 @@
   }
 
   function startPolling() {
-    if (!state.poller && state.open) state.poller = setInterval(fetchNew, POLL_MS);
+    var every = state.open ? POLL_OPEN_MS : POLL_CLOSED_MS;
+    if (state.poller && state.pollMs === every) return;
+    stopPolling();
+    state.pollMs = every;
+    state.poller = setInterval(fetchNew, every);
   }
 
   function stopPolling() {
     clearInterval(state.poller);
     state.poller = null;
+    state.pollMs = 0;
+  }
+
+  function countUnread(message) {
+    if (state.open || message.sender !== "agent") return;
+    state.unread += 1;
+    badge.textContent = String(state.unread);
+    badge.hidden = false;
+    launcher.setAttribute("aria-label", t.open + " (" + t.unread.replace("{n}", state.unread) + ")");
+  }
+
+  function clearUnread() {
+    state.unread = 0;
+    badge.hidden = true;
+    launcher.setAttribute("aria-label", t.open);
   }
 
   function submit() {
@@ -544,6 +632,7 @@
       bubble("bot", config.greeting, "greeting");
       restore();
     }
+    clearUnread();
     if (state.status === "escalated") startPolling();
     if (config.storage) config.storage.setItem(storageKey + ":open", "1");
     input.focus();
@@ -555,7 +644,7 @@
     state.open = false;
     panel.hidden = true;
     closeMenu();
-    stopPolling();
+    if (state.status === "escalated") startPolling(); else stopPolling();
     launcher.setAttribute("aria-expanded", "false");
     if (config.storage) config.storage.removeItem(storageKey + ":open");
     launcher.focus();
@@ -611,6 +700,14 @@
       ":focus-visible{outline:3px solid var(--accent);outline-offset:2px}",
       ".launcher{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483646;display:grid;place-items:center}",
       ".launcher svg{width:26px;height:26px;fill:currentColor}",
+      ".badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b42318;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center}",
+      ".card{align-self:stretch;border:1px solid #d0d7de;border-radius:12px;padding:10px 12px;display:flex;flex-direction:column;gap:8px}",
+      ".card p{margin:0}.card .row{display:flex;gap:8px;align-items:center}",
+      ".card textarea,.card input{font:inherit;border:1px solid #8c959f;border-radius:8px;padding:6px 8px;flex:1;min-width:0}",
+      ".stars{display:flex;gap:4px}.star{background:none;border:0;font-size:24px;line-height:1;color:#8c959f;padding:2px}",
+      ".star[aria-pressed=true]{color:#b58105}",
+      ".primary{background:var(--accent);color:#fff;border:0;border-radius:8px;padding:6px 12px;font-weight:600}",
+      ".link{background:none;border:0;color:var(--muted);text-decoration:underline}",
       ".right{right:20px}.left{left:20px}",
       ".panel{position:fixed;bottom:88px;width:370px;height:min(600px,calc(100vh - 110px));background:var(--bg);border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;z-index:2147483647;animation:rise .18s ease-out}",
       ".panel[hidden],[hidden]{display:none!important}",
@@ -668,6 +765,11 @@
   function mount() {
     document.body.appendChild(host);
     if (config.storage && config.storage.getItem(storageKey + ":open")) open();
+    else if (state.session) {
+      // A conversation from an earlier visit: learn its state, so a person's replies raise the badge.
+      bubble("bot", config.greeting, "greeting");
+      restore();
+    }
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -28,6 +28,10 @@ NO_ABUSE_LIMITS = {
 }
 
 
+# Handover replies depend on the clock; tests about closed hours set their own.
+ALWAYS_OPEN = {"SUPPORT_WEEKLY_HOURS": "mon-sun 24h"}
+
+
 def _reset_caches() -> None:
     get_settings.cache_clear()
     reset_engine()
@@ -46,7 +50,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server = start_embedded(tmp_path_factory.mktemp("postgres") / "data", delete_on_exit=True)
         ensure_database(server, name)
         url = embedded_url(server, name)
-    os.environ.update({"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*", **NO_ABUSE_LIMITS})
+    os.environ.update(
+        {"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*", **NO_ABUSE_LIMITS, **ALWAYS_OPEN}
+    )
     _reset_caches()
     from shared.db.migrate import upgrade
     from shared.knowledge.sync import sync_file
