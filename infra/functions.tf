@@ -51,6 +51,7 @@ locals {
     CONSOLE_ORIGINS         = join(",", distinct(concat(var.console_origins, ["https://storage.googleapis.com"])))
     GOOGLE_OAUTH_CLIENT_ID  = var.google_oauth_client_id
     GOOGLE_WORKSPACE_DOMAIN = var.google_workspace_domain
+    CONSOLE_URL             = "https://storage.googleapis.com/${google_storage_bucket.widget.name}/console.html"
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.

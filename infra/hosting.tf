@@ -60,3 +60,23 @@ resource "google_storage_bucket_object" "demo_page" {
   content_type  = "text/html; charset=utf-8"
   cache_control = "public, max-age=60"
 }
+
+# The operator console, pointed at this deployment's operator API and Google sign-in client.
+resource "google_storage_bucket_object" "console_page" {
+  name   = "console.html"
+  bucket = google_storage_bucket.widget.name
+  content = replace(
+    replace(file("${local.frontend}/console.html"), "name=\"support-api-base\" content=\"\"", "name=\"support-api-base\" content=\"${local.api_base}\""),
+    "name=\"google-client-id\" content=\"\"", "name=\"google-client-id\" content=\"${var.google_oauth_client_id}\""
+  )
+  content_type  = "text/html; charset=utf-8"
+  cache_control = "no-cache"
+}
+
+resource "google_storage_bucket_object" "console_js" {
+  name          = "console.js"
+  bucket        = google_storage_bucket.widget.name
+  source        = "${local.frontend}/console.js"
+  content_type  = "text/javascript; charset=utf-8"
+  cache_control = "no-cache"
+}

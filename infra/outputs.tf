@@ -37,3 +37,8 @@ output "functions_service_account" {
   description = "The identity the functions run as."
   value       = google_service_account.functions.email
 }
+
+output "console_url" {
+  description = "The support team's console (sign in with Google as an operator)."
+  value       = "https://storage.googleapis.com/${google_storage_bucket.widget.name}/console.html"
+}

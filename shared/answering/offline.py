@@ -50,7 +50,9 @@ class OfflineProvider:
         lines = [f"Customer's issue: {_clip(user_turns[0].content)}"]
         if len(user_turns) > 1:
             lines.append(f"Later they asked: {_clip(user_turns[-1].content)}")
-        lines.append(_sentence("Answered from the help center: " + ("; ".join(answered) if answered else "nothing yet")))
+        lines.append(
+            _sentence("Answered from the help center: " + ("; ".join(answered) if answered else "nothing yet"))
+        )
         if unanswered:
             lines.append(f"Questions the help center did not cover: {unanswered}.")
         lines.append(_status_line(request))

@@ -1,6 +1,7 @@
 """The console's figures for a time range, each one SQL read over indexed columns.
 
-A conversation counts when it was started in the range and the customer wrote in it.
+A conversation counts when it was started in the range and the customer wrote in it; bot replies,
+thumbs and ratings count by their own time.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import sqlalchemy as sa
 _CONVERSATIONS = """
     WITH c AS (
         SELECT s.id, s.handover_kind, s.waiting_since, s.first_human_reply_at, s.resolved_at, s.created_at,
-               EXISTS (SELECT 1 FROM message_feedback f WHERE f.session_id = s.id AND f.rating = 'down') AS disliked
+               s.id IN (SELECT f.session_id FROM message_feedback f WHERE f.rating = 'down') AS disliked
         FROM chat_sessions s
-        WHERE s.created_at >= :start AND s.created_at < :end
-          AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND m.sender = 'user')
+        WHERE s.created_at >= :start AND s.created_at < :end AND s.first_user_message_at IS NOT NULL
     )
     SELECT count(*) AS conversations,
            count(*) FILTER (WHERE handover_kind IS NULL AND NOT disliked) AS bot_resolved,
@@ -31,7 +31,8 @@ _CONVERSATIONS = """
 
 _REASONS = """
     SELECT handover_kind AS kind, count(*) AS n FROM chat_sessions
-    WHERE created_at >= :start AND created_at < :end AND handover_kind IS NOT NULL
+    WHERE created_at >= :start AND created_at < :end AND first_user_message_at IS NOT NULL
+      AND handover_kind IS NOT NULL
     GROUP BY handover_kind
 """
 

@@ -36,6 +36,7 @@ class ChatSession(Base):
     first_human_reply_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     contact_email: Mapped[str | None] = mapped_column(sa.Text)
+    first_user_message_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
@@ -47,7 +48,18 @@ class ChatSession(Base):
         sa.Index("chat_sessions_state_activity_idx", "state", sa.text("last_activity_at DESC")),
         sa.Index("chat_sessions_waiting_idx", "waiting_since", postgresql_where=sa.text("state = 'waiting'")),
         sa.Index("chat_sessions_assignee_idx", "assignee_id", "state"),
-        sa.Index("chat_sessions_created_idx", "created_at"),
+        sa.Index(
+            "chat_sessions_written_idx",
+            "created_at",
+            postgresql_include=["handover_kind", "waiting_since", "first_human_reply_at", "resolved_at"],
+            postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "chat_sessions_open_activity_idx",
+            sa.text("last_activity_at DESC"),
+            "id",
+            postgresql_where=sa.text("state IN ('waiting', 'assigned')"),
+        ),
     )
 
 

@@ -43,7 +43,10 @@ _INSERT = f"""
         VALUES (:session_id, 'user', :content, :client_message_id, now() + make_interval(secs => :lease))
         RETURNING id, created_at
     ),
-    touched AS (UPDATE chat_sessions SET last_activity_at = now() WHERE id = :session_id RETURNING id)
+    touched AS (
+        UPDATE chat_sessions SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now())
+        WHERE id = :session_id RETURNING id
+    )
     SELECT i.id, i.created_at,
            ({_HISTORY.replace(":before", "i.id")}) AS history
     FROM inserted i

@@ -27,6 +27,13 @@ _NOW = sa.text("now()")
 
 def upgrade() -> None:
     op.add_column("chat_sessions", sa.Column("contact_email", sa.Text(), nullable=True))
+    # When the customer first wrote: the metrics count conversations by it without reading messages.
+    op.add_column("chat_sessions", sa.Column("first_user_message_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("""
+        UPDATE chat_sessions s SET first_user_message_at = m.first
+        FROM (SELECT session_id, min(created_at) AS first FROM messages WHERE sender = 'user' GROUP BY session_id) m
+        WHERE m.session_id = s.id
+    """)
     op.create_table(
         "csat_ratings",
         sa.Column("session_id", sa.UUID(), nullable=False),
@@ -53,7 +60,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("outbox_due_idx", "outbox", ["next_attempt_at"], postgresql_where=sa.text("delivered_at IS NULL"))
-    op.create_index("chat_sessions_created_idx", "chat_sessions", ["created_at"])
+    op.create_index(
+        "chat_sessions_written_idx",
+        "chat_sessions",
+        ["created_at"],
+        postgresql_include=["handover_kind", "waiting_since", "first_human_reply_at", "resolved_at"],
+        postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
+    )
+    op.create_index(
+        "chat_sessions_open_activity_idx",
+        "chat_sessions",
+        [sa.text("last_activity_at DESC"), "id"],
+        postgresql_where=sa.text("state IN ('waiting', 'assigned')"),
+    )
     # The console's metrics read the bot's replies by time; its search finds words in any message.
     op.create_index("messages_bot_created_idx", "messages", ["created_at"], postgresql_where=sa.text("sender = 'bot'"))
     op.create_index(
@@ -68,7 +87,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("messages_content_trgm_idx", table_name="messages")
     op.drop_index("messages_bot_created_idx", table_name="messages")
-    op.drop_index("chat_sessions_created_idx", table_name="chat_sessions")
+    op.drop_index("chat_sessions_open_activity_idx", table_name="chat_sessions")
+    op.drop_index("chat_sessions_written_idx", table_name="chat_sessions")
+    op.drop_column("chat_sessions", "first_user_message_at")
     op.drop_index("outbox_due_idx", table_name="outbox")
     op.drop_table("outbox")
     op.drop_index("csat_ratings_created_idx", table_name="csat_ratings")
