@@ -44,7 +44,8 @@ _INSERT = f"""
         RETURNING id, created_at
     ),
     touched AS (
-        UPDATE chat_sessions SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now())
+        UPDATE chat_sessions
+        SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now())
         WHERE id = :session_id RETURNING id
     )
     SELECT i.id, i.created_at,
