@@ -26,7 +26,7 @@ ASSIGNED_FILTERS = {
 _LIST = """
     SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.waiting_since,
            s.last_activity_at, o.display_name AS assignee,
-           (SELECT m.content FROM messages m WHERE m.session_id = s.id AND NOT m.internal
+           (SELECT m.content FROM messages m WHERE m.session_id = s.id AND m.sender = 'user'
             ORDER BY m.id DESC LIMIT 1) AS preview,
            (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.sender = 'user'
               AND m.id > coalesce(r.last_read_message_id, 0)) AS unread,
@@ -46,8 +46,9 @@ _LIST = """
 _COUNTS = """
     SELECT count(*) FILTER (WHERE state = 'waiting') AS waiting,
            count(*) FILTER (WHERE state = 'assigned' AND assignee_id = :me) AS mine,
-           count(*) FILTER (WHERE state IN ('waiting', 'assigned')) AS open
-    FROM chat_sessions WHERE state IN ('waiting', 'assigned')
+           count(*) FILTER (WHERE state IN ('waiting', 'assigned')) AS open,
+           count(*) FILTER (WHERE state = 'resolved') AS resolved
+    FROM chat_sessions WHERE state IN ('waiting', 'assigned', 'resolved')
 """
 
 
@@ -80,9 +81,9 @@ def list_conversations(
 
 
 def tab_counts(conn: sa.Connection, *, me: uuid.UUID) -> dict[str, int]:
-    """How many conversations wait, are mine, are open (resolved ones are not counted)."""
+    """How many conversations wait, are mine, are open, are resolved."""
     row = conn.execute(sa.text(_COUNTS), {"me": me}).one()
-    return {"waiting": row.waiting, "mine": row.mine, "open": row.open}
+    return {"waiting": row.waiting, "mine": row.mine, "open": row.open, "resolved": row.resolved}
 
 
 def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:

@@ -1,0 +1,918 @@
+/*
+ * Operator console: sign in, the inbox, one conversation, metrics. No framework, no build step.
+ * Configuration lives in console.html's <meta> elements (support-api-base, google-client-id).
+ * Every text a customer, the model or an operator wrote is rendered with textContent.
+ */
+(function () {
+  "use strict";
+
+  var T = {
+    brand: "Support console", sections: "Sections", inbox: "Inbox", metrics: "Metrics", signOut: "Sign out",
+    signInTitle: "Sign in to the support console", signInLead: "For members of the support team.",
+    email: "Work email", signIn: "Sign in", signingIn: "Signing in…",
+    localHint: "Local run: sign in with any email. The first person to sign in becomes the admin.",
+    sessionEnded: "Your session has ended. Please sign in again.", signedOut: "You are signed out.",
+    googleFailed: "Google sign-in could not load. Check your connection, then reload the page.",
+    roles: { admin: "Admin", agent: "Agent" },
+    conversations: "Conversations", conversation: "Conversation",
+    waiting: "Waiting", mine: "Mine", open: "All open", resolved: "Resolved",
+    reasonFilter: "Reason", allReasons: "All reasons", search: "Search messages",
+    reason_person: "Asked for a person", reason_frustration: "Frustration", reason_unanswered: "Unanswered",
+    reason_model: "Bot handed over", reason_agent: "Taken by an agent",
+    loading: "Loading…",
+    empty: { waiting: "Nobody is waiting for a person.", mine: "No conversations are assigned to you.",
+      open: "No open conversations.", resolved: "No resolved conversations yet." },
+    emptyFiltered: "No conversation matches these filters.",
+    visitor: "Visitor {id}", waitingFor: "Waiting {t}", ago: "{t} ago", justNow: "just now", underAMinute: "<1 min",
+    unread: "{n} unread", helpfulCount: "{n} helpful", unhelpfulCount: "{n} not helpful", csatMark: "CSAT {n}/5",
+    unassigned: "Unassigned", assignedTo: "Assigned to {name}",
+    selectConversation: "Select a conversation",
+    selectHint: "Conversations waiting for a person appear under Waiting, oldest first.",
+    backToList: "Back to the conversations", details: "Details",
+    states: { bot: "Bot", waiting: "Waiting", assigned: "Assigned", resolved: "Resolved" },
+    take_over: "Take over", hand_back: "Hand back to bot", resolve: "Resolve", reopen: "Reopen", assign: "Assign",
+    done: { take_over: "You took over the conversation.", hand_back: "The bot answers again.",
+      resolve: "Conversation resolved.", reopen: "Conversation reopened.", assign: "Conversation assigned." },
+    assignTo: "Assign to", chooseOperator: "Assign to…",
+    summary: "Summary", customer: "Customer", history: "History", csatTitle: "Satisfaction",
+    contactEmail: "Email", locale: "Language", started: "Started", conversationId: "ID",
+    transcript: "Transcript", customerName: "Customer", bot: "Bot", agent: "Agent", system: "System",
+    internalNote: "Internal note", sources: "Sources", decisions: { answered: "answered", not_covered: "not covered",
+      handover: "handover", failed: "fallback" }, decisionLabel: "Retrieval decision",
+    helpful: "Helpful", unhelpful: "Not helpful", ratedBy: "Customer rated:",
+    composeAs: "Write", reply: "Reply", note: "Internal note", send: "Send", addNote: "Add note",
+    replyLabel: "Reply to the customer", noteLabel: "Internal note, only your team sees it",
+    replyPlaceholder: "Reply to the customer… (Enter sends, Shift+Enter adds a line)",
+    notePlaceholder: "Write a note only your team can see…",
+    replyTakesOver: "Replying assigns this conversation to you.", noteHint: "Notes are never shown to the customer.",
+    replySent: "Reply sent.", noteAdded: "Note added.",
+    event: { handover: "handed over", take_over: "taken over", assign: "assigned", hand_back: "handed back",
+      resolve: "resolved", reopen: "reopened", customer_wrote: "customer wrote" },
+    by: "by {name}", automatically: "automatically",
+    metricsTitle: "Metrics", from: "From", to: "To", apply: "Show",
+    noMetrics: "Metrics are not available.", noMetricsHint: "This deployment does not report metrics yet.",
+    m: { conversations: "Conversations", bot_resolved_rate: "Resolved by the bot", handover_rate: "Handed over",
+      median_first_response_seconds: "Median first response", median_resolution_seconds: "Median resolution",
+      csat_average: "CSAT average", thumbs: "Thumbs up / down", unanswered_questions: "Unanswered questions",
+      tokens: "Model tokens in / out", estimated_cost_usd: "Estimated model cost", byReason: "Handovers by reason",
+      responses: "{n} responses ({rate})", none: "—", noHandovers: "No handovers in this period." },
+    dismiss: "Dismiss", notFound: "This conversation no longer exists.",
+    error: "Something went wrong. Please try again.", offline: "You are offline. Check your connection."
+  };
+
+  var config = {
+    apiBase: (meta("support-api-base") || location.origin).replace(/\/+$/, ""),
+    googleClientId: meta("google-client-id")
+  };
+  var INBOX_POLL_MS = 4000;
+  var CONVERSATION_POLL_MS = 3000;
+  var LATE_MINUTES = 10;  // a customer waiting this long is shown in red
+  var TABS = {
+    waiting: { state: "waiting" },
+    mine: { state: "assigned", assigned: "me" },
+    open: { state: "open" },
+    resolved: { state: "resolved" }
+  };
+  // The actions each state allows (shared/handoff/states.py TRANSITIONS, agent events only).
+  var ACTIONS = {
+    bot: ["take_over", "resolve", "assign"],
+    waiting: ["take_over", "hand_back", "resolve", "assign"],
+    assigned: ["take_over", "hand_back", "resolve", "assign"],
+    resolved: ["take_over", "reopen", "assign"]
+  };
+  var ICONS = {
+    bubble: "M4 4h16v12H7l-3 3z",
+    inbox: "M5.6 3h12.8L22 12.5V21H2v-8.5zM4.4 12H9a3 3 0 0 0 6 0h4.6L17 5H7z",
+    thumb: "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z",
+    star: "M12 2l3 6.9 7.5.6-5.7 4.9 1.8 7.3L12 17.8l-6.6 3.9 1.8-7.3-5.7-4.9L9 8.9z"
+  };
+  var storageKey = "support-console:" + config.apiBase;
+
+  function meta(name) {
+    var node = document.querySelector('meta[name="' + name + '"]');
+    return node ? node.getAttribute("content").trim() : "";
+  }
+
+  function $(id) { return document.getElementById(id); }
+
+  // ---- state ----------------------------------------------------------------------------------
+  var state = {
+    token: null, operator: null, operators: [], tab: "waiting", reason: "", q: "", current: null, detail: null,
+    listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false
+  };
+
+  // The operator token and who it belongs to, for this tab only (sessionStorage).
+  function loadSession() {
+    try {
+      return JSON.parse(sessionStorage.getItem(storageKey) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveSession(session) {
+    state.token = session ? session.token : null;
+    try {
+      if (session) sessionStorage.setItem(storageKey, JSON.stringify(session));
+      else sessionStorage.removeItem(storageKey);
+    } catch (e) { /* storage blocked: the token lives as long as the page */ }
+  }
+
+  // ---- the API wrapper ------------------------------------------------------------------------
+  // status 0: no answer (offline, refused); code: the API's error code.
+  function ApiError(message, status, code) {
+    this.message = message;
+    this.status = status;
+    this.code = code || "";
+  }
+
+  // Calls the operator API; resolves to the JSON body (null for 204). A 401 returns to sign-in.
+  function api(path, options) {
+    options = options || {};
+    var headers = { Accept: "application/json" };
+    if (options.body) headers["Content-Type"] = "application/json";
+    if (state.token) headers.Authorization = "Bearer " + state.token;
+    var query = options.query ? "?" + new URLSearchParams(options.query) : "";
+    return fetch(config.apiBase + "/operator_api" + path + query, {
+      method: options.method || "GET",
+      headers: headers,
+      body: options.body ? JSON.stringify(options.body) : undefined
+    }).then(function (response) {
+      if (response.ok) return response.status === 204 ? null : response.json();
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        var error = (body && body.error) || {};
+        var failure = new ApiError(error.message || T.error, response.status, error.code);
+        if (response.status === 401 && path !== "/sign-in") showSignIn(T.sessionEnded);
+        throw failure;
+      });
+    }, function () {
+      throw new ApiError(navigator.onLine === false ? T.offline : T.error, 0);
+    });
+  }
+
+  // The usual way to report a failed call: a visible, polite message (a 401 already went to sign-in).
+  function fail(error) {
+    if (error && error.status === 401) return;
+    notify((error && error.message) || T.error);
+  }
+
+  // The message stays until dismissed (errors) or for a few seconds (confirmations); repeats are not re-announced.
+  function notify(text, info) {
+    if ($("notice-text").textContent !== text) $("notice-text").textContent = text;
+    $("notice").classList.toggle("info", Boolean(info));
+    $("notice").classList.add("shown");
+    $("notice-close").hidden = false;
+    clearTimeout(notify.timer);
+    if (info) notify.timer = setTimeout(clearNotice, 4000);
+  }
+
+  function clearNotice() {
+    $("notice").classList.remove("shown");
+    $("notice-close").hidden = true;
+    $("notice-text").textContent = "";
+  }
+
+  // ---- DOM helpers ----------------------------------------------------------------------------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function icon(name) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "icon");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill-rule", "evenodd");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  function applyStrings() {
+    each("[data-t]", function (node) { node.textContent = T[node.dataset.t]; });
+    each("[data-t-label]", function (node) { node.setAttribute("aria-label", T[node.dataset.tLabel]); });
+    each("[data-t-placeholder]", function (node) { node.placeholder = T[node.dataset.tPlaceholder]; });
+    each("[data-icon]", function (node) { node.appendChild(icon(node.dataset.icon)); });
+  }
+
+  function each(selector, fn, root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn);
+  }
+
+  // ---- times ----------------------------------------------------------------------------------
+  function span(iso) {
+    var seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    if (seconds < 45) return "";
+    if (seconds < 3600) return Math.max(1, Math.round(seconds / 60)) + " min";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + " h";
+    return Math.floor(seconds / 86400) + " d";
+  }
+
+  // "Waiting 12 min" for the queue, "5 min ago" otherwise; refreshed every half minute.
+  function relative(node) {
+    var since = node.getAttribute("datetime");
+    var amount = span(since);
+    var waiting = node.dataset.relative === "waiting";
+    if (waiting) node.textContent = fill(T.waitingFor, { t: amount || T.underAMinute });
+    else node.textContent = amount ? fill(T.ago, { t: amount }) : T.justNow;
+    var minutes = (Date.now() - new Date(since).getTime()) / 60000;
+    node.classList.toggle("late", waiting && minutes >= LATE_MINUTES);
+  }
+
+  function relativeTime(iso, kind) {
+    var node = el("time", { class: "when", datetime: iso, "data-relative": kind });
+    relative(node);
+    return node;
+  }
+
+  function clock(iso) {
+    var date = new Date(iso);
+    var today = new Date().toDateString() === date.toDateString();
+    var options = today ? { hour: "2-digit", minute: "2-digit" }
+      : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    return el("time", { datetime: iso, text: date.toLocaleString(undefined, options) });
+  }
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return T.m.none;
+    if (seconds < 60) return Math.round(seconds) + " s";
+    if (seconds < 3600) return Math.round(seconds / 60) + " min";
+    var hours = Math.floor(seconds / 3600);
+    return hours + " h " + Math.round((seconds % 3600) / 60) + " min";
+  }
+
+  // ---- sign in and out --------------------------------------------------------------------------
+  function showSignIn(message) {
+    stopPolling();
+    saveSession(null);
+    state.operator = null;
+    state.current = null;
+    state.detail = null;
+    state.listKey = "";
+    $("list").textContent = "";
+    $("conv").hidden = true;
+    $("conv-empty").hidden = false;
+    $("app").hidden = true;
+    $("signin").hidden = false;
+    $("signin-message").textContent = message || "";
+    if (config.googleClientId) {
+      loadGoogle();
+    } else {
+      $("local-form").hidden = false;
+      $("local-email").focus();
+    }
+  }
+
+  function loadGoogle() {
+    if (window.google && window.google.accounts) return renderGoogleButton();
+    if (loadGoogle.started) return;
+    loadGoogle.started = true;
+    var script = el("script", { src: "https://accounts.google.com/gsi/client", async: true });
+    script.addEventListener("load", renderGoogleButton);
+    script.addEventListener("error", function () {
+      loadGoogle.started = false;
+      $("signin-message").textContent = T.googleFailed;
+    });
+    document.head.appendChild(script);
+  }
+
+  function renderGoogleButton() {
+    window.google.accounts.id.initialize({
+      client_id: config.googleClientId,
+      callback: function (response) { signIn({ id_token: response.credential }); }
+    });
+    $("google-button").textContent = "";
+    var options = { theme: "outline", size: "large", text: "signin_with" };
+    window.google.accounts.id.renderButton($("google-button"), options);
+  }
+
+  function signIn(body) {
+    $("signin-message").textContent = T.signingIn;
+    return api("/sign-in", { method: "POST", body: body }).then(function (signed) {
+      saveSession({ token: signed.token, operator: signed.operator });
+      enter(signed.operator);
+    }, function (error) {
+      $("signin-message").textContent = error.message;
+    });
+  }
+
+  function signOut() {
+    var done = function () {
+      if (window.google && window.google.accounts) window.google.accounts.id.disableAutoSelect();
+      showSignIn(T.signedOut);
+    };
+    api("/sign-out", { method: "POST" }).then(done, done);
+  }
+
+  function enter(operator) {
+    showOperator(operator);
+    $("signin").hidden = true;
+    $("signin-message").textContent = "";
+    $("app").hidden = false;
+    clearNotice();
+    loadOperators();
+    route();
+    if (!state.current && location.hash.indexOf("metrics") < 0) currentTab().focus();
+  }
+
+  function showOperator(operator) {
+    state.operator = operator;
+    $("me-name").textContent = operator.display_name;
+    $("me-role").textContent = T.roles[operator.role] || operator.role;
+  }
+
+  // ---- routing: #/ the inbox, #/conversations/<id> one conversation, #/metrics ----------------
+  function route() {
+    if (!state.operator) return;
+    var hash = location.hash.replace(/^#\/?/, "");
+    var metrics = hash === "metrics";
+    $("inbox-view").hidden = metrics;
+    $("metrics-view").hidden = !metrics;
+    $(metrics ? "nav-metrics" : "nav-inbox").setAttribute("aria-current", "page");
+    $(metrics ? "nav-inbox" : "nav-metrics").removeAttribute("aria-current");
+    stopPolling();
+    if (metrics) return loadMetrics();
+    var match = /^conversations\/([0-9a-f-]{36})$/i.exec(hash);
+    openConversation(match ? match[1].toLowerCase() : null);
+    inboxPoll.now();
+  }
+
+  // ---- polling: only while the page is visible ----------------------------------------------------
+  function poller(ms, fn) {
+    var timer = null;
+    var self = {
+      now: function () {
+        clearTimeout(timer);
+        timer = null;
+        if (document.hidden || !state.operator) return;
+        Promise.resolve(fn()).catch(function () {}).then(self.arm);
+      },
+      arm: function () {
+        clearTimeout(timer);
+        timer = document.hidden || !state.operator ? null : setTimeout(self.now, ms);
+      },
+      stop: function () { clearTimeout(timer); timer = null; }
+    };
+    return self;
+  }
+
+  var inboxPoll = poller(INBOX_POLL_MS, loadInbox);
+  var conversationPoll = poller(CONVERSATION_POLL_MS, function () { return state.current && loadConversation(); });
+
+  function stopPolling() {
+    inboxPoll.stop();
+    conversationPoll.stop();
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden || !state.operator || !$("metrics-view").hidden) return stopPolling();
+    inboxPoll.now();
+    if (state.current) conversationPoll.now();
+  });
+
+  // ---- inbox ----------------------------------------------------------------------------------
+  function currentTab() { return $("tab-" + state.tab); }
+
+  function selectTab(name, focus) {
+    state.tab = name;
+    each(".tab", function (tab) {
+      var selected = tab.dataset.tab === name;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+    });
+    $("list-panel").setAttribute("aria-labelledby", "tab-" + name);
+    if (focus) currentTab().focus();
+    refreshList();
+  }
+
+  function refreshList() {
+    state.listKey = "";
+    $("list").textContent = "";
+    $("list-empty").textContent = T.loading;
+    $("list-empty").hidden = false;
+    inboxPoll.now();
+  }
+
+  function loadInbox() {
+    var seq = ++state.inboxSeq;
+    var query = { limit: "100" };
+    Object.keys(TABS[state.tab]).forEach(function (key) { query[key] = TABS[state.tab][key]; });
+    if (state.reason) query.reason = state.reason;
+    if (state.q) query.q = state.q;
+    return api("/conversations", { query: query }).then(function (page) {
+      if (seq !== state.inboxSeq) return;
+      each("[data-count]", function (node) {
+        var n = page.counts[node.dataset.count];
+        node.textContent = n === undefined ? "" : String(n);
+      });
+      renderList(page.conversations);
+    }, fail);
+  }
+
+  function renderList(items) {
+    var key = JSON.stringify(items) + "|" + state.current;
+    if (key === state.listKey) return;
+    state.listKey = key;
+    var list = $("list");
+    var focused = document.activeElement && list.contains(document.activeElement)
+      ? document.activeElement.dataset.id : null;
+    list.textContent = "";
+    items.forEach(function (item) { list.appendChild(el("li", {}, [row(item)])); });
+    var empty = $("list-empty");
+    empty.hidden = items.length > 0;
+    empty.textContent = state.reason || state.q ? T.emptyFiltered : T.empty[state.tab];
+    if (focused) {
+      var again = list.querySelector('[data-id="' + focused + '"]');
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function visitor(id, email) {
+    return email || fill(T.visitor, { id: id.slice(0, 6) });
+  }
+
+  function row(item) {
+    var link = el("a", {
+      class: "item" + (item.unread ? " has-unread" : ""), href: "#/conversations/" + item.id, "data-id": item.id,
+      "aria-current": item.id === state.current ? "true" : null
+    });
+    link.appendChild(el("span", { class: "row" }, [
+      el("span", { class: "who", text: visitor(item.id, item.contact_email) }),
+      item.waiting_since && item.state === "waiting"
+        ? relativeTime(item.waiting_since, "waiting") : relativeTime(item.last_activity_at, "ago")
+    ]));
+    link.appendChild(el("span", { class: "row" }, [
+      el("span", { class: "preview", text: item.preview || "" }),
+      item.unread ? el("span", { class: "unread" }, [
+        el("span", { "aria-hidden": "true", text: String(item.unread) }),
+        el("span", { class: "visually-hidden", text: fill(T.unread, { n: item.unread }) })
+      ]) : null
+    ]));
+    link.appendChild(el("span", { class: "row meta" }, [
+      item.reason_kind ? reasonChip(item.reason_kind, item.reason) : null,
+      el("span", { text: item.assignee || T.unassigned }),
+      item.thumbs_up ? mark("up", item.thumbs_up, T.helpfulCount) : null,
+      item.thumbs_down ? mark("down", item.thumbs_down, T.unhelpfulCount) : null,
+      typeof item.csat === "number"
+        ? el("span", { class: "mark" }, [icon("star"), fill(T.csatMark, { n: item.csat })]) : null
+    ]));
+    return link;
+  }
+
+  function reasonChip(kind, reason) {
+    var label = T["reason_" + kind] || kind;
+    return el("span", { class: "chip " + kind, text: label, title: reason || null });
+  }
+
+  function mark(kind, n, template) {
+    return el("span", { class: "mark " + kind }, [
+      icon("thumb"), el("span", { "aria-hidden": "true", text: String(n) }),
+      el("span", { class: "visually-hidden", text: fill(template, { n: n }) })
+    ]);
+  }
+
+  function onTabKey(e) {
+    var names = Object.keys(TABS);
+    var index = names.indexOf(state.tab);
+    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: names.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    selectTab(names[(next + names.length) % names.length], true);
+  }
+
+  // ---- one conversation ---------------------------------------------------------------------------
+  function openConversation(id) {
+    var changed = id !== state.current;
+    var previous = state.current;
+    state.current = id;
+    $("inbox-view").classList.toggle("show-conversation", Boolean(id));
+    each(".item", function (link) {
+      if (link.dataset.id === id) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    });
+    state.listKey = "";
+    if (!id) {
+      state.detail = null;
+      $("conv").hidden = true;
+      $("conv-empty").hidden = false;
+      // Back from a conversation (on a phone): return to its row rather than to the top of the page.
+      var row = previous && $("list").querySelector('[data-id="' + previous + '"]');
+      if (row) row.focus();
+      return;
+    }
+    if (!changed && state.detail) return conversationPoll.now();
+    state.detail = null;
+    state.detailKey = "";
+    $("conv").classList.remove("details-open");
+    $("details-toggle").setAttribute("aria-expanded", "false");
+    $("composer-text").value = "";
+    setMode("reply");
+    loadConversation().then(function () {
+      if (state.current !== id) return;
+      if (state.detail) $("conv-title").focus({ preventScroll: true });
+      conversationPoll.arm();
+      inboxPoll.now();  // reading it cleared its unread mark
+    });
+  }
+
+  function loadConversation() {
+    var id = state.current;
+    var seq = ++state.detailSeq;
+    return api("/conversations/" + encodeURIComponent(id)).then(function (detail) {
+      if (seq !== state.detailSeq || id !== state.current) return;
+      renderConversation(detail);
+    }, function (error) {
+      if (error.status === 404 || error.status === 422) {
+        notify(T.notFound);
+        location.hash = "#/";
+      } else fail(error);
+    });
+  }
+
+  function renderConversation(detail) {
+    var key = JSON.stringify(detail);
+    if (key === state.detailKey) return;
+    var fresh = !state.detail || state.detail.id !== detail.id;
+    var log = $("transcript");
+    var stick = fresh || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    var top = log.scrollTop;
+    state.detailKey = key;
+    state.detail = detail;
+    $("conv-empty").hidden = true;
+    $("conv").hidden = false;
+    $("conv-title").textContent = visitor(detail.id, detail.contact_email);
+    var sub = $("conv-sub");
+    sub.textContent = "";
+    sub.appendChild(el("span", { class: "state " + detail.state, text: T.states[detail.state] || detail.state }));
+    if (detail.reason_kind) sub.appendChild(reasonChip(detail.reason_kind, null));
+    if (detail.reason) sub.appendChild(el("span", { class: "reason-text", text: detail.reason }));
+    var owner = detail.assignee ? fill(T.assignedTo, { name: detail.assignee }) : T.unassigned;
+    sub.appendChild(el("span", { text: owner }));
+    $("summary").hidden = !detail.summary;
+    $("summary-text").textContent = detail.summary || "";
+    // Open on a wide screen; on a phone one tap away, so that the transcript keeps the room.
+    if (fresh) $("summary").open = !window.matchMedia("(max-width: 760px)").matches;
+    renderActions(detail);
+    renderTranscript(detail.messages);
+    renderFacts(detail);
+    renderCsat(detail.csat);
+    renderHistory(detail.history);
+    updateHint();
+    // Follow new messages when the agent was reading the end; otherwise stay where they were.
+    log.scrollTop = stick ? log.scrollHeight : top;
+  }
+
+  function isMine(detail) {
+    return Boolean(state.operator && detail.assignee_id === state.operator.id);
+  }
+
+  function renderActions(detail) {
+    var allowed = ACTIONS[detail.state] || [];
+    var focused = document.activeElement;
+    each("[data-action]", function (button) {
+      var action = button.dataset.action;
+      var show = allowed.indexOf(action) >= 0 && !(action === "take_over" && isMine(detail));
+      if (action === "assign") button.closest(".assign").hidden = !show;
+      else button.hidden = !show;
+    });
+    var select = $("assign-to");
+    var chosen = select.value;
+    select.textContent = "";
+    select.appendChild(el("option", { value: "", text: T.chooseOperator }));
+    state.operators.forEach(function (operator) {
+      if (!operator.active || operator.id === detail.assignee_id) return;
+      select.appendChild(el("option", { value: operator.id, text: operator.display_name }));
+    });
+    select.value = chosen;
+    if (select.value !== chosen) select.value = "";
+    $("actions").querySelector('[data-action="assign"]').disabled = !select.value;
+    // A hidden button cannot keep focus: move it to the heading rather than losing it to <body>.
+    if (focused && focused.closest && focused.closest("[hidden]")) $("conv-title").focus({ preventScroll: true });
+  }
+
+  function act(action) {
+    var detail = state.detail;
+    if (!detail || state.acting) return;
+    var body = { action: action };
+    if (action === "assign") body.operator_id = $("assign-to").value;
+    state.acting = true;
+    api("/conversations/" + detail.id + "/actions", { method: "POST", body: body }).then(function (updated) {
+      if (state.current === updated.id) renderConversation(updated);
+      notify(T.done[action], true);
+      inboxPoll.now();
+    }, fail).then(function () { state.acting = false; });
+  }
+
+  function renderTranscript(messages) {
+    var log = $("transcript");
+    log.textContent = "";
+    messages.forEach(function (message) { log.appendChild(messageNode(message)); });
+  }
+
+  function messageNode(message) {
+    var sender = message.sender;
+    var who = { user: T.customerName, bot: T.bot, system: T.system }[sender] || message.author || T.agent;
+    var by = el("div", { class: "by" }, [el("span", { class: "author", text: who }), clock(message.created_at)]);
+    if (message.internal) by.appendChild(el("span", { class: "note-label", text: T.internalNote }));
+    if (sender === "bot" && message.decision) {
+      by.appendChild(el("span", { class: "tag " + message.decision },
+        [el("span", { class: "visually-hidden", text: T.decisionLabel + ": " }),
+          T.decisions[message.decision] || message.decision]));
+    }
+    var node = el("li", { class: "msg " + sender + (message.internal ? " note" : ""), "data-id": String(message.id) }, [
+      by, el("div", { class: "bubble", text: message.content })
+    ]);
+    if (message.sources && message.sources.length) {
+      var list = el("ul", { class: "sources", "aria-label": T.sources },
+        [el("li", { "aria-hidden": "true", text: T.sources + ":" })]);
+      message.sources.forEach(function (source) {
+        var safe = source.url && /^https?:\/\//i.test(source.url);
+        list.appendChild(el("li", {}, [safe
+          ? el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer", text: source.question })
+          : el("span", { text: source.question })]));
+      });
+      node.appendChild(list);
+    }
+    if (message.feedback) {
+      var up = message.feedback === "up";
+      node.appendChild(el("div", { class: "feedback" }, [
+        el("span", { class: "visually-hidden", text: T.ratedBy }),
+        el("span", { class: "mark " + (up ? "up" : "down") }, [icon("thumb"), up ? T.helpful : T.unhelpful]),
+        message.feedback_comment ? el("q", { text: message.feedback_comment }) : null
+      ]));
+    }
+    return node;
+  }
+
+  function renderFacts(detail) {
+    var facts = $("facts");
+    facts.textContent = "";
+    var add = function (label, value) {
+      if (value === null || value === undefined || value === "") return;
+      facts.appendChild(el("dt", { text: label }));
+      facts.appendChild(el("dd", {}, [value]));
+    };
+    add(T.contactEmail, detail.contact_email);
+    add(T.locale, detail.locale);
+    Object.keys(detail.attributes || {}).forEach(function (name) {
+      var value = detail.attributes[name];
+      add(name.charAt(0).toUpperCase() + name.slice(1), typeof value === "string" ? value : JSON.stringify(value));
+    });
+    add(T.started, clock(detail.created_at));
+    add(T.conversationId, detail.id);
+  }
+
+  function renderCsat(csat) {
+    var box = $("csat");
+    $("csat-box").hidden = !csat;
+    box.textContent = "";
+    if (!csat) return;
+    var filled = Math.max(0, Math.min(5, csat.rating));
+    var stars = "★★★★★".slice(0, filled) + "☆☆☆☆☆".slice(0, 5 - filled);
+    box.appendChild(el("div", {}, [
+      el("span", { class: "csat", "aria-hidden": "true", text: stars }), " ",
+      el("strong", { text: csat.rating + " / 5" })
+    ]));
+    if (csat.comment) box.appendChild(el("p", { class: "csat-comment" }, [el("q", { text: csat.comment })]));
+  }
+
+  function stateName(value) { return T.states[value] || value; }
+
+  function renderHistory(history) {
+    var list = $("history");
+    list.textContent = "";
+    history.slice().reverse().forEach(function (change) {
+      var states = stateName(change.from_state) + " → " + stateName(change.to_state);
+      list.appendChild(el("li", {}, [
+        el("span", { class: "change", text: states }),
+        el("span", { class: "why", text: [
+          T.event[change.event] || change.event,
+          change.operator ? fill(T.by, { name: change.operator }) : T.automatically
+        ].join(" ") + (change.reason ? " · " + change.reason : "") }),
+        clock(change.created_at)
+      ]));
+    });
+  }
+
+  // ---- composer -------------------------------------------------------------------------------
+  function isNote() { return document.querySelector('input[name="mode"]:checked').value === "note"; }
+
+  function setMode(mode) {
+    document.querySelector('input[name="mode"][value="' + mode + '"]').checked = true;
+    updateHint();
+  }
+
+  function updateHint() {
+    var note = isNote();
+    $("composer").classList.toggle("note-mode", note);
+    $("composer-text").placeholder = note ? T.notePlaceholder : T.replyPlaceholder;
+    $("composer-label").textContent = note ? T.noteLabel : T.replyLabel;
+    $("send").textContent = note ? T.addNote : T.send;
+    var detail = state.detail;
+    $("composer-hint").textContent = note ? T.noteHint : detail && !detail.assignee_id ? T.replyTakesOver : "";
+  }
+
+  function submitComposer() {
+    var text = $("composer-text").value.trim();
+    var detail = state.detail;
+    if (!text || !detail || state.sending) return;
+    var note = isNote();
+    state.sending = true;
+    $("send").disabled = true;
+    api("/conversations/" + detail.id + "/messages", { method: "POST", body: { content: text, internal: note } })
+      .then(function () {
+        if ($("composer-text").value.trim() === text) $("composer-text").value = "";
+        notify(note ? T.noteAdded : T.replySent, true);
+        return loadConversation();
+      }, fail)
+      .then(function () {
+        state.sending = false;
+        $("send").disabled = false;
+        inboxPoll.now();
+      });
+  }
+
+  // ---- operators (for Assign) --------------------------------------------------------------------
+  function loadOperators() {
+    return api("/operators").then(function (list) {
+      state.operators = list.operators;
+      if (state.detail) renderActions(state.detail);
+    }, fail);
+  }
+
+  // ---- metrics ----------------------------------------------------------------------------------
+  function isoDay(date) {
+    var local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return local.toISOString().slice(0, 10);
+  }
+
+  function defaultRange() {
+    if ($("range-to").value) return;
+    var today = new Date();
+    $("range-to").value = isoDay(today);
+    $("range-from").value = isoDay(new Date(today.getTime() - 6 * 86400000));
+  }
+
+  function loadMetrics() {
+    defaultRange();
+    var from = new Date($("range-from").value + "T00:00:00");
+    var to = new Date($("range-to").value + "T00:00:00");
+    to.setDate(to.getDate() + 1);
+    var body = $("metrics-body");
+    body.textContent = "";
+    body.appendChild(el("p", { class: "muted", text: T.loading }));
+    return api("/metrics", { query: { from: from.toISOString(), to: to.toISOString() } }).then(function (figures) {
+      body.textContent = "";
+      body.appendChild(renderMetrics(figures));
+    }, function (error) {
+      body.textContent = "";
+      if (error.status === 404) {
+        body.appendChild(el("div", { class: "metrics-unavailable" }, [
+          el("p", {}, [el("strong", { text: T.noMetrics })]), el("p", { text: T.noMetricsHint })
+        ]));
+      } else fail(error);
+    });
+  }
+
+  function percent(value) {
+    if (value === null || value === undefined) return T.m.none;
+    return Math.round(value * 1000) / 10 + " %";
+  }
+
+  function number(value) {
+    return value === null || value === undefined ? T.m.none : Number(value).toLocaleString();
+  }
+
+  function renderMetrics(f) {
+    var cost = f.estimated_cost_usd;
+    var money = cost === null || cost === undefined ? T.m.none : new Intl.NumberFormat(undefined,
+      { style: "currency", currency: "USD", maximumFractionDigits: cost > 0 && cost < 1 ? 4 : 2 }).format(cost);
+    var csat = f.csat_average === null || f.csat_average === undefined ? T.m.none : f.csat_average.toFixed(2) + " / 5";
+    var cards = [
+      [T.m.conversations, number(f.conversations)],
+      [T.m.bot_resolved_rate, percent(f.bot_resolved_rate)],
+      [T.m.handover_rate, percent(f.handover_rate)],
+      [T.m.median_first_response_seconds, duration(f.median_first_response_seconds)],
+      [T.m.median_resolution_seconds, duration(f.median_resolution_seconds)],
+      [T.m.csat_average, csat,
+        fill(T.m.responses, { n: number(f.csat_responses), rate: percent(f.csat_response_rate) })],
+      [T.m.thumbs, number(f.thumbs_up) + " / " + number(f.thumbs_down)],
+      [T.m.unanswered_questions, number(f.unanswered_questions)],
+      [T.m.tokens, number(f.model_input_tokens) + " / " + number(f.model_output_tokens)],
+      [T.m.estimated_cost_usd, money]
+    ];
+    var wrap = el("div");
+    var list = el("dl", { class: "cards" });
+    cards.forEach(function (card) {
+      list.appendChild(el("div", { class: "card-metric" }, [
+        el("dt", { text: card[0] }),
+        el("dd", {}, [card[1], card[2] ? el("span", { class: "sub", text: card[2] }) : null])
+      ]));
+    });
+    wrap.appendChild(list);
+    var reasons = f.handovers_by_reason || {};
+    var kinds = Object.keys(reasons).sort(function (a, b) { return reasons[b] - reasons[a]; });
+    var max = Math.max.apply(null, [1].concat(kinds.map(function (k) { return reasons[k]; })));
+    var box = el("section", { class: "panel-box", "aria-labelledby": "by-reason" },
+      [el("h3", { id: "by-reason", text: T.m.byReason })]);
+    if (!kinds.length) box.appendChild(el("p", { class: "muted", text: T.m.noHandovers }));
+    else {
+      var bars = el("ul", { class: "bars" });
+      kinds.forEach(function (kind) {
+        var bar = el("span", { class: "bar" });
+        bar.style.width = Math.round((reasons[kind] / max) * 100) + "%";
+        bars.appendChild(el("li", {}, [
+          el("span", { text: T["reason_" + kind] || kind }), el("span", {}, [bar]),
+          el("strong", { text: String(reasons[kind]) })
+        ]));
+      });
+      box.appendChild(bars);
+    }
+    wrap.appendChild(box);
+    return wrap;
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------------
+  function bind() {
+    $("local-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      signIn({ local_email: $("local-email").value.trim() });
+    });
+    $("sign-out").addEventListener("click", signOut);
+    $("notice-close").addEventListener("click", clearNotice);
+    each(".tab", function (tab) {
+      tab.addEventListener("click", function () { if (tab.dataset.tab !== state.tab) selectTab(tab.dataset.tab); });
+      tab.addEventListener("keydown", onTabKey);
+    });
+    $("reason").addEventListener("change", function () { state.reason = this.value; refreshList(); });
+    var typing = null;
+    $("search").addEventListener("input", function () {
+      var value = this.value.trim();
+      clearTimeout(typing);
+      typing = setTimeout(function () {
+        if (value === state.q) return;
+        state.q = value;
+        refreshList();
+      }, 300);
+    });
+    each("[data-action]", function (button) {
+      button.addEventListener("click", function () { act(button.dataset.action); });
+    });
+    $("assign-to").addEventListener("change", function () {
+      $("actions").querySelector('[data-action="assign"]').disabled = !this.value;
+    });
+    $("details-toggle").addEventListener("click", function () {
+      var open = $("conv").classList.toggle("details-open");
+      this.setAttribute("aria-expanded", String(open));
+    });
+    $("details").addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && $("conv").classList.contains("details-open")) $("details-toggle").click();
+    });
+    each('input[name="mode"]', function (radio) { radio.addEventListener("change", updateHint); });
+    $("composer").addEventListener("submit", function (e) { e.preventDefault(); submitComposer(); });
+    $("composer-text").addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submitComposer();
+      }
+    });
+    $("range").addEventListener("submit", function (e) { e.preventDefault(); loadMetrics(); });
+    window.addEventListener("hashchange", route);
+    setInterval(function () { each("time[data-relative]", relative); }, 30000);
+  }
+
+  function start() {
+    applyStrings();
+    bind();
+    selectTab(state.tab);
+    updateHint();
+    var session = loadSession();
+    if (!session || !session.token || !session.operator) return showSignIn();
+    saveSession(session);
+    enter(session.operator);
+    // Still valid? A 401 returns to sign-in; a changed name or role is picked up.
+    api("/me").then(function (operator) {
+      saveSession({ token: session.token, operator: operator });
+      showOperator(operator);
+    }, fail);
+  }
+
+  start();
+})();
