@@ -81,7 +81,9 @@
   }
 
   // ---- state ----------------------------------------------------------------------------------
-  var state = { session: loadSession(), lastId: 0, status: "open", busy: false, open: false, poller: null,
+  // lastId: the newest message polling has seen; shown: every message id already on screen (also the
+  // ones this page posted), so polling from lastId never skips a colleague's message nor repeats one.
+  var state = { session: loadSession(), lastId: 0, shown: {}, status: "open", busy: false, open: false, poller: null,
     pollMs: 0, unread: 0 };
   var listeners = {};
 
@@ -403,8 +405,9 @@
   }
 
   function render(message) {
-    if (message.id <= state.lastId) return;
-    state.lastId = message.id;
+    state.lastId = Math.max(state.lastId, message.id);
+    if (state.shown[message.id]) return;
+    state.shown[message.id] = true;
     var mine = message.sender === "user" && sentHere(message.client_message_id);
     if (mine) {
       mine.dataset.id = message.id;
@@ -530,7 +533,7 @@
     var handle = function (event, payload) {
       if (event === "start") {
         userNode.dataset.id = payload.user_message.id;
-        state.lastId = Math.max(state.lastId, payload.user_message.id);
+        state.shown[payload.user_message.id] = true;
       }
       if (event === "delta") {
         typing.hidden = true;
@@ -575,7 +578,7 @@
 
   function done(userNode, reply, exchange) {
     userNode.dataset.id = exchange.user_message.id;
-    state.lastId = Math.max(state.lastId, exchange.user_message.id);
+    state.shown[exchange.user_message.id] = true;
     showStatus(exchange.session);
     if (!exchange.reply) {
       // A person owns the conversation: the bot stays silent and the agent answers by polling.
@@ -584,7 +587,7 @@
     }
     reply = reply || bubble("bot", "");
     reply.classList.remove("streaming");
-    state.lastId = Math.max(state.lastId, exchange.reply.id);
+    state.shown[exchange.reply.id] = true;
     finish(reply, exchange.reply);
     emit("message", exchange.reply);
   }
@@ -668,6 +671,7 @@
   function reset() {
     saveSession(null);
     state.lastId = 0;
+    state.shown = {};
     stopPolling();
     showStatus("open");
     log.textContent = "";

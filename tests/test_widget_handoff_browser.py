@@ -113,3 +113,17 @@ def test_a_resolved_conversation_asks_once_for_a_rating_and_stores_it(page, func
     page.reload()
     page.wait_for_selector(W + ".msg.user")
     assert page.locator(W + ".csat").count() == 0
+
+
+def test_a_colleagues_message_stored_just_before_the_customer_writes_is_not_skipped(page, function_client, db):
+    agent = new_operator()
+    _open(page)
+    _send(page, "talk to a human please")
+    _wait_replies(page, 1)
+    session_id = _session(page)["id"]
+    with transaction() as conn:
+        handoff.transition(conn, session_id, "take_over", operator_id=agent.id, assignee_id=agent.id)
+    _agent_reply(function_client, session_id, agent, "Which order is it about?")
+    _send(page, "Order 5512")  # before the next poll: the widget's cursor must not jump past the agent's message
+    page.wait_for_selector(W + ".msg.agent >> text=Which order is it about?", timeout=6000)
+    assert page.locator(W + ".msg.user").count() == 2
