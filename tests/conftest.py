@@ -155,6 +155,22 @@ def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None
     yield fake_gemini_server
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Debian Chromium for every browser test; each test opens its own contexts."""
+    from pathlib import Path
+
+    from tests.chromium import CHROMIUM, LAUNCH_ARGS, require
+
+    require(Path(CHROMIUM).exists(), "Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def local_run() -> Iterator[str]:
     """The local run's dispatcher served on a free port."""

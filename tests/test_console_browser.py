@@ -10,55 +10,24 @@ import json
 import os
 import re
 import secrets
-import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 
 from shared.settings import PROJECT_ROOT
+from tests.chromium import require
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 CONSOLE_HTML = PROJECT_ROOT / "frontend" / "console.html"
 W = "#support-widget-host >> "
 HTML_ATTACK = "<img src=x onerror=alert(1)><b>hi</b>"
-
-
-def _require(available: bool, what: str) -> None:
-    if not available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{what} is required in CI (./dev test installs it)")
-        pytest.skip(f"{what} is not installed (./dev test installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(Path(CHROMIUM).exists(), "Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -415,7 +384,7 @@ def _axe(page) -> list[dict]:
 
 
 def test_the_inbox_and_a_conversation_have_no_serious_accessibility_violations(open_page, local_run):
-    _require(AXE.exists(), "axe-core (npm, tests/browser)")
+    require(AXE.exists(), "axe-core (npm, tests/browser)")
     agent = _agent()
     customer = _customer(local_run, "Can I return something I bought?", "I want to talk to a person")
     answer = next(m for m in customer.messages() if m["sender"] == "bot")

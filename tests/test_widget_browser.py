@@ -4,50 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from shared.settings import PROJECT_ROOT
+from tests.chromium import require
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 W = "#support-widget-host >> "
-
-
-def _require(available: bool, what: str) -> None:
-    if not available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{what} is required in CI (./dev test installs it)")
-        pytest.skip(f"{what} is not installed (./dev test installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(Path(CHROMIUM).exists(), "Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -248,7 +216,7 @@ def test_everything_works_by_keyboard(page):
 
 
 def test_the_open_widget_has_no_serious_accessibility_violations(open_page):
-    _require(AXE.exists(), "axe-core (npm, tests/browser)")
+    require(AXE.exists(), "axe-core (npm, tests/browser)")
     page = open_page(bypass_csp=True)  # only to inject axe; the CSP itself has its own test
     _open(page)
     _send(page, "Can I return something I bought?")

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from shared.db.engine import transaction
 from shared.services import handoff
 from tests.factories import new_operator
-from tests.test_widget_browser import CHROMIUM, W, _open, _require, _send, _session, _wait_replies
+from tests.test_widget_browser import W, _open, _send, _session, _wait_replies
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(Path(CHROMIUM).exists(), "Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from shared.schemas import MessageCreate
 from shared.services import chat
-from tests.test_widget_browser import CHROMIUM, W, _open, _replies, _require, _send, _session, _wait_replies
+from tests.test_widget_browser import W, _open, _replies, _send, _session, _wait_replies
 
 pytestmark = pytest.mark.browser
-
-
-# The fixtures of test_widget_browser.py, copied: importing them would shadow every `page` argument.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(Path(CHROMIUM).exists(), "Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
