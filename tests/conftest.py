@@ -7,6 +7,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import functions_framework
 import pytest
@@ -169,6 +170,35 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, local_run: str) -> Iterator[Callable[..., Any]]:
+    """Opens the demo storefront (with the widget) in a fresh browser context: `open_page(viewport=...)`.
+
+    Each page collects its script errors in `page.problems`.
+    """
+    contexts = []
+
+    def new(**context_options: Any) -> Any:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
+        page.goto(local_run + "/")
+        return page
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Any]) -> Any:
+    """The demo storefront in a fresh browser context."""
+    return open_page()
 
 
 @pytest.fixture

@@ -13,15 +13,6 @@ from tests.test_widget_browser import W, _open, _send, _session, _wait_replies
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser, local_run):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(local_run + "/")
-    yield page
-    context.close()
-
-
 def _agent_reply(function_client, session_id, agent, text):
     function_client("operator_api").post(
         f"/conversations/{session_id}/messages", json={"content": text}, headers=agent.auth

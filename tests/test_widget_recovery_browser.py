@@ -14,31 +14,6 @@ from tests.test_widget_browser import W, _open, _replies, _send, _session, _wait
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def open_page(browser, local_run):
-    """Opens the demo page in a fresh browser context: `open_page(locale=..., ...)`."""
-    contexts = []
-
-    def new(**context_options):
-        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
-        page.goto(local_run + "/")
-        return page
-
-    yield new
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def page(open_page):
-    return open_page()
-
-
 SHADOW = "document.querySelector('#support-widget-host').shadowRoot"
 
 
