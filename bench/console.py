@@ -237,6 +237,17 @@ CROSS JOIN LATERAL (
 ORDER BY 1
 """
 
+# What the reply-storing statement keeps on each conversation, counted here from the seeded replies.
+_COUNTERS = """
+UPDATE chat_sessions s
+SET bot_unanswered = m.unanswered, model_input_tokens = m.input_tokens, model_output_tokens = m.output_tokens
+FROM (SELECT session_id, count(*) FILTER (WHERE details->>'decision' = 'not_covered') AS unanswered,
+             coalesce(sum((details->'usage'->>'input_tokens')::bigint), 0) AS input_tokens,
+             coalesce(sum((details->'usage'->>'output_tokens')::bigint), 0) AS output_tokens
+      FROM messages WHERE sender = 'bot' GROUP BY session_id) m
+WHERE m.session_id = s.id
+"""
+
 _FEEDBACK = """
 INSERT INTO message_feedback (message_id, session_id, rating, comment, updated_at)
 SELECT id, session_id, CASE WHEN down THEN 'down' ELSE 'up' END,
@@ -308,7 +319,19 @@ def seed(engine: sa.Engine, conversations: int) -> float:
         "handover_text": HANDOVER,
         "not_covered": NOT_COVERED,
     }
-    steps = [_OPERATORS, _PLAN, _SESSIONS, _MESSAGES, _FEEDBACK, _CSAT, _EVENTS, _READS, _SUMMARIES, _SEQUENCE]
+    steps = [
+        _OPERATORS,
+        _PLAN,
+        _SESSIONS,
+        _MESSAGES,
+        _COUNTERS,
+        _FEEDBACK,
+        _CSAT,
+        _EVENTS,
+        _READS,
+        _SUMMARIES,
+        _SEQUENCE,
+    ]
     began = time.perf_counter()
     with engine.connect() as conn:
         conn.execute(sa.text("SELECT setseed(0.42)"))
@@ -357,8 +380,9 @@ def reads(engine: sa.Engine) -> list[tuple[str, Read]]:
         return lambda _: inbox.list_conversations(ConversationsQuery(**query), operator=me)
 
     now = datetime.now(UTC)
-    first_page = inbox.list_conversations(ConversationsQuery(state="resolved"), operator=me).conversations
-    page_2 = first_page[-1].last_activity_at if first_page else now
+
+    def second_page(state: str) -> str | None:
+        return inbox.list_conversations(ConversationsQuery(state=state), operator=me).next_cursor
 
     def report(days: int) -> Read:
         return lambda _: metrics.report(MetricsQuery.model_validate({"from": now - timedelta(days=days), "to": now}))
@@ -368,7 +392,8 @@ def reads(engine: sa.Engine) -> list[tuple[str, Read]]:
         ("inbox: Mine", listing(state="assigned", assigned="me")),
         ("inbox: All open", listing(state="open")),
         ("inbox: Resolved, first page", listing(state="resolved")),
-        ("inbox: Resolved, before= (page 2)", listing(state="resolved", before=page_2)),
+        ("inbox: Waiting, page 2 (cursor)", listing(state="waiting", cursor=second_page("waiting"))),
+        ("inbox: Resolved, page 2 (cursor)", listing(state="resolved", cursor=second_page("resolved"))),
         ("inbox: Resolved, reason=frustration", listing(state="resolved", reason="frustration")),
         ("inbox: Open, reason=person", listing(state="open", reason="person")),
         (f"inbox: Resolved, q={RARE} (rare)", listing(state="resolved", q=RARE)),

@@ -22,7 +22,7 @@
     loading: "Loading…",
     empty: { waiting: "Nobody is waiting for a person.", mine: "No conversations are assigned to you.",
       open: "No open conversations.", resolved: "No resolved conversations yet." },
-    emptyFiltered: "No conversation matches these filters.",
+    emptyFiltered: "No conversation matches these filters.", showMore: "Show more",
     visitor: "Visitor {id}", waitingFor: "Waiting {t}", ago: "{t} ago", justNow: "just now", underAMinute: "<1 min",
     unread: "{n} unread", helpfulCount: "{n} helpful", unhelpfulCount: "{n} not helpful", csatMark: "CSAT {n}/5",
     unassigned: "Unassigned", assignedTo: "Assigned to {name}",
@@ -65,6 +65,7 @@
     googleClientId: meta("google-client-id")
   };
   var INBOX_POLL_MS = 4000;
+  var PAGE_SIZE = 50;
   var CONVERSATION_POLL_MS = 3000;
   var LATE_MINUTES = 10;  // a customer waiting this long is shown in red
   var TABS = {
@@ -98,7 +99,7 @@
   // ---- state ----------------------------------------------------------------------------------
   var state = {
     token: null, operator: null, operators: [], tab: "waiting", reason: "", q: "", current: null, detail: null,
-    listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false
+    listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false, pages: 1
   };
 
   // The operator token and who it belongs to, for this tab only (sessionStorage).
@@ -404,26 +405,52 @@
 
   function refreshList() {
     state.listKey = "";
+    state.pages = 1;
     $("list").textContent = "";
     $("list-empty").textContent = T.loading;
     $("list-empty").hidden = false;
     inboxPoll.now();
   }
 
+  // Every page the operator has opened is fetched again on each poll (following the cursors), so
+  // the list stays current as far down as they have read.
   function loadInbox() {
     var seq = ++state.inboxSeq;
-    var query = { limit: "100" };
-    Object.keys(TABS[state.tab]).forEach(function (key) { query[key] = TABS[state.tab][key]; });
-    if (state.reason) query.reason = state.reason;
-    if (state.q) query.q = state.q;
-    return api("/conversations", { query: query }).then(function (page) {
-      if (seq !== state.inboxSeq) return;
-      each("[data-count]", function (node) {
-        var n = page.counts[node.dataset.count];
-        node.textContent = n === undefined ? "" : String(n);
+    var items = [];
+    function fetchPage(cursor, remaining) {
+      var query = { limit: String(PAGE_SIZE) };
+      Object.keys(TABS[state.tab]).forEach(function (key) { query[key] = TABS[state.tab][key]; });
+      if (state.reason) query.reason = state.reason;
+      if (state.q) query.q = state.q;
+      if (cursor) query.cursor = cursor;
+      return api("/conversations", { query: query }).then(function (page) {
+        if (seq !== state.inboxSeq) return;
+        if (!cursor) showCounts(page.counts);
+        items = items.concat(page.conversations);
+        if (page.next_cursor && remaining > 1) return fetchPage(page.next_cursor, remaining - 1);
+        $("show-more").hidden = !page.next_cursor;
+        renderList(unique(items));
       });
-      renderList(page.conversations);
-    }, fail);
+    }
+    return fetchPage(null, state.pages).then(null, fail);
+  }
+
+  function showCounts(counts) {
+    each("[data-count]", function (node) {
+      var n = counts[node.dataset.count];
+      node.textContent = n === undefined ? "" : String(n);
+    });
+  }
+
+  // A conversation that moved up between two page reads would otherwise be listed twice.
+  function unique(items) {
+    var seen = {};
+    return items.filter(function (item) { return seen[item.id] ? false : (seen[item.id] = true); });
+  }
+
+  function showMore() {
+    state.pages += 1;
+    inboxPoll.now();
   }
 
   function renderList(items) {
@@ -861,6 +888,7 @@
       tab.addEventListener("click", function () { if (tab.dataset.tab !== state.tab) selectTab(tab.dataset.tab); });
       tab.addEventListener("keydown", onTabKey);
     });
+    $("show-more").addEventListener("click", showMore);
     $("reason").addEventListener("change", function () { state.reason = this.value; refreshList(); });
     var typing = null;
     $("search").addEventListener("input", function () {

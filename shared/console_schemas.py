@@ -58,7 +58,10 @@ class ConversationsQuery(Request):
     reason: Annotated[str, StringConstraints(max_length=24)] | None = None
     assigned: Literal["me", "anyone", "nobody"] | None = None
     q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    before: datetime | None = Field(default=None, description="Newest-first pages: items active before this time")
+    before: datetime | None = Field(default=None, description="Newest-first tabs: items active before this time")
+    cursor: Annotated[str, StringConstraints(max_length=120, pattern=r"^[A-Za-z0-9_-]+={0,2}$")] | None = Field(
+        default=None, description="The `next_cursor` of the previous page: the page after it"
+    )
     limit: int = Field(default=50, ge=1, le=200)
 
 
@@ -80,6 +83,7 @@ class ConversationItem(BaseModel):
 class ConversationList(BaseModel):
     conversations: list[ConversationItem]
     counts: dict[str, int] = Field(description="Conversations per inbox tab: waiting, mine, open, resolved")
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last")
 
 
 class TranscriptMessage(BaseModel):

@@ -127,6 +127,25 @@ def db() -> Iterator[sa.Connection]:
         yield conn
 
 
+@pytest.fixture
+def scratch_database(settings_env: Callable[..., None]) -> Iterator[None]:
+    """An empty database of its own, made the configured one for the test (for walking migrations)."""
+    name = f"scratch_{secrets.token_hex(4)}"
+    url = get_engine().url.set(database=name).render_as_string(hide_password=False)
+    admin = sa.create_engine(get_engine().url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    settings_env(DATABASE_URL=url)
+    reset_engine()
+    try:
+        yield
+    finally:
+        reset_engine()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT

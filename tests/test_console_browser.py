@@ -16,6 +16,7 @@ from datetime import date
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from shared.settings import PROJECT_ROOT
 from tests.chromium import require
@@ -138,7 +139,13 @@ def _open_conversation(page, conversation_id: str) -> None:
 
 def _search(page, text: str, *expected_ids: str) -> None:
     """Types in the search box and waits until the list shows exactly `expected_ids`."""
-    page.fill("#search", text)
+    with page.expect_response(lambda response: f"q={text}" in response.url):
+        page.fill("#search", text)
+    _listed(page, *expected_ids)
+
+
+def _listed(page, *expected_ids: str) -> None:
+    """Waits until the list shows exactly `expected_ids`, in that order."""
     page.wait_for_function(
         "ids => JSON.stringify([...document.querySelectorAll('#list .item')].map(row => row.dataset.id))"
         " === JSON.stringify(ids)",
@@ -442,6 +449,24 @@ def test_filters_by_reason_and_search(open_page, local_run):
     assert page.locator("#list .item").count() == 0
     page.select_option("#reason", "person")
     _row(page, wants_person.id).wait_for()
+
+
+def test_show_more_lists_the_next_page_and_it_stays_listed_while_the_inbox_refreshes(open_page, local_run, db):
+    marker = f"okapi-{secrets.token_hex(4)}"
+    ids = [_customer(local_run, f"Where is my {marker} order?").id for _ in range(52)]
+    resolve = "UPDATE chat_sessions SET state = 'resolved' WHERE id = ANY(CAST(:ids AS uuid[]))"
+    db.execute(sa.text(resolve), {"ids": ids})
+    db.commit()
+    newest_first = ids[::-1]
+    page = open_page()
+    _sign_in(page, _agent())
+    page.click("#tab-resolved")
+    _search(page, marker, *newest_first[:50])
+    page.click("#show-more")
+    _listed(page, *newest_first)
+    assert page.locator("#show-more").is_hidden()
+    page.wait_for_timeout(4500)  # one refresh of the inbox
+    assert page.locator("#list .item").count() == 52
 
 
 def test_new_conversations_and_messages_appear_without_a_reload(open_page, local_run):

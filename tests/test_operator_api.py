@@ -157,3 +157,49 @@ def test_sign_out_ends_the_token(function_client):
     agent = new_operator()
     assert _api(function_client, "post", "/sign-out", agent).status_code == 204
     assert _api(function_client, "get", "/me", agent).status_code == 401
+
+
+def _conversations_mentioning(db, word: str, state: str, count: int) -> set[str]:
+    """`count` conversations in `state` whose customer wrote `word`, all with the same times (ties on purpose)."""
+    ids = set()
+    for _ in range(count):
+        session = new_session()
+        db.execute(
+            sa.text("INSERT INTO messages (session_id, sender, content) VALUES (:s, 'user', :w)"),
+            {"s": session.id, "w": f"question about {word}"},
+        )
+        db.execute(
+            sa.text(
+                "UPDATE chat_sessions SET state = :state, waiting_since = '2026-01-02T03:04:05Z', "
+                "last_activity_at = '2026-01-02T03:04:05Z' WHERE id = :s"
+            ),
+            {"s": session.id, "state": state},
+        )
+        ids.add(str(session.id))
+    db.commit()
+    return ids
+
+
+def _every_page(function_client, operator, query: str) -> list[str]:
+    seen, cursor = [], ""
+    while True:
+        page = _api(function_client, "get", f"/conversations?{query}&limit=2{cursor}", operator).json
+        seen += [c["id"] for c in page["conversations"]]
+        if page["next_cursor"] is None:
+            return seen
+        cursor = f"&cursor={page['next_cursor']}"
+
+
+def test_paging_visits_every_conversation_once_even_when_their_times_tie(function_client, db):
+    agent = new_operator()
+    for state in ("waiting", "resolved"):
+        word = f"paging{state}{new_session().id.hex[:6]}"
+        expected = _conversations_mentioning(db, word, state, 5)
+        seen = _every_page(function_client, agent, f"state={state}&q={word}")
+        assert len(seen) == 5 and set(seen) == expected
+
+
+def test_a_cursor_the_inbox_did_not_give_out_is_a_422(function_client):
+    for cursor in ("bm90LWEtY3Vyc29y", "!!", "A" * 121):
+        response = _api(function_client, "get", f"/conversations?cursor={cursor}", new_operator())
+        assert response.status_code == 422 and response.json["error"]["details"][0]["field"] == "cursor"

@@ -20,7 +20,15 @@ _STORE_REPLY = """
         ON CONFLICT (reply_to_id) DO NOTHING
         RETURNING id, created_at
     ),
-    session AS (UPDATE chat_sessions SET last_activity_at = now() WHERE id = :session_id RETURNING id)
+    stored AS (SELECT count(*) AS n FROM reply),  -- 0 when this reply was stored before
+    session AS (
+        UPDATE chat_sessions
+        SET last_activity_at = now(),
+            bot_unanswered = bot_unanswered + :unanswered * (SELECT n FROM stored),
+            model_input_tokens = model_input_tokens + :input_tokens * (SELECT n FROM stored),
+            model_output_tokens = model_output_tokens + :output_tokens * (SELECT n FROM stored)
+        WHERE id = :session_id RETURNING id
+    )
     SELECT reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
 """
 
@@ -96,6 +104,7 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
             "sources": json.dumps(reply.sources),
             "suggested_actions": json.dumps(reply.suggested_actions),
             "details": json.dumps(reply.details),
+            **_counted(reply.details),
         },
     )
     assert row is not None  # the session exists: its user message was just stored
@@ -105,6 +114,16 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
         sa.text("SELECT id, created_at FROM messages WHERE reply_to_id = :id"), {"id": reply_to_id}
     ).one()
     return StoredReply(existing.id, existing.created_at, is_new=False)
+
+
+def _counted(details: dict[str, Any]) -> dict[str, int]:
+    """What a reply adds to its conversation's counters: an unanswered question, the model's tokens."""
+    usage = details.get("usage") or {}
+    return {
+        "unanswered": int(details.get("decision") == "not_covered"),
+        "input_tokens": int(usage.get("input_tokens") or 0),
+        "output_tokens": int(usage.get("output_tokens") or 0),
+    }
 
 
 def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -52,6 +52,13 @@ _COUNTS = """
 """
 
 
+class Position(NamedTuple):
+    """Where a conversation sorts in its tab: its waiting or activity time, then its id."""
+
+    at: datetime
+    id: uuid.UUID
+
+
 def list_conversations(
     conn: sa.Connection,
     *,
@@ -61,9 +68,13 @@ def list_conversations(
     reason: str | None,
     q: str | None,
     before: datetime | None,
+    after: Position | None,
     limit: int,
 ) -> list[Any]:
-    """One page of the inbox: the waiting queue oldest first, any other tab newest activity first."""
+    """One page of the inbox: the waiting queue oldest first, any other tab newest activity first.
+
+    `after` is the last item of the previous page; ties on time are broken by id.
+    """
     where = [STATE_FILTERS[state]]
     if assigned:
         where.append(ASSIGNED_FILTERS[assigned])
@@ -73,10 +84,16 @@ def list_conversations(
         where.append("s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern)")
     if before:
         where.append("s.last_activity_at < :before")
+    if after and state == "waiting":
+        where.append("s.waiting_since >= :at AND (s.waiting_since > :at OR s.id > :after_id)")
+    elif after:
+        where.append("s.last_activity_at <= :at AND (s.last_activity_at < :at OR s.id > :after_id)")
     order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
     sql = _LIST.format(where=" AND ".join(where), order=order)
     pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     params = {"me": me, "reason": reason, "pattern": pattern, "before": before, "limit": limit}
+    if after:
+        params |= {"at": after.at, "after_id": after.id}
     return list(conn.execute(sa.text(sql), params))
 
 

@@ -37,6 +37,10 @@ class ChatSession(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     contact_email: Mapped[str | None] = mapped_column(sa.Text)
     first_user_message_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Kept by the statement that stores each bot reply, so the metrics never read the replies themselves.
+    bot_unanswered: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    model_input_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    model_output_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
@@ -51,7 +55,16 @@ class ChatSession(Base):
         sa.Index(
             "chat_sessions_written_idx",
             "created_at",
-            postgresql_include=["handover_kind", "waiting_since", "first_human_reply_at", "resolved_at"],
+            postgresql_include=[
+                "id",
+                "handover_kind",
+                "waiting_since",
+                "first_human_reply_at",
+                "resolved_at",
+                "bot_unanswered",
+                "model_input_tokens",
+                "model_output_tokens",
+            ],
             postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
         ),
         sa.Index(
@@ -86,7 +99,6 @@ class Message(Base):
         sa.CheckConstraint(f"sender IN {SENDERS}", name="messages_sender_valid"),
         sa.UniqueConstraint("session_id", "client_message_id", name="messages_client_id_unique"),
         sa.Index("messages_session_order_idx", "session_id", "id"),
-        sa.Index("messages_bot_created_idx", "created_at", postgresql_where=sa.text("sender = 'bot'")),
         sa.Index(
             "messages_content_trgm_idx", "content", postgresql_using="gin", postgresql_ops={"content": "gin_trgm_ops"}
         ),
@@ -241,10 +253,12 @@ class OperatorToken(Base):
     __tablename__ = "operator_tokens"
 
     token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"), index=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.Index("operator_tokens_operator_idx", "operator_id"),)
 
 
 class ConversationEvent(Base):

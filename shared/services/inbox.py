@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
+from datetime import datetime
 from typing import Any
 
 from shared import errors
@@ -39,12 +42,31 @@ def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> C
             reason=query.reason,
             q=query.q,
             before=query.before,
+            after=_position(query.cursor) if query.cursor else None,
             limit=query.limit,
         )
         counts = inbox.tab_counts(conn, me=operator.id)
-    return ConversationList(
-        conversations=[ConversationItem.model_validate(row._asdict()) for row in rows], counts=counts
-    )
+    items = [ConversationItem.model_validate(row._asdict()) for row in rows]
+    full = len(items) == query.limit
+    return ConversationList(conversations=items, counts=counts, next_cursor=_cursor(items[-1], query) if full else None)
+
+
+def _cursor(last: ConversationItem, query: ConversationsQuery) -> str:
+    """Where the next page starts: the sort position of this page's last item, opaque to the client."""
+    at = last.waiting_since if query.state == "waiting" else last.last_activity_at
+    assert at is not None  # the waiting queue holds only conversations with a waiting time
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{last.id}".encode()).decode()
+
+
+def _position(cursor: str) -> inbox.Position:
+    try:
+        at, _, conversation_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
+        return inbox.Position(datetime.fromisoformat(at), uuid.UUID(conversation_id))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise errors.ValidationFailed(
+            "That page cursor is not one this inbox gave out; start again from the first page.",
+            details=[{"field": "cursor", "message": "not a cursor from `next_cursor`"}],
+        ) from None
 
 
 def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> ConversationDetail:
