@@ -94,8 +94,9 @@ class Settings(BaseSettings):
     first_response_minutes: int = Field(default=15, ge=1)
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
-    # Retrieval. EMBEDDER: none (lexical), local, gemini, or auto (gemini when credentials exist).
-    embedder: Literal["auto", "none", "local", "gemini"] = "none"
+    # Retrieval. EMBEDDER: auto (the multilingual encoder when installed, else lexical only), none
+    # (lexical only), multilingual, local (English MiniLM), or gemini.
+    embedder: Literal["auto", "none", "local", "multilingual", "gemini"] = "auto"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
     # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval).
@@ -109,6 +110,14 @@ class Settings(BaseSettings):
     classifier_l2: float = Field(default=1e-4, gt=0)
     retrieval_min_score: float = Field(default=0.6, ge=0)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
+
+    # Who writes the answers: offline (no model), gemini, openai (any OpenAI-compatible server), or
+    # auto (gemini when its credentials are set, else offline).
+    answer_provider: Literal["auto", "offline", "gemini", "openai"] = "auto"
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=20.0, gt=0)
 
     # Gemini: the Developer API with GOOGLE_API_KEY, or Vertex AI with Application Default Credentials.
     google_api_key: SecretStr | None = None
