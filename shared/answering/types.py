@@ -24,7 +24,12 @@ class Turn:
 
 @dataclass(frozen=True)
 class AnswerRequest:
-    """A question with what retrieval found: `entries` fit it, `related` are near it."""
+    """A question with what retrieval found: `entries` fit it, `related` are near it.
+
+    `parts` are the separate questions of a message that asks several (each retrieved on its
+    own; `entries` then holds what fits any of them); `language` is the customer's, as an ISO
+    639-1 code, for the reply.
+    """
 
     question: str
     entries: list[ScoredEntry]
@@ -33,6 +38,8 @@ class AnswerRequest:
     related: list[ScoredEntry] = field(default_factory=list)
     popular: list[ScoredEntry] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    language: str = "en"
 
 
 @dataclass(frozen=True)
