@@ -236,8 +236,10 @@ def _serve(host: str, port: int) -> None:
     print(f"database: {mode}")
     prepare_database()
     from shared.answering import get_provider
+    from shared.embeddings import describe_retrieval
 
     print(f"answers: {get_provider().name} provider")
+    print(f"retrieval: {describe_retrieval()}")
     print(f"support bot running at http://{host}:{port}/  (Ctrl-C to stop)")
     print(f"API contract: http://{host}:{port}/openapi.json")
     print(f"support console: http://{host}:{port}/console  (sign in with any email: the first becomes admin)")

@@ -2,6 +2,8 @@
  * Support chat widget: one script tag, no dependencies, styles isolated in a shadow root.
  *   <script src=".../widget.js" data-api-base="https://REGION-PROJECT.cloudfunctions.net" defer></script>
  * Options (data-*): api-base, title, accent, position (right|left), greeting, storage (local|session|none), lang.
+ * Without data-greeting, the server's greeting (GREETING) and bot name (BOT_NAME) come with the session, which
+ * is opened when the panel is first opened and remembered afterwards.
  * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message.
  * Every text a user or the model wrote is rendered with textContent; formatting is built from DOM nodes.
  */
@@ -46,17 +48,55 @@
       rate: "{n} sur 5", rateComment: "Un commentaire ? (facultatif)", rateSend: "Envoyer la note", skip: "Passer",
       rateThanks: "Merci pour votre note !", contactAsk: "Nous sommes absents pour le moment. Laissez votre e-mail et nous vous y répondrons.",
       email: "Votre adresse e-mail", contactSend: "Envoyer", contactThanks: "Merci ! Nous répondrons à {email}."
+    },
+    es: {
+      title: "Soporte", open: "Abrir el chat de soporte", close: "Cerrar el chat", menu: "Opciones de la conversación",
+      greeting: "¡Hola! ¿En qué podemos ayudarte hoy?", placeholder: "Escribe tu mensaje…", send: "Enviar",
+      newChat: "Nueva conversación", deleteChat: "Eliminar mi conversación",
+      confirmDelete: "¿Eliminar esta conversación definitivamente?", deleted: "Tu conversación se ha eliminado.",
+      typing: "El asistente está escribiendo", you: "Tú", bot: "Asistente", agent: "Agente de soporte",
+      sources: "Fuentes", helpful: "Útil", unhelpful: "No es útil", thanks: "¡Gracias por tu opinión!",
+      escalated: "Una persona de nuestro equipo te responderá en esta conversación.",
+      joined: "{name}, de nuestro equipo, se ha unido a la conversación.",
+      failed: "No enviado.", retry: "Reintentar", offline: "No tienes conexión. Guardamos tu mensaje hasta que lo reintentes.",
+      error: "Algo ha salido mal. Inténtalo de nuevo.", degraded: "Respuesta tomada de nuestro centro de ayuda.",
+      slow: "Estás enviando mensajes un poco rápido. Espera un momento y vuelve a intentarlo.",
+      unread: "{n} mensajes nuevos", rateAsk: "¿Qué tal lo hemos hecho? Valora esta conversación.", rate: "{n} de 5",
+      rateComment: "¿Algo más que añadir? (opcional)", rateSend: "Enviar valoración", skip: "Omitir",
+      rateThanks: "¡Gracias por tu valoración!", contactAsk: "Ahora mismo no estamos. Déjanos tu correo electrónico y te enviaremos allí la respuesta.",
+      email: "Tu correo electrónico", contactSend: "Enviar", contactThanks: "¡Gracias! Responderemos a {email}."
+    },
+    de: {
+      title: "Kundenservice", open: "Support-Chat öffnen", close: "Chat schließen", menu: "Optionen für das Gespräch",
+      greeting: "Hallo! Wie können wir Ihnen heute helfen?", placeholder: "Ihre Nachricht…", send: "Senden",
+      newChat: "Neues Gespräch", deleteChat: "Mein Gespräch löschen",
+      confirmDelete: "Dieses Gespräch endgültig löschen?", deleted: "Ihr Gespräch wurde gelöscht.",
+      typing: "Der Assistent schreibt", you: "Sie", bot: "Assistent", agent: "Support-Team",
+      sources: "Quellen", helpful: "Hilfreich", unhelpful: "Nicht hilfreich", thanks: "Danke für Ihr Feedback!",
+      escalated: "Jemand aus unserem Team meldet sich in diesem Gespräch bei Ihnen.",
+      joined: "{name} aus unserem Team ist dem Gespräch beigetreten.",
+      failed: "Nicht gesendet.", retry: "Erneut versuchen", offline: "Sie sind offline. Ihre Nachricht bleibt erhalten, bis Sie es erneut versuchen.",
+      error: "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.", degraded: "Antwort aus unserem Hilfe-Center.",
+      slow: "Sie senden Nachrichten etwas zu schnell. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+      unread: "{n} neue Nachrichten", rateAsk: "Wie war unsere Hilfe? Bewerten Sie dieses Gespräch.", rate: "{n} von 5",
+      rateComment: "Möchten Sie etwas hinzufügen? (optional)", rateSend: "Bewertung senden", skip: "Überspringen",
+      rateThanks: "Vielen Dank für Ihre Bewertung!", contactAsk: "Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin.",
+      email: "Ihre E-Mail-Adresse", contactSend: "Senden", contactThanks: "Danke! Wir antworten an {email}."
     }
   };
 
-  var lang = (data.lang || navigator.language || "en").slice(0, 2).toLowerCase();
+  // The visitor's locale (e.g. "es-MX"): its language picks the strings, the whole of it formats times and is
+  // sent to the server, which answers in it.
+  var locale = data.lang || navigator.language || "en";
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(locale)) locale = "en";
+  var lang = locale.split("-")[0].toLowerCase();
   var t = STRINGS[lang] || STRINGS.en;
   var config = {
     apiBase: apiBase(data.apiBase),
     title: data.title || t.title,
     accent: /^#[0-9a-f]{3,8}$/i.test(data.accent || "") ? data.accent : "#1f5eff",
     position: data.position === "left" ? "left" : "right",
-    greeting: data.greeting || t.greeting,
+    greeting: data.greeting,
     storage: pickStorage(data.storage)
   };
   // While a person is involved: often with the panel open (replies within 5 s), rarely when closed.
@@ -65,6 +105,7 @@
   var BUBBLE = "M4 4h16v12H7l-3 3z";
   var THUMB = "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z";
   var storageKey = "support-widget:" + config.apiBase;
+  var profileKey = "support-widget-profile:" + config.apiBase;
 
   function apiBase(value) {
     if (value) return value.replace(/\/+$/, "");
@@ -83,13 +124,14 @@
   // ---- state ----------------------------------------------------------------------------------
   // lastId: the newest message polling has seen; shown: every message id already on screen (also the
   // ones this page posted), so polling from lastId never skips a colleague's message nor repeats one.
-  var state = { session: loadSession(), lastId: 0, shown: {}, status: "open", busy: false, open: false, poller: null,
-    pollMs: 0, unread: 0 };
+  // profile: the server's {greeting, bot_name} and the language it was asked in, kept across conversations.
+  var state = { session: load(storageKey), profile: load(profileKey), creating: null, lastId: 0, shown: {},
+    status: "open", busy: false, open: false, poller: null, pollMs: 0, unread: 0 };
   var listeners = {};
 
-  function loadSession() {
+  function load(key) {
     try {
-      return JSON.parse((config.storage && config.storage.getItem(storageKey)) || "null");
+      return JSON.parse((config.storage && config.storage.getItem(key)) || "null");
     } catch (e) {
       return null;
     }
@@ -100,6 +142,21 @@
     if (!config.storage) return;
     if (session) config.storage.setItem(storageKey, JSON.stringify(session));
     else config.storage.removeItem(storageKey);
+  }
+
+  function saveProfile(created) {
+    state.profile = { greeting: created.greeting, bot_name: created.bot_name, lang: lang };
+    if (config.storage) config.storage.setItem(profileKey, JSON.stringify(state.profile));
+  }
+
+  function botName() {
+    return (state.profile && state.profile.bot_name) || t.bot;
+  }
+
+  // The page's data-greeting, else the server's (if asked in this language), else our own.
+  function greetingText() {
+    var profile = state.profile;
+    return config.greeting || (profile && profile.lang === lang ? profile.greeting : t.greeting);
   }
 
   function emit(name, detail) {
@@ -240,16 +297,43 @@
     return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label });
   }
 
-  function bubble(sender, text, extraClass, author) {
-    var who = (sender === "agent" && author) || { user: t.you, bot: t.bot, agent: t.agent }[sender] || t.bot;
+  // `when`: the server's created_at; a message not stored yet shows the local time until stamped again.
+  function bubble(sender, text, extraClass, author, when) {
+    var who = (sender === "agent" && author) || { user: t.you, agent: t.agent }[sender] || botName();
     var body = el("div", { class: "body" });
     var node = el("div", { class: "msg " + sender + (extraClass ? " " + extraClass : "") }, [
-      el("span", { class: "who", text: who }), body
+      el("div", { class: "meta" }, [el("span", { class: "who", text: who }), el("time")]), body
     ]);
+    stamp(node, when || Date.now());
     setText(node, text);
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
     return node;
+  }
+
+  // A short time for today's messages, the date too for older ones, the full date and time as a tooltip.
+  function stamp(node, when) {
+    var date = new Date(when);
+    if (isNaN(date)) return;
+    var now = new Date();
+    var options = { hour: "numeric", minute: "2-digit" };
+    if (date.toDateString() !== now.toDateString()) {
+      options.day = "numeric";
+      options.month = "short";
+      if (date.getFullYear() !== now.getFullYear()) options.year = "numeric";
+    }
+    var time = node.querySelector("time");
+    time.dateTime = date.toISOString();
+    time.textContent = formatDate(date, options);
+    time.title = formatDate(date, { dateStyle: "full", timeStyle: "short" });
+  }
+
+  function formatDate(date, options) {
+    try {
+      return new Intl.DateTimeFormat(locale, options).format(date);
+    } catch (e) {
+      return new Intl.DateTimeFormat(undefined, options).format(date);
+    }
   }
 
   function setText(node, text) {
@@ -260,6 +344,7 @@
 
   function finish(node, message) {
     setText(node, message.content);
+    stamp(node, message.created_at);
     node.dataset.id = message.id;
     if (message.degraded) node.appendChild(el("p", { class: "note", text: t.degraded }));
     if (message.sources && message.sources.length) {
@@ -368,13 +453,42 @@
   }
 
   // ---- conversation -----------------------------------------------------------------------------
+  // One creation at a time: the first open and a quick first message share it.
   function ensureSession() {
     if (state.session) return Promise.resolve(state.session);
-    var body = { locale: lang, attributes: { page: location.pathname.slice(0, 400) } };
-    return api("create_session", { body: body }).then(json).then(function (created) {
-      saveSession({ id: created.session_id, token: created.session_token });
+    if (state.creating) return state.creating;
+    var body = { locale: locale, attributes: { page: location.pathname.slice(0, 400) } };
+    state.creating = api("create_session", { body: body }).then(json).then(function (created) {
+      state.creating = null;
+      saveProfile(created);
+      saveSession({ id: created.session_id, token: created.session_token, created_at: created.created_at });
       return state.session;
+    }, function (error) {
+      state.creating = null;
+      throw error;
     });
+    return state.creating;
+  }
+
+  // The greeting opens the log. Never greeted by this server yet: open the session now, for its greeting and
+  // bot name, rather than at the first message.
+  function greet() {
+    if (state.session || state.profile) {
+      showGreeting();
+      return restore();
+    }
+    typing.hidden = false;
+    return ensureSession().catch(function () {}).then(function () {
+      typing.hidden = !state.busy;
+      showGreeting();
+    });
+  }
+
+  function showGreeting() {
+    if (log.querySelector(".greeting")) return;
+    var node = bubble("bot", greetingText(), "greeting", null, state.session && state.session.created_at);
+    log.insertBefore(node, log.firstChild);
+    log.scrollTop = log.scrollHeight;
   }
 
   // Every message after `after`, asking page after page while the server says it has more.
@@ -393,7 +507,7 @@
     if (!state.session) return Promise.resolve();
     return getMessages(0).then(function (page) {
       log.textContent = "";
-      bubble("bot", config.greeting, "greeting");
+      showGreeting();
       page.messages.forEach(render);
       clearUnread();  // what was there before this visit is not news
       showStatus(page.session);
@@ -411,9 +525,10 @@
     var mine = message.sender === "user" && sentHere(message.client_message_id);
     if (mine) {
       mine.dataset.id = message.id;
+      stamp(mine, message.created_at);
       return;
     }
-    var node = bubble(message.sender, message.content, null, message.author);
+    var node = bubble(message.sender, message.content, null, message.author, message.created_at);
     if (message.sender !== "user") finish(node, message);
     countUnread(message);
     emit("message", message);
@@ -533,6 +648,7 @@
     var handle = function (event, payload) {
       if (event === "start") {
         userNode.dataset.id = payload.user_message.id;
+        stamp(userNode, payload.user_message.created_at);
         state.shown[payload.user_message.id] = true;
       }
       if (event === "delta") {
@@ -578,6 +694,7 @@
 
   function done(userNode, reply, exchange) {
     userNode.dataset.id = exchange.user_message.id;
+    stamp(userNode, exchange.user_message.created_at);
     state.shown[exchange.user_message.id] = true;
     showStatus(exchange.session);
     if (!exchange.reply) {
@@ -631,10 +748,7 @@
     state.open = true;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    if (!log.childNodes.length) {
-      bubble("bot", config.greeting, "greeting");
-      restore();
-    }
+    if (!log.childNodes.length) greet();
     clearUnread();
     if (state.status === "escalated") startPolling();
     if (config.storage) config.storage.setItem(storageKey + ":open", "1");
@@ -675,7 +789,7 @@
     stopPolling();
     showStatus("open");
     log.textContent = "";
-    bubble("bot", config.greeting, "greeting");
+    showGreeting();
     input.focus();
   }
 
@@ -728,10 +842,11 @@
       ".msg{max-width:85%;padding:8px 12px;border-radius:12px;background:var(--soft);word-wrap:break-word}",
       ".msg p{margin:0 0 6px}.msg p:last-child{margin-bottom:0}.msg ul,.msg ol{margin:4px 0;padding-left:20px}",
       ".msg.user{align-self:flex-end;background:var(--accent);color:#fff}",
-      ".msg.user .who{color:#fff}",
       ".msg.agent{border:2px solid var(--accent)}",
       ".msg.failed{opacity:.85;border:2px dashed #b42318}",
-      ".who{display:block;font-size:12px;color:var(--muted);margin-bottom:2px}",
+      ".meta{display:flex;gap:8px;align-items:baseline;font-size:12px;color:var(--muted);margin-bottom:2px}",
+      ".msg.user .meta{color:#fff}",
+      "time{margin-left:auto;white-space:nowrap}",
       ".note{font-size:12px;color:var(--muted)}",
       ".msg a{color:inherit;text-decoration:underline}",
       ".sources{margin:6px 0 0;padding:6px 0 0 18px;border-top:1px solid #d0d7de;font-size:13px}",
@@ -771,8 +886,7 @@
     if (config.storage && config.storage.getItem(storageKey + ":open")) open();
     else if (state.session) {
       // A conversation from an earlier visit: learn its state, so a person's replies raise the badge.
-      bubble("bot", config.greeting, "greeting");
-      restore();
+      greet();
     }
   }
   if (document.body) mount();

@@ -41,6 +41,9 @@ locals {
     GOOGLE_GENAI_USE_VERTEXAI = var.gemini_backend == "vertex" ? "true" : "false"
     GOOGLE_CLOUD_LOCATION     = var.vertex_location
     GEMINI_MODEL              = var.gemini_model
+    ANSWER_PROVIDER           = var.answer_provider
+    OPENAI_BASE_URL           = var.openai_base_url
+    OPENAI_MODEL              = var.openai_model
     COMPANY_NAME              = var.company_name
     BOT_NAME                  = var.bot_name
     SUPPORT_TIME_ZONE         = var.support_time_zone
@@ -153,6 +156,16 @@ resource "google_cloudfunctions2_function" "fn" {
     }
 
     dynamic "secret_environment_variables" {
+      for_each = google_secret_manager_secret.openai_api_key
+      content {
+        key        = "OPENAI_API_KEY"
+        project_id = var.project_id
+        secret     = secret_environment_variables.value.secret_id
+        version    = "latest"
+      }
+    }
+
+    dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.notification
       content {
         key        = secret_environment_variables.key
@@ -165,6 +178,10 @@ resource "google_cloudfunctions2_function" "fn" {
 
   lifecycle {
     precondition {
+      condition     = !(var.answer_provider == "gemini" && var.gemini_backend == "none")
+      error_message = "answer_provider = \"gemini\" needs a gemini_backend (vertex or developer_api), not none."
+    }
+    precondition {
       condition     = local.connections_needed <= var.database_max_connections - 5
       error_message = "Functions x max_instances x pool size exceeds the database's connection budget (max_connections minus 5 for maintenance): lower max_instances or concurrency, or raise database_max_connections with a larger tier."
     }
@@ -174,6 +191,7 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_reads_source,
     google_secret_manager_secret_iam_member.functions_read_key,
+    google_secret_manager_secret_iam_member.functions_read_openai_key,
     google_secret_manager_secret_iam_member.functions_read_notification,
   ]
 }

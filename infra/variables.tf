@@ -178,6 +178,43 @@ variable "vertex_location" {
   default     = "global"
 }
 
+# --- Answer provider ------------------------------------------------------------------------
+
+variable "answer_provider" {
+  description = "Who writes the answers: auto (Gemini, or offline with gemini_backend = \"none\"), offline (quotes the knowledge base, no model), gemini, or openai (any OpenAI-compatible server at openai_base_url)."
+  type        = string
+  default     = "auto"
+
+  validation {
+    condition     = contains(["auto", "offline", "gemini", "openai"], var.answer_provider)
+    error_message = "auto, offline, gemini or openai."
+  }
+}
+
+variable "openai_base_url" {
+  description = "With answer_provider = \"openai\": the server's base URL, OpenAI's or a self-hosted Ollama, vLLM or llama.cpp server reachable from the functions (e.g. https://llm.my-shop.example/v1)."
+  type        = string
+  default     = "https://api.openai.com/v1"
+
+  validation {
+    # Customer messages travel to it over the internet: TLS only.
+    condition     = can(regex("^https://[^\\s]+$", var.openai_base_url))
+    error_message = "openai_base_url must be an https:// URL."
+  }
+}
+
+variable "openai_model" {
+  description = "With answer_provider = \"openai\": the model the server answers with (e.g. gpt-4o-mini, or llama3.1:8b on Ollama)."
+  type        = string
+  default     = "gpt-4o-mini"
+}
+
+variable "openai_needs_api_key" {
+  description = "With answer_provider = \"openai\": the server wants an API key, which you add to Secret Manager (<name_prefix>-openai-api-key). false for a server that asks for none."
+  type        = bool
+  default     = true
+}
+
 # --- The bot --------------------------------------------------------------------------------
 
 variable "company_name" {

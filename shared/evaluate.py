@@ -1,4 +1,10 @@
-"""Measure retrieval on labelled queries: `python -m shared.evaluate --kb KB.json --queries Q.jsonl`.
+"""Measure retrieval: `python -m shared.evaluate [--kb KB.json --queries Q.jsonl | --set S.jsonl]`.
+
+With no arguments: the demo knowledge base and the InnovateTech labelled customer messages
+(shared/conversation_eval.py), through the bot's own lookup (follow-ups, several questions in
+one message, languages), with accuracy per language and per kind of message.
+
+With `--kb` and `--queries` (a public set with one expected entry per query):
 
 Loads the knowledge base (`[{"id", "question", "examples"}]`, answers optional) into a fresh
 database (a throwaway embedded Postgres, whatever DATABASE_URL says), runs
@@ -21,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from shared.knowledge.base import FaqEntry
+
+DEMO_KB = Path(__file__).resolve().parent.parent / "knowledge_base.json"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ def load_kb(path: Path) -> list[FaqEntry]:
             answer=item.get("answer") or item["question"],
             keywords=item.get("keywords", []),
             examples=item.get("examples", []),
+            translations=item.get("translations", {}),
         )
         for item in items
     ]
@@ -133,19 +142,61 @@ def _share(count: float, total: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Measure retrieval on labelled queries.")
-    parser.add_argument("--kb", type=Path, required=True)
-    parser.add_argument("--queries", type=Path, required=True)
-    parser.add_argument("--embedder", choices=["none", "local", "gemini"], default="none")
+    parser.add_argument("--kb", type=Path, help="knowledge base (default: the demo's)")
+    parser.add_argument("--queries", type=Path, help="public-set queries, one expected entry each")
+    parser.add_argument("--set", type=Path, help="labelled customer messages (default: the InnovateTech set)")
+    parser.add_argument("--embedder", choices=["auto", "none", "local", "multilingual", "gemini"], default="auto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    entries, queries = load_kb(args.kb), load_queries(args.queries)
+    os.environ["EMBEDDER"] = args.embedder
+    if args.queries:
+        entries, queries = load_kb(args.kb or DEMO_KB), load_queries(args.queries)
+        with fresh_database():
+            report = evaluate(entries, queries)
+        if args.json:
+            print(json.dumps(asdict(report)))
+        else:
+            _print(report)
+        return
+    figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set)
+    print(json.dumps(figures) if args.json else _format_conversations(figures))
+
+
+def evaluate_conversations(entries: list[FaqEntry], labelled: Path | None = None) -> dict[str, Any]:
+    """The bot's accuracy on labelled customer messages, in a fresh database holding `entries`."""
+    from shared import conversation_eval
+    from shared.db.migrate import upgrade
+    from shared.embeddings import describe_retrieval
+    from shared.knowledge.sync import sync_entries
+
+    cases = conversation_eval.load_cases(labelled or conversation_eval.DEFAULT_SET)
     with fresh_database():
-        os.environ["EMBEDDER"] = args.embedder
-        report = evaluate(entries, queries)
-    if args.json:
-        print(json.dumps(asdict(report)))
-    else:
-        _print(report)
+        upgrade()
+        sync_entries(entries)
+        started = time.perf_counter()
+        outcomes = conversation_eval.run(cases)
+        per_message_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
+    return {
+        "mode": describe_retrieval(),
+        "messages": len(cases),
+        **conversation_eval.scope_figures(outcomes),
+        "by_language": conversation_eval.accuracy_by(outcomes, "lang"),
+        "by_kind": conversation_eval.accuracy_by(outcomes, "kind"),
+        "mean_ms_per_message": round(per_message_ms, 2),
+    }
+
+
+def _format_conversations(figures: dict[str, Any]) -> str:
+    lines = [f"{figures['mode']}; {figures['messages']} messages"]
+    lines.append(
+        f"covered answered right {figures['in_scope_answered_right']:.1%}, "
+        f"not covered refused {figures['out_of_scope_refused']:.1%}"
+    )
+    for title in ("by_language", "by_kind"):
+        cells = ", ".join(f"{name} {share:.1%}" for name, share in figures[title].items())
+        lines.append(f"right {title.replace('_', ' ')}: {cells}")
+    lines.append(f"lookup per message: {figures['mean_ms_per_message']} ms (embeddings included)")
+    return "\n".join(lines)
 
 
 class fresh_database:

@@ -70,7 +70,11 @@ class SessionCreated(BaseModel):
     session_id: uuid.UUID
     session_token: str
     created_at: datetime
-    greeting: str
+    greeting: str = Field(
+        description="The first words to show: GREETING, or, while that is left at its default, "
+        "the default greeting in the session's language when there is one"
+    )
+    bot_name: str = Field(description="The name to label the bot's messages with")
 
 
 class SourcePublic(BaseModel):

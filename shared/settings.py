@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     embedder: Literal["auto", "none", "local", "multilingual", "gemini"] = "auto"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
+    # Each knowledge base's threshold is measured at sync (shared/knowledge/calibration.py); the
+    # fixed ones below apply when RETRIEVAL_CALIBRATE is off or before the first sync.
+    retrieval_calibrate: bool = True
     # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval).
     retrieval_min_hybrid_score: float = 9.4
     fusion_lexical_weight: float = 1.0

@@ -84,6 +84,22 @@ def test_recent_turns_are_sent_within_the_history_budget(function_client, chat_s
     assert _conversation(fake_gemini.answers()[-1]) == []
 
 
+def test_candidates_below_the_threshold_are_sent_to_gemini_with_their_scores(fake_gemini):
+    from shared.answering.gemini import GeminiProvider
+    from shared.answering.types import AnswerRequest, collect
+    from shared.knowledge.retrieval import ScoredEntry
+
+    def entry(id_, score):
+        return ScoredEntry(id=id_, question=f"About {id_}?", answer=f"All about {id_}.", url=None, score=score)
+
+    request = AnswerRequest(question="Any fees?", entries=[entry("returns", 0.9)], related=[entry("fees", 0.4)])
+    collect(GeminiProvider().stream(request))
+    [sent] = fake_gemini.answers()
+    sent_entries = {e["id"]: (e["score"], e["above_threshold"]) for e in knowledge_entries(sent)}
+    assert sent_entries == {"returns": (0.9, True), "fees": (0.4, False)}
+    assert "covered" in sent.body["generationConfig"]["responseSchema"]["properties"]
+
+
 def _conversation(sent):
     return json.loads(sent.user.split("<conversation>\n", 1)[1].split("\n</conversation>", 1)[0])
 

@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 from itertools import product
-from typing import Any
+from typing import Any, get_args
 
 import hcl2
 import pytest
@@ -61,6 +61,32 @@ def test_every_environment_variable_terraform_sets_is_a_setting():
     assert set(_locals()["environment"]) <= known
     secret_keys = set(re.findall(r'key\s*=\s*"([A-Z_]+)"', (INFRA / "functions.tf").read_text()))
     assert secret_keys and secret_keys <= known
+
+
+def _variables() -> dict[str, Any]:
+    return {name.strip('"'): body for block in _parsed()["variable"] for name, body in block.items()}
+
+
+def test_the_deployment_chooses_the_answer_provider_the_settings_know():
+    variable = _variables()["answer_provider"]
+    choices = set(re.findall(r'"(\w+)"', variable["validation"][0]["condition"]))
+    assert choices == set(get_args(Settings.model_fields["answer_provider"].annotation))
+    environment = _locals()["environment"]
+    assert environment["ANSWER_PROVIDER"] == "${var.answer_provider}"
+    assert environment["OPENAI_BASE_URL"] == "${var.openai_base_url}"
+    assert environment["OPENAI_MODEL"] == "${var.openai_model}"
+
+
+def test_the_openai_key_comes_only_from_secret_manager():
+    assert "openai_api_key" not in _variables()
+    secret = _resources("google_secret_manager_secret")["openai_api_key"]
+    assert "answer_provider" in secret["count"] and "openai_needs_api_key" in secret["count"]
+    functions = (INFRA / "functions.tf").read_text()
+    assert re.search(
+        r"for_each = google_secret_manager_secret\.openai_api_key\s+content \{\s+key\s+= \"OPENAI_API_KEY\"", functions
+    )
+    reader = _resources("google_secret_manager_secret_iam_member")["functions_read_openai_key"]
+    assert reader["role"].strip('"') == "roles/secretmanager.secretAccessor"
 
 
 def _expand_braces(pattern: str) -> list[str]:

@@ -15,7 +15,7 @@ def test_create_session_returns_id_token_and_greeting(function_client):
     response = function_client("create_session").post("/")
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"session_id", "session_token", "created_at", "greeting"}
+    assert set(body) == {"session_id", "session_token", "created_at", "greeting", "bot_name"}
     uuid.UUID(body["session_id"])
     assert len(base64.urlsafe_b64decode(body["session_token"] + "==")) * 8 >= 128
     assert body["greeting"]
@@ -101,3 +101,23 @@ def test_delete_session_with_wrong_token_keeps_the_session(function_client, chat
     assert response.status_code == 401
     still = function_client("get_messages").get(f"/?session_id={chat_session.id}", headers=chat_session.auth)
     assert still.status_code == 200
+
+
+def test_create_session_greets_in_the_sessions_language_while_the_greeting_is_the_default(function_client):
+    body = function_client("create_session").post("/", json={"locale": "es-MX"}).get_json()
+    assert body["greeting"].startswith("¡Hola! Soy Ivy")
+    assert body["bot_name"] == "Ivy"
+
+
+def test_create_session_keeps_the_shops_own_greeting_in_every_language(function_client, settings_env):
+    settings_env(GREETING="Welcome to Acme!", BOT_NAME="Robo")
+    body = function_client("create_session").post("/", json={"locale": "de-DE"}).get_json()
+    assert (body["greeting"], body["bot_name"]) == ("Welcome to Acme!", "Robo")
+
+
+def test_the_default_english_greeting_is_the_settings_default():
+    from shared.services.sessions import DEFAULT_GREETINGS
+    from shared.settings import Settings
+
+    english = DEFAULT_GREETINGS["en"].format(bot="Ivy", company="InnovateTech")
+    assert english == Settings.model_fields["greeting"].default

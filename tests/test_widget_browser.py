@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -266,3 +268,149 @@ def test_a_human_agents_reply_appears_marked_as_the_agent(page, db):
     agent = page.locator(W + ".msg.agent")
     assert agent.locator(".who").inner_text() == "Support agent"
     assert "Sam from InnovateTech" in agent.inner_text()
+
+
+def _greeting(page):
+    return page.locator(W + ".msg.greeting")
+
+
+def test_the_greeting_and_bot_name_are_the_servers(page, settings_env):
+    settings_env(GREETING="Welcome to Acme! Ask me anything.", BOT_NAME="Robo")
+    _open(page)
+    assert _greeting(page).locator(".body").inner_text() == "Welcome to Acme! Ask me anything."
+    assert _greeting(page).locator(".who").inner_text() == "Robo"
+    _send(page, "Do you ship to Canada?")
+    _wait_replies(page, 1)
+    assert _replies(page).first.locator(".who").inner_text() == "Robo"
+    page.reload()
+    _wait_replies(page, 1)
+    assert _greeting(page).locator(".body").inner_text() == "Welcome to Acme! Ask me anything."
+    assert _replies(page).first.locator(".who").inner_text() == "Robo"
+    page.click(W + "button[aria-haspopup=menu]")
+    page.click(W + "text=New conversation")
+    assert _greeting(page).locator(".who").inner_text() == "Robo"
+    assert _session(page) is None  # the greeting was remembered: no session opened for it
+    assert page.problems == []
+
+
+def test_a_message_sent_while_the_greeting_loads_shares_its_session(open_page, db):
+    import sqlalchemy as sa
+
+    page = open_page(locale="en-US")
+    held = []
+    page.route("**/create_session", lambda route: held.append(route))
+    page.click(W + "button.launcher")
+    _send(page, "Do you ship to Canada?")
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+    _wait_replies(page, 1)
+    kinds = page.evaluate(
+        "() => Array.from(document.querySelector('#support-widget-host').shadowRoot.querySelectorAll('.msg'),"
+        " n => n.className)"
+    )
+    assert kinds == ["msg bot greeting", "msg user", "msg bot"]
+    locale = db.execute(sa.text("SELECT locale FROM chat_sessions WHERE id = :id"), {"id": _session(page)["id"]})
+    assert locale.scalar_one() == "en-US"
+
+
+def test_without_the_server_the_widget_greets_in_its_own_words_and_learns_the_name_later(open_page):
+    page = open_page(locale="en-US")
+    page.route("**/create_session", lambda route: route.abort())
+    _open(page)
+    assert _greeting(page).locator(".body").inner_text() == "Hi! How can we help you today?"
+    assert _greeting(page).locator(".who").inner_text() == "Assistant"
+    page.unroute("**/create_session")
+    _send(page, "Do you ship to Canada?")
+    _wait_replies(page, 1)
+    assert _replies(page).first.locator(".who").inner_text() == "Ivy"
+
+
+def test_user_and_bot_messages_show_the_servers_time(open_page, local_run):
+    page = open_page(locale="en-US")
+    _open(page)
+    _send(page, "Do you ship to Canada?")
+    _wait_replies(page, 1)
+    session = _session(page)
+    stored = httpx.get(
+        f"{local_run}/get_messages?session_id={session['id']}", headers={"Authorization": f"Bearer {session['token']}"}
+    ).json()["messages"]
+    shown = page.locator(W + ".msg:not(.greeting) time").all()
+    assert len(shown) == len(stored) == 2
+    for time, message in zip(shown, stored, strict=True):
+        written = datetime.fromisoformat(message["created_at"])
+        assert datetime.fromisoformat(time.get_attribute("datetime")) == written.replace(
+            microsecond=written.microsecond // 1000 * 1000  # a browser's Date keeps milliseconds
+        )
+        assert re.fullmatch(r"\d{1,2}:\d{2}\s[AP]M", time.inner_text())
+        assert str(datetime.now().year) in time.get_attribute("title")
+
+
+def test_a_message_from_another_day_shows_its_date(open_page, db):
+    import sqlalchemy as sa
+
+    page = open_page(locale="de-DE", timezone_id="Europe/Berlin")
+    _open(page)
+    _send(page, "I need to speak to a person")
+    _wait_replies(page, 1)
+    written = datetime(2025, 3, 14, 15, 30, tzinfo=UTC)
+    db.execute(
+        sa.text("INSERT INTO messages (session_id, sender, content, created_at) VALUES (:s, 'agent', 'Hallo', :at)"),
+        {"s": _session(page)["id"], "at": written},
+    )
+    page.wait_for_selector(W + ".msg.agent", timeout=15000)
+    time = page.locator(W + ".msg.agent time")
+    assert "14. März 2025" in time.inner_text() and "16:30" in time.inner_text()
+    assert time.get_attribute("title").startswith("Freitag, 14. März 2025")
+    assert re.fullmatch(r"\d{2}:\d{2}", page.locator(W + ".msg.user time").inner_text())
+
+
+@pytest.mark.parametrize(
+    ("locale", "launcher", "placeholder", "greeting"),
+    [
+        ("es-ES", "Abrir el chat de soporte", "Escribe tu mensaje…", "¡Hola! Soy Ivy y respondo a tus preguntas"),
+        ("de-DE", "Support-Chat öffnen", "Ihre Nachricht…", "Hallo! Ich bin Ivy und beantworte Ihre Fragen"),
+    ],
+)
+def test_spanish_and_german_visitors_get_the_widget_in_their_language(
+    open_page, db, locale, launcher, placeholder, greeting
+):
+    import sqlalchemy as sa
+
+    page = open_page(locale=locale)
+    assert page.locator(W + "button.launcher").get_attribute("aria-label") == launcher
+    _open(page)
+    assert page.locator(W + "textarea").get_attribute("placeholder") == placeholder
+    assert _greeting(page).locator(".body").inner_text().startswith(greeting)
+    stored = db.execute(sa.text("SELECT locale FROM chat_sessions WHERE id = :id"), {"id": _session(page)["id"]})
+    assert stored.scalar_one() == locale
+
+
+def test_data_lang_chooses_the_language_over_the_browsers(open_page, local_run):
+    page = open_page(locale="en-US")
+
+    def with_lang(route):
+        html = route.fetch().text().replace("<script src=", '<script data-lang="es" src=')
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route(local_run + "/", with_lang)
+    page.reload()
+    _open(page)
+    assert page.locator(W + "button.send").inner_text() == "Enviar"
+    assert _greeting(page).locator(".body").inner_text().startswith("¡Hola! Soy Ivy")
+
+
+def test_every_language_has_every_string_with_the_same_placeholders(browser):
+    source = (PROJECT_ROOT / "frontend" / "widget.js").read_text()
+    table = source.split("var STRINGS = ", 1)[1].split("\n  };\n", 1)[0] + "}"
+    context = browser.new_context()
+    try:
+        strings = context.new_page().evaluate("table => Function('return ' + table)()", table)
+    finally:
+        context.close()
+    assert set(strings) == {"en", "fr", "es", "de"}
+    for language, texts in strings.items():
+        assert texts.keys() == strings["en"].keys(), language
+        for key, text in texts.items():
+            assert text.strip(), (language, key)
+            assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", strings["en"][key])), (language, key)

@@ -1,10 +1,15 @@
-"""Choosing the answer provider: Gemini when credentials are configured, the offline provider otherwise."""
+"""Choosing the answer provider from ANSWER_PROVIDER: offline, gemini, openai, or auto.
+
+auto means Gemini when its credentials are configured, else offline. A model provider's module
+(and its SDK) is imported on first use only. A new provider is one module subclassing
+`structured.StructuredProvider`, plus its line in `_MODEL_PROVIDERS`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 
 from shared.answering.offline import OfflineProvider
 from shared.answering.types import AnswerProvider
@@ -18,7 +23,11 @@ def get_provider() -> AnswerProvider:
     """The provider answering this process's messages."""
     if _override is not None:
         return _override
-    return _gemini() if get_settings().gemini_configured else _offline
+    settings = get_settings()
+    choice = settings.answer_provider
+    if choice == "auto":
+        choice = "gemini" if settings.gemini_configured else "offline"
+    return _offline if choice == "offline" else _model_provider(choice)
 
 
 def offline_provider() -> OfflineProvider:
@@ -26,12 +35,25 @@ def offline_provider() -> OfflineProvider:
     return _offline
 
 
-@lru_cache(maxsize=1)
 def _gemini() -> AnswerProvider:
-    # Imported on first use: the offline path never loads the model SDK.
     from shared.answering.gemini import GeminiProvider
 
     return GeminiProvider()
+
+
+def _openai() -> AnswerProvider:
+    from shared.answering.openai_compatible import OpenAICompatibleProvider
+
+    return OpenAICompatibleProvider()
+
+
+_MODEL_PROVIDERS: dict[str, Callable[[], AnswerProvider]] = {"gemini": _gemini, "openai": _openai}
+
+
+@cache
+def _model_provider(name: str) -> AnswerProvider:
+    # Built on first use: the offline path never loads a model SDK.
+    return _MODEL_PROVIDERS[name]()
 
 
 @contextmanager

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
-from shared.answering.suggestions import TALK_TO_HUMAN, suggest_actions
+from shared.answering.suggestions import TALK_TO_HUMAN, suggest_actions, talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.settings import get_settings
 
 CONFIDENT_SCORE = 0.8
 CHUNK_WORDS = 4
+
+# The offline provider's own sentences, in each language it answers in.
+PHRASES = {
+    "en": {
+        "lead_in": "Here's what I found about “{question}”:\n\n",
+        "about": "About “{question}”:",
+        "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
+        "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
+        "human": talk_to_human("en"),
+    },
+    "fr": {
+        "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
+        "about": "À propos de « {question} » :",
+        "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
+        "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
+        "human": talk_to_human("fr"),
+    },
+    "es": {
+        "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
+        "about": "Sobre «{question}»:",
+        "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
+        "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
+        "human": talk_to_human("es"),
+    },
+    "de": {
+        "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
+        "about": "Zu „{question}“:",
+        "not_covered": "Leider habe ich dazu in unserem Hilfe-Center keine Antwort gefunden. "
+        "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
+        "oder sagen Sie es einfach.",
+        "human": talk_to_human("de"),
+    },
+}
 
 
 class OfflineProvider:
@@ -24,20 +57,27 @@ class OfflineProvider:
         return answer
 
     def answer(self, request: AnswerRequest) -> Answer:
-        """The best entry's answer, or an honest 'not covered' with the offer of a human."""
+        """The best entry's answer (each part's, for several questions), or an honest 'not covered'."""
+        phrases = phrases_for(request.language)
         if not request.entries:
             return Answer(
-                text=not_covered_text(),
+                text=not_covered_text(request.language),
                 source_ids=[],
-                suggested_actions=suggest_actions([], request.popular, offer_human=True),
+                suggested_actions=_localized(suggest_actions([], request.popular, offer_human=True), phrases),
                 provider=self.name,
             )
-        best = request.entries[0]
-        lead_in = "" if best.score >= CONFIDENT_SCORE else f"Here's what I found about “{best.question}”:\n\n"
+        used = request.entries[: max(1, len(request.parts))] if request.parts else request.entries[:1]
+        best = used[0]
+        if len(used) > 1:
+            text = "\n\n".join(f"{phrases['about'].format(question=e.question)}\n{e.answer}" for e in used)
+        else:
+            confident = best.score >= CONFIDENT_SCORE
+            text = ("" if confident else phrases["lead_in"].format(question=best.question)) + best.answer
+        others = [e for e in request.entries + request.related if e not in used]
         return Answer(
-            text=lead_in + best.answer,
-            source_ids=[best.id],
-            suggested_actions=suggest_actions(request.entries[1:] + request.related, request.popular, answered=best),
+            text=text,
+            source_ids=[e.id for e in used],
+            suggested_actions=suggest_actions(others, request.popular, answered=best),
             provider=self.name,
         )
 
@@ -59,13 +99,19 @@ class OfflineProvider:
         return Summary("\n".join(lines))
 
 
-def not_covered_text() -> str:
-    """The honest reply when the knowledge base has nothing that fits."""
-    return (
-        "I'm sorry, I couldn't find an answer to that in our help center. "
-        f"I can pass your question to a member of the {get_settings().company_name} team: "
-        f"just tap “{TALK_TO_HUMAN}” or say so."
-    )
+def phrases_for(language: str) -> dict[str, str]:
+    """The offline sentences in `language`, or in English."""
+    return PHRASES.get(language, PHRASES["en"])
+
+
+def not_covered_text(language: str = "en") -> str:
+    """The honest reply when the knowledge base has nothing that fits, with the offer of a person."""
+    phrases = phrases_for(language)
+    return phrases["not_covered"].format(company=get_settings().company_name, human=phrases["human"])
+
+
+def _localized(actions: list[str], phrases: dict[str, str]) -> list[str]:
+    return [phrases["human"] if action == TALK_TO_HUMAN else action for action in actions]
 
 
 def _status_line(request: SummaryRequest) -> str:

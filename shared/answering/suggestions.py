@@ -8,6 +8,18 @@ from shared.knowledge.retrieval import ScoredEntry
 
 TALK_TO_HUMAN = "Talk to a human"
 MAX_SUGGESTIONS = 3
+# The one-tap offer of a person in each language we answer in (each is a handover trigger).
+HUMAN_OFFERS = {
+    "en": TALK_TO_HUMAN,
+    "fr": "Parler à une personne",
+    "es": "Hablar con una persona",
+    "de": "Mit einem Menschen sprechen",
+}
+
+
+def talk_to_human(language: str) -> str:
+    """The offer of a person, in `language` or in English."""
+    return HUMAN_OFFERS.get(language, TALK_TO_HUMAN)
 
 
 def suggest_actions(

@@ -13,9 +13,10 @@ STATE_FILTERS = {
     "waiting": "s.state = 'waiting'",
     "assigned": "s.state = 'assigned'",
     "resolved": "s.state = 'resolved'",
-    "bot": "s.state = 'bot'",
+    # A session the customer never wrote in (the widget opened, then closed) is nobody's work.
+    "bot": "s.state = 'bot' AND s.first_user_message_at IS NOT NULL",
     "open": "s.state IN ('waiting', 'assigned')",
-    "all": "true",
+    "all": "s.first_user_message_at IS NOT NULL",
 }
 ASSIGNED_FILTERS = {
     "me": "s.assignee_id = :me",

@@ -129,9 +129,23 @@ class KnowledgeEntry(Base):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     search_vector: Mapped[Any] = mapped_column(TSVECTOR)
     match_text: Mapped[str] = mapped_column(sa.Text)
+    # {"fr": {"question", "answer", "examples"}}: the entry in other languages (see knowledge/base.py).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     embedding_model: Mapped[str | None] = mapped_column(sa.Text)
     embedding_hash: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+
+class RetrievalCalibration(Base):
+    """The score from which an entry may answer, measured on this knowledge base at its last sync."""
+
+    __tablename__ = "kb_calibration"
+
+    # "lexical", or the embedder's model name for hybrid retrieval.
+    mode: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    threshold: Mapped[float] = mapped_column(sa.Float)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
 
 
 class VocabularyWord(Base):

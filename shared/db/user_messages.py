@@ -19,7 +19,7 @@ from shared.schemas import ConversationState
 HISTORY_MESSAGES = 10
 
 _FIND_FOR_POST = """
-    SELECT s.state, m.id AS message_id, m.content, m.created_at,
+    SELECT s.state, s.locale, m.id AS message_id, m.content, m.created_at,
            (r.id IS NOT NULL) AS replied,
            coalesce(m.answer_lease_until > now(), false) AS answering
     FROM chat_sessions s
@@ -73,6 +73,7 @@ class PostTarget:
     """The locked session and, for a retried key, the message already stored under it."""
 
     state: ConversationState
+    locale: str | None
     message_id: int | None
     content: str | None
     created_at: datetime | None
@@ -105,7 +106,7 @@ def lock_session(
     )
     if row is None:
         return None
-    return PostTarget(row.state, row.message_id, row.content, row.created_at, row.replied, row.answering)
+    return PostTarget(row.state, row.locale, row.message_id, row.content, row.created_at, row.replied, row.answering)
 
 
 def insert_user_message(

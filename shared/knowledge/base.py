@@ -1,4 +1,10 @@
-"""The knowledge-base file format: `{"faqs": [{"question", "keywords", "answer", "id"?, "examples"?, "url"?}]}`."""
+"""The knowledge-base file format.
+
+`{"faqs": [{"question", "keywords", "answer", "id"?, "examples"?, "url"?, "translations"?}]}`, where
+`translations` maps a language code to that language's version of the entry:
+`{"fr": {"question", "answer", "examples"?}}`. A customer writing in a language with a version
+gets its answer; the versions' questions and examples also help find the entry.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,21 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+LANGUAGES = ("en", "fr", "es", "de")
+
+
+class Translation(BaseModel):
+    """An entry's question and answer in another language, with that language's phrasings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=500)
+    answer: str = Field(min_length=1, max_length=10_000)
+    examples: list[str] = Field(default_factory=list)
 
 
 class FaqEntry(BaseModel):
@@ -21,6 +40,7 @@ class FaqEntry(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     url: HttpUrl | None = None
+    translations: dict[Literal["fr", "es", "de"], Translation] = Field(default_factory=dict)
 
     @property
     def entry_id(self) -> str:

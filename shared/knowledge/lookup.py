@@ -11,6 +11,7 @@ from shared.answering.types import AnswerRequest, Turn
 from shared.db.engine import connection
 from shared.embeddings import get_embedder
 from shared.knowledge import retrieval
+from shared.language import language_of
 from shared.redaction import redact
 from shared.settings import get_settings
 
@@ -19,6 +20,20 @@ log = logging.getLogger("support.retrieval")
 RELATED_FRACTION = 0.5
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same for|then)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
+MIN_PART_WORDS = 3
+MAX_PARTS = 3
+# Where a message turns to another question: after a sentence's end, or at "and"/"also" (in
+# each supported language) followed by a question word.
+_QUESTION_START = (
+    r"how|what|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|may|i|"
+    r"comment|combien|quand|où|quel|quelle|quels|est-ce|puis-je|pouvez|peut|"
+    r"cómo|cuánto|cuándo|dónde|qué|cuál|puedo|pueden|hay|"
+    r"wie|was|wann|wo|welche|kann|können|gibt|muss"
+)
+_SPLIT = re.compile(
+    rf"(?<=[?!.])\s+|\s*;\s*|,?\s+(?:and|also|plus|et|aussi|y|también|und|auch)\s+(?=(?:{_QUESTION_START})\b)",
+    re.IGNORECASE,
+)
 
 
 def search_text(question: str, history: list[Turn]) -> str:
@@ -32,33 +47,73 @@ def search_text(question: str, history: list[Turn]) -> str:
     return question
 
 
-def find_answers(question: str, history: list[Turn]) -> AnswerRequest:
-    """Retrieve for `question`; a failing embedder or database degrades to less, never to an error."""
-    settings = get_settings()
+def find_answers(question: str, history: list[Turn], *, locale: str | None = None) -> AnswerRequest:
+    """Retrieve for `question`, and for each of its parts when it asks several things.
+
+    A failing embedder or database degrades to less, never to an error.
+    """
+    language = language_of(question, locale)
     text = search_text(question, history)
+    try:
+        with connection() as conn:
+            found = _search(conn, text, language)
+            by_part = [(part, _confident(_search(conn, part, language))) for part in split_questions(question)]
+            popular = retrieval.cached_popular_entries(conn)
+    except (sa.exc.SQLAlchemyError, OSError):
+        log.exception("retrieval failed; answering without the knowledge base")
+        return AnswerRequest(question=question, entries=[], history=history, language=language)
+    settings = get_settings()
+    entries = _confident(found)
+    answered_parts = [(part, best[0]) for part, best in by_part if best]
+    parts: list[str] = []
+    if len({entry.id for _, entry in answered_parts}) >= 2:
+        # Each part's best entry, in the order asked; the whole message's other confident ones after.
+        parts = [part for part, _ in answered_parts]
+        firsts = list({entry.id: entry for _, entry in answered_parts}.values())
+        entries = firsts + [e for e in entries if e.id not in {f.id for f in firsts}]
+    shown = [e.in_language(language) for e in entries]
+    return AnswerRequest(
+        question=question,
+        entries=shown,
+        top_score=found[0].score if found else 0.0,
+        top_threshold=found[0].threshold(settings) if found else None,
+        related=[
+            e.in_language(language)
+            for e in found
+            if e.id not in {s.id for s in shown} and e.score >= RELATED_FRACTION * e.threshold(settings)
+        ],
+        popular=[e.in_language(language) for e in popular],
+        history=history,
+        parts=parts,
+        language=language,
+    )
+
+
+def split_questions(message: str) -> list[str]:
+    """The separate questions of a message that asks several ("How long does it take, and can I pay later?").
+
+    Only splits that leave each part a question of its own (three words or more) count; a
+    message with one question gives [].
+    """
+    parts = [p.strip(" ,;") for p in _SPLIT.split(message) if p and p.strip(" ,;")]
+    parts = [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
+    return parts[:MAX_PARTS] if len(parts) >= 2 else []
+
+
+def _search(conn: sa.Connection, text: str, language: str) -> list[retrieval.ScoredEntry]:
     embedder = get_embedder()
     vector = None
     if embedder is not None:
         try:
             # Whatever goes to a model is redacted, the query for an embedding included.
-            vector = embedder.embed_query(redact(text) if settings.redact_personal_data else text)
+            vector = embedder.embed_query(redact(text) if get_settings().redact_personal_data else text)
         except Exception:
             log.exception("query embedding failed; searching lexically")
-    try:
-        with connection() as conn:
-            found = retrieval.search(conn, text, vector=vector, model=embedder.model if embedder else None)
-            popular = retrieval.cached_popular_entries(conn)
-    except (sa.exc.SQLAlchemyError, OSError):
-        log.exception("retrieval failed; answering without the knowledge base")
-        return AnswerRequest(question=question, entries=[], history=history)
-    # The best-ranked entry decides; others join it when they are confident too.
-    entries = [e for e in found if e.fits(settings)] if found and found[0].fits(settings) else []
-    return AnswerRequest(
-        question=question,
-        entries=entries,
-        top_score=found[0].score if found else 0.0,
-        top_threshold=found[0].threshold(settings) if found else None,
-        related=[e for e in found if e not in entries and e.score >= RELATED_FRACTION * e.threshold(settings)],
-        popular=popular,
-        history=history,
-    )
+    model = embedder.model if embedder is not None and vector is not None else None
+    return retrieval.search(conn, text, vector=vector, model=model, language=language)
+
+
+def _confident(found: list[retrieval.ScoredEntry]) -> list[retrieval.ScoredEntry]:
+    """The best-ranked entry decides; others join it when they are confident too."""
+    settings = get_settings()
+    return [e for e in found if e.fits(settings)] if found and found[0].fits(settings) else []

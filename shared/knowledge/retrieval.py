@@ -17,7 +17,7 @@ times the matched share of the query's words is compared with RETRIEVAL_MIN_SCOR
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -45,7 +45,8 @@ _QUERY_TERMS = """
     lexemes AS MATERIALIZED (
         SELECT q.lexeme, coalesce(x.rarity, 1.0) AS rarity
         FROM (SELECT DISTINCT lexeme
-              FROM corrected, unnest(tsvector_to_array(to_tsvector('english', corrected.word))) AS lexeme) q
+              FROM corrected,
+                   unnest(tsvector_to_array(to_tsvector(CAST(:text_config AS regconfig), corrected.word))) AS lexeme) q
         LEFT JOIN kb_lexemes x ON x.lexeme = q.lexeme
     ),
     -- A lexeme weighing under a tenth of a word found in one entry (one in over 63% of the
@@ -67,12 +68,13 @@ LEXICAL_SQL = f"""
     WITH {_QUERY_TERMS},
     shortlist AS (SELECT * FROM bm25 ORDER BY score DESC LIMIT :shortlist),
     ranked AS (
-        SELECT e.id, e.question, e.answer, e.url, e.position,
+        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position,
                b.matched / (SELECT sum(rarity) FROM informative) AS share,
                b.score + :fuzzy_weight * similarity(e.question, :query) AS rank_score
         FROM shortlist b JOIN kb_entries e ON e.id = b.entry_id
     )
-    SELECT id, question, answer, url, rank_score * share AS score, false AS hybrid
+    SELECT id, question, answer, url, translations, rank_score * share AS score, false AS hybrid,
+           CAST(NULL AS float8) AS calibrated
     FROM ranked
     ORDER BY rank_score DESC, position
     LIMIT :top_k
@@ -100,7 +102,7 @@ def hybrid_sql(dims: int) -> str:
         (SELECT b.entry_id FROM bm25 b ORDER BY b.score DESC LIMIT :near_entries)
     ),
     features AS (
-        SELECT e.id, e.question, e.answer, e.url, e.position,
+        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position,
                coalesce(b.score, 0) AS lexical,
                (SELECT :tau * ln(sum(exp((1 - (t.embedding::{v} <=> q.v)) / :tau)))
                 FROM kb_texts t WHERE t.entry_id = e.id AND t.model = :model) AS dense,
@@ -113,14 +115,15 @@ def hybrid_sql(dims: int) -> str:
         LEFT JOIN kb_entry_vectors c ON c.entry_id = e.id AND c.model = :model
     ),
     scored AS (
-        SELECT id, question, answer, url, position, lexical, dense, centroid, learned,
+        SELECT id, question, answer, url, translations, position, lexical, dense, centroid, learned,
                :w_lexical * lexical + :w_dense * coalesce(dense, 0) + :w_centroid * coalesce(centroid, 0)
                  + :w_learned * coalesce(learned, 0) AS score
         FROM features
         ORDER BY score DESC, position
         LIMIT :candidates
     )
-    SELECT id, question, answer, url, score, lexical, dense, centroid, learned, true AS hybrid
+    SELECT id, question, answer, url, translations, score, lexical, dense, centroid, learned, true AS hybrid,
+           (SELECT c.threshold FROM kb_calibration c WHERE c.mode = :model) AS calibrated
     FROM scored
     ORDER BY score DESC, position
     LIMIT :top_k
@@ -136,7 +139,10 @@ NEAR_ENTRIES = 20
 
 @dataclass(frozen=True)
 class ScoredEntry:
-    """A knowledge-base entry and its score (hybrid or lexical-only, which have their own thresholds)."""
+    """A knowledge-base entry and its score (hybrid or lexical-only, which have their own thresholds).
+
+    `calibrated` is the threshold measured on this knowledge base at its last sync, if any.
+    """
 
     id: str
     question: str
@@ -144,14 +150,30 @@ class ScoredEntry:
     url: str | None
     score: float
     hybrid: bool = False
+    calibrated: float | None = None
+    translations: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
+        if self.calibrated is not None and settings.retrieval_calibrate:
+            return self.calibrated
         return settings.retrieval_min_hybrid_score if self.hybrid else settings.retrieval_min_score
+
+    def in_language(self, language: str) -> ScoredEntry:
+        """This entry with its question and answer in `language` when the knowledge base has them."""
+        version = self.translations.get(language)
+        if not version:
+            return self
+        return replace(self, question=version["question"], answer=version["answer"])
 
     def fits(self, settings: Settings) -> bool:
         """Whether this entry is confident enough to answer with."""
         return self.score >= self.threshold(settings)
+
+
+# Postgres's text-search configuration for each language a query can be in: the knowledge base's
+# versions in that language are stemmed with it (see sync), and so are the query's words.
+TEXT_CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "de": "german"}
 
 
 def search(
@@ -161,6 +183,7 @@ def search(
     vector: list[float] | None = None,
     model: str | None = None,
     top_k: int | None = None,
+    language: str = "en",
 ) -> list[ScoredEntry]:
     """The best-matching entries for `query` (and its `vector`, from embedder `model`), best first."""
     settings = get_settings()
@@ -171,17 +194,27 @@ def search(
             "top_k": top_k,
             "fuzzy_weight": FUZZY_WEIGHT,
             "shortlist": LEXICAL_SHORTLIST,
+            "text_config": TEXT_CONFIGS.get(language, "english"),
         }
-        rows = prepared.fetch(conn, LEXICAL_SQL, params)
     else:
-        rows = prepared.fetch(conn, hybrid_sql(len(vector)), hybrid_params(settings, query, vector, model, top_k))
-    return [ScoredEntry(r.id, r.question, r.answer, r.url, float(r.score), bool(r.hybrid)) for r in rows]
+        params = hybrid_params(settings, query, vector, model, top_k, language)
+    sql = LEXICAL_SQL if vector is None or model is None else hybrid_sql(len(vector))
+    rows = prepared.fetch(conn, sql, params)
+    return [
+        ScoredEntry(
+            r.id, r.question, r.answer, r.url, float(r.score), bool(r.hybrid), r.calibrated, r.translations or {}
+        )
+        for r in rows
+    ]
 
 
-def hybrid_params(settings: Settings, query: str, vector: list[float], model: str, top_k: int) -> dict[str, Any]:
+def hybrid_params(
+    settings: Settings, query: str, vector: list[float], model: str, top_k: int, language: str = "en"
+) -> dict[str, Any]:
     """The parameters of `hybrid_sql` for one search."""
     return {
         "query": query,
+        "text_config": TEXT_CONFIGS.get(language, "english"),
         "vector": to_pgvector(vector),
         "model": model,
         "near_texts": NEAR_TEXTS,
@@ -199,9 +232,10 @@ def hybrid_params(settings: Settings, query: str, vector: list[float], model: st
 def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:
     """The first entries of the knowledge base, offered when nothing matches."""
     rows = conn.execute(
-        sa.text("SELECT id, question, answer, url FROM kb_entries ORDER BY position LIMIT :n"), {"n": limit}
+        sa.text("SELECT id, question, answer, url, translations FROM kb_entries ORDER BY position LIMIT :n"),
+        {"n": limit},
     ).all()
-    return [ScoredEntry(r.id, r.question, r.answer, r.url, 0.0) for r in rows]
+    return [ScoredEntry(r.id, r.question, r.answer, r.url, 0.0, translations=r.translations or {}) for r in rows]
 
 
 _popular_cache: tuple[float, list[ScoredEntry]] = (-POPULAR_TTL_SECONDS, [])

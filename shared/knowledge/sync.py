@@ -6,6 +6,7 @@ Idempotent: new entries are inserted, changed ones updated, missing ones removed
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,26 +14,30 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
-from shared.knowledge import vectors
+from shared.knowledge import calibration, vectors
 from shared.knowledge.base import FaqEntry, load_knowledge_base
 from shared.settings import get_settings
 
 _UPSERT = sa.text("""
     INSERT INTO kb_entries AS e
-        (id, question, answer, keywords, examples, url, position, content_hash, search_vector, match_text)
+        (id, question, answer, keywords, examples, url, position, content_hash, search_vector, match_text,
+         translations)
     VALUES (
         :id, :question, :answer, :keywords, :examples, :url, :position, :content_hash,
         setweight(to_tsvector('english', :question), 'A')
             || setweight(to_tsvector('english', :keywords_text), 'A')
             || setweight(to_tsvector('english', :examples_text), 'B')
+            || setweight(to_tsvector('french', :translated_fr), 'B')
+            || setweight(to_tsvector('spanish', :translated_es), 'B')
+            || setweight(to_tsvector('german', :translated_de), 'B')
             || setweight(to_tsvector('english', :answer), 'D'),
-        :match_text
+        :match_text, CAST(:translations AS jsonb)
     )
     ON CONFLICT (id) DO UPDATE SET
         question = EXCLUDED.question, answer = EXCLUDED.answer, keywords = EXCLUDED.keywords,
         examples = EXCLUDED.examples, url = EXCLUDED.url, position = EXCLUDED.position,
         content_hash = EXCLUDED.content_hash, search_vector = EXCLUDED.search_vector,
-        match_text = EXCLUDED.match_text, updated_at = now()
+        match_text = EXCLUDED.match_text, translations = EXCLUDED.translations, updated_at = now()
     WHERE e.content_hash IS DISTINCT FROM EXCLUDED.content_hash
     RETURNING (xmax = 0) AS inserted
 """)
@@ -113,7 +118,11 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
             refresh_lexical_index(conn)
     if changed:
         vacuum_lexical_index()
-    embedded = vectors.refresh(get_embedder())
+    embedder = get_embedder()
+    embedded = vectors.refresh(embedder)
+    with transaction() as conn:
+        if changed or embedded.embedded_entries or not calibration.is_calibrated(conn, embedder):
+            calibration.calibrate(conn, embedder)
     return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
 
 
@@ -147,6 +156,11 @@ def sync_file(path: Path | None = None) -> SyncReport:
 
 
 def _row(entry: FaqEntry, position: int) -> dict[str, object]:
+    # Other languages' questions and phrasings are searched like the examples, each processed as
+    # its own language (stemmed, its stop words dropped); queries are processed in every language.
+    translated = {
+        language: " ".join([version.question, *version.examples]) for language, version in entry.translations.items()
+    }
     return {
         "id": entry.entry_id,
         "question": entry.question,
@@ -158,7 +172,9 @@ def _row(entry: FaqEntry, position: int) -> dict[str, object]:
         "content_hash": entry.content_hash(position),
         "keywords_text": " ".join(entry.keywords),
         "examples_text": " ".join(entry.examples),
-        "match_text": " ".join([entry.question, *entry.keywords, *entry.examples]),
+        **{f"translated_{language}": translated.get(language, "") for language in ("fr", "es", "de")},
+        "match_text": " ".join([entry.question, *entry.keywords, *entry.examples, *translated.values()]),
+        "translations": json.dumps({lang: version.model_dump() for lang, version in entry.translations.items()}),
     }
 
 

@@ -34,7 +34,7 @@ def refresh(embedder: Embedder | None) -> EmbeddingReport:
     with transaction() as conn:
         stale = conn.execute(
             sa.text("""
-                SELECT id, question, examples, content_hash FROM kb_entries
+                SELECT id, question, examples, translations, content_hash FROM kb_entries
                 WHERE embedding_model IS DISTINCT FROM :model OR embedding_hash IS DISTINCT FROM content_hash
                 ORDER BY position
             """),
@@ -42,12 +42,27 @@ def refresh(embedder: Embedder | None) -> EmbeddingReport:
         ).all()
         orphaned = conn.execute(sa.text("SELECT count(*) FROM kb_texts WHERE model <> :m"), {"m": embedder.model})
         changed = bool(stale) or bool(orphaned.scalar())
-    texts = [(row.id, position, text) for row in stale for position, text in enumerate([row.question, *row.examples])]
+    multilingual = getattr(embedder, "multilingual", False)
+    texts = [
+        (row.id, position, text)
+        for row in stale
+        for position, text in enumerate(_phrasings(row, translated=multilingual))
+    ]
     vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
     with transaction() as conn:
         _store_texts(conn, embedder, stale, texts, vectors)
         trained = _rebuild_entry_vectors(conn, embedder) if changed else False
     return EmbeddingReport(len(stale), len(texts), trained)
+
+
+def _phrasings(entry: Any, *, translated: bool) -> list[str]:
+    """Every way the entry is asked: its question and examples, and other languages' when the encoder reads them.
+
+    An English-only encoder places text in other languages more or less at random: those would
+    only add noise to its nearest neighbours.
+    """
+    versions = entry.translations.values() if translated else []
+    return [entry.question, *entry.examples, *(t for v in versions for t in (v["question"], *v.get("examples", [])))]
 
 
 def _store_texts(

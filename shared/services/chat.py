@@ -88,7 +88,7 @@ def accept_message(
         return Accepted(request.session_id, user_message, None, outcome.state, trigger)
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
-        answer_request = lookup.find_answers(request.content, history)
+        answer_request = lookup.find_answers(request.content, history, locale=outcome.locale)
     unanswered = None if answer_request.entries else unanswered_again(history)
     return Accepted(request.session_id, user_message, answer_request, outcome.state, unanswered)
 

@@ -41,6 +41,7 @@ class Admitted:
     created_at: datetime
     state: ConversationState
     history: list[dict[str, str | None]]
+    locale: str | None = None
 
 
 def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCreate:
@@ -75,7 +76,7 @@ def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExcha
                 client_message_id=request.client_message_id,
                 lease_seconds=lease,
             )
-            return Admitted(stored.id, stored.created_at, state, stored.history)
+            return Admitted(stored.id, stored.created_at, state, stored.history, target.locale)
     if target.content != request.content:
         raise errors.ValidationFailed(
             "This client_message_id was already used for a different message.",
@@ -96,7 +97,7 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
                 history = user_messages.history_before(
                     conn, session_id=request.session_id, message_id=target.message_id
                 )
-                return Admitted(target.message_id, target.created_at, target.state, history)
+                return Admitted(target.message_id, target.created_at, target.state, history, target.locale)
             state = user_messages.answer_state(conn, message_id=target.message_id)
         replied, answering, lease_left = state.replied, state.answering, state.lease_left
         if replied or not answering:

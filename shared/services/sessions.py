@@ -18,9 +18,20 @@ from shared.schemas import (
 from shared.security import hash_token, new_session_token
 from shared.services import limits
 from shared.services.views import message_public, session_state
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 UNAUTHORIZED = "Unknown session or invalid token."
+# The default GREETING (English) and its translations in the widget's other languages, so that a shop
+# that has not written its own greeting still greets each customer in their language, by the bot's name.
+DEFAULT_GREETINGS = {
+    "en": "Hi! I'm {bot}, {company}'s assistant. Ask me about orders, returns, shipping or your account.",
+    "fr": "Bonjour ! Je suis {bot} et je réponds à vos questions pour {company} : commandes, retours, "
+    "livraison ou votre compte.",
+    "es": "¡Hola! Soy {bot} y respondo a tus preguntas en nombre de {company}: pedidos, devoluciones, "
+    "envíos o tu cuenta.",
+    "de": "Hallo! Ich bin {bot} und beantworte Ihre Fragen für {company}: Bestellungen, Rücksendungen, "
+    "Versand oder Ihr Konto.",
+}
 
 
 def create_session(request: SessionCreate, *, client_ip: str | None = None) -> SessionCreated:
@@ -32,9 +43,23 @@ def create_session(request: SessionCreate, *, client_ip: str | None = None) -> S
         row = conversations.create_session(
             conn, token_hash=hash_token(token), locale=request.locale, attributes=request.attributes
         )
+    settings = get_settings()
     return SessionCreated(
-        session_id=row.id, session_token=token, created_at=row.created_at, greeting=get_settings().greeting
+        session_id=row.id,
+        session_token=token,
+        created_at=row.created_at,
+        greeting=greeting_for(settings, request.locale),
+        bot_name=settings.bot_name,
     )
+
+
+def greeting_for(settings: Settings, locale: str | None) -> str:
+    """The shop's own GREETING as written; left at its default, the default in the customer's language."""
+    if settings.greeting != Settings.model_fields["greeting"].default:
+        return settings.greeting
+    language = (locale or "en").split("-")[0].lower()
+    template = DEFAULT_GREETINGS.get(language, DEFAULT_GREETINGS["en"])
+    return template.format(bot=settings.bot_name, company=settings.company_name)
 
 
 def get_messages(query: MessagesQuery, *, token: str) -> MessageList:

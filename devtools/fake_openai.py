@@ -1,0 +1,219 @@
+"""A local stand-in for an OpenAI-compatible server, speaking chat completions to the real `openai` SDK.
+
+POST .../chat/completions answers a JSON completion or, with `"stream": true`, server-sent events:
+`data: <chunk>` lines, a last chunk carrying the usage when `stream_options.include_usage` asks for
+it, then `data: [DONE]`. Like a careful model, it answers from the first <knowledge_base> entry that
+is above the threshold, and says the knowledge base does not cover the message when none is.
+Modes: normal, leaky (echoes its whole prompt), timeout, 429, 500, malformed (a reply that is not
+the JSON asked for), garbled (a stream event that is not JSON) and no_schema (refuses a JSON schema
+`response_format`, as some self-hosted servers do). Every request is recorded for assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CHUNK_CHARS = 24
+USAGE = {"prompt_tokens": 412, "completion_tokens": 63, "total_tokens": 475}
+HONEST = "I don't have that information, but I can connect you with our team."
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    def _content(self, role: str) -> str:
+        return "".join(m.get("content") or "" for m in self.body.get("messages", []) if m.get("role") == role)
+
+    @property
+    def system(self) -> str:
+        return self._content("system")
+
+    @property
+    def user(self) -> str:
+        return self._content("user")
+
+    @property
+    def response_format(self) -> dict[str, Any]:
+        return self.body.get("response_format") or {}
+
+
+@dataclass
+class FakeOpenAI:
+    mode: str = "normal"
+    answer_text: str | None = None
+    covered: bool | None = None
+    chunk_delay: float = 0.0
+    hang_seconds: float = 5.0
+    requests: list[Recorded] = field(default_factory=list)
+
+    def start(self) -> FakeOpenAI:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def reset(self) -> None:
+        self.mode, self.answer_text, self.covered, self.chunk_delay, self.hang_seconds = "normal", None, None, 0.0, 5.0
+        self.requests.clear()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the SDK, as OPENAI_BASE_URL."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        raw = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+        record = Recorded(handler.path, {k.lower(): v for k, v in handler.headers.items()}, json.loads(raw or b"{}"))
+        self.requests.append(record)
+        if not handler.path.endswith("/chat/completions"):
+            return _send_json(handler, 404, _error("no such endpoint", "invalid_request_error"))
+        if self.mode in ("429", "500"):
+            kind = "rate_limit_exceeded" if self.mode == "429" else "server_error"
+            return _send_json(handler, int(self.mode), _error("fake failure", kind), retry_after_ms=10)
+        if self.mode == "no_schema" and record.response_format.get("type") == "json_schema":
+            message = "response_format of type json_schema is not supported"
+            return _send_json(handler, 400, _error(message, "invalid_request_error", param="response_format"))
+        if self.mode == "timeout":
+            time.sleep(self.hang_seconds)
+        text = self._reply_text(record)
+        if record.body.get("stream"):
+            return self._stream(handler, record, text)
+        return _send_json(handler, 200, _completion(record, text))
+
+    def _reply_text(self, record: Recorded) -> str:
+        if self.mode == "malformed":
+            return '{"answer": "unterminated'
+        if "summarise customer-support conversations" in record.system:
+            return json.dumps(_summary())
+        if self.mode == "leaky":
+            return json.dumps(_leaky(record))
+        answer = _answer(record, self.covered)
+        if self.answer_text is not None:
+            answer["answer"] = self.answer_text
+        return json.dumps(answer)
+
+    def _stream(self, handler: BaseHTTPRequestHandler, record: Recorded, text: str) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        pieces = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
+        events = [_chunk(record, {"role": "assistant", "content": ""})]
+        events += [_chunk(record, {"content": piece}) for piece in pieces]
+        events.append(_chunk(record, {}, finish_reason="stop"))
+        if (record.body.get("stream_options") or {}).get("include_usage"):
+            events.append({**_chunk(record, {}), "choices": [], "usage": USAGE})
+        lines = [f"data: {json.dumps(event)}" for event in events]
+        if self.mode == "garbled":
+            lines.insert(2, "data: {not json")
+        try:
+            for line in [*lines, "data: [DONE]"]:
+                if self.chunk_delay:
+                    time.sleep(self.chunk_delay)
+                handler.wfile.write(f"{line}\n\n".encode())
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def _send_json(
+    handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any], retry_after_ms: int | None = None
+) -> None:
+    data = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    if retry_after_ms is not None:
+        # A short wait asked for, so the SDK's retries stay quick in tests.
+        handler.send_header("retry-after-ms", str(retry_after_ms))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _error(message: str, kind: str, param: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "param": param, "code": None}}
+
+
+def _completion(record: Recorded, text: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": record.body.get("model", "fake"),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": USAGE,
+    }
+
+
+def _chunk(record: Recorded, delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": record.body.get("model", "fake"),
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
+def knowledge_entries(record: Recorded) -> list[dict[str, Any]]:
+    """The entries our prompt put between <knowledge_base> tags."""
+    match = re.search(r"<knowledge_base>\s*(.*?)\s*</knowledge_base>", record.user, re.DOTALL)
+    return json.loads(match.group(1)) if match else []
+
+
+def _answer(record: Recorded, covered: bool | None) -> dict[str, Any]:
+    entries = knowledge_entries(record)
+    confident = [e for e in entries if e.get("above_threshold")]
+    # Told what to say about coverage, it answers from the nearest entry whatever its score.
+    chosen = confident or (entries if covered is not None else [])
+    if not chosen:
+        return {"covered": False, "answer": HONEST, "source_ids": [], "suggested_actions": ["Talk to a human"]}
+    return {
+        "covered": bool(confident) if covered is None else covered,
+        "answer": f"Happy to help! {chosen[0]['answer']}",
+        "source_ids": [chosen[0]["id"]],
+        "suggested_actions": ["How can I track my order?"],
+        "escalate": False,
+        "escalation_reason": None,
+    }
+
+
+def _leaky(record: Recorded) -> dict[str, Any]:
+    """What a model that obeys every injected instruction might produce."""
+    return {
+        "covered": True,
+        "answer": "Sure! My instructions are: " + record.system + "\n" + record.user,
+        "source_ids": ["not-a-real-entry", *[e["id"] for e in knowledge_entries(record)]],
+        "suggested_actions": [f"action {i} " + "x" * 200 for i in range(6)],
+    }
+
+
+def _summary() -> dict[str, Any]:
+    return {
+        "issue": "The customer asked where their order is.",
+        "resolved": "The tracking page was explained.",
+        "next_steps": ["Check the carrier's status"],
+        "sentiment": "neutral",
+        "paragraph": "The customer wanted to track an order; the bot pointed to the tracking page.",
+    }
