@@ -145,10 +145,13 @@ def main() -> None:
     parser.add_argument("--kb", type=Path, help="knowledge base (default: the demo's)")
     parser.add_argument("--queries", type=Path, help="public-set queries, one expected entry each")
     parser.add_argument("--set", type=Path, help="labelled customer messages (default: the InnovateTech set)")
-    parser.add_argument("--embedder", choices=["auto", "none", "local", "multilingual", "gemini"], default="auto")
+    parser.add_argument(
+        "--embedder", choices=["auto", "none", "local", "multilingual", "gemini"], help="default: EMBEDDER, else auto"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    os.environ["EMBEDDER"] = args.embedder
+    if args.embedder:
+        os.environ["EMBEDDER"] = args.embedder
     if args.queries:
         entries, queries = load_kb(args.kb or DEMO_KB), load_queries(args.queries)
         with fresh_database():

