@@ -7,6 +7,11 @@ import shutil
 
 import pytest
 
+from shared.settings import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -24,3 +29,13 @@ def require(available: bool, what: str) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{what} is required in CI (./dev test installs it)")
         pytest.skip(f"{what} is not installed (./dev test installs it)")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot under test-artifacts; with UPDATE_SCREENSHOTS=1, also the README's copy."""
+    page.wait_for_timeout(200)  # let the last render settle
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(README_SCREENSHOTS / name))

@@ -7,7 +7,6 @@ public functions; agents sign in by email, which the `local` environment allows.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import time
@@ -19,13 +18,11 @@ import pytest
 import sqlalchemy as sa
 
 from shared.settings import PROJECT_ROOT
-from tests.chromium import require
+from tests.chromium import require, screenshot
 
 pytestmark = pytest.mark.browser
 
 AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 CONSOLE_HTML = PROJECT_ROOT / "frontend" / "console.html"
 W = "#support-widget-host >> "
 HTML_ATTACK = "<img src=x onerror=alert(1)><b>hi</b>"
@@ -621,14 +618,14 @@ def test_desktop_shows_list_and_conversation_side_by_side_and_a_phone_one_at_a_t
     desktop.wait_for_selector("#transcript .msg")
     rows, pane = desktop.locator(".list-pane").bounding_box(), desktop.locator("#conv").bounding_box()
     assert rows["x"] + rows["width"] <= pane["x"] and pane["width"] >= 800
-    _screenshot(desktop, "console-inbox.png")
+    screenshot(desktop, "console-inbox.png")
     desktop.click("#tab-mine")
     _row(desktop, rich.id).wait_for()
     _open_conversation(desktop, rich.id)
     desktop.wait_for_selector("#summary:not([hidden])")
     desktop.locator("#composer-text").focus()
     desktop.evaluate("() => document.activeElement.blur()")
-    _screenshot(desktop, "console-conversation.png")
+    screenshot(desktop, "console-conversation.png")
 
     phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     _sign_in(phone, sam)
@@ -639,21 +636,12 @@ def test_desktop_shows_list_and_conversation_side_by_side_and_a_phone_one_at_a_t
     assert phone.locator(".list-pane").is_hidden() and phone.locator("#composer-text").is_visible()
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
     phone.locator("#transcript .msg").last.scroll_into_view_if_needed()
-    _screenshot(phone, "console-phone.png")
+    screenshot(phone, "console-phone.png")
     phone.click("#details-toggle")
     assert phone.locator("#details").is_visible()
     phone.click("#back")
     phone.wait_for_selector(".list-pane", state="visible")
     assert desktop.problems == [] and phone.problems == []
-
-
-def _screenshot(page, name: str) -> None:
-    page.wait_for_timeout(200)  # let the last render settle
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(README_SCREENSHOTS / name))
 
 
 def _seed_conversations(base: str, sam: Agent, db) -> Customer:

@@ -11,12 +11,11 @@ import httpx
 import pytest
 
 from shared.settings import PROJECT_ROOT
-from tests.chromium import require
+from tests.chromium import require, screenshot
 
 pytestmark = pytest.mark.browser
 
 AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 W = "#support-widget-host >> "
 
 
@@ -61,6 +60,16 @@ def test_open_send_and_receive_an_answer_with_sources_and_chips(page):
     assert source.get_attribute("rel") == "noopener noreferrer"
     assert page.locator(W + ".chips button").count() >= 2
     assert page.problems == []
+
+
+def test_two_questions_in_one_message_are_both_answered_with_both_sources(page):
+    """Also saves the README's widget screenshot when UPDATE_SCREENSHOTS=1."""
+    _open(page)
+    _send(page, "How long does shipping take? And can I return something if it doesn't fit?")
+    _wait_replies(page, 1)
+    sources = _replies(page).first.locator("ul.sources li").all_inner_texts()
+    assert sources == ["How long does shipping take and how much does it cost?", "What is your return policy?"]
+    screenshot(page, "widget.png")
 
 
 def test_clicking_a_chip_sends_it(page):
@@ -159,8 +168,7 @@ def test_mobile_viewport_shows_the_panel_full_screen_without_motion_when_reduced
     assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 780)
     _send(page, "Where is my package?")
     _wait_replies(page, 1)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "mobile.png"))
+    screenshot(page, "widget-phone.png")
 
 
 def test_everything_works_by_keyboard(page):
@@ -205,8 +213,7 @@ def test_the_open_widget_has_no_serious_accessibility_violations(open_page):
     }""")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert serious == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "desktop.png"))
+    screenshot(page, "desktop.png")
 
 
 def test_the_demo_page_runs_under_its_strict_content_security_policy(page):
