@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from devtools import local_server
 
 CHUNK_CHARS = 24
 ACCESS_TOKEN = "fake-vertex-access-token"
@@ -48,18 +49,7 @@ class FakeGemini:
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeGemini:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = local_server.serve(post=self._handle)
         return self
 
     def reset(self) -> None:
@@ -67,8 +57,7 @@ class FakeGemini:
         self.requests.clear()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        local_server.stop(self._server)
 
     @property
     def url(self) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from devtools import local_server
 
 KEY_ID = "fake-issuer-key"
 
@@ -43,28 +44,19 @@ class FakeIssuer:
         self.certs = {KEY_ID: certificate.public_bytes(serialization.Encoding.PEM).decode()}
 
     def start(self) -> FakeIssuer:
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                data = json.dumps(issuer.certs).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = local_server.serve(get=self._send_certs)
         return self
 
+    def _send_certs(self, handler: BaseHTTPRequestHandler) -> None:
+        data = json.dumps(self.certs).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        local_server.stop(self._server)
 
     @property
     def certs_url(self) -> str:

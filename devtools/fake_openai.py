@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from devtools import local_server
 
 CHUNK_CHARS = 24
 USAGE = {"prompt_tokens": 412, "completion_tokens": 63, "total_tokens": 475}
@@ -56,18 +57,7 @@ class FakeOpenAI:
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeOpenAI:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = local_server.serve(post=self._handle)
         return self
 
     def reset(self) -> None:
@@ -75,8 +65,7 @@ class FakeOpenAI:
         self.requests.clear()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        local_server.stop(self._server)
 
     @property
     def url(self) -> str:

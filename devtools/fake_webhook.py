@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from devtools import local_server
 
 
 @dataclass
@@ -30,23 +31,15 @@ class FakeWebhook:
     refused: int = 0
 
     def start(self) -> FakeWebhook:
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = hook._answer(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = local_server.serve(post=self._receive)
         return self
+
+    def _receive(self, handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+        status = self._answer(Received(handler.path, {k.lower(): v for k, v in handler.headers.items()}, body))
+        handler.send_response(status)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
 
     def _answer(self, request: Received) -> int:
         if self.refused < self.fail_first:
@@ -56,8 +49,7 @@ class FakeWebhook:
         return 200
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        local_server.stop(self._server)
 
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
