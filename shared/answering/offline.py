@@ -66,7 +66,7 @@ class OfflineProvider:
                 suggested_actions=_localized(suggest_actions([], request.popular, offer_human=True), phrases),
                 provider=self.name,
             )
-        used = request.entries[: max(1, len(request.parts))] if request.parts else request.entries[:1]
+        used = request.entries[: len(request.parts) or 1]
         best = used[0]
         if len(used) > 1:
             text = "\n\n".join(f"{phrases['about'].format(question=e.question)}\n{e.answer}" for e in used)

@@ -22,10 +22,8 @@ from shared.embeddings.base import Embedder
 from shared.knowledge import retrieval
 
 ANCHORS_PATH = Path(__file__).with_name("anchors.json")
-# The share of anchors the threshold refuses, and the margin above the score at that share
-# (relative to it); chosen on the evaluation dev sets (README, Retrieval).
+# The share of anchors the threshold refuses; chosen on the evaluation dev sets (README, Retrieval).
 ANCHOR_QUANTILE = 0.8
-MARGIN = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -72,12 +70,11 @@ def _top_scores(conn: sa.Connection, embedder: Embedder | None) -> list[float]:
 
 
 def _threshold(scores: list[float]) -> float:
-    cut = statistics.quantiles(scores, n=100, method="inclusive")[round(ANCHOR_QUANTILE * 100) - 1]
-    return cut * (1 + MARGIN)
+    return statistics.quantiles(scores, n=100, method="inclusive")[round(ANCHOR_QUANTILE * 100) - 1]
 
 
 def _store(conn: sa.Connection, mode: str, threshold: float) -> None:
-    details: dict[str, Any] = {"anchors": len(anchors()), "quantile": ANCHOR_QUANTILE, "margin": MARGIN}
+    details: dict[str, Any] = {"anchors": len(anchors()), "quantile": ANCHOR_QUANTILE}
     conn.execute(
         sa.text("""
             INSERT INTO kb_calibration (mode, threshold, details, computed_at)

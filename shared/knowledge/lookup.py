@@ -69,9 +69,10 @@ def find_answers(question: str, history: list[Turn], *, locale: str | None = Non
     if len({entry.id for _, entry in answered_parts}) >= 2:
         # Each part's best entry, in the order asked; the whole message's other confident ones after.
         parts = [part for part, _ in answered_parts]
-        firsts = list({entry.id: entry for _, entry in answered_parts}.values())
-        entries = firsts + [e for e in entries if e.id not in {f.id for f in firsts}]
+        firsts = {entry.id: entry for _, entry in answered_parts}
+        entries = [*firsts.values(), *(e for e in entries if e.id not in firsts)]
     shown = [e.in_language(language) for e in entries]
+    shown_ids = {e.id for e in shown}
     return AnswerRequest(
         question=question,
         entries=shown,
@@ -80,7 +81,7 @@ def find_answers(question: str, history: list[Turn], *, locale: str | None = Non
         related=[
             e.in_language(language)
             for e in found
-            if e.id not in {s.id for s in shown} and e.score >= RELATED_FRACTION * e.threshold(settings)
+            if e.id not in shown_ids and e.score >= RELATED_FRACTION * e.threshold(settings)
         ],
         popular=[e.in_language(language) for e in popular],
         history=history,
