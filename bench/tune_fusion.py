@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/tune_fusion.py [--eval-dir ../shared/eval]
 
-Loads each evaluation knowledge base with the local embedder and runs every dev query through
-the real retrieval queries, keeping the four hybrid features (BM25, soft max cosine, centroid
+Loads each evaluation knowledge base with the configured embedder (EMBEDDER, default auto) and
+runs every dev query through the real retrieval queries, keeping the four hybrid features (BM25, soft max cosine, centroid
 cosine, classifier logit) of up to 40 candidates and the lexical-only top score. Then:
 - fusion weights: the grid point with the best mean in-scope top-1 over banking77 and clinc150
   (the first one on ties);
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,12 @@ sys.path.insert(0, str(ROOT))
 FEATURES = ("lexical", "dense", "centroid", "learned")
 SETTING_NAMES = ("LEXICAL", "DENSE", "CENTROID", "CLASSIFIER")
 # Ranking ignores the scale of the weights, so BM25's weight is fixed at 1 and sets the scale.
-GRID = {"lexical": [1], "dense": [0, 0.5, 1, 2, 3], "centroid": [0, 0.5, 1, 2], "learned": [0.5, 1, 1.5, 2]}
+GRID = {
+    "lexical": [1],
+    "dense": [0, 0.5, 1, 2, 3, 4, 6],
+    "centroid": [0, 0.5, 1, 2, 4],
+    "learned": [0.5, 1, 1.5, 2, 3, 4, 6],
+}
 
 
 @dataclass
@@ -59,7 +63,6 @@ def collect(kb: Path, queries: Path) -> list[Query]:
 
     collected = []
     with fresh_database():
-        os.environ["EMBEDDER"] = "local"
         get_settings.cache_clear()
         reset_engine()
         upgrade()
@@ -131,7 +134,6 @@ def main() -> None:
     args = parser.parse_args()
     if not args.eval_dir.is_dir():
         sys.exit(f"no evaluation data at {args.eval_dir} (the team kit's eval/ folder)")
-    os.environ.setdefault("EMBEDDER", "local")
     data = {
         "banking77": collect(args.eval_dir / "banking77/kb.json", args.eval_dir / "banking77/dev.jsonl"),
         "clinc150": collect(args.eval_dir / "clinc150/kb.json", args.eval_dir / "clinc150/dev.jsonl"),

@@ -20,9 +20,9 @@ class NewSession:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def new_session() -> NewSession:
+def new_session(locale: str | None = None) -> NewSession:
     """Open a session through the service, as a client would."""
-    created = sessions.create_session(SessionCreate(attributes={"test": secrets.token_hex(4)}))
+    created = sessions.create_session(SessionCreate(locale=locale, attributes={"test": secrets.token_hex(4)}))
     return NewSession(created.session_id, created.session_token)
 
 

@@ -38,6 +38,27 @@ def test_a_holiday_moves_the_promised_return():
     assert "back Tuesday at 9:00 EST" in text
 
 
+@pytest.mark.parametrize(
+    "language, open_words, closed_words",
+    [
+        ("fr", "en général en moins de 15 minutes", "de retour lundi à 9:00 EST"),
+        ("es", "normalmente en menos de 15 minutos", "volvemos el lunes a las 9:00 EST"),
+        ("de", "meist innerhalb von 15 Minuten", "Montag um 9:00 EST wieder da"),
+    ],
+)
+def test_the_handover_reply_speaks_the_customers_language(language, open_words, closed_words):
+    opened = handover_text(_settings(), now=MONDAY_NOON_NY, already=False, typical_minutes=None, language=language)
+    closed = handover_text(_settings(), now=SATURDAY_NOON_NY, already=False, typical_minutes=None, language=language)
+    assert open_words in opened
+    assert closed_words in closed
+
+
+def test_a_french_request_for_a_person_is_answered_in_french(function_client):
+    session = new_session(locale="fr")
+    reply = _post(function_client, session, "Je voudrais parler à un conseiller, s'il vous plaît").json["reply"]
+    assert "J'ai demandé à un membre de l'équipe" in reply["content"]
+
+
 def test_bad_support_hours_fail_at_start_naming_the_problem():
     with pytest.raises(ValueError, match="9-18"):
         Settings(support_weekly_hours="mon 9-18")

@@ -59,6 +59,8 @@ class MultilingualEmbedder:
 
     model = MODEL
     dimensions = DIMENSIONS
+    # Reads French, Spanish and German: entries' translated phrasings are embedded too (see knowledge/vectors).
+    multilingual = True
 
     def __init__(self) -> None:
         _installed_resources()  # a missing package fails when the embedder is chosen, not at the first question

@@ -12,11 +12,10 @@ UNANSWERED_REASON = "two questions in a row the help center could not answer"
 
 @dataclass(frozen=True)
 class Handover:
-    """Why a conversation goes to a person: a readable reason, a kind for metrics, a lead-in for the reply."""
+    """Why a conversation goes to a person: a readable reason, and a kind for metrics and the reply's wording."""
 
     reason: str
     kind: str
-    lead: str = ""
 
 
 def handover_trigger(text: str) -> Handover | None:
@@ -30,4 +29,4 @@ def unanswered_again(history: list[Turn]) -> Handover | None:
     previous = next((turn for turn in reversed(history) if turn.sender == "bot"), None)
     if previous is None or previous.answered:
         return None
-    return Handover(UNANSWERED_REASON, "unanswered", lead="I couldn't find that in our help center either. ")
+    return Handover(UNANSWERED_REASON, "unanswered")

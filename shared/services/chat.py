@@ -17,6 +17,7 @@ from shared.answering import get_provider, offline_provider
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, Turn, collect
 from shared.handoff.detect import Handover, handover_trigger, unanswered_again
 from shared.knowledge import lookup
+from shared.language import language_of
 from shared.schemas import ConversationState, MessageCreate, MessageExchange, MessagePublic
 from shared.security import hash_token
 from shared.services import replies, retries
@@ -34,6 +35,7 @@ class Accepted:
     answer_request: AnswerRequest | None
     state: ConversationState
     handover: Handover | None = None
+    language: str = "en"
 
     @property
     def silent(self) -> bool:
@@ -84,13 +86,14 @@ def accept_message(
     )
     if outcome.state == "assigned":
         return Accepted(request.session_id, user_message, None, outcome.state)
+    language = language_of(request.content, outcome.locale)
     if trigger := handover_trigger(request.content):
-        return Accepted(request.session_id, user_message, None, outcome.state, trigger)
+        return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
         answer_request = lookup.find_answers(request.content, history, locale=outcome.locale)
     unanswered = None if answer_request.entries else unanswered_again(history)
-    return Accepted(request.session_id, user_message, answer_request, outcome.state, unanswered)
+    return Accepted(request.session_id, user_message, answer_request, outcome.state, unanswered, language)
 
 
 def _turn(stored: dict[str, str | None]) -> Turn:
@@ -106,7 +109,7 @@ def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")
         handover = replies.handover(
-            already=accepted.state == "waiting", reason=trigger.reason, kind=trigger.kind, lead=trigger.lead
+            already=accepted.state == "waiting", reason=trigger.reason, kind=trigger.kind, language=accepted.language
         )
         yield handover.text
         return handover

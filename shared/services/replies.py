@@ -104,13 +104,18 @@ def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int)
     return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
 
 
-def handover(*, already: bool, reason: str, kind: str, lead: str = "") -> Answer:
-    """The reply that hands the conversation over to the team, with why."""
+def handover(*, already: bool, reason: str, kind: str, language: str = "en") -> Answer:
+    """The reply that hands the conversation over to the team, with why, in the customer's language."""
     text = handover_text(
-        get_settings(), now=datetime.now(UTC), already=already, typical_minutes=handoff.typical_first_reply_minutes()
+        get_settings(),
+        now=datetime.now(UTC),
+        already=already,
+        typical_minutes=handoff.typical_first_reply_minutes(),
+        language=language,
+        unanswered_again=kind == "unanswered",
     )
     return Answer(
-        text=lead + text,
+        text=text,
         source_ids=[],
         suggested_actions=[],
         provider="handover",
