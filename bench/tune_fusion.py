@@ -4,8 +4,7 @@
 
 Loads each evaluation knowledge base with the configured embedder (EMBEDDER, default auto) and
 runs every dev query through the real retrieval queries, keeping the four hybrid features (BM25,
-soft max cosine, centroid
-cosine, classifier logit) of up to 40 candidates and the lexical-only top score. Then:
+soft max cosine, centroid cosine, classifier logit) of up to 40 candidates and the lexical-only top score. Then:
 - fusion weights: the grid point with the best mean in-scope top-1 over banking77 and clinc150
   (the first one on ties);
 - RETRIEVAL_MIN_HYBRID_SCORE: the 80th percentile of the fused top score of clinc150's
