@@ -60,6 +60,8 @@ def prepare_database() -> None:
     upgrade()
     report = sync_file()
     print(f"knowledge base: {report.inserted} added, {report.updated} updated, {report.removed} removed")
+    for conflict in report.conflicts:
+        print(f"knowledge base: kept {conflict.entry_id} as the console left it ({conflict.reason})")
 
 
 def function_apps(source: Path = PROJECT_ROOT / "main.py") -> dict[str, WsgiApp]:

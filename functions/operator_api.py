@@ -18,8 +18,9 @@ from shared.console_schemas import (
     SignIn,
 )
 from shared.http import Call, Reply, endpoint, validate
+from shared.knowledge_schemas import EntryDraft, EntryRef, RetireRequest, TryRequest
 from shared.routing import Route, dispatch
-from shared.services import inbox, metrics, operators
+from shared.services import inbox, knowledge, metrics, operators
 from shared.settings import Settings
 
 
@@ -76,6 +77,49 @@ def add_operator(call: Call) -> Reply:
     return Reply(201, operators.add_operator(call.body(OperatorCreate)))
 
 
+def kb_entries(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, knowledge.list_entries())
+
+
+def kb_entry(call: Call, entry_id: str) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, knowledge.entry_detail(_entry_id(entry_id)))
+
+
+def kb_create(call: Call) -> Reply:
+    admin = _admin(call)
+    return Reply(201, knowledge.save_entry(call.body(EntryDraft), author=admin.email))
+
+
+def kb_save(call: Call, entry_id: str) -> Reply:
+    admin = _admin(call)
+    return Reply(200, knowledge.save_entry(call.body(EntryDraft), author=admin.email, entry_id=_entry_id(entry_id)))
+
+
+def kb_retire(call: Call, entry_id: str) -> Reply:
+    admin = _admin(call)
+    request = call.body(RetireRequest)
+    return Reply(
+        200, knowledge.retire_entry(_entry_id(entry_id), base_version=request.base_version, author=admin.email)
+    )
+
+
+def kb_try(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, knowledge.try_question(call.body(TryRequest)))
+
+
+def _admin(call: Call) -> operators.OperatorRow:
+    operator = operators.authenticate(call.optional_bearer_token())
+    operators.require_admin(operator)
+    return operator
+
+
+def _entry_id(raw: str) -> str:
+    return validate(EntryRef, {"entry_id": raw}).entry_id
+
+
 def _id(raw: str) -> uuid.UUID:
     return validate(ConversationRef, {"conversation_id": raw}).conversation_id
 
@@ -91,10 +135,16 @@ ROUTES = (
     Route("GET", "/metrics", metrics_report),
     Route("GET", "/operators", list_operators),
     Route("POST", "/operators", add_operator),
+    Route("GET", "/kb/entries", kb_entries),
+    Route("POST", "/kb/entries", kb_create),
+    Route("GET", "/kb/entries/{entry_id}", kb_entry),
+    Route("PUT", "/kb/entries/{entry_id}", kb_save),
+    Route("POST", "/kb/entries/{entry_id}/retire", kb_retire),
+    Route("POST", "/kb/try", kb_try),
 )
 
 
-@endpoint("GET", "POST", origins=_console_origins)
+@endpoint("GET", "POST", "PUT", origins=_console_origins)
 def operator_api(call: Call) -> Reply:
     """Every route of the operator API."""
     return dispatch(call, ROUTES, function_name="operator_api")

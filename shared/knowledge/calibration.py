@@ -61,12 +61,23 @@ def is_calibrated(conn: sa.Connection, embedder: Embedder | None) -> bool:
 
 
 def _top_scores(conn: sa.Connection, embedder: Embedder | None) -> list[float]:
+    vectors = _anchor_vectors(embedder) if embedder else [None] * len(anchors())
     scores = []
-    for text in anchors():
-        vector = embedder.embed_query(text) if embedder else None
+    for text, vector in zip(anchors(), vectors, strict=True):
         found = retrieval.search(conn, text, vector=vector, model=embedder.model if embedder else None, top_k=1)
         scores.append(found[0].score if found else 0.0)
     return scores
+
+
+_vectors_by_embedder: dict[tuple[str, int], list[list[float]]] = {}
+
+
+def _anchor_vectors(embedder: Embedder) -> list[list[float]]:
+    """The anchors' query vectors, embedded once per process: each save in the console recalibrates."""
+    key = (embedder.model, id(embedder))
+    if key not in _vectors_by_embedder:
+        _vectors_by_embedder[key] = [list(embedder.embed_query(text)) for text in anchors()]
+    return _vectors_by_embedder[key]
 
 
 def _threshold(scores: list[float]) -> float:

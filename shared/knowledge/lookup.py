@@ -101,6 +101,12 @@ def split_questions(message: str) -> list[str]:
     return parts[:MAX_PARTS] if len(parts) >= 2 else []
 
 
+def ranked(question: str, *, locale: str | None = None) -> list[retrieval.ScoredEntry]:
+    """The entries retrieval ranks for `question` alone, best first, as `find_answers` searches them."""
+    with connection() as conn:
+        return _search(conn, question, language_of(question, locale))
+
+
 def _search(conn: sa.Connection, text: str, language: str) -> list[retrieval.ScoredEntry]:
     embedder = get_embedder()
     vector = None

@@ -68,13 +68,14 @@ LEXICAL_SQL = f"""
     WITH {_QUERY_TERMS},
     shortlist AS (SELECT * FROM bm25 ORDER BY score DESC LIMIT :shortlist),
     ranked AS (
-        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position,
+        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position, e.version,
                b.matched / (SELECT sum(rarity) FROM informative) AS share,
                b.score + :fuzzy_weight * similarity(e.question, :query) AS rank_score
         FROM shortlist b JOIN kb_entries e ON e.id = b.entry_id
     )
-    SELECT id, question, answer, url, translations, rank_score * share AS score, false AS hybrid,
-           CAST(NULL AS float8) AS calibrated
+    SELECT id, question, answer, url, translations, version, rank_score * share AS score, false AS hybrid,
+           CAST(NULL AS float8) AS calibrated, CAST(NULL AS float8) AS lexical, CAST(NULL AS float8) AS dense,
+           CAST(NULL AS float8) AS centroid, CAST(NULL AS float8) AS learned
     FROM ranked
     ORDER BY rank_score DESC, position
     LIMIT :top_k
@@ -102,7 +103,7 @@ def hybrid_sql(dims: int) -> str:
         (SELECT b.entry_id FROM bm25 b ORDER BY b.score DESC LIMIT :near_entries)
     ),
     features AS (
-        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position,
+        SELECT e.id, e.question, e.answer, e.url, e.translations, e.position, e.version,
                coalesce(b.score, 0) AS lexical,
                (SELECT :tau * ln(sum(exp((1 - (t.embedding::{v} <=> q.v)) / :tau)))
                 FROM kb_texts t WHERE t.entry_id = e.id AND t.model = :model) AS dense,
@@ -115,14 +116,14 @@ def hybrid_sql(dims: int) -> str:
         LEFT JOIN kb_entry_vectors c ON c.entry_id = e.id AND c.model = :model
     ),
     scored AS (
-        SELECT id, question, answer, url, translations, position, lexical, dense, centroid, learned,
+        SELECT id, question, answer, url, translations, position, version, lexical, dense, centroid, learned,
                :w_lexical * lexical + :w_dense * coalesce(dense, 0) + :w_centroid * coalesce(centroid, 0)
                  + :w_learned * coalesce(learned, 0) AS score
         FROM features
         ORDER BY score DESC, position
         LIMIT :candidates
     )
-    SELECT id, question, answer, url, translations, score, lexical, dense, centroid, learned, true AS hybrid,
+    SELECT id, question, answer, url, translations, version, score, lexical, dense, centroid, learned, true AS hybrid,
            (SELECT c.threshold FROM kb_calibration c WHERE c.mode = :model) AS calibrated
     FROM scored
     ORDER BY score DESC, position
@@ -152,6 +153,9 @@ class ScoredEntry:
     hybrid: bool = False
     calibrated: float | None = None
     translations: dict[str, Any] = field(default_factory=dict, compare=False)
+    version: int = 0
+    # The hybrid score's parts (BM25, soft max cosine, centroid cosine, classifier logit), for "try it".
+    features: dict[str, float] = field(default_factory=dict, compare=False)
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
@@ -202,10 +206,22 @@ def search(
     rows = prepared.fetch(conn, sql, params)
     return [
         ScoredEntry(
-            r.id, r.question, r.answer, r.url, float(r.score), bool(r.hybrid), r.calibrated, r.translations or {}
+            r.id,
+            r.question,
+            r.answer,
+            r.url,
+            float(r.score),
+            bool(r.hybrid),
+            r.calibrated,
+            r.translations or {},
+            r.version,
+            {name: float(getattr(r, name)) for name in FEATURES if getattr(r, name) is not None},
         )
         for r in rows
     ]
+
+
+FEATURES = ("lexical", "dense", "centroid", "learned")
 
 
 def hybrid_params(
@@ -232,10 +248,13 @@ def hybrid_params(
 def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:
     """The first entries of the knowledge base, offered when nothing matches."""
     rows = conn.execute(
-        sa.text("SELECT id, question, answer, url, translations FROM kb_entries ORDER BY position LIMIT :n"),
+        sa.text("SELECT id, question, answer, url, translations, version FROM kb_entries ORDER BY position LIMIT :n"),
         {"n": limit},
     ).all()
-    return [ScoredEntry(r.id, r.question, r.answer, r.url, 0.0, translations=r.translations or {}) for r in rows]
+    return [
+        ScoredEntry(r.id, r.question, r.answer, r.url, 0.0, translations=r.translations or {}, version=r.version)
+        for r in rows
+    ]
 
 
 _popular_cache: tuple[float, list[ScoredEntry]] = (-POPULAR_TTL_SECONDS, [])

@@ -1,46 +1,26 @@
-"""Make the knowledge-base table match a file: `python -m shared.knowledge.sync [PATH]`.
+"""Import a knowledge-base file: `python -m shared.knowledge.sync [PATH] [--force]`.
 
-Idempotent: new entries are inserted, changed ones updated, missing ones removed, unchanged ones untouched.
+Idempotent: new entries are created, changed ones get a new version, entries missing from the
+file are retired, unchanged ones are untouched; each change is recorded as a version written
+by "import". An entry that someone changed in the console since the last import (or created
+there) is a conflict when the file disagrees with it: it is reported and left as it is, unless
+`--force` makes the file win.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
-from shared.knowledge import calibration, vectors
+from shared.knowledge import calibration, entries, vectors
 from shared.knowledge.base import FaqEntry, load_knowledge_base
 from shared.settings import get_settings
-
-_UPSERT = sa.text("""
-    INSERT INTO kb_entries AS e
-        (id, question, answer, keywords, examples, url, position, content_hash, search_vector, match_text,
-         translations)
-    VALUES (
-        :id, :question, :answer, :keywords, :examples, :url, :position, :content_hash,
-        setweight(to_tsvector('english', :question), 'A')
-            || setweight(to_tsvector('english', :keywords_text), 'A')
-            || setweight(to_tsvector('english', :examples_text), 'B')
-            || setweight(to_tsvector('french', :translated_fr), 'B')
-            || setweight(to_tsvector('spanish', :translated_es), 'B')
-            || setweight(to_tsvector('german', :translated_de), 'B')
-            || setweight(to_tsvector('english', :answer), 'D'),
-        :match_text, CAST(:translations AS jsonb)
-    )
-    ON CONFLICT (id) DO UPDATE SET
-        question = EXCLUDED.question, answer = EXCLUDED.answer, keywords = EXCLUDED.keywords,
-        examples = EXCLUDED.examples, url = EXCLUDED.url, position = EXCLUDED.position,
-        content_hash = EXCLUDED.content_hash, search_vector = EXCLUDED.search_vector,
-        match_text = EXCLUDED.match_text, translations = EXCLUDED.translations, updated_at = now()
-    WHERE e.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-    RETURNING (xmax = 0) AS inserted
-""")
 
 _REFRESH_VOCABULARY = (
     sa.text("DELETE FROM kb_vocabulary"),
@@ -93,6 +73,15 @@ _REFRESH_TERM_WEIGHTS = (
 _BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B, "answer_weight": ANSWER_TERM_WEIGHT}
 
 
+IMPORT_AUTHOR = "import"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    entry_id: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class SyncReport:
     inserted: int
@@ -100,20 +89,37 @@ class SyncReport:
     removed: int
     unchanged: int
     embedded_entries: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
-def sync_entries(entries: list[FaqEntry]) -> SyncReport:
-    """Upsert `entries` and delete every other row, in one transaction."""
-    inserted = updated = 0
+@dataclass
+class _Tally:
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.removed)
+
+
+def sync_entries(faqs: list[FaqEntry], *, force: bool = False) -> SyncReport:
+    """Make the live knowledge base match `faqs`, in one transaction; console edits win unless `force`."""
+    tally = _Tally()
     with transaction() as conn:
-        for position, entry in enumerate(entries):
-            row = conn.execute(_UPSERT, _row(entry, position)).first()
-            if row is not None:
-                inserted, updated = (inserted + 1, updated) if row.inserted else (inserted, updated + 1)
-        removed = conn.execute(
-            sa.text("DELETE FROM kb_entries WHERE NOT (id = ANY(:ids))"), {"ids": [e.entry_id for e in entries]}
-        ).rowcount
-        changed = bool(inserted or updated or removed) or _lexical_index_missing(conn)
+        for position, entry in enumerate(faqs):
+            _import_entry(conn, entry, position, tally, force=force)
+        _retire_missing(conn, {entry.entry_id for entry in faqs}, tally, force=force)
+        if tally.changed:
+            entries.audit(
+                conn,
+                actor=IMPORT_AUTHOR,
+                action="imported",
+                details={"inserted": tally.inserted, "updated": tally.updated, "removed": tally.removed},
+            )
+        changed = tally.changed or _lexical_index_missing(conn)
         if changed:
             refresh_lexical_index(conn)
     if changed:
@@ -123,7 +129,68 @@ def sync_entries(entries: list[FaqEntry]) -> SyncReport:
     with transaction() as conn:
         if changed or embedded.embedded_entries or not calibration.is_calibrated(conn, embedder):
             calibration.calibrate(conn, embedder)
-    return SyncReport(inserted, updated, removed, len(entries) - inserted - updated, embedded.embedded_entries)
+    return SyncReport(
+        tally.inserted, tally.updated, tally.removed, tally.unchanged, embedded.embedded_entries, tally.conflicts
+    )
+
+
+def _import_entry(conn: sa.Connection, entry: FaqEntry, position: int, tally: _Tally, *, force: bool) -> None:
+    current = entries.live(conn, entry.entry_id, lock=True)
+    changed = entries.changed_fields(current.entry if current else None, entry)
+    if current is not None and not changed:
+        tally.unchanged += 1
+        if current.position != position or current.imported_version != current.version:
+            conn.execute(
+                sa.text("UPDATE kb_entries SET position = :p, imported_version = version WHERE id = :id"),
+                {"p": position, "id": entry.entry_id},
+            )
+        return
+    if not force and (reason := _edited_in_console(conn, entry.entry_id, current)):
+        tally.conflicts.append(Conflict(entry.entry_id, reason))
+        return
+    version = entries.next_version(conn, entry.entry_id)
+    entries.write(
+        conn, entry, position=position, version=version, imported_version=version, author=IMPORT_AUTHOR, changed=changed
+    )
+    entries.audit(
+        conn,
+        actor=IMPORT_AUTHOR,
+        action="created" if current is None else "edited",
+        entry_id=entry.entry_id,
+        version=version,
+        details={"changed": changed},
+    )
+    if current is None:
+        tally.inserted += 1
+    else:
+        tally.updated += 1
+
+
+def _edited_in_console(conn: sa.Connection, entry_id: str, current: entries.LiveEntry | None) -> str | None:
+    """Why the file may not overwrite this entry: someone changed it in the console since the last import."""
+    if current is not None:
+        if current.imported_version is None:
+            return "created in the console, never imported"
+        return "edited in the console since the last import" if current.version != current.imported_version else None
+    last = conn.execute(
+        sa.text("SELECT retired, author FROM kb_entry_versions WHERE entry_id = :id ORDER BY version DESC LIMIT 1"),
+        {"id": entry_id},
+    ).first()
+    if last is not None and last.retired and last.author != IMPORT_AUTHOR:
+        return "retired in the console since the last import"
+    return None
+
+
+def _retire_missing(conn: sa.Connection, kept: set[str], tally: _Tally, *, force: bool) -> None:
+    for current in entries.all_live(conn):
+        if current.entry.entry_id in kept:
+            continue
+        if not force and (reason := _edited_in_console(conn, current.entry.entry_id, current)):
+            tally.conflicts.append(Conflict(current.entry.entry_id, reason + "; missing from the file"))
+            continue
+        version = entries.retire(conn, current, author=IMPORT_AUTHOR)
+        entries.audit(conn, actor=IMPORT_AUTHOR, action="retired", entry_id=current.entry.entry_id, version=version)
+        tally.removed += 1
 
 
 def _lexical_index_missing(conn: sa.Connection) -> bool:
@@ -150,42 +217,25 @@ def vacuum_lexical_index() -> None:
         conn.execute(sa.text("VACUUM (ANALYZE) kb_terms, kb_lexemes"))
 
 
-def sync_file(path: Path | None = None) -> SyncReport:
-    """Sync the knowledge base from `path` (default: the configured file)."""
-    return sync_entries(load_knowledge_base(path or get_settings().knowledge_base_path))
-
-
-def _row(entry: FaqEntry, position: int) -> dict[str, object]:
-    # Other languages' questions and phrasings are searched like the examples, each processed as
-    # its own language (stemmed, its stop words dropped); queries are processed in every language.
-    translated = {
-        language: " ".join([version.question, *version.examples]) for language, version in entry.translations.items()
-    }
-    return {
-        "id": entry.entry_id,
-        "question": entry.question,
-        "answer": entry.answer,
-        "keywords": entry.keywords,
-        "examples": entry.examples,
-        "url": str(entry.url) if entry.url else None,
-        "position": position,
-        "content_hash": entry.content_hash(position),
-        "keywords_text": " ".join(entry.keywords),
-        "examples_text": " ".join(entry.examples),
-        **{f"translated_{language}": translated.get(language, "") for language in ("fr", "es", "de")},
-        "match_text": " ".join([entry.question, *entry.keywords, *entry.examples, *translated.values()]),
-        "translations": json.dumps({lang: version.model_dump() for lang, version in entry.translations.items()}),
-    }
+def sync_file(path: Path | None = None, *, force: bool = False) -> SyncReport:
+    """Import the knowledge base from `path` (default: the configured file)."""
+    return sync_entries(load_knowledge_base(path or get_settings().knowledge_base_path), force=force)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, help="knowledge-base JSON (default: KNOWLEDGE_BASE_PATH)")
-    report = sync_file(parser.parse_args().path)
+    parser.add_argument("--force", action="store_true", help="overwrite entries changed in the console since")
+    args = parser.parse_args()
+    report = sync_file(args.path, force=args.force)
     print(
         f"knowledge base synced: {report.inserted} inserted, {report.updated} updated, "
         f"{report.removed} removed, {report.unchanged} unchanged, {report.embedded_entries} (re-)embedded"
     )
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict.entry_id}: {conflict.reason} (kept; --force to overwrite)", file=sys.stderr)
+    if report.conflicts:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

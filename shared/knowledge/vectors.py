@@ -42,17 +42,46 @@ def refresh(embedder: Embedder | None) -> EmbeddingReport:
         ).all()
         orphaned = conn.execute(sa.text("SELECT count(*) FROM kb_texts WHERE model <> :m"), {"m": embedder.model})
         changed = bool(stale) or bool(orphaned.scalar())
-    multilingual = getattr(embedder, "multilingual", False)
-    texts = [
-        (row.id, position, text)
-        for row in stale
-        for position, text in enumerate(_phrasings(row, translated=multilingual))
-    ]
+    texts = _texts_of(stale, embedder)
     vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
     with transaction() as conn:
         _store_texts(conn, embedder, stale, texts, vectors)
         trained = _rebuild_entry_vectors(conn, embedder) if changed else False
     return EmbeddingReport(len(stale), len(texts), trained)
+
+
+def refresh_entries(embedder: Embedder | None, entry_ids: list[str]) -> EmbeddingReport:
+    """After a save in the console: embed these entries if they changed and re-learn only their vectors.
+
+    The other entries' centroids and classifier rows stay as they are (see classifier.train_one);
+    a retired entry's vectors went with its row.
+    """
+    if embedder is None:
+        return EmbeddingReport(0, 0, False)
+    with transaction() as conn:
+        stale = conn.execute(
+            sa.text("""
+                SELECT id, question, examples, translations, content_hash FROM kb_entries
+                WHERE id = ANY(:ids)
+                  AND (embedding_model IS DISTINCT FROM :model OR embedding_hash IS DISTINCT FROM content_hash)
+            """),
+            {"model": embedder.model, "ids": entry_ids},
+        ).all()
+    texts = _texts_of(stale, embedder)
+    vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
+    with transaction() as conn:
+        _store_texts(conn, embedder, stale, texts, vectors)
+        trained = _update_entry_vectors(conn, embedder, [row.id for row in stale])
+    return EmbeddingReport(len(stale), len(texts), trained)
+
+
+def _texts_of(rows: Sequence[Any], embedder: Embedder) -> list[tuple[str, int, str]]:
+    multilingual = getattr(embedder, "multilingual", False)
+    return [
+        (row.id, position, text)
+        for row in rows
+        for position, text in enumerate(_phrasings(row, translated=multilingual))
+    ]
 
 
 def _phrasings(entry: Any, *, translated: bool) -> list[str]:
@@ -115,19 +144,80 @@ def _rebuild_entry_vectors(conn: sa.Connection, embedder: Embedder) -> bool:
     return True
 
 
-def _train_classifier(conn: sa.Connection, embedder: Embedder) -> None:
+def _update_entry_vectors(conn: sa.Connection, embedder: Embedder, entry_ids: list[str]) -> bool:
+    """New centroids for `entry_ids`, and their classifier rows learned against the others'."""
+    if not entry_ids:
+        return False
+    conn.execute(sa.text("DELETE FROM kb_entry_vectors WHERE entry_id = ANY(:ids)"), {"ids": entry_ids})
+    conn.execute(
+        sa.text(f"""
+            INSERT INTO kb_entry_vectors (entry_id, model, dims, centroid)
+            SELECT entry_id, :model, :dims, l2_normalize(avg(embedding::vector({int(embedder.dimensions)})))
+            FROM kb_texts WHERE model = :model AND entry_id = ANY(:ids) GROUP BY entry_id
+        """),
+        {"model": embedder.model, "dims": embedder.dimensions, "ids": entry_ids},
+    )
+    entries = conn.execute(sa.text("SELECT count(*) FROM kb_entry_vectors")).scalar() or 0
+    if not 2 <= entries <= get_settings().classifier_max_entries:
+        return False
+    learned = conn.execute(sa.text("SELECT count(*) FROM kb_entry_vectors WHERE weights IS NOT NULL")).scalar()
+    if not learned:
+        _train_classifier(conn, embedder)
+        return True
+    for entry_id in entry_ids:
+        _train_row(conn, embedder, entry_id)
+    return True
+
+
+def _train_row(conn: sa.Connection, embedder: Embedder, entry_id: str) -> None:
     import numpy as np
 
     from shared.knowledge import classifier
+
+    x, owners = _training_texts(conn, embedder)
+    rows = conn.execute(
+        sa.text(
+            "SELECT weights::text AS w, bias FROM kb_entry_vectors"
+            " WHERE model = :m AND weights IS NOT NULL AND entry_id <> :id"
+        ),
+        {"m": embedder.model, "id": entry_id},
+    ).all()
+    others_w = np.array([_parse(row.w) for row in rows])
+    others_b = np.array([row.bias for row in rows], dtype=np.float32)
+    others = classifier.log_sum_exp(x @ others_w.T + others_b)
+    weights, bias = classifier.train_one(x, owners == entry_id, others, l2=get_settings().classifier_l2)
+    conn.execute(
+        sa.text("UPDATE kb_entry_vectors SET weights = CAST(:w AS vector), bias = :b WHERE entry_id = :id"),
+        {"w": to_pgvector(weights), "b": bias, "id": entry_id},
+    )
+
+
+def _training_texts(conn: sa.Connection, embedder: Embedder) -> tuple[Any, Any]:
+    """Every embedded text as a matrix, and the entry each belongs to."""
+    import numpy as np
 
     rows = conn.execute(
         sa.text("SELECT entry_id, embedding::text AS v FROM kb_texts WHERE model = :m ORDER BY entry_id, position"),
         {"m": embedder.model},
     ).all()
-    entry_ids = sorted({row.entry_id for row in rows})
+    return np.array([_parse(row.v) for row in rows]), np.array([row.entry_id for row in rows])
+
+
+def _parse(text: str) -> Any:
+    import numpy as np
+
+    return np.array(text[1:-1].split(","), dtype=np.float32)
+
+
+def _train_classifier(conn: sa.Connection, embedder: Embedder) -> None:
+    import numpy as np
+
+    from shared.knowledge import classifier
+
+    x, owners = _training_texts(conn, embedder)
+    entry_ids = sorted(set(owners.tolist()))
     index = {entry_id: i for i, entry_id in enumerate(entry_ids)}
-    x = np.array([np.array(row.v[1:-1].split(","), dtype=np.float32) for row in rows])
-    y = np.array([index[row.entry_id] for row in rows])
+    y = np.array([index[owner] for owner in owners])
     weights, bias = classifier.train(x, y, len(entry_ids), l2=get_settings().classifier_l2)
     conn.execute(
         sa.text("UPDATE kb_entry_vectors SET weights = CAST(:w AS vector), bias = :b WHERE entry_id = :id"),

@@ -49,6 +49,7 @@ def store(
     with transaction() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
         if stored.is_new:
+            _pin_versions(conn, stored.id, sources, retrieved)
             limits.charge_tokens(conn, session_id, answer.usage)
             if answer.escalate:
                 before, after = handoff.transition(
@@ -77,6 +78,16 @@ def store(
     if handed_over:
         team_follow_up(session_id)
     return MessageExchange(user_message=user_message, reply=reply, session=state)
+
+
+def _pin_versions(
+    conn: sa.Connection, message_id: int, sources: list[SourcePublic], retrieved: list[ScoredEntry]
+) -> None:
+    """Record which version of each entry the reply used, for review when the entry changes."""
+    versions = {entry.id: entry.version for entry in retrieved}
+    pins = [{"m": message_id, "e": source.id, "v": versions[source.id]} for source in sources]
+    if pins:
+        conn.execute(sa.text("INSERT INTO reply_sources (message_id, entry_id, version) VALUES (:m, :e, :v)"), pins)
 
 
 def team_follow_up(session_id: uuid.UUID) -> None:
