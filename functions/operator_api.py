@@ -18,9 +18,18 @@ from shared.console_schemas import (
     SignIn,
 )
 from shared.http import Call, Reply, endpoint, validate
-from shared.knowledge_schemas import EntryDraft, EntryRef, RetireRequest, TryRequest
+from shared.knowledge_schemas import (
+    ApproveRequest,
+    CheckRequest,
+    EntryDraft,
+    EntryRef,
+    GapsQuery,
+    MessageIds,
+    RetireRequest,
+    TryRequest,
+)
 from shared.routing import Route, dispatch
-from shared.services import inbox, knowledge, metrics, operators
+from shared.services import gaps, inbox, knowledge, metrics, operators, review
 from shared.settings import Settings
 
 
@@ -110,6 +119,48 @@ def kb_try(call: Call) -> Reply:
     return Reply(200, knowledge.try_question(call.body(TryRequest)))
 
 
+def kb_gaps(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, gaps.list_gaps(call.query(GapsQuery)))
+
+
+def kb_gap_draft(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, gaps.draft(call.body(MessageIds)))
+
+
+def kb_gap_approve(call: Call) -> Reply:
+    admin = _admin(call)
+    return Reply(200, gaps.approve(call.body(ApproveRequest), author=admin.email))
+
+
+def kb_gap_dismiss(call: Call) -> Reply:
+    admin = _admin(call)
+    gaps.dismiss(call.body(MessageIds), author=admin.email)
+    return Reply(204)
+
+
+def kb_cases(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, review.list_cases())
+
+
+def kb_check(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, review.check(call.body(CheckRequest)))
+
+
+def kb_review(call: Call) -> Reply:
+    operators.authenticate(call.optional_bearer_token())
+    return Reply(200, review.replies_to_review())
+
+
+def kb_mark_reviewed(call: Call) -> Reply:
+    operator = operators.authenticate(call.optional_bearer_token())
+    review.mark_reviewed(call.body(MessageIds), reviewer=operator.email)
+    return Reply(204)
+
+
 def _admin(call: Call) -> operators.OperatorRow:
     operator = operators.authenticate(call.optional_bearer_token())
     operators.require_admin(operator)
@@ -141,6 +192,14 @@ ROUTES = (
     Route("PUT", "/kb/entries/{entry_id}", kb_save),
     Route("POST", "/kb/entries/{entry_id}/retire", kb_retire),
     Route("POST", "/kb/try", kb_try),
+    Route("GET", "/kb/gaps", kb_gaps),
+    Route("POST", "/kb/gaps/draft", kb_gap_draft),
+    Route("POST", "/kb/gaps/approve", kb_gap_approve),
+    Route("POST", "/kb/gaps/dismiss", kb_gap_dismiss),
+    Route("GET", "/kb/cases", kb_cases),
+    Route("POST", "/kb/check", kb_check),
+    Route("GET", "/kb/review", kb_review),
+    Route("POST", "/kb/review", kb_mark_reviewed),
 )
 
 

@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from shared.answering.types import Turn
 
 DEFAULT_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "innovatetech_eval.jsonl"
@@ -59,14 +61,14 @@ def load_cases(path: Path = DEFAULT_SET) -> list[Case]:
     return cases
 
 
-def run(cases: list[Case]) -> list[Outcome]:
-    """What the bot would answer each case with, against the configured database and knowledge base."""
+def run(cases: list[Case], conn: sa.Connection | None = None) -> list[Outcome]:
+    """What the bot would answer each case with: from the configured knowledge base, or the one `conn` rehearses."""
     from shared.knowledge import lookup
 
     outcomes = []
     for case in cases:
         history = [Turn(sender="user", content=text) for text in case.history]
-        request = lookup.find_answers(case.query, history, locale=case.lang)
+        request = lookup.find_answers(case.query, history, locale=case.lang, conn=conn)
         outcomes.append(Outcome(case, tuple(entry.id for entry in request.entries)))
     return outcomes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, StringConstraints
+from pydantic import BaseModel, Field, HttpUrl, StringConstraints, model_validator
 
 from shared.knowledge.base import FaqEntry, Translation
 from shared.schemas import MAX_ID, Request
@@ -36,7 +36,7 @@ class EntryDraft(Request):
 
     def to_entry(self, entry_id: str | None = None) -> FaqEntry:
         """The entry to store, with the id from the path when editing."""
-        content = self.model_dump(mode="json", exclude={"base_version", "id"})
+        content = self.model_dump(mode="json", exclude={"base_version", "id", "entry_id"})
         translations = {k: Translation(**v) for k, v in content.pop("translations").items()}
         return FaqEntry(id=entry_id or self.id, translations=translations, **content)
 
@@ -112,3 +112,97 @@ class TryResult(BaseModel):
     answered_with: list[str] = Field(description="The entries the bot would answer with, in order")
     parts: list[str] = Field(description="The questions the message was split into")
     candidates: list[Candidate]
+
+
+class GapsQuery(Request):
+    days: int = Field(default=30, ge=1, le=365)
+
+
+class Suggestion(BaseModel):
+    id: str
+    question: str
+
+
+class GapGroup(BaseModel):
+    key: str
+    count: int
+    examples: list[str]
+    message_ids: list[int]
+    last_seen: datetime
+    reasons: dict[str, int] = Field(description="not_covered, thumbs_down, handed_over")
+    suggestion: Suggestion | None = Field(description="The entry retrieval ranks first for the group, if any")
+
+
+class GapList(BaseModel):
+    groups: list[GapGroup]
+
+
+class MessageIds(Request):
+    message_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=500)
+
+
+class GapDraft(BaseModel):
+    question: str
+    answer: str = Field(description="What agents replied in those conversations; empty when none did")
+    examples: list[str]
+
+
+class ApproveRequest(MessageIds):
+    entry_id: EntryId | None = Field(default=None, description="Add the questions as examples of this entry")
+    new_entry: EntryDraft | None = Field(default=None, description="Or create this entry")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ApproveRequest:
+        if (self.entry_id is None) == (self.new_entry is None):
+            raise ValueError("send exactly one of entry_id and new_entry")
+        if self.new_entry is not None and self.new_entry.base_version is not None:
+            raise ValueError("a new entry has no base_version")
+        return self
+
+
+class ApproveResult(BaseModel):
+    entry: EntryPublic
+    cases_added: int
+
+
+class CasePublic(BaseModel):
+    id: int
+    query: str
+    expected: list[str]
+    lang: str
+    created_by: str
+    created_at: datetime
+
+
+class CaseList(BaseModel):
+    cases: list[CasePublic]
+
+
+class CheckRequest(EntryDraft):
+    entry_id: EntryId | None = Field(default=None, description="The entry being edited; none for a new one")
+
+
+class BrokenCase(BaseModel):
+    query: str
+    expected: list[str]
+    answered: list[str]
+
+
+class CheckResult(BaseModel):
+    cases: int = Field(description="How many cases ran")
+    broken: list[BrokenCase] = Field(description="Cases answered right now that the draft would answer wrongly")
+
+
+class ReviewItem(BaseModel):
+    message_id: int
+    session_id: str
+    entry_id: str
+    used_version: int
+    current_version: int
+    question: str | None
+    reply: str
+    created_at: datetime
+
+
+class ReviewList(BaseModel):
+    replies: list[ReviewItem]

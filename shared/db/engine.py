@@ -142,6 +142,18 @@ def transaction() -> Iterator[sa.Connection]:
         yield conn
 
 
+@contextmanager
+def rehearsal() -> Iterator[sa.Connection]:
+    """A transaction that is always rolled back: to see what a change would do without making it."""
+    engine = get_engine().execution_options(isolation_level="READ COMMITTED")
+    with _outages_as_unavailable(), _checkout(engine) as conn:
+        trial = conn.begin()
+        try:
+            yield conn
+        finally:
+            trial.rollback()
+
+
 # SQLSTATE classes and codes that mean the server is away, restarting or full, not that the statement is wrong.
 _OUTAGE_SQLSTATE_PREFIXES = ("08", "57P", "53300")
 # pg8000 raises InterfaceError for a lost or refused connection, and also for mistakes in our own SQL.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 
 import sqlalchemy as sa
 
@@ -47,18 +48,21 @@ def search_text(question: str, history: list[Turn]) -> str:
     return question
 
 
-def find_answers(question: str, history: list[Turn], *, locale: str | None = None) -> AnswerRequest:
+def find_answers(
+    question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
+) -> AnswerRequest:
     """Retrieve for `question`, and for each of its parts when it asks several things.
 
-    A failing embedder or database degrades to less, never to an error.
+    A failing embedder or database degrades to less, never to an error. `conn` searches a
+    knowledge base being rehearsed (see knowledge/regression); by default, the live one.
     """
     language = language_of(question, locale)
     text = search_text(question, history)
     try:
-        with connection() as conn:
-            found = _search(conn, text, language)
-            by_part = [(part, _confident(_search(conn, part, language))) for part in split_questions(question)]
-            popular = retrieval.cached_popular_entries(conn)
+        with nullcontext(conn) if conn is not None else connection() as db:
+            found = _search(db, text, language)
+            by_part = [(part, _confident(_search(db, part, language))) for part in split_questions(question)]
+            popular = retrieval.cached_popular_entries(db)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
         return AnswerRequest(question=question, entries=[], history=history, language=language)

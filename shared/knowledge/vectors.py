@@ -59,19 +59,23 @@ def refresh_entries(embedder: Embedder | None, entry_ids: list[str]) -> Embeddin
     if embedder is None:
         return EmbeddingReport(0, 0, False)
     with transaction() as conn:
-        stale = conn.execute(
-            sa.text("""
-                SELECT id, question, examples, translations, content_hash FROM kb_entries
-                WHERE id = ANY(:ids)
-                  AND (embedding_model IS DISTINCT FROM :model OR embedding_hash IS DISTINCT FROM content_hash)
-            """),
-            {"model": embedder.model, "ids": entry_ids},
-        ).all()
+        return refresh_entries_in(conn, embedder, entry_ids)
+
+
+def refresh_entries_in(conn: sa.Connection, embedder: Embedder, entry_ids: list[str]) -> EmbeddingReport:
+    """`refresh_entries` inside the caller's transaction (a save being rehearsed, for one)."""
+    stale = conn.execute(
+        sa.text("""
+            SELECT id, question, examples, translations, content_hash FROM kb_entries
+            WHERE id = ANY(:ids)
+              AND (embedding_model IS DISTINCT FROM :model OR embedding_hash IS DISTINCT FROM content_hash)
+        """),
+        {"model": embedder.model, "ids": entry_ids},
+    ).all()
     texts = _texts_of(stale, embedder)
     vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
-    with transaction() as conn:
-        _store_texts(conn, embedder, stale, texts, vectors)
-        trained = _update_entry_vectors(conn, embedder, [row.id for row in stale])
+    _store_texts(conn, embedder, stale, texts, vectors)
+    trained = _update_entry_vectors(conn, embedder, [row.id for row in stale])
     return EmbeddingReport(len(stale), len(texts), trained)
 
 

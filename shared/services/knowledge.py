@@ -101,6 +101,12 @@ def try_question(request: TryRequest) -> TryResult:
     )
 
 
+def live_entry(entry_id: str) -> EntryPublic:
+    """The live entry as the console shows it; 404 when there is none."""
+    with connection() as conn:
+        return _live(conn, entry_id)
+
+
 def _live(conn: sa.Connection, entry_id: str) -> EntryPublic:
     row = conn.execute(sa.text(f"SELECT {_ENTRY_COLUMNS} FROM kb_entries e WHERE e.id = :id"), {"id": entry_id}).first()
     if row is None:

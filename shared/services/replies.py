@@ -39,6 +39,8 @@ def store(
     }
     if answer.usage:
         details["usage"] = answer.usage
+    if answer.escalate:
+        details["handover_kind"] = answer.escalation_kind or "model"
     to_store = conversations.ReplyToStore(
         content=answer.text,
         sources=[s.model_dump(mode="json") for s in sources],

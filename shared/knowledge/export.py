@@ -1,0 +1,73 @@
+"""Write the live knowledge base, or the labelled regression cases, to files a team keeps in git.
+
+    python -m shared.knowledge.export [PATH]            the entries, in the import format (default: stdout)
+    python -m shared.knowledge.export --cases [PATH]    the regression cases, one JSON object a line
+
+The entries come out in knowledge-base order with their ids, in the format
+`python -m shared.knowledge.sync` reads, so export then import changes nothing. The cases come
+out in the format `python -m shared.evaluate --regression` reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared.db.engine import connection
+from shared.knowledge import entries
+
+
+def knowledge_base() -> dict[str, Any]:
+    """The live entries as the import format's document."""
+    with connection() as conn:
+        live = entries.all_live(conn)
+    return {"faqs": [_exported(item.entry) for item in live]}
+
+
+def cases() -> list[dict[str, Any]]:
+    """Every regression case, oldest first."""
+    with connection() as conn:
+        rows = conn.execute(sa.text("SELECT id, query, expected, lang FROM kb_cases ORDER BY id")).all()
+    return [{"id": row.id, "query": row.query, "expected": list(row.expected), "lang": row.lang} for row in rows]
+
+
+def _exported(entry: Any) -> dict[str, Any]:
+    data: dict[str, Any] = entry.model_dump(mode="json", exclude_defaults=True)
+    data["id"] = entry.entry_id
+    return {
+        key: data[key]
+        for key in ("id", "question", "answer", "keywords", "examples", "url", "translations")
+        if key in data
+    }
+
+
+def render_knowledge_base() -> str:
+    return json.dumps(knowledge_base(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_cases() -> str:
+    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.knowledge.export", description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, help="file to write (default: standard output)")
+    parser.add_argument("--cases", action="store_true", help="write the regression cases instead of the entries")
+    args = parser.parse_args(argv)
+    text = render_cases() if args.cases else render_knowledge_base()
+    if args.path is None:
+        sys.stdout.write(text)
+    else:
+        args.path.write_text(text, encoding="utf-8")
+        what = "regression cases" if args.cases else "entries"
+        print(f"wrote the {what} to {args.path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

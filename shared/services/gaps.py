@@ -1,0 +1,166 @@
+"""Gaps: the customer questions the bot could not answer, grouped, and turned into entries and cases.
+
+A question is a gap when the bot's reply to it found nothing in the knowledge base, got a
+thumbs-down, or handed the conversation over because two questions in a row went unanswered.
+It leaves the list once approved (a case records it with its entry) or dismissed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared import errors
+from shared.db.engine import connection, transaction
+from shared.embeddings import get_embedder
+from shared.knowledge import editing, entries, gaps, lookup, regression
+from shared.knowledge.base import slugify
+from shared.knowledge_schemas import (
+    ApproveRequest,
+    ApproveResult,
+    GapDraft,
+    GapGroup,
+    GapList,
+    GapsQuery,
+    MessageIds,
+    Suggestion,
+)
+from shared.services.knowledge import live_entry
+
+# The newest gaps considered for grouping; older ones wait until these are handled.
+MAX_QUESTIONS = 500
+EXAMPLES_SHOWN = 5
+
+_GAPS = sa.text("""
+    SELECT u.id AS message_id, u.session_id, u.content, u.created_at,
+           b.details->>'decision' = 'not_covered' AS not_covered,
+           f.message_id IS NOT NULL AS thumbs_down,
+           b.details->>'handover_kind' = 'unanswered' AS handed_over
+    FROM messages b
+    JOIN messages u ON u.id = b.reply_to_id AND u.sender = 'user'
+    LEFT JOIN message_feedback f ON f.message_id = b.id AND f.rating = 'down'
+    WHERE b.sender = 'bot' AND b.created_at >= :since
+      AND (b.details->>'decision' = 'not_covered' OR b.details->>'handover_kind' = 'unanswered'
+           OR f.message_id IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM kb_cases c WHERE c.source_message_id = u.id)
+      AND NOT EXISTS (SELECT 1 FROM kb_gap_dismissals d WHERE d.message_id = u.id)
+    ORDER BY u.created_at DESC, u.id DESC
+    LIMIT :limit
+""")
+
+
+def list_gaps(query: GapsQuery) -> GapList:
+    """The open gaps of the last `query.days` days, grouped by topic, the largest group first."""
+    since = datetime.now(UTC) - timedelta(days=query.days)
+    with connection() as conn:
+        rows = conn.execute(_GAPS, {"since": since, "limit": MAX_QUESTIONS}).all()
+    by_id = {row.message_id: row for row in rows}
+    questions = [gaps.Question(row.message_id, row.content) for row in rows]
+    grouped = gaps.group(questions, get_embedder())
+    return GapList(groups=[_group([by_id[q.message_id] for q in members]) for members in grouped])
+
+
+def _group(rows: list[Any]) -> GapGroup:
+    ranked = lookup.ranked(rows[0].content)
+    return GapGroup(
+        key=str(min(row.message_id for row in rows)),
+        count=len(rows),
+        examples=[row.content for row in rows[:EXAMPLES_SHOWN]],
+        message_ids=[row.message_id for row in rows],
+        last_seen=max(row.created_at for row in rows),
+        reasons={
+            "not_covered": sum(bool(row.not_covered) for row in rows),
+            "thumbs_down": sum(bool(row.thumbs_down) for row in rows),
+            "handed_over": sum(bool(row.handed_over) for row in rows),
+        },
+        suggestion=Suggestion(id=ranked[0].id, question=ranked[0].question) if ranked else None,
+    )
+
+
+def draft(request: MessageIds) -> GapDraft:
+    """A new entry prefilled from a group: its first question, the others as examples, what agents replied."""
+    questions = _questions(request.message_ids)
+    with connection() as conn:
+        replies = (
+            conn.execute(
+                sa.text("""
+                SELECT DISTINCT ON (u.id) a.content
+                FROM messages u
+                JOIN messages a ON a.session_id = u.session_id AND a.id > u.id
+                                AND a.sender = 'agent' AND NOT a.internal
+                WHERE u.id = ANY(:ids)
+                ORDER BY u.id, a.id
+            """),
+                {"ids": list(questions)},
+            )
+            .scalars()
+            .all()
+        )
+    texts = list(questions.values())
+    return GapDraft(question=texts[0], answer="\n\n".join(dict.fromkeys(replies)), examples=texts[1:])
+
+
+def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
+    """Add the questions to an entry (as examples) or create one from them, and record each as a case."""
+    questions = _questions(request.message_ids)
+    if request.new_entry is not None:
+        entry = request.new_entry.to_entry(request.new_entry.id or slugify(request.new_entry.question))
+        saved = editing.save(entry, author=author, base_version=None)
+    else:
+        assert request.entry_id is not None
+        saved = _add_examples(request.entry_id, list(questions.values()), author=author)
+    with transaction() as conn:
+        added = regression.add_cases(conn, questions.items(), [saved.entry_id], author=author)
+        entries.audit(
+            conn,
+            actor=author,
+            action="gap_approved",
+            entry_id=saved.entry_id,
+            version=saved.version,
+            details={"cases_added": added, "questions": len(questions)},
+        )
+    return ApproveResult(entry=live_entry(saved.entry_id), cases_added=added)
+
+
+def dismiss(request: MessageIds, *, author: str) -> None:
+    """Take questions off the gaps list without acting on them."""
+    ids = list(_questions(request.message_ids))
+    with transaction() as conn:
+        conn.execute(
+            sa.text("""
+                INSERT INTO kb_gap_dismissals (message_id, dismissed_by)
+                SELECT id, :author FROM unnest(CAST(:ids AS bigint[])) AS id
+                ON CONFLICT (message_id) DO NOTHING
+            """),
+            {"ids": ids, "author": author},
+        )
+        entries.audit(conn, actor=author, action="gap_dismissed", details={"questions": len(ids)})
+
+
+def _add_examples(entry_id: str, texts: list[str], *, author: str) -> editing.Saved:
+    with connection() as conn:
+        current = entries.live(conn, entry_id)
+    if current is None:
+        raise errors.NotFound(f"There is no live entry {entry_id!r}.")
+    known = {text.casefold() for text in [current.entry.question, *current.entry.examples]}
+    new = [text for text in dict.fromkeys(texts) if text.casefold() not in known]
+    updated = current.entry.model_copy(update={"examples": [*current.entry.examples, *new]})
+    return editing.save(updated, author=author, base_version=current.version)
+
+
+def _questions(message_ids: list[int]) -> dict[int, str]:
+    """The customer questions with these ids, in the order given; 422 if one is not a customer message."""
+    with connection() as conn:
+        rows = conn.execute(
+            sa.text("SELECT id, content FROM messages WHERE id = ANY(:ids) AND sender = 'user'"), {"ids": message_ids}
+        ).all()
+    found = {row.id: row.content for row in rows}
+    missing = [i for i in message_ids if i not in found]
+    if missing:
+        raise errors.ValidationFailed(
+            "Some of these are not customer questions.",
+            details=[{"field": "message_ids", "message": f"not a customer message: {missing[0]}"}],
+        )
+    return {i: found[i] for i in message_ids}

@@ -1,0 +1,183 @@
+"""Gaps become entries and regression cases; drafts are checked against the cases; replies on old versions are reviewed."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from shared.knowledge.sync import sync_file
+from tests.factories import new_operator, new_session
+
+
+@pytest.fixture
+def restore_knowledge_base():
+    yield
+    sync_file(force=True)
+
+
+def _api(function_client, method, path, operator, **kwargs):
+    return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
+
+
+def _ask(function_client, content):
+    session = new_session()
+    body = {"session_id": str(session.id), "content": content}
+    return function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
+
+
+def _disliked(function_client, content):
+    """Ask, then give the reply a thumbs-down: a gap whatever the bot answered."""
+    session = new_session()
+    body = {"session_id": str(session.id), "content": content}
+    reply = function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
+    rating = {"session_id": str(session.id), "message_id": reply["id"], "rating": "down"}
+    assert function_client("post_feedback").post("/", json=rating, headers=session.auth).status_code == 204
+    return reply
+
+
+def _group_with(groups, text):
+    return next(g for g in groups if text in g["examples"])
+
+
+def test_unanswered_questions_are_grouped_as_one_gap_with_a_count(function_client):
+    agent, marker = new_operator(), secrets.token_hex(3)
+    asked = [
+        f"Can you recommend a good pizza place nearby {marker}?",
+        f"where can i get a good pizza around here {marker}",
+        f"Any pizza restaurant you'd recommend {marker}?",
+    ]
+    for text in asked:
+        assert _ask(function_client, text)["sources"] == []
+    groups = _api(function_client, "get", "/kb/gaps", agent).json["groups"]
+    group = _group_with(groups, asked[-1])
+    assert group["count"] >= 2 and group["reasons"]["not_covered"] >= 2
+    assert group["examples"][0] == asked[-1]  # newest first
+
+
+def test_an_approved_gap_becomes_an_entry_the_bot_answers_from_and_a_case(function_client, restore_knowledge_base):
+    admin, marker = new_operator("admin"), secrets.token_hex(3)
+    question = f"Do you offer gift wrapping {marker}?"
+    assert _ask(function_client, question)["sources"] == []
+    group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
+    draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": group["message_ids"]}).json
+    assert draft["question"] == question
+    new_entry = {
+        "id": f"gift-wrapping-{marker}",
+        "question": "Do you offer gift wrapping?",
+        "answer": "Yes: add gift wrapping at checkout for $4; we hide the price on the packing slip.",
+        "examples": [draft["question"], *draft["examples"], "can you wrap my order as a present"],
+    }
+    approved = _api(
+        function_client,
+        "post",
+        "/kb/gaps/approve",
+        admin,
+        json={"message_ids": group["message_ids"], "new_entry": new_entry},
+    )
+    assert approved.status_code == 200, approved.json
+    assert approved.json["cases_added"] == len(group["message_ids"])
+
+    assert "gift wrapping at checkout" in _ask(function_client, question)["content"]
+    cases = _api(function_client, "get", "/kb/cases", admin).json["cases"]
+    assert {"query": question, "expected": [new_entry["id"]]}.items() <= next(
+        c for c in cases if c["query"] == question
+    ).items()
+    remaining = _api(function_client, "get", "/kb/gaps", admin).json["groups"]
+    assert all(question not in g["examples"] for g in remaining)
+
+
+def test_a_thumbs_down_makes_a_gap_that_can_become_an_example_of_an_entry(function_client, restore_knowledge_base):
+    admin, marker = new_operator("admin"), secrets.token_hex(3)
+    question = f"my parcel {marker} never came, where is it"
+    _disliked(function_client, question)
+    group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
+    assert group["reasons"]["thumbs_down"] >= 1
+    body = {"message_ids": group["message_ids"], "entry_id": "order-tracking"}
+    approved = _api(function_client, "post", "/kb/gaps/approve", admin, json=body).json
+    assert question in approved["entry"]["examples"]
+
+
+def test_a_dismissed_gap_leaves_the_list(function_client):
+    admin, marker = new_operator("admin"), secrets.token_hex(3)
+    question = f"what is the capital of Peru {marker}"
+    _ask(function_client, question)
+    group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
+    dismissed = _api(function_client, "post", "/kb/gaps/dismiss", admin, json={"message_ids": group["message_ids"]})
+    assert dismissed.status_code == 204
+    assert all(question not in g["examples"] for g in _api(function_client, "get", "/kb/gaps", admin).json["groups"])
+
+
+def test_a_draft_that_would_break_a_case_is_shown_before_publishing(function_client, restore_knowledge_base):
+    admin, marker = new_operator("admin"), secrets.token_hex(3)
+    question = f"I need to recover my account login {marker}"
+    _disliked(function_client, question)
+    group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
+    body = {"message_ids": group["message_ids"], "entry_id": "password-reset"}
+    assert _api(function_client, "post", "/kb/gaps/approve", admin, json=body).status_code == 200
+    entry = _api(function_client, "get", "/kb/entries/password-reset", admin).json["entry"]
+
+    unrelated = {"question": "Do you ship to the moon?", "answer": "No.", "examples": [], "keywords": []}
+    checked = _api(function_client, "post", "/kb/check", admin, json={**unrelated, "entry_id": "password-reset"}).json
+    assert checked["cases"] >= 1
+    assert any(b["query"] == question and b["expected"] == ["password-reset"] for b in checked["broken"])
+    assert _api(function_client, "get", "/kb/entries/password-reset", admin).json["entry"] == entry  # nothing published
+
+
+def test_a_harmless_draft_breaks_no_case(function_client):
+    admin = new_operator("admin")
+    entry = _api(function_client, "get", "/kb/entries/warranty", admin).json["entry"]
+    draft = {k: entry[k] for k in ("question", "answer", "keywords", "examples", "url", "translations")}
+    checked = _api(function_client, "post", "/kb/check", admin, json={**draft, "entry_id": "warranty"}).json
+    assert checked["broken"] == []
+
+
+def test_replies_on_an_older_version_are_listed_for_review_and_can_be_marked_reviewed(
+    function_client, restore_knowledge_base
+):
+    admin, agent = new_operator("admin"), new_operator()
+    _ask(function_client, "How long is the warranty?")
+    entry = _api(function_client, "get", "/kb/entries/warranty", admin).json["entry"]
+    edit = {k: entry[k] for k in ("question", "keywords", "examples", "url", "translations")}
+    _api(
+        function_client,
+        "put",
+        "/kb/entries/warranty",
+        admin,
+        json={**edit, "answer": "Two years.", "base_version": entry["version"]},
+    )
+    listed = _api(function_client, "get", "/kb/review", agent).json["replies"]
+    mine = [r for r in listed if r["entry_id"] == "warranty" and r["question"] == "How long is the warranty?"]
+    assert mine and mine[0]["used_version"] < mine[0]["current_version"]
+    ids = [r["message_id"] for r in mine]
+    assert _api(function_client, "post", "/kb/review", agent, json={"message_ids": ids}).status_code == 204
+    again = _api(function_client, "get", "/kb/review", agent).json["replies"]
+    assert not {r["message_id"] for r in again} & set(ids)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message_ids": []},
+        {"message_ids": [1], "entry_id": "a", "new_entry": {"question": "Q", "answer": "A"}},
+        {"message_ids": [1]},
+        {"message_ids": ["x"], "entry_id": "a"},
+    ],
+)
+def test_a_bad_approval_is_a_422(function_client, body):
+    admin = new_operator("admin")
+    assert _api(function_client, "post", "/kb/gaps/approve", admin, json=body).status_code == 422
+
+
+def test_approving_what_is_not_a_customer_question_is_a_422(function_client):
+    admin = new_operator("admin")
+    reply = _ask(function_client, "How long is the warranty?")
+    refused = _api(
+        function_client, "post", "/kb/gaps/approve", admin, json={"message_ids": [reply["id"]], "entry_id": "warranty"}
+    )
+    assert refused.status_code == 422 and refused.json["error"]["details"][0]["field"] == "message_ids"
+
+
+def test_agents_cannot_approve_or_dismiss(function_client):
+    agent = new_operator()
+    assert _api(function_client, "post", "/kb/gaps/dismiss", agent, json={"message_ids": [1]}).status_code == 403
