@@ -1,5 +1,5 @@
 /*
- * Operator console: sign in, the inbox, one conversation, metrics. No framework, no build step.
+ * Operator console: sign in, the inbox, one conversation, metrics, the knowledge base. No framework, no build step.
  * Configuration lives in console.html's <meta> elements (support-api-base, google-client-id).
  * Every text a customer, the model or an operator wrote is rendered with textContent.
  */
@@ -7,7 +7,8 @@
   "use strict";
 
   var T = {
-    brand: "Support console", sections: "Sections", inbox: "Inbox", metrics: "Metrics", signOut: "Sign out",
+    brand: "Support console", sections: "Sections", inbox: "Inbox", metrics: "Metrics", knowledge: "Knowledge",
+    signOut: "Sign out",
     signInTitle: "Sign in to the support console", signInLead: "For members of the support team.",
     email: "Work email", signIn: "Sign in", signingIn: "Signing in…",
     localHint: "Local run: sign in with any email. The first person to sign in becomes the admin.",
@@ -56,6 +57,47 @@
       csat_average: "CSAT average", thumbs: "Thumbs up / down", unanswered_questions: "Unanswered questions",
       tokens: "Model tokens in / out", estimated_cost_usd: "Estimated model cost", byReason: "Handovers by reason",
       responses: "{n} responses ({rate})", none: "—", noHandovers: "No handovers in this period." },
+    kbEntries: "Entries", kbTry: "Try it", kbGaps: "Gaps", kbReview: "Review", kbCases: "Cases",
+    kbSearch: "Filter entries", kbNew: "New entry", kbEditor: "Entry", kbBack: "Back to the entries",
+    kbSelect: "Select an entry", kbSelectHint: "What you publish here is what the bot answers the next customer.",
+    kbEmpty: "No entries yet.", kbEmptyFiltered: "No entry matches this filter.",
+    kbVersion: "Version {n}", kbToReview: "{n} to review", kbNewTitle: "New entry",
+    kbUpdated: "updated {t}", kbFromGap: "From {n} customer questions: publishing adds them to the regression set.",
+    kbId: "ID", kbIdHint: "Default: made from the question", kbQuestion: "Question", kbAnswer: "Answer",
+    kbExamples: "Example questions", kbExamplesHint: "One per line: other ways customers ask this.",
+    kbKeywords: "Keywords", kbKeywordsHint: "Separated by commas.", kbUrl: "Link (optional)",
+    kbTranslations: "Translations", langs: { fr: "French", es: "Spanish", de: "German" },
+    kbVersions: "Versions", kbNoVersions: "Not published yet.", kbChanged: "changed {fields}",
+    kbRetiredMark: "retired", kbCreated: "created",
+    kbSave: "Save", kbRetire: "Retire", kbRetireYes: "Retire entry", cancel: "Cancel",
+    kbRetireConfirm: "Retire this entry? The bot stops answering from it at once; its history stays.",
+    kbReload: "Reload", kbConflictHint: "Reload to see the newest version; your changes here were not saved.",
+    kbBroken: "Publishing this would break {n} of the {total} regression cases. Nothing is published yet.",
+    kbCaseQuery: "Customer question", kbExpected: "Expected", kbWouldAnswer: "Would answer with",
+    kbNothing: "nothing (not covered)", kbPublishAnyway: "Publish anyway", kbKeepEditing: "Keep editing",
+    kbSaved: "Published version {n}.", kbUnchanged: "Nothing changed.", kbRetired: "Entry retired.",
+    kbApproved: "Entry published; {n} questions added to the regression set.",
+    kbNotFound: "This entry no longer exists.",
+    kbTryTitle: "Try a question", kbTryLead: "What the bot would answer, and why. No customer sees this.",
+    kbTryQuestion: "A customer question", kbAnyLanguage: "Detect the language", kbTryRun: "Try",
+    kbDecision: "Decision", kbDecisions: { answer: "Answers", not_covered: "Not covered" },
+    kbAnsweredWith: "Answers with", kbThreshold: "Threshold", kbLanguage: "Language", kbMode: "Retrieval",
+    kbParts: "Parts", kbEntry: "Entry", kbScore: "Score", kbFits: "Fits", yes: "yes", no: "no",
+    kbNoCandidates: "No entry comes close.",
+    kbGapsTitle: "Questions the bot could not answer",
+    kbGapsLead: "Grouped by similarity. Each question you approve joins the regression set.",
+    kbGapsEmpty: "No open gaps.", kbAsked: "Asked {n} times", kbLastSeen: "Last seen",
+    gapReasons: { not_covered: "not covered", thumbs_down: "thumbs down", handed_over: "handed over" },
+    kbAddTo: "Add to entry", kbChooseEntry: "Choose an entry…", kbNewFromGap: "New entry…",
+    kbAddedTo: "{n} questions added to “{entry}”.", kbDismissed: "Gap dismissed.",
+    kbReviewTitle: "Replies to review",
+    kbReviewLead: "Bot replies that used an older version of an entry: check that they were still right.",
+    kbReviewEmpty: "Nothing to review.", kbUsedVersion: "Used version {used}, now {current}",
+    kbCustomerAsked: "Customer asked", kbBotReplied: "Bot replied", kbOpenConversation: "Open the conversation",
+    kbMarkReviewed: "Mark reviewed", kbMarkAllReviewed: "Mark all reviewed", kbReviewed: "Marked as reviewed.",
+    kbCasesTitle: "Regression cases",
+    kbCasesLead: "Customer questions and the entries that must answer them; every save is checked against them.",
+    kbCasesEmpty: "No cases yet: approving a gap adds its questions here.", kbAddedBy: "Added by", kbAdded: "Added",
     dismiss: "Dismiss", notFound: "This conversation no longer exists.",
     error: "Something went wrong. Please try again.", offline: "You are offline. Check your connection."
   };
@@ -68,6 +110,10 @@
   var PAGE_SIZE = 50;
   var CONVERSATION_POLL_MS = 3000;
   var LATE_MINUTES = 10;  // a customer waiting this long is shown in red
+  var KB_POLL_MS = 10000;
+  var KB_VIEWS = ["entries", "try", "gaps", "review", "cases"];
+  var LANGS = ["fr", "es", "de"];  // the translations an entry can have (shared/knowledge_schemas.py Language)
+  var FEATURES = ["lexical", "dense", "centroid", "learned"];
   var TABS = {
     waiting: { state: "waiting" },
     mine: { state: "assigned", assigned: "me" },
@@ -84,6 +130,7 @@
   var ICONS = {
     bubble: "M4 4h16v12H7l-3 3z",
     inbox: "M5.6 3h12.8L22 12.5V21H2v-8.5zM4.4 12H9a3 3 0 0 0 6 0h4.6L17 5H7z",
+    book: "M4 4a2 2 0 0 1 2-2h13v16H6a1 1 0 0 0 0 2h13v2H6a2 2 0 0 1-2-2z",
     thumb: "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z",
     star: "M12 2l3 6.9 7.5.6-5.7 4.9 1.8 7.3L12 17.8l-6.6 3.9 1.8-7.3-5.7-4.9L9 8.9z"
   };
@@ -99,7 +146,10 @@
   // ---- state ----------------------------------------------------------------------------------
   var state = {
     token: null, operator: null, operators: [], tab: "waiting", reason: "", q: "", current: null, detail: null,
-    listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false, pages: 1
+    listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false, pages: 1,
+    // The knowledge area: the entries, the entry in the editor ({id, version, gap}), a gap's draft on its way
+    // to the editor, the draft the regression check ran on, and what each list last rendered.
+    kb: { view: "entries", entries: [], editing: null, pending: null, checked: null, seq: 0, busy: false, keys: {} }
   };
 
   // The operator token and who it belongs to, for this tab only (sessionStorage).
@@ -120,11 +170,12 @@
   }
 
   // ---- the API wrapper ------------------------------------------------------------------------
-  // status 0: no answer (offline, refused); code: the API's error code.
-  function ApiError(message, status, code) {
+  // status 0: no answer (offline, refused); code: the API's error code; details: [{field, message}].
+  function ApiError(message, status, code, details) {
     this.message = message;
     this.status = status;
     this.code = code || "";
+    this.details = details || [];
   }
 
   // Calls the operator API; resolves to the JSON body (null for 204). A 401 returns to sign-in.
@@ -142,7 +193,7 @@
       if (response.ok) return response.status === 204 ? null : response.json();
       return response.json().catch(function () { return {}; }).then(function (body) {
         var error = (body && body.error) || {};
-        var failure = new ApiError(error.message || T.error, response.status, error.code);
+        var failure = new ApiError(error.message || T.error, response.status, error.code, error.details);
         if (response.status === 401 && path !== "/sign-in") showSignIn(T.sessionEnded);
         throw failure;
       });
@@ -268,6 +319,7 @@
     state.detail = null;
     state.listKey = "";
     $("list").textContent = "";
+    closeEditor();
     $("conv").hidden = true;
     $("conv-empty").hidden = false;
     $("app").hidden = true;
@@ -330,26 +382,31 @@
     clearNotice();
     loadOperators();
     route();
-    if (!state.current && location.hash.indexOf("metrics") < 0) currentTab().focus();
+    if (!state.current && !$("inbox-view").hidden) currentTab().focus();
   }
 
   function showOperator(operator) {
     state.operator = operator;
     $("me-name").textContent = operator.display_name;
     $("me-role").textContent = T.roles[operator.role] || operator.role;
+    document.body.classList.toggle("can-edit", isAdmin());
   }
 
-  // ---- routing: #/ the inbox, #/conversations/<id> one conversation, #/metrics ----------------
+  function isAdmin() { return Boolean(state.operator && state.operator.role === "admin"); }
+
+  // ---- routing: #/ the inbox, #/conversations/<id> one conversation, #/metrics, #/knowledge[/...] --
   function route() {
     if (!state.operator) return;
     var hash = location.hash.replace(/^#\/?/, "");
-    var metrics = hash === "metrics";
-    $("inbox-view").hidden = metrics;
-    $("metrics-view").hidden = !metrics;
-    $(metrics ? "nav-metrics" : "nav-inbox").setAttribute("aria-current", "page");
-    $(metrics ? "nav-inbox" : "nav-metrics").removeAttribute("aria-current");
+    var view = hash === "metrics" ? "metrics" : /^knowledge(\/|$)/.test(hash) ? "knowledge" : "inbox";
+    ["inbox", "metrics", "knowledge"].forEach(function (name) {
+      $(name + "-view").hidden = name !== view;
+      if (name === view) $("nav-" + name).setAttribute("aria-current", "page");
+      else $("nav-" + name).removeAttribute("aria-current");
+    });
     stopPolling();
-    if (metrics) return loadMetrics();
+    if (view === "metrics") return loadMetrics();
+    if (view === "knowledge") return routeKnowledge(hash.replace(/^knowledge\/?/, ""));
     var match = /^conversations\/([0-9a-f-]{36})$/i.exec(hash);
     openConversation(match ? match[1].toLowerCase() : null);
     inboxPoll.now();
@@ -376,14 +433,17 @@
 
   var inboxPoll = poller(INBOX_POLL_MS, loadInbox);
   var conversationPoll = poller(CONVERSATION_POLL_MS, function () { return state.current && loadConversation(); });
+  var kbPoll = poller(KB_POLL_MS, loadKnowledge);
 
   function stopPolling() {
     inboxPoll.stop();
     conversationPoll.stop();
+    kbPoll.stop();
   }
 
   document.addEventListener("visibilitychange", function () {
     if (document.hidden || !state.operator || !$("metrics-view").hidden) return stopPolling();
+    if (!$("knowledge-view").hidden) return kbPoll.now();
     inboxPoll.now();
     if (state.current) conversationPoll.now();
   });
@@ -876,6 +936,549 @@
     return wrap;
   }
 
+  // ---- knowledge: #/knowledge the entries, /entries/<id> one, /new, /try, /gaps, /review, /cases -----
+  function routeKnowledge(rest) {
+    var match = /^entries\/(.+)$/.exec(rest);
+    var view = match || rest === "new" || !rest ? "entries" : rest;
+    if (KB_VIEWS.indexOf(view) < 0) view = "entries";
+    if (view !== state.kb.view) state.kb.keys = {};
+    state.kb.view = view;
+    each("[data-kb-view]", function (panel) { panel.hidden = panel.dataset.kbView !== view; });
+    KB_VIEWS.forEach(function (name) {
+      if (name === view) $("kb-tab-" + name).setAttribute("aria-current", "page");
+      else $("kb-tab-" + name).removeAttribute("aria-current");
+    });
+    if (view === "entries") {
+      if (match) loadEntry(decodeURIComponent(match[1]));
+      else if (rest === "new") openNewEntry();
+      else closeEditor();
+    }
+    kbPoll.now();
+  }
+
+  // Setting the hash it already has would not route: route at once instead.
+  function go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  }
+
+  function entryHash(id) { return "#/knowledge/entries/" + encodeURIComponent(id); }
+
+  // The entries on every poll (for the list, the review count and the gaps' choice of entry), then the view's own list.
+  function loadKnowledge() {
+    var view = state.kb.view;
+    return api("/kb/entries").then(function (body) {
+      state.kb.entries = body.entries;
+      renderEntries();
+      var load = { gaps: loadGaps, review: loadReview, cases: loadCases }[view];
+      return load && state.kb.view === view ? load() : null;
+    }).then(null, fail);
+  }
+
+  // ---- the entries list ----
+  function renderEntries() {
+    var q = $("kb-search").value.trim().toLowerCase();
+    var shown = state.kb.entries.filter(function (entry) { return !q || entryMatches(entry, q); });
+    var current = state.kb.editing && state.kb.editing.id;
+    var key = JSON.stringify(shown) + "|" + current;
+    var toReview = state.kb.entries.reduce(function (sum, entry) { return sum + entry.replies_to_review; }, 0);
+    $("kb-review-count").textContent = toReview ? String(toReview) : "";
+    if (key === state.kb.keys.entries) return;
+    state.kb.keys.entries = key;
+    var list = $("kb-list");
+    var focused = document.activeElement && list.contains(document.activeElement)
+      ? document.activeElement.dataset.id : null;
+    list.textContent = "";
+    shown.forEach(function (entry) { list.appendChild(el("li", {}, [entryRow(entry, current)])); });
+    $("kb-list-empty").hidden = shown.length > 0;
+    $("kb-list-empty").textContent = q ? T.kbEmptyFiltered : T.kbEmpty;
+    if (focused) {
+      var again = list.querySelector('[data-id="' + CSS.escape(focused) + '"]');
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function entryMatches(entry, q) {
+    var text = [entry.id, entry.question, entry.answer].concat(entry.keywords, entry.examples).join("\n");
+    return text.toLowerCase().indexOf(q) >= 0;
+  }
+
+  function entryRow(entry, current) {
+    var toReview = entry.replies_to_review;
+    return el("a", {
+      class: "item", href: entryHash(entry.id), "data-id": entry.id,
+      "aria-current": entry.id === current ? "true" : null
+    }, [
+      el("span", { class: "row" }, [
+        el("span", { class: "who", text: entry.question }),
+        el("span", { class: "when", text: fill(T.kbVersion, { n: entry.version }) })
+      ]),
+      el("span", { class: "row" }, [
+        el("span", { class: "kb-id", text: entry.id }),
+        toReview ? el("span", { class: "chip review", "data-testid": "review-badge",
+          text: fill(T.kbToReview, { n: toReview }) }) : null
+      ])
+    ]);
+  }
+
+  function entryById(id) {
+    return state.kb.entries.filter(function (entry) { return entry.id === id; })[0] || null;
+  }
+
+  // ---- the editor ----
+  function loadEntry(id) {
+    var seq = ++state.kb.seq;
+    return api("/kb/entries/" + encodeURIComponent(id)).then(function (detail) {
+      if (seq !== state.kb.seq) return;
+      fillEditor(detail.entry, { id: detail.entry.id, version: detail.entry.version, gap: null });
+      renderVersions(detail.versions);
+      $("kb-editor-title").focus({ preventScroll: true });
+    }, function (error) {
+      if (seq !== state.kb.seq) return;
+      if (error.status === 404 || error.status === 422) {
+        notify(T.kbNotFound);
+        location.hash = "#/knowledge";
+      } else fail(error);
+    });
+  }
+
+  // A blank entry, or the draft a gap's "New entry…" prepared (publishing it approves the gap).
+  function openNewEntry() {
+    var pending = state.kb.pending;
+    state.kb.pending = null;
+    state.kb.seq++;
+    fillEditor(pending ? pending.draft : {}, { id: null, version: null, gap: pending ? pending.gap : null });
+    renderVersions([]);
+    $("kb-question").focus();
+  }
+
+  function closeEditor() {
+    state.kb.seq++;
+    state.kb.editing = null;
+    $("kb-editor").hidden = true;
+    $("kb-empty").hidden = false;
+    $("kb-entries").classList.remove("show-editor");
+    renderEntries();
+  }
+
+  function fillEditor(entry, editing) {
+    state.kb.editing = editing;
+    resetEditorAlerts();
+    $("kb-id-row").hidden = Boolean(editing.id);
+    $("kb-id").value = "";
+    $("kb-question").value = entry.question || "";
+    $("kb-answer").value = entry.answer || "";
+    $("kb-examples").value = (entry.examples || []).join("\n");
+    $("kb-keywords").value = (entry.keywords || []).join(", ");
+    $("kb-url").value = entry.url || "";
+    LANGS.forEach(function (lang) {
+      var translation = (entry.translations || {})[lang] || {};
+      $("kb-tr-" + lang + "-question").value = translation.question || "";
+      $("kb-tr-" + lang + "-answer").value = translation.answer || "";
+      $("kb-tr-" + lang + "-examples").value = (translation.examples || []).join("\n");
+    });
+    $("kb-fields").disabled = !isAdmin();
+    $("kb-retire").hidden = !editing.id;
+    renderEditorHead(entry, editing);
+    $("kb-empty").hidden = true;
+    $("kb-editor").hidden = false;
+    $("kb-entries").classList.add("show-editor");
+    renderEntries();
+  }
+
+  function renderEditorHead(entry, editing) {
+    $("kb-editor-title").textContent = editing.id ? entry.question : T.kbNewTitle;
+    var sub = $("kb-editor-sub");
+    sub.textContent = "";
+    if (editing.id) {
+      sub.appendChild(el("span", { class: "chip", text: entry.id }));
+      sub.appendChild(el("span", { id: "kb-editor-version", text: fill(T.kbVersion, { n: entry.version }) }));
+      sub.appendChild(el("span", { text: fill(T.kbUpdated, { t: new Date(entry.updated_at).toLocaleString() }) }));
+      if (entry.replies_to_review) {
+        sub.appendChild(el("a", { class: "chip review", href: "#/knowledge/review",
+          text: fill(T.kbToReview, { n: entry.replies_to_review }) }));
+      }
+    } else if (editing.gap) {
+      sub.appendChild(el("span", { id: "kb-editor-gap", text: fill(T.kbFromGap, { n: editing.gap.message_ids.length }) }));
+    }
+  }
+
+  function renderVersions(versions) {
+    var list = $("kb-versions");
+    list.textContent = "";
+    if (!versions.length) list.appendChild(el("li", { class: "muted", text: T.kbNoVersions }));
+    versions.forEach(function (version) {
+      var what = version.retired ? T.kbRetiredMark : version.version === 1 || !version.changed.length ? T.kbCreated
+        : fill(T.kbChanged, { fields: version.changed.join(", ") });
+      list.appendChild(el("li", { "data-version": String(version.version) }, [
+        el("span", { class: "change", text: fill(T.kbVersion, { n: version.version }) }),
+        el("span", { class: "why", text: what + " · " + fill(T.by, { name: version.author }) }),
+        clock(version.created_at)
+      ]));
+    });
+  }
+
+  function lines(text) {
+    return text.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+  }
+
+  // The form as an EntryDraft (shared/knowledge_schemas.py); a translation left blank is left out.
+  function readDraft() {
+    var draft = {
+      question: $("kb-question").value.trim(),
+      answer: $("kb-answer").value.trim(),
+      examples: lines($("kb-examples").value),
+      keywords: $("kb-keywords").value.split(",").map(function (k) { return k.trim(); }).filter(Boolean),
+      url: $("kb-url").value.trim() || null,
+      translations: {}
+    };
+    LANGS.forEach(function (lang) {
+      var translation = {
+        question: $("kb-tr-" + lang + "-question").value.trim(),
+        answer: $("kb-tr-" + lang + "-answer").value.trim(),
+        examples: lines($("kb-tr-" + lang + "-examples").value)
+      };
+      if (translation.question || translation.answer || translation.examples.length) draft.translations[lang] = translation;
+    });
+    if (!state.kb.editing.id && $("kb-id").value.trim()) draft.id = $("kb-id").value.trim();
+    return draft;
+  }
+
+  function resetEditorAlerts() {
+    state.kb.checked = null;
+    $("kb-retire-confirm").hidden = true;
+    $("kb-conflict").hidden = true;
+    $("kb-broken").hidden = true;
+    $("kb-editor-error").textContent = "";
+  }
+
+  function setEditorBusy(busy) {
+    state.kb.busy = busy;
+    ["kb-save", "kb-publish-anyway", "kb-retire-yes"].forEach(function (id) { $(id).disabled = busy; });
+  }
+
+  // Save = check the draft against the regression set, then publish; broken cases wait for "Publish anyway".
+  function saveEntry() {
+    var editing = state.kb.editing;
+    if (!editing || state.kb.busy) return;
+    var draft = readDraft();
+    resetEditorAlerts();
+    setEditorBusy(true);
+    var check = Object.assign(editing.id ? { entry_id: editing.id } : {}, draft);
+    api("/kb/check", { method: "POST", body: check }).then(function (result) {
+      if (result.broken.length) return showBroken(result, draft);
+      return publish(draft);
+    }).then(null, editorFailed).then(function () { setEditorBusy(false); });
+  }
+
+  function showBroken(result, draft) {
+    state.kb.checked = draft;
+    $("kb-broken-text").textContent = fill(T.kbBroken, { n: result.broken.length, total: result.cases });
+    var rows = $("kb-broken-list");
+    rows.textContent = "";
+    result.broken.forEach(function (broken) {
+      rows.appendChild(el("tr", { "data-case": String(broken.id) }, [
+        el("td", { text: broken.query }),
+        el("td", { text: broken.expected.join(", ") }),
+        el("td", { text: broken.answered.length ? broken.answered.join(", ") : T.kbNothing })
+      ]));
+    });
+    $("kb-broken").hidden = false;
+    $("kb-publish-anyway").focus();
+  }
+
+  function publishAnyway() {
+    var draft = state.kb.checked;
+    if (!draft || state.kb.busy) return;
+    resetEditorAlerts();
+    setEditorBusy(true);
+    publish(draft).then(null, editorFailed).then(function () { setEditorBusy(false); });
+  }
+
+  // A gap's draft is published by approving the gap; an edit names the version it was made from.
+  function publish(draft) {
+    var editing = state.kb.editing;
+    var request;
+    if (editing.gap) {
+      request = api("/kb/gaps/approve", { method: "POST", body: { message_ids: editing.gap.message_ids, new_entry: draft } });
+    } else if (editing.id) {
+      var body = Object.assign({ base_version: editing.version }, draft);
+      request = api("/kb/entries/" + encodeURIComponent(editing.id), { method: "PUT", body: body });
+    } else {
+      request = api("/kb/entries", { method: "POST", body: draft });
+    }
+    return request.then(function (saved) {
+      if (editing.gap) notify(fill(T.kbApproved, { n: saved.cases_added }), true);
+      else notify(saved.changed.length ? fill(T.kbSaved, { n: saved.version }) : T.kbUnchanged, true);
+      go(entryHash(saved.entry.id));
+    });
+  }
+
+  // A 409 on an entry that exists: someone saved since it was loaded; never overwrite, offer the newest.
+  function editorFailed(error) {
+    if (error.status === 401) return;
+    if (error.status === 409 && state.kb.editing && state.kb.editing.id) {
+      $("kb-conflict-text").textContent = error.message + " " + T.kbConflictHint;
+      $("kb-conflict").hidden = false;
+      $("kb-reload").focus();
+      return;
+    }
+    var box = $("kb-editor-error");
+    box.textContent = "";
+    box.appendChild(el("p", { text: error.message }));
+    if (error.details.length) {
+      box.appendChild(el("ul", {}, error.details.map(function (detail) {
+        return el("li", { text: detail.field + ": " + detail.message });
+      })));
+    }
+  }
+
+  function retireEntry() {
+    var editing = state.kb.editing;
+    if (!editing || !editing.id || state.kb.busy) return;
+    setEditorBusy(true);
+    var body = { base_version: editing.version };
+    api("/kb/entries/" + encodeURIComponent(editing.id) + "/retire", { method: "POST", body: body }).then(function () {
+      notify(T.kbRetired, true);
+      location.hash = "#/knowledge";
+    }, function (error) {
+      $("kb-retire-confirm").hidden = true;
+      editorFailed(error);
+    }).then(function () { setEditorBusy(false); });
+  }
+
+  function buildTranslationFields() {
+    var box = $("kb-translations");
+    LANGS.forEach(function (lang) {
+      var id = "kb-tr-" + lang + "-";
+      box.appendChild(el("fieldset", {}, [
+        el("legend", { text: T.langs[lang] }),
+        field(T.kbQuestion, el("input", { id: id + "question", lang: lang, maxlength: "500", autocomplete: "off" })),
+        field(T.kbAnswer, el("textarea", { id: id + "answer", lang: lang, maxlength: "10000" })),
+        field(T.kbExamples, el("textarea", { id: id + "examples", lang: lang }), T.kbExamplesHint)
+      ]));
+    });
+  }
+
+  function field(label, control, hint) {
+    return el("label", { class: "field" }, [
+      el("span", { text: label }), control, hint ? el("span", { class: "hint", text: hint }) : null
+    ]);
+  }
+
+  // ---- try it ----
+  function tryQuestion() {
+    var body = { question: $("kb-try-question").value.trim() };
+    if (!body.question) return;
+    if ($("kb-try-locale").value) body.locale = $("kb-try-locale").value;
+    var out = $("kb-try-result");
+    out.textContent = "";
+    out.appendChild(el("p", { class: "muted", text: T.loading }));
+    $("kb-try-run").disabled = true;
+    api("/kb/try", { method: "POST", body: body }).then(function (result) {
+      out.textContent = "";
+      out.appendChild(renderTry(result));
+    }, function (error) {
+      out.textContent = "";
+      fail(error);
+    }).then(function () { $("kb-try-run").disabled = false; });
+  }
+
+  function renderTry(result) {
+    var facts = el("dl", { class: "facts" });
+    var add = function (label, value) {
+      facts.appendChild(el("dt", { text: label }));
+      facts.appendChild(el("dd", {}, [value]));
+    };
+    add(T.kbDecision, el("span", { id: "kb-try-decision", class: "decision " + result.decision,
+      "data-decision": result.decision, text: T.kbDecisions[result.decision] || result.decision }));
+    add(T.kbAnsweredWith, result.answered_with.join(", ") || T.m.none);
+    add(T.kbThreshold, el("span", { id: "kb-try-threshold", text: score(result.threshold) }));
+    add(T.kbLanguage, el("span", { id: "kb-try-language", text: result.language }));
+    add(T.kbMode, result.mode);
+    add(T.kbParts, el("ol", { id: "kb-try-parts" }, result.parts.map(function (part) {
+      return el("li", { text: part });
+    })));
+    var box = el("div", {}, [el("div", { class: "panel-box" }, [facts])]);
+    if (!result.candidates.length) box.appendChild(el("p", { class: "muted", text: T.kbNoCandidates }));
+    else box.appendChild(el("div", { class: "panel-box" }, [candidatesTable(result.candidates)]));
+    return box;
+  }
+
+  function score(value) {
+    return value === null || value === undefined ? T.m.none : Number(value).toFixed(3);
+  }
+
+  function candidatesTable(candidates) {
+    var head = [T.kbEntry, T.kbScore].concat(FEATURES, [T.kbFits]);
+    return table("kb-try-candidates", head, candidates.map(function (candidate) {
+      return el("tr", { class: candidate.fits ? "fits" : null, "data-id": candidate.id }, [
+        el("td", {}, [el("a", { href: entryHash(candidate.id), text: candidate.question }),
+          el("div", { class: "kb-id", text: candidate.id })]),
+        el("td", { class: "num", text: score(candidate.score) })
+      ].concat(FEATURES.map(function (name) {
+        return el("td", { class: "num", "data-feature": name, text: score(candidate.features[name]) });
+      }), [el("td", { text: candidate.fits ? T.yes : T.no })]));
+    }));
+  }
+
+  function table(id, headings, rows) {
+    return el("table", { class: "data", id: id }, [
+      el("thead", {}, [el("tr", {}, headings.map(function (h) { return el("th", { text: h }); }))]),
+      el("tbody", {}, rows)
+    ]);
+  }
+
+  // ---- gaps, review, cases: lists re-rendered only when what they show changed ----
+  function renderKbList(name, listId, items, build) {
+    var names = state.kb.entries.map(function (entry) { return [entry.id, entry.question]; });
+    var key = JSON.stringify([items, names, isAdmin()]);
+    if (key === state.kb.keys[name]) return;
+    state.kb.keys[name] = key;
+    var list = $(listId);
+    list.textContent = "";
+    items.forEach(function (item) { list.appendChild(build(item)); });
+    $("kb-" + name + "-empty").hidden = items.length > 0;
+    $("kb-" + name + "-empty").textContent = T["kb" + name.charAt(0).toUpperCase() + name.slice(1) + "Empty"];
+  }
+
+  function loadGaps() {
+    return api("/kb/gaps").then(function (body) { renderKbList("gaps", "kb-gap-list", body.groups, gapCard); });
+  }
+
+  function gapCard(group) {
+    var reasons = Object.keys(group.reasons || {}).filter(function (kind) { return group.reasons[kind] > 0; });
+    var card = el("li", { class: "kb-card gap", "data-key": group.key }, [
+      el("h2", { text: fill(T.kbAsked, { n: group.count }) }),
+      el("ul", { class: "quotes" }, group.examples.map(function (text) { return el("li", {}, [el("q", { text: text })]); })),
+      el("div", { class: "row meta" }, [T.kbLastSeen, clock(group.last_seen)].concat(reasons.map(function (kind) {
+        return el("span", { class: "chip", "data-reason": kind,
+          text: (T.gapReasons[kind] || kind) + " × " + group.reasons[kind] });
+      })))
+    ]);
+    if (isAdmin()) card.appendChild(gapActions(group));
+    return card;
+  }
+
+  function gapActions(group) {
+    var select = el("select", { class: "gap-entry", "aria-label": T.kbChooseEntry },
+      [el("option", { value: "", text: T.kbChooseEntry })].concat(state.kb.entries.map(function (entry) {
+        return el("option", { value: entry.id, text: entry.question });
+      })));
+    select.value = group.suggestion ? group.suggestion.id : "";
+    var add = el("button", { class: "btn", type: "button", "data-gap-action": "add", text: T.kbAddTo,
+      disabled: !select.value, onclick: function () { approveGap(group, select.value); } });
+    select.addEventListener("change", function () { add.disabled = !select.value; });
+    return el("div", { class: "actions" }, [select, add,
+      el("button", { class: "btn", type: "button", "data-gap-action": "new", text: T.kbNewFromGap,
+        onclick: function () { draftFromGap(group); } }),
+      el("button", { class: "btn ghost", type: "button", "data-gap-action": "dismiss", text: T.dismiss,
+        onclick: function () { dismissGap(group); } })
+    ]);
+  }
+
+  function approveGap(group, entryId) {
+    var body = { message_ids: group.message_ids, entry_id: entryId };
+    api("/kb/gaps/approve", { method: "POST", body: body }).then(function (result) {
+      notify(fill(T.kbAddedTo, { n: result.cases_added, entry: result.entry.question }), true);
+      kbPoll.now();
+    }, fail);
+  }
+
+  function draftFromGap(group) {
+    api("/kb/gaps/draft", { method: "POST", body: { message_ids: group.message_ids } }).then(function (draft) {
+      state.kb.pending = { draft: draft, gap: { message_ids: group.message_ids } };
+      go("#/knowledge/new");
+    }, fail);
+  }
+
+  function dismissGap(group) {
+    api("/kb/gaps/dismiss", { method: "POST", body: { message_ids: group.message_ids } }).then(function () {
+      notify(T.kbDismissed, true);
+      kbPoll.now();
+    }, fail);
+  }
+
+  function loadReview() {
+    return api("/kb/review").then(function (body) {
+      state.kb.review = body.replies;
+      $("kb-review-all").hidden = !body.replies.length;
+      renderKbList("review", "kb-review-list", body.replies, reviewCard);
+    });
+  }
+
+  function reviewCard(reply) {
+    var entry = entryById(reply.entry_id);
+    return el("li", { class: "kb-card review", "data-message-id": String(reply.message_id) }, [
+      el("h2", {}, [el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id })]),
+      el("div", { class: "row meta" }, [
+        el("span", { class: "chip review", text: fill(T.kbUsedVersion, {
+          used: fill(T.kbVersion, { n: reply.used_version }), current: reply.current_version }) }),
+        clock(reply.created_at),
+        el("a", { href: "#/conversations/" + encodeURIComponent(reply.session_id), text: T.kbOpenConversation })
+      ]),
+      said(T.kbCustomerAsked, reply.question),
+      said(T.kbBotReplied, reply.reply),
+      el("div", { class: "actions" }, [el("button", { class: "btn", type: "button", "data-review": "one",
+        text: T.kbMarkReviewed, onclick: function () { markReviewed([reply.message_id]); } })])
+    ]);
+  }
+
+  function said(label, text) {
+    return el("div", {}, [el("span", { class: "said-label", text: label }), el("p", { class: "said", text: text || "" })]);
+  }
+
+  function markReviewed(ids) {
+    if (!ids.length) return;
+    api("/kb/review", { method: "POST", body: { message_ids: ids } }).then(function () {
+      notify(T.kbReviewed, true);
+      kbPoll.now();
+    }, fail);
+  }
+
+  function loadCases() {
+    return api("/kb/cases").then(function (body) {
+      renderKbList("cases", "kb-case-list", body.cases, function (item) {
+        return el("tr", { "data-case": String(item.id) }, [
+          el("td", { text: item.query }), el("td", { text: item.expected.join(", ") }), el("td", { text: item.lang }),
+          el("td", { text: item.created_by }), el("td", {}, [clock(item.created_at)])
+        ]);
+      });
+    });
+  }
+
+  function bindKnowledge() {
+    buildTranslationFields();
+    $("kb-search").addEventListener("input", renderEntries);
+    $("kb-new").addEventListener("click", function (e) {
+      e.preventDefault();
+      state.kb.pending = null;
+      go("#/knowledge/new");
+    });
+    $("kb-save").addEventListener("click", saveEntry);
+    $("kb-publish-anyway").addEventListener("click", publishAnyway);
+    $("kb-broken-cancel").addEventListener("click", resetEditorAlerts);
+    // A changed draft is no longer the one that was checked.
+    $("kb-fields").addEventListener("input", function () {
+      state.kb.checked = null;
+      $("kb-broken").hidden = true;
+    });
+    $("kb-retire").addEventListener("click", function () {
+      $("kb-retire-confirm").hidden = false;
+      $("kb-retire-yes").focus();
+    });
+    $("kb-retire-yes").addEventListener("click", retireEntry);
+    $("kb-retire-no").addEventListener("click", function () {
+      $("kb-retire-confirm").hidden = true;
+      $("kb-retire").focus();
+    });
+    $("kb-reload").addEventListener("click", function () { if (state.kb.editing) loadEntry(state.kb.editing.id); });
+    $("kb-try-form").addEventListener("submit", function (e) { e.preventDefault(); tryQuestion(); });
+    $("kb-review-all").addEventListener("click", function () {
+      markReviewed((state.kb.review || []).map(function (reply) { return reply.message_id; }));
+    });
+  }
+
   // ---- wiring ----------------------------------------------------------------------------------
   function bind() {
     $("local-form").addEventListener("submit", function (e) {
@@ -922,6 +1525,7 @@
       }
     });
     $("range").addEventListener("submit", function (e) { e.preventDefault(); loadMetrics(); });
+    bindKnowledge();
     window.addEventListener("hashchange", route);
     setInterval(function () { each("time[data-relative]", relative); }, 30000);
   }

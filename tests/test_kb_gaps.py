@@ -1,4 +1,4 @@
-"""Gaps become entries and regression cases; drafts are checked against the cases; replies on old versions are reviewed."""
+"""Gaps become entries and regression cases; drafts are checked against the cases; old-version replies are reviewed."""
 
 from __future__ import annotations
 
