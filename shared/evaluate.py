@@ -4,6 +4,10 @@ With no arguments: the demo knowledge base and the InnovateTech labelled custome
 (shared/conversation_eval.py), through the bot's own lookup (follow-ups, several questions in
 one message, languages), with accuracy per language and per kind of message.
 
+With `--regression [CASES.jsonl]`: the regression cases exported from the console
+(`python -m shared.knowledge.export --cases`), each of which must be answered rightly; the
+failures are printed and the exit status is 1 if there are any.
+
 With `--kb` and `--queries` (a public set with one expected entry per query):
 
 Loads the knowledge base (`[{"id", "question", "examples"}]`, answers optional) into a fresh
@@ -20,6 +24,7 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -29,6 +34,8 @@ from typing import Any
 from shared.knowledge.base import FaqEntry
 
 DEMO_KB = Path(__file__).resolve().parent.parent / "knowledge_base.json"
+# Written by `python -m shared.knowledge.export --cases`: questions from real conversations.
+REGRESSION_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "regression_cases.jsonl"
 
 
 @dataclass(frozen=True)
@@ -149,9 +156,18 @@ def main() -> None:
         "--embedder", choices=["auto", "none", "local", "multilingual", "gemini"], help="default: EMBEDDER, else auto"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--regression",
+        nargs="?",
+        type=Path,
+        const=REGRESSION_SET,
+        help="run a regression set (default: tests/fixtures/regression_cases.jsonl); exit 1 if a case fails",
+    )
     args = parser.parse_args()
     if args.embedder:
         os.environ["EMBEDDER"] = args.embedder
+    if args.regression:
+        sys.exit(run_regression(load_kb(args.kb or DEMO_KB), args.regression))
     if args.queries:
         entries, queries = load_kb(args.kb or DEMO_KB), load_queries(args.queries)
         with fresh_database():
@@ -163,6 +179,26 @@ def main() -> None:
         return
     figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set)
     print(json.dumps(figures) if args.json else _format_conversations(figures))
+
+
+def run_regression(entries: list[FaqEntry], path: Path) -> int:
+    """Run the regression cases at `path` against `entries`; print the failures; 1 if any."""
+    from shared import conversation_eval
+    from shared.db.migrate import upgrade
+    from shared.knowledge.sync import sync_entries
+
+    cases = conversation_eval.load_cases(path)
+    with fresh_database():
+        upgrade()
+        sync_entries(entries)
+        failed = [o for o in conversation_eval.run(cases) if not o.right]
+    for outcome in failed:
+        expected = ", ".join(outcome.case.expected) or "not covered"
+        print(
+            f"FAILED {outcome.case.query!r}: expected {expected}, answered {', '.join(outcome.answered) or 'nothing'}"
+        )
+    print(f"regression set {path.name}: {len(cases) - len(failed)} of {len(cases)} cases right")
+    return 1 if failed else 0
 
 
 def evaluate_conversations(entries: list[FaqEntry], labelled: Path | None = None) -> dict[str, Any]:
