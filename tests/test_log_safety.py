@@ -138,3 +138,26 @@ def test_safe_traceback_keeps_our_own_error_wording():
         raise errors.Conflict("This conversation is closed.")
     except errors.Conflict as exc:
         assert "This conversation is closed." in safe_traceback(exc)
+
+
+def test_gaps_drafts_approvals_and_checks_leave_no_customer_text_in_logs(
+    function_client, chat_session, log_text, canary
+):
+    from shared.knowledge.sync import sync_file
+    from tests.factories import new_operator
+
+    admin = new_operator("admin")
+    api = function_client("operator_api")
+    question = f"can you recommend a pizza place {canary}"
+    reply = _post(function_client, chat_session, question).json["reply"]
+    groups = api.get("/kb/gaps", headers=admin.auth).json["groups"]
+    ids = next(g["message_ids"] for g in groups if question in g["examples"])
+    api.post("/kb/gaps/draft", json={"message_ids": ids}, headers=admin.auth)
+    api.post("/kb/check", json={"question": f"pizza {canary}?", "answer": canary}, headers=admin.auth)
+    api.post("/kb/gaps/approve", json={"message_ids": [reply["id"]], "entry_id": "warranty"}, headers=admin.auth)
+    api.post("/kb/gaps/approve", json={"message_ids": ids, "entry_id": "no-such-entry"}, headers=admin.auth)
+    api.post("/kb/try", json={"question": question}, headers=admin.auth)
+    try:
+        _assert_clean(log_text(), canary, admin.token, hash_token(admin.token))
+    finally:
+        sync_file(force=True)
