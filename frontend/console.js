@@ -76,7 +76,7 @@
     kbCaseQuery: "Customer question", kbExpected: "Expected", kbWouldAnswer: "Would answer with",
     kbNothing: "nothing (not covered)", kbPublishAnyway: "Publish anyway", kbKeepEditing: "Keep editing",
     kbSaved: "Published version {n}.", kbUnchanged: "Nothing changed.", kbRetired: "Entry retired.",
-    kbApproved: "Entry published; {n} questions added to the regression set.",
+    kbApproved: "Entry published. Regression cases added: {n}.",
     kbNotFound: "This entry no longer exists.",
     kbTryTitle: "Try a question", kbTryLead: "What the bot would answer, and why. No customer sees this.",
     kbTryQuestion: "A customer question", kbAnyLanguage: "Detect the language", kbTryRun: "Try",
@@ -86,10 +86,10 @@
     kbNoCandidates: "No entry comes close.",
     kbGapsTitle: "Questions the bot could not answer",
     kbGapsLead: "Grouped by similarity. Each question you approve joins the regression set.",
-    kbGapsEmpty: "No open gaps.", kbAsked: "Asked {n} times", kbLastSeen: "Last seen",
+    kbGapsEmpty: "No open gaps.", kbAsked: "Asked {n} times", kbAskedOnce: "Asked once", kbLastSeen: "Last seen",
     gapReasons: { not_covered: "not covered", thumbs_down: "thumbs down", handed_over: "handed over" },
     kbAddTo: "Add to entry", kbChooseEntry: "Choose an entry…", kbNewFromGap: "New entry…",
-    kbAddedTo: "{n} questions added to “{entry}”.", kbDismissed: "Gap dismissed.",
+    kbAddedTo: "Added to “{entry}”. Regression cases added: {n}.", kbDismissed: "Gap dismissed.",
     kbReviewTitle: "Replies to review",
     kbReviewLead: "Bot replies that used an older version of an entry: check that they were still right.",
     kbReviewEmpty: "Nothing to review.", kbUsedVersion: "Used version {used}, now {current}",
@@ -319,6 +319,7 @@
     state.detail = null;
     state.listKey = "";
     $("list").textContent = "";
+    state.kb.entries = [];
     closeEditor();
     $("conv").hidden = true;
     $("conv-empty").hidden = false;
@@ -941,7 +942,10 @@
     var match = /^entries\/(.+)$/.exec(rest);
     var view = match || rest === "new" || !rest ? "entries" : rest;
     if (KB_VIEWS.indexOf(view) < 0) view = "entries";
-    if (view !== state.kb.view) state.kb.keys = {};
+    if (view !== state.kb.view) {
+      state.kb.keys = {};
+      if (KB_LISTS[view]) showListLoading(view);
+    }
     state.kb.view = view;
     each("[data-kb-view]", function (panel) { panel.hidden = panel.dataset.kbView !== view; });
     KB_VIEWS.forEach(function (name) {
@@ -1177,13 +1181,14 @@
     var rows = $("kb-broken-list");
     rows.textContent = "";
     result.broken.forEach(function (broken) {
-      rows.appendChild(el("tr", { "data-case": String(broken.id) }, [
+      rows.appendChild(el("tr", {}, [
         el("td", { text: broken.query }),
         el("td", { text: broken.expected.join(", ") }),
         el("td", { text: broken.answered.length ? broken.answered.join(", ") : T.kbNothing })
       ]));
     });
     $("kb-broken").hidden = false;
+    setEditorBusy(false);
     $("kb-publish-anyway").focus();
   }
 
@@ -1296,9 +1301,11 @@
     add(T.kbThreshold, el("span", { id: "kb-try-threshold", text: score(result.threshold) }));
     add(T.kbLanguage, el("span", { id: "kb-try-language", text: result.language }));
     add(T.kbMode, result.mode);
-    add(T.kbParts, el("ol", { id: "kb-try-parts" }, result.parts.map(function (part) {
-      return el("li", { text: part });
-    })));
+    if (result.parts.length) {  // only when the message asks several things
+      add(T.kbParts, el("ol", { id: "kb-try-parts" }, result.parts.map(function (part) {
+        return el("li", { text: part });
+      })));
+    }
     var box = el("div", {}, [el("div", { class: "panel-box" }, [facts])]);
     if (!result.candidates.length) box.appendChild(el("p", { class: "muted", text: T.kbNoCandidates }));
     else box.appendChild(el("div", { class: "panel-box" }, [candidatesTable(result.candidates)]));
@@ -1330,28 +1337,39 @@
   }
 
   // ---- gaps, review, cases: lists re-rendered only when what they show changed ----
-  function renderKbList(name, listId, items, build) {
+  var KB_LISTS = { gaps: "kb-gap-list", review: "kb-review-list", cases: "kb-case-list" };
+
+  // Not the list as it was when last shown: it is loaded again (aria-busy until then).
+  function showListLoading(name) {
+    $(KB_LISTS[name]).textContent = "";
+    $(KB_LISTS[name]).setAttribute("aria-busy", "true");
+    $("kb-" + name + "-empty").textContent = T.loading;
+    $("kb-" + name + "-empty").hidden = false;
+  }
+
+  function renderKbList(name, items, build) {
     var names = state.kb.entries.map(function (entry) { return [entry.id, entry.question]; });
     var key = JSON.stringify([items, names, isAdmin()]);
     if (key === state.kb.keys[name]) return;
     state.kb.keys[name] = key;
-    var list = $(listId);
+    var list = $(KB_LISTS[name]);
     list.textContent = "";
+    list.removeAttribute("aria-busy");
     items.forEach(function (item) { list.appendChild(build(item)); });
     $("kb-" + name + "-empty").hidden = items.length > 0;
     $("kb-" + name + "-empty").textContent = T["kb" + name.charAt(0).toUpperCase() + name.slice(1) + "Empty"];
   }
 
   function loadGaps() {
-    return api("/kb/gaps").then(function (body) { renderKbList("gaps", "kb-gap-list", body.groups, gapCard); });
+    return api("/kb/gaps").then(function (body) { renderKbList("gaps", body.groups, gapCard); });
   }
 
   function gapCard(group) {
     var reasons = Object.keys(group.reasons || {}).filter(function (kind) { return group.reasons[kind] > 0; });
     var card = el("li", { class: "kb-card gap", "data-key": group.key }, [
-      el("h2", { text: fill(T.kbAsked, { n: group.count }) }),
+      el("h2", { text: group.count === 1 ? T.kbAskedOnce : fill(T.kbAsked, { n: group.count }) }),
       el("ul", { class: "quotes" }, group.examples.map(function (text) { return el("li", {}, [el("q", { text: text })]); })),
-      el("div", { class: "row meta" }, [T.kbLastSeen, clock(group.last_seen)].concat(reasons.map(function (kind) {
+      el("div", { class: "row meta" }, [T.kbLastSeen + " ", clock(group.last_seen)].concat(reasons.map(function (kind) {
         return el("span", { class: "chip", "data-reason": kind,
           text: (T.gapReasons[kind] || kind) + " × " + group.reasons[kind] });
       })))
@@ -1403,7 +1421,7 @@
     return api("/kb/review").then(function (body) {
       state.kb.review = body.replies;
       $("kb-review-all").hidden = !body.replies.length;
-      renderKbList("review", "kb-review-list", body.replies, reviewCard);
+      renderKbList("review", body.replies, reviewCard);
     });
   }
 
@@ -1412,8 +1430,8 @@
     return el("li", { class: "kb-card review", "data-message-id": String(reply.message_id) }, [
       el("h2", {}, [el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id })]),
       el("div", { class: "row meta" }, [
-        el("span", { class: "chip review", text: fill(T.kbUsedVersion, {
-          used: fill(T.kbVersion, { n: reply.used_version }), current: reply.current_version }) }),
+        el("span", { class: "chip review",
+          text: fill(T.kbUsedVersion, { used: reply.used_version, current: reply.current_version }) }),
         clock(reply.created_at),
         el("a", { href: "#/conversations/" + encodeURIComponent(reply.session_id), text: T.kbOpenConversation })
       ]),
@@ -1438,7 +1456,7 @@
 
   function loadCases() {
     return api("/kb/cases").then(function (body) {
-      renderKbList("cases", "kb-case-list", body.cases, function (item) {
+      renderKbList("cases", body.cases, function (item) {
         return el("tr", { "data-case": String(item.id) }, [
           el("td", { text: item.query }), el("td", { text: item.expected.join(", ") }), el("td", { text: item.lang }),
           el("td", { text: item.created_by }), el("td", {}, [clock(item.created_at)])
