@@ -94,6 +94,8 @@ class FakeGemini:
             return ""
         if "summarise customer-support conversations" in record.system:
             return json.dumps(_summary(record))
+        if "You write help-center answers" in record.system:
+            return json.dumps({"answer": "Yes: gift wrapping is available at checkout for a small fee."})
         if self.mode == "leaky":
             return json.dumps(_leaky_answer(record))
         answer = _grounded_answer(record)

@@ -150,6 +150,8 @@ def test_gaps_drafts_approvals_and_checks_leave_no_customer_text_in_logs(
     api = function_client("operator_api")
     question = f"can you recommend a pizza place {canary}"
     reply = _post(function_client, chat_session, question).json["reply"]
+    rating = {"session_id": str(chat_session.id), "message_id": reply["id"], "rating": "down"}
+    function_client("post_feedback").post("/", json=rating, headers=chat_session.auth)  # a gap whatever it answered
     groups = api.get("/kb/gaps", headers=admin.auth).json["groups"]
     ids = next(g["message_ids"] for g in groups if question in g["examples"])
     api.post("/kb/gaps/draft", json={"message_ids": ids}, headers=admin.auth)

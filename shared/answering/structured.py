@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from shared.answering.guard import OutputGuard
 from shared.answering.json_stream import StringFieldReader
-from shared.answering.prompts import Prompt, answer_prompt, summary_prompt
+from shared.answering.prompts import Prompt, answer_prompt, draft_answer_prompt, summary_prompt
 from shared.answering.suggestions import talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.errors import ModelFailed, ModelOutputRejected
@@ -43,6 +43,12 @@ class ModelReply(BaseModel):
     suggested_actions: list[str] = Field(default_factory=list, description="Up to 3 short follow-up messages")
     escalate: bool = Field(default=False, description="Whether a human should take over")
     escalation_reason: str | None = Field(default=None, description="Why a human should take over")
+
+
+class ModelDraft(BaseModel):
+    """The structure the model must return for a drafted knowledge-base answer."""
+
+    answer: str
 
 
 class ModelSummary(BaseModel):
@@ -104,6 +110,15 @@ class StructuredProvider:
             raise ModelOutputRejected("the summary leaked the system prompt")
         details = {**summary.model_dump(), "usage": usage(self.model, chunks, started)}
         return Summary(text=text, details=details)
+
+    def draft_answer(self, questions: list[str], agent_replies: list[str]) -> str:
+        """One knowledge-base answer written from what agents replied to these questions."""
+        prompt = draft_answer_prompt(questions, agent_replies, get_settings())
+        with closing(self.send(prompt, ModelDraft, stream=False)) as sent:
+            text = parse(ModelDraft, "".join(c.text for c in sent)).answer.strip()
+        if OutputGuard(prompt.system, prompt.canary).leaks(text):
+            raise ModelOutputRejected("the drafted answer leaked the system prompt")
+        return text
 
 
 class ReplyReader:

@@ -125,7 +125,7 @@ def sync_entries(faqs: list[FaqEntry], *, force: bool = False) -> SyncReport:
     if changed:
         vacuum_lexical_index()
     embedder = get_embedder()
-    embedded = vectors.refresh(embedder)
+    embedded = vectors.refresh(embedder, rebuild=tally.changed)
     with transaction() as conn:
         if changed or embedded.embedded_entries or not calibration.is_calibrated(conn, embedder):
             calibration.calibrate(conn, embedder)

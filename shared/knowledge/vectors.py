@@ -27,8 +27,12 @@ class EmbeddingReport:
     classifier_trained: bool
 
 
-def refresh(embedder: Embedder | None) -> EmbeddingReport:
-    """Embed new and changed entries with `embedder` and rebuild the per-entry vectors."""
+def refresh(embedder: Embedder | None, *, rebuild: bool = False) -> EmbeddingReport:
+    """Embed new and changed entries with `embedder` and rebuild the per-entry vectors.
+
+    `rebuild` retrains the classifier even when no text changed: after entries were retired, or
+    after edits in the console that re-learned one row each against the others.
+    """
     if embedder is None:
         return EmbeddingReport(0, 0, False)
     with transaction() as conn:
@@ -41,7 +45,7 @@ def refresh(embedder: Embedder | None) -> EmbeddingReport:
             {"model": embedder.model},
         ).all()
         orphaned = conn.execute(sa.text("SELECT count(*) FROM kb_texts WHERE model <> :m"), {"m": embedder.model})
-        changed = bool(stale) or bool(orphaned.scalar())
+        changed = rebuild or bool(stale) or bool(orphaned.scalar())
     texts = _texts_of(stale, embedder)
     vectors = embedder.embed_documents([text for _, _, text in texts]) if texts else []
     with transaction() as conn:

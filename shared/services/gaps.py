@@ -7,12 +7,15 @@ It leaves the list once approved (a case records it with its entry) or dismissed
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from shared import errors
+from shared.answering import get_provider
+from shared.answering.structured import StructuredProvider
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import editing, entries, gaps, lookup, regression
@@ -29,6 +32,7 @@ from shared.knowledge_schemas import (
 )
 from shared.services.knowledge import live_entry
 
+log = logging.getLogger("support.gaps")
 # The newest gaps considered for grouping; older ones wait until these are handled.
 MAX_QUESTIONS = 500
 EXAMPLES_SHOWN = 5
@@ -98,8 +102,19 @@ def draft(request: MessageIds) -> GapDraft:
             .scalars()
             .all()
         )
-    texts = list(questions.values())
-    return GapDraft(question=texts[0], answer="\n\n".join(dict.fromkeys(replies)), examples=texts[1:])
+    texts, replies = list(questions.values()), list(dict.fromkeys(replies))
+    return GapDraft(question=texts[0], answer=_drafted_answer(texts, replies), examples=texts[1:])
+
+
+def _drafted_answer(questions: list[str], replies: list[str]) -> str:
+    """With a model provider, one answer it writes from the agents' replies; else the replies themselves."""
+    provider = get_provider()
+    if replies and isinstance(provider, StructuredProvider):
+        try:
+            return provider.draft_answer(questions, replies)
+        except errors.ModelFailed:
+            log.warning("drafting an answer failed; offering the agents' replies", extra={"provider": provider.name})
+    return "\n\n".join(replies)
 
 
 def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
