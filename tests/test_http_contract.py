@@ -44,7 +44,7 @@ def test_wrong_content_type_is_a_415(function_client, chat_session, target):
 
 @pytest.mark.parametrize("target", main.ENTRY_POINTS)
 def test_wrong_method_is_a_405_with_allow_header(function_client, target):
-    response = function_client(target).put("/", json={})
+    response = function_client(target).patch("/", json={})
     _assert_error(response, 405, "method_not_allowed")
     assert "OPTIONS" in response.headers["Allow"]
 
