@@ -88,6 +88,15 @@ def _drop_database_on(server_url: str, name: str) -> None:
 
 
 @pytest.fixture
+def restore_knowledge_base() -> Iterator[None]:
+    """After the test, the knowledge base is the repository's file again, whatever the console changed."""
+    yield
+    from shared.knowledge.sync import sync_file
+
+    sync_file(force=True)
+
+
+@pytest.fixture
 def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """Change settings for one test: `settings_env(ALLOWED_ORIGINS="https://shop.example")`."""
 

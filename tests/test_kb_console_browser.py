@@ -12,7 +12,6 @@ import secrets
 import httpx
 import pytest
 
-from shared.knowledge.sync import sync_file
 from tests.chromium import require, screenshot
 from tests.factories import NewOperator, new_operator
 from tests.test_console_browser import AXE, _axe
@@ -25,12 +24,6 @@ HTML_ATTACK = "<img src=x onerror=alert(1)><b>hi</b>"
 def _marker() -> str:
     """Digits that make a question unique: a hex marker can be corrected into a knowledge-base word."""
     return str(10**7 + secrets.randbelow(9 * 10**7))
-
-
-@pytest.fixture
-def restore_knowledge_base():
-    yield
-    sync_file(force=True)
 
 
 @pytest.fixture

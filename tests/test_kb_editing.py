@@ -11,12 +11,6 @@ from tests.factories import new_operator, new_session
 PASSWORD_QUESTION = "How do I reset my password?"
 
 
-@pytest.fixture
-def restore_knowledge_base():
-    yield
-    sync_file(force=True)
-
-
 def _api(function_client, method, path, operator, **kwargs):
     return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
 

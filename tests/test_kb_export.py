@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from shared import conversation_eval
 from shared.evaluate import REGRESSION_SET
 from shared.knowledge import export
 from shared.knowledge.base import load_knowledge_base
-from shared.knowledge.sync import sync_entries, sync_file
+from shared.knowledge.sync import sync_entries
 from tests.factories import new_operator
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "knowledge_base.json"
-
-
-@pytest.fixture
-def restore_knowledge_base():
-    yield
-    sync_file(force=True)
 
 
 def test_the_exported_knowledge_base_is_the_imported_file(db):

@@ -6,19 +6,12 @@ import secrets
 
 import pytest
 
-from shared.knowledge.sync import sync_file
 from tests.factories import new_operator, new_session
 
 
 def _marker() -> str:
     """Digits that make a question unique: a hex marker can be corrected into a knowledge-base word."""
     return str(10**7 + secrets.randbelow(9 * 10**7))
-
-
-@pytest.fixture
-def restore_knowledge_base():
-    yield
-    sync_file(force=True)
 
 
 def _api(function_client, method, path, operator, **kwargs):
