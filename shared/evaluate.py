@@ -153,7 +153,9 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, help="public-set queries, one expected entry each")
     parser.add_argument("--set", type=Path, help="labelled customer messages (default: the InnovateTech set)")
     parser.add_argument(
-        "--embedder", choices=["auto", "none", "local", "multilingual", "gemini"], help="default: EMBEDDER, else auto"
+        "--embedder",
+        choices=["auto", "none", "combined", "multilingual", "local", "gemini"],
+        help="default: EMBEDDER, else auto",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(

@@ -94,20 +94,20 @@ class Settings(BaseSettings):
     first_response_minutes: int = Field(default=15, ge=1)
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
-    # Retrieval. EMBEDDER: auto (the multilingual encoder when installed, else lexical only), none
-    # (lexical only), multilingual, local (English MiniLM), or gemini.
-    embedder: Literal["auto", "none", "local", "multilingual", "gemini"] = "auto"
+    # Retrieval. EMBEDDER: auto (combined when both local models are installed, else multilingual,
+    # else lexical only), none (lexical only), combined, multilingual, local (English MiniLM), or gemini.
+    embedder: Literal["auto", "none", "combined", "multilingual", "local", "gemini"] = "auto"
     gemini_embedding_model: str = "gemini-embedding-001"
     gemini_embedding_dimensions: int = Field(default=768, ge=64, le=2000)
     # Each knowledge base's threshold is measured at sync (shared/knowledge/calibration.py); the
     # fixed ones below apply when RETRIEVAL_CALIBRATE is off or before the first sync.
     retrieval_calibrate: bool = True
     # Chosen on the evaluation dev sets with bench/tune_fusion.py (see README, Retrieval).
-    retrieval_min_hybrid_score: float = 9.4
+    retrieval_min_hybrid_score: float = 7.2
     fusion_lexical_weight: float = 1.0
-    fusion_dense_weight: float = 3.0
-    fusion_centroid_weight: float = 0.0
-    fusion_classifier_weight: float = 2.0
+    fusion_dense_weight: float = 4.0
+    fusion_centroid_weight: float = 2.0
+    fusion_classifier_weight: float = 1.0
     fusion_dense_tau: float = Field(default=0.05, gt=0)
     classifier_max_entries: int = Field(default=2000, ge=0)
     classifier_l2: float = Field(default=1e-4, gt=0)

@@ -14,8 +14,8 @@ from shared.embeddings import get_embedder
 from shared.knowledge.sync import sync_file
 
 # The README's figures for the default mode (Retrieval); a change that lowers one fails here.
-FLOORS = {"in_scope_answered_right": 0.833, "out_of_scope_refused": 0.34}
-LANGUAGE_FLOORS = {"en": 0.72, "fr": 0.809, "es": 0.809, "de": 0.761}
+FLOORS = {"in_scope_answered_right": 0.828, "out_of_scope_refused": 0.46}
+LANGUAGE_FLOORS = {"en": 0.735, "fr": 0.809, "es": 0.809, "de": 0.857}
 
 
 @pytest.fixture(scope="module")
@@ -40,4 +40,4 @@ def test_every_language_is_answered_at_least_as_well_as_recorded(outcomes):
 
 def test_both_questions_of_a_two_in_one_message_are_answered_in_most_cases(outcomes):
     two_in_one = [o for o in outcomes if o.case.kind == "two_in_one"]
-    assert sum(o.right for o in two_in_one) / len(two_in_one) >= 0.78
+    assert sum(o.right for o in two_in_one) / len(two_in_one) >= 0.869

