@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 Vector = list[float]
 
@@ -22,6 +22,23 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Vector:
         """The vector of a customer's question."""
         ...
+
+
+class ArrayEncoder:
+    """An embedder written as one `encode`: texts in, an (n, dimensions) numpy array of unit vectors out."""
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        raise NotImplementedError
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        """Vectors for knowledge-base texts, in order."""
+        vectors: list[Vector] = self.encode(texts).tolist()
+        return vectors
+
+    def embed_query(self, text: str) -> Vector:
+        """The vector of a customer's question."""
+        vector: Vector = self.encode([text])[0].tolist()
+        return vector
 
 
 def normalized(vector: Sequence[float]) -> Vector:

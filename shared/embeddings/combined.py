@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from shared.embeddings.base import Vector
+from shared.embeddings.base import ArrayEncoder
 from shared.embeddings.local import LocalEmbedder
 from shared.embeddings.multilingual import MultilingualEmbedder
 
@@ -22,7 +22,7 @@ MODEL = "combined/use-multilingual-3+all-MiniLM-L6-v2"
 MULTILINGUAL_WEIGHT = 0.7
 
 
-class CombinedEmbedder:
+class CombinedEmbedder(ArrayEncoder):
     """Unit vectors of 512 + 384 dimensions; both models load on first use, once per process."""
 
     model = MODEL
@@ -33,20 +33,10 @@ class CombinedEmbedder:
     def __init__(self) -> None:
         self.multilingual_encoder, self.english_encoder = MultilingualEmbedder(), LocalEmbedder()
 
-    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        """Vectors for knowledge-base texts, in order."""
-        vectors: list[Vector] = self.encode(texts).tolist()
-        return vectors
-
-    def embed_query(self, text: str) -> Vector:
-        """The vector of a customer's question."""
-        vector: Vector = self.encode([text])[0].tolist()
-        return vector
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """An (n, 896) array of unit vectors, in input order."""
         multilingual = MULTILINGUAL_WEIGHT * self.multilingual_encoder.encode(texts)
-        both = np.hstack([multilingual, self.english_encoder.encode(list(texts))])
+        both = np.hstack([multilingual, self.english_encoder.encode(texts)])
         unit: np.ndarray = both / np.linalg.norm(both, axis=1, keepdims=True)
         return unit
 

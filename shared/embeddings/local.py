@@ -23,7 +23,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 from numpy.typing import NDArray
 
-from shared.embeddings.base import Vector
+from shared.embeddings.base import ArrayEncoder
 from shared.embeddings.wordpiece import WordPiece
 from shared.settings import PROJECT_ROOT
 
@@ -81,7 +81,7 @@ def read_safetensors(path: Path) -> dict[str, NDArray[Any]]:
     return tensors
 
 
-class LocalEmbedder:
+class LocalEmbedder(ArrayEncoder):
     """Mean-pooled, L2-normalised MiniLM embeddings (384 dimensions), on the CPU."""
 
     model = MODEL
@@ -103,15 +103,7 @@ class LocalEmbedder:
         self.embedding_norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
         self.layers = [_layer(weights, f"encoder.layer.{i}.") for i in range(config["num_hidden_layers"])]
 
-    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        """Vectors for knowledge-base texts, in order."""
-        return [row.tolist() for row in self.encode(list(texts))]
-
-    def embed_query(self, text: str) -> Vector:
-        """The vector of a customer's question."""
-        return [float(v) for v in self.encode([text])[0]]
-
-    def encode(self, texts: list[str], batch_size: int = 32) -> F32:
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> F32:
         """An (n, 384) array of unit vectors, in input order."""
         out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
         encodings = [self.tokenizer.encode(text) for text in texts]

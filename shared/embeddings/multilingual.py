@@ -31,7 +31,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 from numpy.typing import NDArray
 
-from shared.embeddings.base import Vector
+from shared.embeddings.base import ArrayEncoder
 from shared.embeddings.sentencepiece import Tokenizer
 
 F32 = NDArray[np.float32]
@@ -54,7 +54,7 @@ def resources() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "resources"
 
 
-class MultilingualEmbedder:
+class MultilingualEmbedder(ArrayEncoder):
     """USE multilingual v3 vectors, L2-normalised; the model loads on first use, once per process."""
 
     model = MODEL
@@ -64,16 +64,6 @@ class MultilingualEmbedder:
 
     def __init__(self) -> None:
         _installed_resources()  # a missing package fails when the embedder is chosen, not at the first question
-
-    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        """Vectors for knowledge-base texts, in order."""
-        vectors: list[Vector] = self.encode(texts).tolist()
-        return vectors
-
-    def embed_query(self, text: str) -> Vector:
-        """The vector of a customer's question."""
-        vector: Vector = self.encode([text])[0].tolist()
-        return vector
 
     def encode(self, texts: Sequence[str]) -> F32:
         """An (n, 512) array of unit vectors, in input order."""
