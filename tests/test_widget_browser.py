@@ -213,7 +213,6 @@ def test_the_open_widget_has_no_serious_accessibility_violations(open_page):
     }""")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert serious == []
-    screenshot(page, "desktop.png")
 
 
 def test_the_demo_page_runs_under_its_strict_content_security_policy(page):
