@@ -178,12 +178,14 @@
     this.details = details || [];
   }
 
-  // Calls the operator API; resolves to the JSON body (null for 204). A 401 returns to sign-in.
+  // Calls the operator API; resolves to the JSON body (null for 204). A 401 returns to sign-in,
+  // unless the token it was sent with has already gone (a poll that crossed a sign-out).
   function api(path, options) {
     options = options || {};
     var headers = { Accept: "application/json" };
     if (options.body) headers["Content-Type"] = "application/json";
-    if (state.token) headers.Authorization = "Bearer " + state.token;
+    var sentToken = state.token;
+    if (sentToken) headers.Authorization = "Bearer " + sentToken;
     var query = options.query ? "?" + new URLSearchParams(options.query) : "";
     return fetch(config.apiBase + "/operator_api" + path + query, {
       method: options.method || "GET",
@@ -194,7 +196,8 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         var error = (body && body.error) || {};
         var failure = new ApiError(error.message || T.error, response.status, error.code, error.details);
-        if (response.status === 401 && path !== "/sign-in") showSignIn(T.sessionEnded);
+        var stillSignedIn = sentToken && state.token === sentToken;
+        if (response.status === 401 && path !== "/sign-in" && stillSignedIn) showSignIn(T.sessionEnded);
         throw failure;
       });
     }, function () {
@@ -372,6 +375,7 @@
       if (window.google && window.google.accounts) window.google.accounts.id.disableAutoSelect();
       showSignIn(T.signedOut);
     };
+    stopPolling();
     api("/sign-out", { method: "POST" }).then(done, done);
   }
 

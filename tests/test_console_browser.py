@@ -201,6 +201,23 @@ def test_sign_in_by_email_then_sign_out_ends_the_token(open_page, local_run):
     assert page.problems == []
 
 
+def test_a_poll_that_crosses_the_sign_out_does_not_say_the_session_ended(open_page):
+    page = open_page()
+    _sign_in(page, _agent("Robin Park"))
+    held = []
+    page.route("**/operator_api/conversations?*", lambda route: held.append(route))
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # polls the inbox now
+    while not held:
+        page.wait_for_timeout(20)
+    page.click("#sign-out")
+    page.wait_for_selector("#local-form", state="visible")
+    with page.expect_response("**/operator_api/conversations?*") as answered:
+        held[0].continue_()
+    assert answered.value.status == 401  # the token was revoked before this poll reached the server
+    page.wait_for_timeout(100)
+    assert page.locator("#signin-message").inner_text() == "You are signed out."
+
+
 FAKE_GSI = """
 window.google = { accounts: { id: {
   initialize: function (options) { window.gsiOptions = options; },
