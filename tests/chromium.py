@@ -39,3 +39,25 @@ def screenshot(page, name: str) -> None:
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(README_SCREENSHOTS / name))
+
+
+def watched_page(context):
+    """A new page that keeps its script errors in `page.problems`, the text of every dialog (dismissed)
+    in `page.dialogs` and the URLs it asked for in `page.requested`."""
+    page = context.new_page()
+    page.problems = []
+    page.dialogs = []
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    # Chromium logs every 4xx as "Failed to load resource"; the API's own errors are checked on screen.
+    page.on(
+        "console",
+        lambda msg: (
+            page.problems.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page

@@ -30,6 +30,19 @@ def client_message_id() -> str:
     return f"c-{secrets.token_hex(8)}"
 
 
+def unique_marker() -> str:
+    """Digits that make a question unique: a hex marker can be corrected into a knowledge-base word."""
+    return str(10**7 + secrets.randbelow(9 * 10**7))
+
+
+def ask_bot(function_client, content: str) -> dict:  # type: ignore[no-untyped-def]
+    """The bot's reply to `content`, posted in a fresh session through the post_message function."""
+    session = new_session()
+    body = {"session_id": str(session.id), "content": content}
+    reply: dict = function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
+    return reply
+
+
 @dataclass(frozen=True)
 class NewOperator:
     id: uuid.UUID

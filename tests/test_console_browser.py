@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.settings import PROJECT_ROOT
-from tests.chromium import require, screenshot
+from tests.chromium import require, screenshot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,22 +37,7 @@ def open_page(browser, local_run, settings_env):
     def new(path: str = "/console", **context_options):
         context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
         contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.dialogs = []
-        page.requested = []
-        page.on("request", lambda request: page.requested.append(request.url))
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        # Chromium logs every 4xx as "Failed to load resource"; the API's own errors are checked on screen.
-        page.on(
-            "console",
-            lambda msg: (
-                page.problems.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page = watched_page(context)
         page.goto(local_run + path)
         return page
 

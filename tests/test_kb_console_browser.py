@@ -7,23 +7,17 @@ calls to the public functions, so what the bot answers is what a widget would sh
 from __future__ import annotations
 
 import re
-import secrets
 
 import httpx
 import pytest
 
-from tests.chromium import require, screenshot
-from tests.factories import NewOperator, new_operator
+from tests.chromium import require, screenshot, watched_page
+from tests.factories import NewOperator, new_operator, unique_marker
 from tests.test_console_browser import AXE, _axe
 
 pytestmark = pytest.mark.browser
 
 HTML_ATTACK = "<img src=x onerror=alert(1)><b>hi</b>"
-
-
-def _marker() -> str:
-    """Digits that make a question unique: a hex marker can be corrected into a knowledge-base word."""
-    return str(10**7 + secrets.randbelow(9 * 10**7))
 
 
 @pytest.fixture
@@ -35,20 +29,7 @@ def console(browser, local_run, settings_env):
     def open_as(operator: NewOperator, hash: str = "#/knowledge", **context_options):
         context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
         contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.dialogs = []
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        # Chromium logs every 4xx as "Failed to load resource"; the API's own errors are checked on screen.
-        page.on(
-            "console",
-            lambda msg: (
-                page.problems.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page = watched_page(context)
         page.goto(f"{local_run}/console{hash}")
         page.fill("#local-email", operator.email)
         page.click("#local-form button[type=submit]")
@@ -110,7 +91,7 @@ def _published(page, text: str) -> None:
 
 # ---- tests ---------------------------------------------------------------------------------------------------
 def test_an_admin_edits_an_answer_and_the_next_customer_gets_it_at_once(console, local_run, restore_knowledge_base):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     before = _entry(local_run, admin, "warranty")
     page = console(admin)
     _open_entry(page, "warranty")
@@ -133,7 +114,7 @@ def test_an_admin_edits_an_answer_and_the_next_customer_gets_it_at_once(console,
 def test_a_question_the_bot_failed_on_becomes_an_entry_and_a_regression_case(
     console, local_run, restore_knowledge_base
 ):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"Do you offer gift wrapping {marker}?"
     _dislike(local_run, _ask(local_run, question))  # a gap, whatever the bot answered
     page = console(admin, "#/knowledge/gaps")
@@ -168,7 +149,7 @@ def test_a_question_the_bot_failed_on_becomes_an_entry_and_a_regression_case(
 def test_an_edit_that_would_break_a_case_shows_it_and_publishes_only_when_told(
     console, local_run, restore_knowledge_base
 ):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"I need to recover my account login {marker}"
     reply = _ask(local_run, question)
     rating = {"session_id": reply["session"]["session_id"], "message_id": reply["id"], "rating": "down"}
@@ -284,7 +265,7 @@ def test_an_agent_reads_entries_and_marks_replies_reviewed_but_cannot_edit(conso
 
 def test_the_knowledge_views_have_no_serious_accessibility_violations(console, local_run):
     require(AXE.exists(), "axe-core (npm, tests/browser)")
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     assert _ask(local_run, f"What is the capital of Peru {marker}?")["sources"] == []  # a gap
     page = console(admin, "#/knowledge/entries/password-reset", bypass_csp=True)  # only to inject axe
     page.wait_for_selector("#kb-versions li[data-version]")

@@ -6,19 +6,13 @@ import pytest
 import sqlalchemy as sa
 
 from shared.knowledge.sync import sync_file
-from tests.factories import new_operator, new_session
+from tests.factories import ask_bot, new_operator
 
 PASSWORD_QUESTION = "How do I reset my password?"
 
 
 def _api(function_client, method, path, operator, **kwargs):
     return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
-
-
-def _ask(function_client, content):
-    session = new_session()
-    body = {"session_id": str(session.id), "content": content}
-    return function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
 
 
 def _entry(function_client, admin, entry_id):
@@ -40,7 +34,7 @@ def test_an_edit_is_a_new_version_and_the_next_customer_gets_the_new_answer(
     assert saved.status_code == 200, saved.json
     assert saved.json["version"] == before["version"] + 1 and saved.json["changed"] == ["answer"]
 
-    reply = _ask(function_client, PASSWORD_QUESTION)
+    reply = ask_bot(function_client, PASSWORD_QUESTION)
     assert "link lasts 2 hours" in reply["content"]
 
     detail = _api(function_client, "get", "/kb/entries/password-reset", admin).json
@@ -81,7 +75,7 @@ def test_a_new_entry_answers_at_once_and_a_retired_one_stops(function_client, re
     }
     created = _api(function_client, "post", "/kb/entries", admin, json=draft)
     assert created.status_code == 201 and created.json["entry"]["id"] == "do-you-sell-gift-cards"
-    assert "digital gift cards" in _ask(function_client, "Can I buy a gift card for my brother?")["content"]
+    assert "digital gift cards" in ask_bot(function_client, "Can I buy a gift card for my brother?")["content"]
 
     again = _api(function_client, "post", "/kb/entries", admin, json=draft)
     assert again.status_code == 409
@@ -89,7 +83,7 @@ def test_a_new_entry_answers_at_once_and_a_retired_one_stops(function_client, re
     retire = {"base_version": created.json["version"]}
     retired = _api(function_client, "post", "/kb/entries/do-you-sell-gift-cards/retire", admin, json=retire)
     assert retired.status_code == 200 and retired.json["entry"] is None
-    assert "digital gift cards" not in _ask(function_client, "Can I buy a gift card for my brother?")["content"]
+    assert "digital gift cards" not in ask_bot(function_client, "Can I buy a gift card for my brother?")["content"]
     assert _api(function_client, "get", "/kb/entries/do-you-sell-gift-cards", admin).status_code == 404
 
 
@@ -116,7 +110,7 @@ def test_a_bad_entry_is_a_422_naming_the_field(function_client, body, field):
 
 def test_replies_that_used_an_older_version_are_counted_for_review(function_client, restore_knowledge_base):
     admin = new_operator("admin")
-    reply = _ask(function_client, PASSWORD_QUESTION)
+    reply = ask_bot(function_client, PASSWORD_QUESTION)
     assert [s["id"] for s in reply["sources"]] == ["password-reset"]
     entry = _entry(function_client, admin, "password-reset")
     _api(function_client, "put", "/kb/entries/password-reset", admin, json=_edit(entry, answer="New steps."))

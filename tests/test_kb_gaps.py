@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
-from tests.factories import new_operator, new_session
-
-
-def _marker() -> str:
-    """Digits that make a question unique: a hex marker can be corrected into a knowledge-base word."""
-    return str(10**7 + secrets.randbelow(9 * 10**7))
+from tests.factories import ask_bot, new_operator, new_session, unique_marker
 
 
 def _api(function_client, method, path, operator, **kwargs):
     return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
-
-
-def _ask(function_client, content):
-    session = new_session()
-    body = {"session_id": str(session.id), "content": content}
-    return function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
 
 
 def _disliked(function_client, content):
@@ -39,7 +26,7 @@ def _group_with(groups, text):
 
 
 def test_unanswered_questions_are_grouped_as_one_gap_with_a_count(function_client):
-    agent, marker = new_operator(), _marker()
+    agent, marker = new_operator(), unique_marker()
     asked = [
         f"Can you recommend a good pizza place nearby {marker}?",
         f"where can i get a good pizza around here {marker}",
@@ -54,7 +41,7 @@ def test_unanswered_questions_are_grouped_as_one_gap_with_a_count(function_clien
 
 
 def test_an_approved_gap_becomes_an_entry_the_bot_answers_from_and_a_case(function_client, restore_knowledge_base):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"Do you offer gift wrapping {marker}?"
     _disliked(function_client, question)
     group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
@@ -76,7 +63,7 @@ def test_an_approved_gap_becomes_an_entry_the_bot_answers_from_and_a_case(functi
     assert approved.status_code == 200, approved.json
     assert approved.json["cases_added"] == len(group["message_ids"])
 
-    assert "gift wrapping at checkout" in _ask(function_client, question)["content"]
+    assert "gift wrapping at checkout" in ask_bot(function_client, question)["content"]
     cases = _api(function_client, "get", "/kb/cases", admin).json["cases"]
     assert {"query": question, "expected": [new_entry["id"]]}.items() <= next(
         c for c in cases if c["query"] == question
@@ -86,7 +73,7 @@ def test_an_approved_gap_becomes_an_entry_the_bot_answers_from_and_a_case(functi
 
 
 def test_a_thumbs_down_makes_a_gap_that_can_become_an_example_of_an_entry(function_client, restore_knowledge_base):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"my parcel {marker} never came, where is it"
     _disliked(function_client, question)
     group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
@@ -97,9 +84,9 @@ def test_a_thumbs_down_makes_a_gap_that_can_become_an_example_of_an_entry(functi
 
 
 def test_a_dismissed_gap_leaves_the_list(function_client):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"what is the capital of Peru {marker}"
-    _ask(function_client, question)
+    ask_bot(function_client, question)
     group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
     dismissed = _api(function_client, "post", "/kb/gaps/dismiss", admin, json={"message_ids": group["message_ids"]})
     assert dismissed.status_code == 204
@@ -107,7 +94,7 @@ def test_a_dismissed_gap_leaves_the_list(function_client):
 
 
 def test_a_draft_that_would_break_a_case_is_shown_before_publishing(function_client, restore_knowledge_base):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"I need to recover my account login {marker}"
     _disliked(function_client, question)
     group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
@@ -134,7 +121,7 @@ def test_replies_on_an_older_version_are_listed_for_review_and_can_be_marked_rev
     function_client, restore_knowledge_base
 ):
     admin, agent = new_operator("admin"), new_operator()
-    _ask(function_client, "How long is the warranty?")
+    ask_bot(function_client, "How long is the warranty?")
     entry = _api(function_client, "get", "/kb/entries/warranty", admin).json["entry"]
     edit = {k: entry[k] for k in ("question", "keywords", "examples", "url", "translations")}
     _api(
@@ -169,7 +156,7 @@ def test_a_bad_approval_is_a_422(function_client, body):
 
 def test_approving_what_is_not_a_customer_question_is_a_422(function_client):
     admin = new_operator("admin")
-    reply = _ask(function_client, "How long is the warranty?")
+    reply = ask_bot(function_client, "How long is the warranty?")
     refused = _api(
         function_client, "post", "/kb/gaps/approve", admin, json={"message_ids": [reply["id"]], "entry_id": "warranty"}
     )
@@ -195,7 +182,7 @@ def _gap_answered_by_an_agent(function_client, admin, question, agent_reply):
 
 
 def test_offline_a_drafted_entry_offers_what_the_agent_replied(function_client):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"Can you engrave my name on the earbuds case {marker}?"
     group = _gap_answered_by_an_agent(function_client, admin, question, "Not yet, sorry: engraving is not offered.")
     draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": group["message_ids"]}).json
@@ -203,7 +190,7 @@ def test_offline_a_drafted_entry_offers_what_the_agent_replied(function_client):
 
 
 def test_with_gemini_the_draft_answer_is_written_from_the_agents_replies(function_client, fake_gemini):
-    admin, marker = new_operator("admin"), _marker()
+    admin, marker = new_operator("admin"), unique_marker()
     question = f"Do you gift wrap orders {marker}?"
     group = _gap_answered_by_an_agent(function_client, admin, question, f"Yes, $4 at checkout {marker}.")
     draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": group["message_ids"]}).json
