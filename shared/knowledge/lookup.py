@@ -56,6 +56,13 @@ def find_answers(
     A failing embedder or database degrades to less, never to an error. `conn` searches a
     knowledge base being rehearsed (see knowledge/regression); by default, the live one.
     """
+    return explain(question, history, locale=locale, conn=conn)[0]
+
+
+def explain(
+    question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
+) -> tuple[AnswerRequest, list[retrieval.ScoredEntry]]:
+    """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
     language = language_of(question, locale)
     text = search_text(question, history)
     try:
@@ -65,7 +72,7 @@ def find_answers(
             popular = retrieval.cached_popular_entries(db)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
-        return AnswerRequest(question=question, entries=[], history=history, language=language)
+        return AnswerRequest(question=question, entries=[], history=history, language=language), []
     settings = get_settings()
     entries = _confident(found)
     answered_parts = [(part, best[0]) for part, best in by_part if best]
@@ -77,7 +84,7 @@ def find_answers(
         entries = [*firsts.values(), *(e for e in entries if e.id not in firsts)]
     shown = [e.in_language(language) for e in entries]
     shown_ids = {e.id for e in shown}
-    return AnswerRequest(
+    decided = AnswerRequest(
         question=question,
         entries=shown,
         top_score=found[0].score if found else 0.0,
@@ -92,6 +99,7 @@ def find_answers(
         parts=parts,
         language=language,
     )
+    return decided, found
 
 
 def split_questions(message: str) -> list[str]:
@@ -105,10 +113,9 @@ def split_questions(message: str) -> list[str]:
     return parts[:MAX_PARTS] if len(parts) >= 2 else []
 
 
-def ranked(question: str, *, locale: str | None = None) -> list[retrieval.ScoredEntry]:
+def ranked(conn: sa.Connection, question: str) -> list[retrieval.ScoredEntry]:
     """The entries retrieval ranks for `question` alone, best first, as `find_answers` searches them."""
-    with connection() as conn:
-        return _search(conn, question, language_of(question, locale))
+    return _search(conn, question, language_of(question, None))
 
 
 def _search(conn: sa.Connection, text: str, language: str) -> list[retrieval.ScoredEntry]:

@@ -63,11 +63,12 @@ def list_gaps(query: GapsQuery) -> GapList:
     by_id = {row.message_id: row for row in rows}
     questions = [gaps.Question(row.message_id, row.content) for row in rows]
     grouped = gaps.group(questions, get_embedder())
-    return GapList(groups=[_group([by_id[q.message_id] for q in members]) for members in grouped])
+    with connection() as conn:
+        return GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
 
 
-def _group(rows: list[Any]) -> GapGroup:
-    ranked = lookup.ranked(rows[0].content)
+def _group(conn: sa.Connection, rows: list[Any]) -> GapGroup:
+    ranked = lookup.ranked(conn, rows[0].content)
     return GapGroup(
         key=str(min(row.message_id for row in rows)),
         count=len(rows),

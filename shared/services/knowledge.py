@@ -78,9 +78,8 @@ def retire_entry(entry_id: str, *, base_version: int, author: str) -> SaveResult
 def try_question(request: TryRequest) -> TryResult:
     """What the bot would do with `request.question`: ranked entries with their scores, the threshold, the decision."""
     settings = get_settings()
-    found = lookup.ranked(request.question, locale=request.locale)
-    decided = lookup.find_answers(request.question, [], locale=request.locale)
-    threshold = found[0].threshold(settings) if found else settings.retrieval_min_score
+    decided, found = lookup.explain(request.question, [], locale=request.locale)
+    threshold = decided.top_threshold if decided.top_threshold is not None else settings.retrieval_min_score
     return TryResult(
         mode=describe_retrieval(),
         language=decided.language,
