@@ -30,7 +30,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FEATURES = ("lexical", "dense", "centroid", "learned")
 SETTING_NAMES = ("LEXICAL", "DENSE", "CENTROID", "CLASSIFIER")
 # Ranking ignores the scale of the weights, so BM25's weight is fixed at 1 and sets the scale.
 GRID = {
@@ -76,12 +75,12 @@ def collect(kb: Path, queries: Path) -> list[Query]:
                 params = retrieval.hybrid_params(get_settings(), item.query, vector, embedder.model, 40)
                 rows = prepared.fetch(conn, hybrid, params)
                 lexical = retrieval.search(conn, item.query, top_k=1)
-                features = np.array([[float(getattr(r, f) or 0.0) for f in FEATURES] for r in rows])
+                features = np.array([[float(getattr(r, f) or 0.0) for f in retrieval.FEATURES] for r in rows])
                 collected.append(
                     Query(
                         item.expected,
                         [r.id for r in rows],
-                        features.reshape(-1, len(FEATURES)),
+                        features.reshape(-1, len(retrieval.FEATURES)),
                         [r.id for r in lexical],
                         lexical[0].score if lexical else 0.0,
                     )

@@ -27,13 +27,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from shared.knowledge.base import FaqEntry
+from shared.settings import PROJECT_ROOT
 
-DEMO_KB = Path(__file__).resolve().parent.parent / "knowledge_base.json"
+DEMO_KB = PROJECT_ROOT / "knowledge_base.json"
 # Written by `python -m shared.knowledge.export --cases`: questions from real conversations.
 REGRESSION_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "regression_cases.jsonl"
 
@@ -186,13 +189,9 @@ def main() -> None:
 def run_regression(entries: list[FaqEntry], path: Path) -> int:
     """Run the regression cases at `path` against `entries`; print the failures; 1 if any."""
     from shared import conversation_eval
-    from shared.db.migrate import upgrade
-    from shared.knowledge.sync import sync_entries
 
     cases = conversation_eval.load_cases(path)
-    with fresh_database():
-        upgrade()
-        sync_entries(entries)
+    with _holding(entries):
         failed = [o for o in conversation_eval.run(cases) if not o.right]
     for outcome in failed:
         expected = ", ".join(outcome.case.expected) or "not covered"
@@ -206,14 +205,10 @@ def run_regression(entries: list[FaqEntry], path: Path) -> int:
 def evaluate_conversations(entries: list[FaqEntry], labelled: Path | None = None) -> dict[str, Any]:
     """The bot's accuracy on labelled customer messages, in a fresh database holding `entries`."""
     from shared import conversation_eval
-    from shared.db.migrate import upgrade
     from shared.embeddings import describe_retrieval
-    from shared.knowledge.sync import sync_entries
 
     cases = conversation_eval.load_cases(labelled or conversation_eval.DEFAULT_SET)
-    with fresh_database():
-        upgrade()
-        sync_entries(entries)
+    with _holding(entries):
         started = time.perf_counter()
         outcomes = conversation_eval.run(cases)
         per_message_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
@@ -238,6 +233,18 @@ def _format_conversations(figures: dict[str, Any]) -> str:
         lines.append(f"right {title.replace('_', ' ')}: {cells}")
     lines.append(f"lookup per message: {figures['mean_ms_per_message']} ms (embeddings included)")
     return "\n".join(lines)
+
+
+@contextmanager
+def _holding(entries: list[FaqEntry]) -> Iterator[None]:
+    """A database of its own, holding `entries`, for the length of the block."""
+    from shared.db.migrate import upgrade
+    from shared.knowledge.sync import sync_entries
+
+    with fresh_database():
+        upgrade()
+        sync_entries(entries)
+        yield
 
 
 class fresh_database:

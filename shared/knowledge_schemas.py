@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, HttpUrl, StringConstraints, model_validator
 
-from shared.knowledge.base import FaqEntry, Translation
+from shared.knowledge.base import FaqEntry, Translation, TranslationLanguage, slugify
 from shared.schemas import MAX_ID, Request
 
 EntryId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^\S+$")]
 Phrasing = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Language = Literal["fr", "es", "de"]
 
 
 class TranslationDraft(Request):
@@ -31,14 +30,14 @@ class EntryDraft(Request):
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
     examples: list[Phrasing] = Field(default_factory=list, max_length=200)
     url: HttpUrl | None = None
-    translations: dict[Language, TranslationDraft] = Field(default_factory=dict)
+    translations: dict[TranslationLanguage, TranslationDraft] = Field(default_factory=dict)
     base_version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Required to edit; 409 if stale")
 
     def to_entry(self, entry_id: str | None = None) -> FaqEntry:
-        """The entry to store, with the id from the path when editing."""
+        """The entry to store: its id from the path when editing, else the one sent, else a slug of the question."""
         content = self.model_dump(mode="json", exclude={"base_version", "id", "entry_id"})
         translations = {k: Translation(**v) for k, v in content.pop("translations").items()}
-        return FaqEntry(id=entry_id or self.id, translations=translations, **content)
+        return FaqEntry(id=entry_id or self.id or slugify(self.question), translations=translations, **content)
 
 
 class RetireRequest(Request):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.answering.suggestions import TALK_TO_HUMAN, suggest_actions, talk_to_human
+from shared.answering.suggestions import suggest_actions, talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.settings import get_settings
 
@@ -16,21 +16,18 @@ PHRASES = {
         "about": "About “{question}”:",
         "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
         "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
-        "human": talk_to_human("en"),
     },
     "fr": {
         "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
         "about": "À propos de « {question} » :",
         "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
         "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
-        "human": talk_to_human("fr"),
     },
     "es": {
         "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
         "about": "Sobre «{question}»:",
         "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
         "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
-        "human": talk_to_human("es"),
     },
     "de": {
         "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
@@ -38,7 +35,6 @@ PHRASES = {
         "not_covered": "Leider habe ich dazu in unserem Hilfe-Center keine Antwort gefunden. "
         "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
         "oder sagen Sie es einfach.",
-        "human": talk_to_human("de"),
     },
 }
 
@@ -63,7 +59,7 @@ class OfflineProvider:
             return Answer(
                 text=not_covered_text(request.language),
                 source_ids=[],
-                suggested_actions=_localized(suggest_actions([], request.popular, offer_human=True), phrases),
+                suggested_actions=suggest_actions([], request.popular, offer_human_in=request.language),
                 provider=self.name,
             )
         used = request.entries[: len(request.parts) or 1]
@@ -106,12 +102,8 @@ def phrases_for(language: str) -> dict[str, str]:
 
 def not_covered_text(language: str = "en") -> str:
     """The honest reply when the knowledge base has nothing that fits, with the offer of a person."""
-    phrases = phrases_for(language)
-    return phrases["not_covered"].format(company=get_settings().company_name, human=phrases["human"])
-
-
-def _localized(actions: list[str], phrases: dict[str, str]) -> list[str]:
-    return [phrases["human"] if action == TALK_TO_HUMAN else action for action in actions]
+    company = get_settings().company_name
+    return phrases_for(language)["not_covered"].format(company=company, human=talk_to_human(language))
 
 
 def _status_line(request: SummaryRequest) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Generator, Iterator
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
+from openai.types.completion_usage import CompletionUsage
 from pydantic import BaseModel
 
 from shared.answering.prompts import Prompt
@@ -138,12 +139,12 @@ def _refuses_schema(exc: openai.BadRequestError) -> bool:
 
 
 def _whole(completion: ChatCompletion) -> Chunk:
-    text = completion.choices[0].message.content if completion.choices else None
-    usage = completion.usage
-    return Chunk(text or "", usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None)
+    return _chunk(completion.choices[0].message.content if completion.choices else None, completion.usage)
 
 
 def _part(chunk: ChatCompletionChunk) -> Chunk:
-    text = chunk.choices[0].delta.content if chunk.choices else None
-    usage = chunk.usage
+    return _chunk(chunk.choices[0].delta.content if chunk.choices else None, chunk.usage)
+
+
+def _chunk(text: str | None, usage: CompletionUsage | None) -> Chunk:
     return Chunk(text or "", usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None)

@@ -27,10 +27,11 @@ def suggest_actions(
     popular: Sequence[ScoredEntry],
     *,
     answered: ScoredEntry | None = None,
-    offer_human: bool = False,
+    offer_human_in: str | None = None,
 ) -> list[str]:
-    """Up to three next steps: related questions first, then popular ones, the human offer when asked."""
-    actions: list[str] = [TALK_TO_HUMAN] if offer_human else []
+    """Up to three next steps: related questions first, then popular ones; first, with `offer_human_in`
+    a language, the offer of a person in it."""
+    actions: list[str] = [talk_to_human(offer_human_in)] if offer_human_in else []
     skip = {answered.id} if answered else set()
     for entry in [*related, *popular]:
         if len(actions) >= MAX_SUGGESTIONS:

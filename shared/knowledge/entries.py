@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.knowledge.base import FaqEntry
+from shared.knowledge.base import TRANSLATION_LANGUAGES, FaqEntry
 
 FIELDS = ("question", "answer", "keywords", "examples", "url", "translations")
 
@@ -185,7 +185,7 @@ def row_values(entry: FaqEntry, position: int) -> dict[str, Any]:
         "content_hash": entry.content_hash(position),
         "keywords_text": " ".join(entry.keywords),
         "examples_text": " ".join(entry.examples),
-        **{f"translated_{language}": translated.get(language, "") for language in ("fr", "es", "de")},
+        **{f"translated_{language}": translated.get(language, "") for language in TRANSLATION_LANGUAGES},
         "match_text": " ".join([entry.question, *entry.keywords, *entry.examples, *translated.values()]),
         "translations": json.dumps({lang: version.model_dump() for lang, version in entry.translations.items()}),
     }

@@ -86,14 +86,16 @@ def accept_message(
     )
     if outcome.state == "assigned":
         return Accepted(request.session_id, user_message, None, outcome.state)
-    language = language_of(request.content, outcome.locale)
     if trigger := handover_trigger(request.content):
+        language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
         answer_request = lookup.find_answers(request.content, history, locale=outcome.locale)
     unanswered = None if answer_request.entries else unanswered_again(history)
-    return Accepted(request.session_id, user_message, answer_request, outcome.state, unanswered, language)
+    return Accepted(
+        request.session_id, user_message, answer_request, outcome.state, unanswered, answer_request.language
+    )
 
 
 def _turn(stored: dict[str, str | None]) -> Turn:

@@ -19,7 +19,6 @@ from shared.answering.structured import StructuredProvider
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import editing, entries, gaps, lookup, regression
-from shared.knowledge.base import slugify
 from shared.knowledge_schemas import (
     ApproveRequest,
     ApproveResult,
@@ -122,7 +121,7 @@ def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
     """Add the questions to an entry (as examples) or create one from them, and record each as a case."""
     questions = _questions(request.message_ids)
     if request.new_entry is not None:
-        entry = request.new_entry.to_entry(request.new_entry.id or slugify(request.new_entry.question))
+        entry = request.new_entry.to_entry()
         saved = editing.save(entry, author=author, base_version=None)
     else:
         assert request.entry_id is not None

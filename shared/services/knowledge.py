@@ -10,7 +10,6 @@ from shared import errors
 from shared.db.engine import connection
 from shared.embeddings import describe_retrieval
 from shared.knowledge import editing, lookup
-from shared.knowledge.base import slugify
 from shared.knowledge_schemas import (
     Candidate,
     EntryDetail,
@@ -62,7 +61,7 @@ def save_entry(draft: EntryDraft, *, author: str, entry_id: str | None = None) -
         raise errors.ValidationFailed(
             "Send the version you edited as base_version.", details=[_field("base_version", "required to edit")]
         )
-    entry = draft.to_entry(entry_id or draft.id or slugify(draft.question))
+    entry = draft.to_entry(entry_id)
     saved = editing.save(entry, author=author, base_version=draft.base_version)
     with connection() as conn:
         live = _live(conn, saved.entry_id)

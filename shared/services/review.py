@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection, transaction
 from shared.knowledge import entries, regression
-from shared.knowledge.base import slugify
 from shared.knowledge_schemas import (
     BrokenCase,
     CaseList,
@@ -66,7 +65,7 @@ def list_cases() -> CaseList:
 
 def check(request: CheckRequest) -> CheckResult:
     """Which cases the draft would break, found by running the set against it; nothing is published."""
-    entry = request.to_entry(request.entry_id or request.id or slugify(request.question))
+    entry = request.to_entry(request.entry_id)
     ran, broken = regression.check_draft(entry)
     return CheckResult(
         cases=ran,

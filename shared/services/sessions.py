@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared import errors
 from shared.db import conversations
 from shared.db.engine import connection, transaction
+from shared.language import locale_language
 from shared.schemas import (
     ContactCreate,
     CsatCreate,
@@ -57,8 +58,7 @@ def greeting_for(settings: Settings, locale: str | None) -> str:
     """The shop's own GREETING as written; left at its default, the default in the customer's language."""
     if settings.greeting != Settings.model_fields["greeting"].default:
         return settings.greeting
-    language = (locale or "en").split("-")[0].lower()
-    template = DEFAULT_GREETINGS.get(language, DEFAULT_GREETINGS["en"])
+    template = DEFAULT_GREETINGS.get(locale_language(locale), DEFAULT_GREETINGS["en"])
     return template.format(bot=settings.bot_name, company=settings.company_name)
 
 
