@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, Protocol
 
 from devtools import local_server
 
@@ -67,25 +67,29 @@ class FakeGemini:
         return [r for r in self.requests if "Content" in r.path]
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        raw = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
-        if handler.path.startswith("/token"):
+        request = local_server.read_request(handler)
+        if request.path.startswith("/token"):
             # Google's OAuth token endpoint, for Vertex AI clients with Application Default Credentials.
-            self.requests.append(Recorded(handler.path, dict(handler.headers.items()), {}))
-            return _send_json(handler, 200, {"access_token": ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"})
-        body = json.loads(raw or b"{}")
-        record = Recorded(handler.path, {k.lower(): v for k, v in handler.headers.items()}, body)
+            self.requests.append(Recorded(request.path, request.headers, {}))
+            return local_server.send_json(
+                handler, 200, {"access_token": ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+            )
+        body = request.json()
+        record = Recorded(request.path, request.headers, body)
         self.requests.append(record)
         if self.mode in ("429", "500"):
-            return _send_json(handler, int(self.mode), _error(int(self.mode)))
+            return local_server.send_json(handler, int(self.mode), _error(int(self.mode)))
         if self.mode == "timeout":
             time.sleep(self.hang_seconds)
-            return _send_json(handler, 200, {})
+            return local_server.send_json(handler, 200, {})
         if ":batchEmbedContents" in handler.path:
-            return _send_json(handler, 200, {"embeddings": [{"values": _vector(r)} for r in body["requests"]]})
+            return local_server.send_json(
+                handler, 200, {"embeddings": [{"values": _vector(r)} for r in body["requests"]]}
+            )
         text = self._reply_text(record)
         if ":streamGenerateContent" in handler.path:
             return self._stream(handler, text)
-        return _send_json(handler, 200, _response(text, final=True))
+        return local_server.send_json(handler, 200, _response(text, final=True))
 
     def _reply_text(self, record: Recorded) -> str:
         if self.mode == "malformed":
@@ -119,15 +123,6 @@ class FakeGemini:
             pass
 
 
-def _send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
-    data = json.dumps(payload).encode()
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(data)))
-    handler.end_headers()
-    handler.wfile.write(data)
-
-
 def _response(text: str, *, final: bool) -> dict[str, Any]:
     if not text and final:
         return {"promptFeedback": {"blockReason": "SAFETY"}, "candidates": [{"finishReason": "SAFETY", "index": 0}]}
@@ -144,7 +139,14 @@ def _error(code: int) -> dict[str, Any]:
     return {"error": {"code": code, "message": "fake failure", "status": status}}
 
 
-def knowledge_entries(record: Recorded) -> list[dict[str, str]]:
+class Prompted(Protocol):
+    """A recorded request to a fake model (Gemini's or OpenAI's), with the user text it was sent."""
+
+    @property
+    def user(self) -> str: ...
+
+
+def knowledge_entries(record: Prompted) -> list[dict[str, Any]]:
     """The entries our prompt put between <knowledge_base> tags."""
     match = re.search(r"<knowledge_base>\s*(.*?)\s*</knowledge_base>", record.user, re.DOTALL)
     return json.loads(match.group(1)) if match else []

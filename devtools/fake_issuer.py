@@ -8,7 +8,6 @@ the real `google.oauth2.id_token.verify_token` verifies it when pointed at `cert
 from __future__ import annotations
 
 import datetime
-import json
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -48,12 +47,7 @@ class FakeIssuer:
         return self
 
     def _send_certs(self, handler: BaseHTTPRequestHandler) -> None:
-        data = json.dumps(self.certs).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        local_server.send_json(handler, 200, self.certs)
 
     def stop(self) -> None:
         local_server.stop(self._server)

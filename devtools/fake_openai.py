@@ -12,13 +12,13 @@ the JSON asked for), garbled (a stream event that is not JSON) and no_schema (re
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from devtools import local_server
+from devtools.fake_gemini import knowledge_entries
 
 CHUNK_CHARS = 24
 USAGE = {"prompt_tokens": 412, "completion_tokens": 63, "total_tokens": 475}
@@ -73,23 +73,28 @@ class FakeOpenAI:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        raw = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
-        record = Recorded(handler.path, {k.lower(): v for k, v in handler.headers.items()}, json.loads(raw or b"{}"))
+        request = local_server.read_request(handler)
+        record = Recorded(request.path, request.headers, request.json())
         self.requests.append(record)
         if not handler.path.endswith("/chat/completions"):
-            return _send_json(handler, 404, _error("no such endpoint", "invalid_request_error"))
+            return local_server.send_json(handler, 404, _error("no such endpoint", "invalid_request_error"))
         if self.mode in ("429", "500"):
             kind = "rate_limit_exceeded" if self.mode == "429" else "server_error"
-            return _send_json(handler, int(self.mode), _error("fake failure", kind), retry_after_ms=10)
+            # A short wait asked for, so the SDK's retries stay quick in tests.
+            return local_server.send_json(
+                handler, int(self.mode), _error("fake failure", kind), {"retry-after-ms": "10"}
+            )
         if self.mode == "no_schema" and record.response_format.get("type") == "json_schema":
             message = "response_format of type json_schema is not supported"
-            return _send_json(handler, 400, _error(message, "invalid_request_error", param="response_format"))
+            return local_server.send_json(
+                handler, 400, _error(message, "invalid_request_error", param="response_format")
+            )
         if self.mode == "timeout":
             time.sleep(self.hang_seconds)
         text = self._reply_text(record)
         if record.body.get("stream"):
             return self._stream(handler, record, text)
-        return _send_json(handler, 200, _completion(record, text))
+        return local_server.send_json(handler, 200, _completion(record, text))
 
     def _reply_text(self, record: Recorded) -> str:
         if self.mode == "malformed":
@@ -126,20 +131,6 @@ class FakeOpenAI:
             pass
 
 
-def _send_json(
-    handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any], retry_after_ms: int | None = None
-) -> None:
-    data = json.dumps(payload).encode()
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(data)))
-    if retry_after_ms is not None:
-        # A short wait asked for, so the SDK's retries stay quick in tests.
-        handler.send_header("retry-after-ms", str(retry_after_ms))
-    handler.end_headers()
-    handler.wfile.write(data)
-
-
 def _error(message: str, kind: str, param: str | None = None) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": param, "code": None}}
 
@@ -163,12 +154,6 @@ def _chunk(record: Recorded, delta: dict[str, Any], finish_reason: str | None = 
         "model": record.body.get("model", "fake"),
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
     }
-
-
-def knowledge_entries(record: Recorded) -> list[dict[str, Any]]:
-    """The entries our prompt put between <knowledge_base> tags."""
-    match = re.search(r"<knowledge_base>\s*(.*?)\s*</knowledge_base>", record.user, re.DOTALL)
-    return json.loads(match.group(1)) if match else []
 
 
 def _answer(record: Recorded, covered: bool | None) -> dict[str, Any]:

@@ -35,8 +35,8 @@ class FakeWebhook:
         return self
 
     def _receive(self, handler: BaseHTTPRequestHandler) -> None:
-        body = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
-        status = self._answer(Received(handler.path, {k.lower(): v for k, v in handler.headers.items()}, body))
+        request = local_server.read_request(handler)
+        status = self._answer(Received(request.path, request.headers, request.body))
         handler.send_response(status)
         handler.send_header("Content-Length", "0")
         handler.end_headers()

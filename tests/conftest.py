@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from devtools.fake_gemini import FakeGemini
+from devtools.fake_openai import FakeOpenAI
 from devtools.serve import Dispatcher, LocalRequestHandler, function_apps
 from shared.db.engine import get_engine, reset_engine
 from shared.settings import PROJECT_ROOT, get_settings
@@ -182,6 +183,27 @@ def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None
     # One client serves every test: building one per test costs most of a second.
     genai_client.get_client()
     yield fake_gemini_server
+
+
+@pytest.fixture(scope="session")
+def fake_openai_server() -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_openai(fake_openai_server: FakeOpenAI, settings_env: Callable[..., None]) -> Iterator[FakeOpenAI]:
+    """The local fake OpenAI-compatible server, reset, with ANSWER_PROVIDER=openai pointed at it."""
+    fake_openai_server.reset()
+    settings_env(
+        ANSWER_PROVIDER="openai",
+        OPENAI_BASE_URL=fake_openai_server.url,
+        OPENAI_API_KEY="fake-openai-key",
+        OPENAI_MODEL="fake-model-7b",
+        OPENAI_TIMEOUT_SECONDS="2",
+    )
+    yield fake_openai_server
 
 
 @pytest.fixture(scope="session")

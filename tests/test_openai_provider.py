@@ -9,14 +9,14 @@ import openai
 import pytest
 import sqlalchemy as sa
 
-from devtools.fake_openai import HONEST, knowledge_entries
+from devtools.fake_gemini import knowledge_entries
+from devtools.fake_openai import HONEST
 from shared.answering import get_provider, openai_compatible
 from shared.answering.openai_compatible import OpenAICompatibleProvider
 from shared.answering.types import AnswerRequest, collect
 from shared.knowledge.retrieval import ScoredEntry
 from tests.factories import new_session
 
-pytest_plugins = ["tests.openai_fixtures"]
 STREAM = {"Accept": "text/event-stream"}
 
 
