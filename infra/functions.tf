@@ -148,17 +148,7 @@ resource "google_cloudfunctions2_function" "fn" {
     }
 
     dynamic "secret_environment_variables" {
-      for_each = google_secret_manager_secret.openai_api_key
-      content {
-        key        = "OPENAI_API_KEY"
-        project_id = var.project_id
-        secret     = secret_environment_variables.value.secret_id
-        version    = "latest"
-      }
-    }
-
-    dynamic "secret_environment_variables" {
-      for_each = google_secret_manager_secret.notification
+      for_each = google_secret_manager_secret.function
       content {
         key        = secret_environment_variables.key
         project_id = var.project_id
@@ -183,8 +173,7 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_reads_source,
     google_secret_manager_secret_iam_member.functions_read_key,
-    google_secret_manager_secret_iam_member.functions_read_openai_key,
-    google_secret_manager_secret_iam_member.functions_read_notification,
+    google_secret_manager_secret_iam_member.functions_read_secret,
   ]
 }
 

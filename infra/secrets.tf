@@ -19,39 +19,22 @@ resource "google_secret_manager_secret_iam_member" "functions_read_key" {
   member    = google_service_account.functions.member
 }
 
-# With answer_provider = "openai" and a server that wants a key: the key lives in Secret Manager,
-# never in Terraform files or state. Add its value once with:
-#   printf %s "$KEY" | gcloud secrets versions add <name_prefix>-openai-api-key --data-file=-
-resource "google_secret_manager_secret" "openai_api_key" {
-  count     = var.answer_provider == "openai" && var.openai_needs_api_key ? 1 : 0
-  secret_id = "${var.name_prefix}-openai-api-key"
-
-  replication {
-    auto {}
-  }
-
-  depends_on = [google_project_service.enabled]
-}
-
-resource "google_secret_manager_secret_iam_member" "functions_read_openai_key" {
-  count     = var.answer_provider == "openai" && var.openai_needs_api_key ? 1 : 0
-  secret_id = google_secret_manager_secret.openai_api_key[0].id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.functions.member
-}
-
-# Handover notifications: the webhook URLs (they embed credentials) and the signing secret. Add
-# each value once, e.g.:
+# Secrets the functions read as environment variables: env var -> secret <name_prefix>-<suffix>.
+# The OpenAI key when the server wants one; for handover notifications, the webhook URLs (they
+# embed credentials) and the signing secret. Add each value once the first apply created it, e.g.:
 #   printf %s "$URL" | gcloud secrets versions add <name_prefix>-slack-webhook-url --data-file=-
+# The OpenAI key is quoted so the secret-value check in tests/test_infra.py does not take the
+# secret's name for a key.
 locals {
-  notification_secrets = merge(
+  function_secrets = merge(
+    var.answer_provider == "openai" && var.openai_needs_api_key ? { "OPENAI_API_KEY" = "openai-api-key" } : {},
     var.notify_slack ? { SLACK_WEBHOOK_URL = "slack-webhook-url" } : {},
     var.notify_webhook ? { NOTIFY_WEBHOOK_URL = "notify-webhook-url", NOTIFY_WEBHOOK_SECRET = "notify-webhook-secret" } : {},
   )
 }
 
-resource "google_secret_manager_secret" "notification" {
-  for_each  = local.notification_secrets
+resource "google_secret_manager_secret" "function" {
+  for_each  = local.function_secrets
   secret_id = "${var.name_prefix}-${each.value}"
 
   replication {
@@ -61,9 +44,30 @@ resource "google_secret_manager_secret" "notification" {
   depends_on = [google_project_service.enabled]
 }
 
-resource "google_secret_manager_secret_iam_member" "functions_read_notification" {
-  for_each  = google_secret_manager_secret.notification
+resource "google_secret_manager_secret_iam_member" "functions_read_secret" {
+  for_each  = google_secret_manager_secret.function
   secret_id = each.value.id
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.functions.member
+}
+
+# Earlier addresses of these secrets, so existing deployments keep them instead of replacing them.
+moved {
+  from = google_secret_manager_secret.notification
+  to   = google_secret_manager_secret.function
+}
+
+moved {
+  from = google_secret_manager_secret.openai_api_key[0]
+  to   = google_secret_manager_secret.function["OPENAI_API_KEY"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.functions_read_notification
+  to   = google_secret_manager_secret_iam_member.functions_read_secret
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.functions_read_openai_key[0]
+  to   = google_secret_manager_secret_iam_member.functions_read_secret["OPENAI_API_KEY"]
 }

@@ -59,7 +59,8 @@ def test_every_environment_variable_terraform_sets_is_a_setting():
     known = {name.upper() for name in Settings.model_fields}
     assert set(_locals()["environment"]) <= known
     secret_keys = set(re.findall(r'key\s*=\s*"([A-Z_]+)"', (INFRA / "functions.tf").read_text()))
-    assert secret_keys and secret_keys <= known
+    secret_keys |= set(re.findall(r'"?([A-Z_]+)"?\s*=\s*"[a-z-]+"', _locals()["function_secrets"]))
+    assert {"OPENAI_API_KEY", "SLACK_WEBHOOK_URL", "NOTIFY_WEBHOOK_SECRET"} <= secret_keys <= known
 
 
 def _variables() -> dict[str, Any]:
@@ -78,13 +79,20 @@ def test_the_deployment_chooses_the_answer_provider_the_settings_know():
 
 def test_the_openai_key_comes_only_from_secret_manager():
     assert "openai_api_key" not in _variables()
-    secret = _resources("google_secret_manager_secret")["openai_api_key"]
-    assert "answer_provider" in secret["count"] and "openai_needs_api_key" in secret["count"]
+    secrets = _locals()["function_secrets"]
+    assert re.search(
+        r'answer_provider == "openai" && var\.openai_needs_api_key \? \{\s*"?OPENAI_API_KEY"? = "openai-api-key"',
+        secrets,
+    )
+    secret = _resources("google_secret_manager_secret")["function"]
+    assert secret["for_each"] == "${local.function_secrets}"
     functions = (INFRA / "functions.tf").read_text()
     assert re.search(
-        r"for_each = google_secret_manager_secret\.openai_api_key\s+content \{\s+key\s+= \"OPENAI_API_KEY\"", functions
+        r"for_each = google_secret_manager_secret\.function\s+content \{\s+key\s+= secret_environment_variables\.key",
+        functions,
     )
-    reader = _resources("google_secret_manager_secret_iam_member")["functions_read_openai_key"]
+    reader = _resources("google_secret_manager_secret_iam_member")["functions_read_secret"]
+    assert reader["for_each"] == "${google_secret_manager_secret.function}"
     assert reader["role"].strip('"') == "roles/secretmanager.secretAccessor"
 
 
