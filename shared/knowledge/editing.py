@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from shared import errors
 from shared.db.engine import transaction
 from shared.embeddings import get_embedder
@@ -36,22 +38,30 @@ def save(entry: FaqEntry, *, author: str, base_version: int | None) -> Saved:
         changed = entries.changed_fields(current.entry if current else None, entry)
         if current is not None and not changed:
             return Saved(entry.entry_id, current.version, [])
-        version = entries.next_version(conn, entry.entry_id)
-        entries.write(
-            conn,
-            entry,
-            position=current.position if current else entries.next_position(conn),
-            version=version,
-            imported_version=current.imported_version if current else None,
-            author=author,
-            changed=changed,
-        )
+        version = write_next_version(conn, entry, current, author=author, changed=changed)
         action = "edited" if current else "created"
         entries.audit(
             conn, actor=author, action=action, entry_id=entry.entry_id, version=version, details={"changed": changed}
         )
         refresh_lexical_index(conn)
     return Saved(entry.entry_id, version, changed, reindex([entry.entry_id]))
+
+
+def write_next_version(
+    conn: sa.Connection, entry: FaqEntry, current: entries.LiveEntry | None, *, author: str, changed: list[str]
+) -> int:
+    """Write `entry` as the next version of `current` (its first, when new), in its place; returns the version."""
+    version = entries.next_version(conn, entry.entry_id)
+    entries.write(
+        conn,
+        entry,
+        position=current.position if current else entries.next_position(conn),
+        version=version,
+        imported_version=current.imported_version if current else None,
+        author=author,
+        changed=changed,
+    )
+    return version
 
 
 def retire(entry_id: str, *, author: str, base_version: int) -> Saved:

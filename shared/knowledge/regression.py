@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from shared.conversation_eval import Case, Outcome, run
 from shared.db.engine import connection, rehearsal
 from shared.embeddings import get_embedder
-from shared.knowledge import entries, vectors
+from shared.knowledge import editing, entries, vectors
 from shared.knowledge.base import FaqEntry
 from shared.knowledge.sync import refresh_lexical_index
 from shared.language import language_of
@@ -63,11 +63,7 @@ def check_draft(draft: FaqEntry) -> tuple[int, list[Outcome]]:
     right_now = {o.case for o in run(cases) if o.right}
     with rehearsal() as conn:
         current = entries.live(conn, draft.entry_id, lock=True)
-        position = current.position if current else entries.next_position(conn)
-        version = (current.version if current else 0) + 1
-        entries.write(
-            conn, draft, position=position, version=version, imported_version=None, author="check", changed=[]
-        )
+        editing.write_next_version(conn, draft, current, author="check", changed=[])
         refresh_lexical_index(conn)
         embedder = get_embedder()
         if embedder is not None:
