@@ -109,6 +109,23 @@ def test_a_draft_that_would_break_a_case_is_shown_before_publishing(function_cli
     assert _api(function_client, "get", "/kb/entries/password-reset", admin).json["entry"] == entry  # nothing published
 
 
+def test_a_draft_that_reuses_a_retired_entrys_id_can_be_checked(function_client, restore_knowledge_base):
+    admin, marker = new_operator("admin"), unique_marker()
+    question = f"I need to recover my account login {marker}"
+    _disliked(function_client, question)
+    group = _group_with(_api(function_client, "get", "/kb/gaps", admin).json["groups"], question)
+    body = {"message_ids": group["message_ids"], "entry_id": "password-reset"}
+    assert _api(function_client, "post", "/kb/gaps/approve", admin, json=body).status_code == 200  # a case to run
+    draft = {"id": f"gift-cards-{marker}", "question": "Do you sell gift cards?", "answer": "Yes, digital ones."}
+    created = _api(function_client, "post", "/kb/entries", admin, json=draft)
+    retire = {"base_version": created.json["version"]}
+    assert _api(function_client, "post", f"/kb/entries/{draft['id']}/retire", admin, json=retire).status_code == 200
+
+    checked = _api(function_client, "post", "/kb/check", admin, json=draft)
+    assert checked.status_code == 200, checked.json
+    assert checked.json["cases"] >= 1
+
+
 def test_a_harmless_draft_breaks_no_case(function_client):
     admin = new_operator("admin")
     entry = _api(function_client, "get", "/kb/entries/warranty", admin).json["entry"]
