@@ -404,17 +404,23 @@
     if (!state.operator) return;
     var hash = location.hash.replace(/^#\/?/, "");
     var view = hash === "metrics" ? "metrics" : /^knowledge(\/|$)/.test(hash) ? "knowledge" : "inbox";
-    ["inbox", "metrics", "knowledge"].forEach(function (name) {
-      $(name + "-view").hidden = name !== view;
-      if (name === view) $("nav-" + name).setAttribute("aria-current", "page");
-      else $("nav-" + name).removeAttribute("aria-current");
-    });
+    var views = ["inbox", "metrics", "knowledge"];
+    views.forEach(function (name) { $(name + "-view").hidden = name !== view; });
+    markCurrent("nav-", views, view);
     stopPolling();
     if (view === "metrics") return loadMetrics();
     if (view === "knowledge") return routeKnowledge(hash.replace(/^knowledge\/?/, ""));
     var match = /^conversations\/([0-9a-f-]{36})$/i.exec(hash);
     openConversation(match ? match[1].toLowerCase() : null);
     inboxPoll.now();
+  }
+
+  // The link to the view shown gets aria-current="page", the others lose it.
+  function markCurrent(prefix, names, current) {
+    names.forEach(function (name) {
+      if (name === current) $(prefix + name).setAttribute("aria-current", "page");
+      else $(prefix + name).removeAttribute("aria-current");
+    });
   }
 
   // ---- polling: only while the page is visible ----------------------------------------------------
@@ -520,18 +526,28 @@
 
   function renderList(items) {
     var key = JSON.stringify(items) + "|" + state.current;
-    if (key === state.listKey) return;
-    state.listKey = key;
-    var list = $("list");
+    if (sameKey(state, "listKey", key)) return;
+    rebuildList($("list"), $("list-empty"), items, function (item) { return el("li", {}, [row(item)]); },
+      state.reason || state.q ? T.emptyFiltered : T.empty[state.tab]);
+  }
+
+  // Records key as keys[name]; true when it was there already, so what it describes need not be drawn again.
+  function sameKey(keys, name, key) {
+    if (keys[name] === key) return true;
+    keys[name] = key;
+    return false;
+  }
+
+  // Rebuilds a list and its empty text; the row that had focus (by data-id) gets it back, so a poll does not move it.
+  function rebuildList(list, emptyNode, items, build, emptyText) {
     var focused = document.activeElement && list.contains(document.activeElement)
       ? document.activeElement.dataset.id : null;
     list.textContent = "";
-    items.forEach(function (item) { list.appendChild(el("li", {}, [row(item)])); });
-    var empty = $("list-empty");
-    empty.hidden = items.length > 0;
-    empty.textContent = state.reason || state.q ? T.emptyFiltered : T.empty[state.tab];
+    items.forEach(function (item) { list.appendChild(build(item)); });
+    emptyNode.hidden = items.length > 0;
+    emptyNode.textContent = emptyText;
     if (focused) {
-      var again = list.querySelector('[data-id="' + focused + '"]');
+      var again = list.querySelector('[data-id="' + CSS.escape(focused) + '"]');
       if (again) again.focus({ preventScroll: true });
     }
   }
@@ -757,9 +773,7 @@
     var facts = $("facts");
     facts.textContent = "";
     var add = function (label, value) {
-      if (value === null || value === undefined || value === "") return;
-      facts.appendChild(el("dt", { text: label }));
-      facts.appendChild(el("dd", {}, [value]));
+      if (value !== null && value !== undefined && value !== "") addFact(facts, label, value);
     };
     add(T.contactEmail, detail.contact_email);
     add(T.locale, detail.locale);
@@ -769,6 +783,11 @@
     });
     add(T.started, clock(detail.created_at));
     add(T.conversationId, detail.id);
+  }
+
+  function addFact(list, label, value) {
+    list.appendChild(el("dt", { text: label }));
+    list.appendChild(el("dd", {}, [value]));
   }
 
   function renderCsat(csat) {
@@ -952,10 +971,7 @@
     }
     state.kb.view = view;
     each("[data-kb-view]", function (panel) { panel.hidden = panel.dataset.kbView !== view; });
-    KB_VIEWS.forEach(function (name) {
-      if (name === view) $("kb-tab-" + name).setAttribute("aria-current", "page");
-      else $("kb-tab-" + name).removeAttribute("aria-current");
-    });
+    markCurrent("kb-tab-", KB_VIEWS, view);
     if (view === "entries") {
       if (match) loadEntry(decodeURIComponent(match[1]));
       else if (rest === "new") openNewEntry();
@@ -991,19 +1007,9 @@
     var key = JSON.stringify(shown) + "|" + current;
     var toReview = state.kb.entries.reduce(function (sum, entry) { return sum + entry.replies_to_review; }, 0);
     $("kb-review-count").textContent = toReview ? String(toReview) : "";
-    if (key === state.kb.keys.entries) return;
-    state.kb.keys.entries = key;
-    var list = $("kb-list");
-    var focused = document.activeElement && list.contains(document.activeElement)
-      ? document.activeElement.dataset.id : null;
-    list.textContent = "";
-    shown.forEach(function (entry) { list.appendChild(el("li", {}, [entryRow(entry, current)])); });
-    $("kb-list-empty").hidden = shown.length > 0;
-    $("kb-list-empty").textContent = q ? T.kbEmptyFiltered : T.kbEmpty;
-    if (focused) {
-      var again = list.querySelector('[data-id="' + CSS.escape(focused) + '"]');
-      if (again) again.focus({ preventScroll: true });
-    }
+    if (sameKey(state.kb.keys, "entries", key)) return;
+    rebuildList($("kb-list"), $("kb-list-empty"), shown,
+      function (entry) { return el("li", {}, [entryRow(entry, current)]); }, q ? T.kbEmptyFiltered : T.kbEmpty);
   }
 
   function entryMatches(entry, q) {
@@ -1295,10 +1301,7 @@
 
   function renderTry(result) {
     var facts = el("dl", { class: "facts" });
-    var add = function (label, value) {
-      facts.appendChild(el("dt", { text: label }));
-      facts.appendChild(el("dd", {}, [value]));
-    };
+    var add = function (label, value) { addFact(facts, label, value); };
     add(T.kbDecision, el("span", { id: "kb-try-decision", class: "decision " + result.decision,
       "data-decision": result.decision, text: T.kbDecisions[result.decision] || result.decision }));
     add(T.kbAnsweredWith, result.answered_with.join(", ") || T.m.none);
@@ -1354,14 +1357,11 @@
   function renderKbList(name, items, build) {
     var names = state.kb.entries.map(function (entry) { return [entry.id, entry.question]; });
     var key = JSON.stringify([items, names, isAdmin()]);
-    if (key === state.kb.keys[name]) return;
-    state.kb.keys[name] = key;
+    if (sameKey(state.kb.keys, name, key)) return;
     var list = $(KB_LISTS[name]);
-    list.textContent = "";
     list.removeAttribute("aria-busy");
-    items.forEach(function (item) { list.appendChild(build(item)); });
-    $("kb-" + name + "-empty").hidden = items.length > 0;
-    $("kb-" + name + "-empty").textContent = T["kb" + name.charAt(0).toUpperCase() + name.slice(1) + "Empty"];
+    rebuildList(list, $("kb-" + name + "-empty"), items, build,
+      T["kb" + name.charAt(0).toUpperCase() + name.slice(1) + "Empty"]);
   }
 
   function loadGaps() {

@@ -342,10 +342,9 @@
     body.appendChild(node.classList.contains("user") ? el("p", { text: text }) : rich(text));
   }
 
+  // The rest of a bot or agent message, once it is stamped and carries its id.
   function finish(node, message) {
     setText(node, message.content);
-    stamp(node, message.created_at);
-    node.dataset.id = message.id;
     if (message.degraded) node.appendChild(el("p", { class: "note", text: t.degraded }));
     if (message.sources && message.sources.length) {
       var list = el("ul", { class: "sources", "aria-label": t.sources });
@@ -524,14 +523,23 @@
     state.shown[message.id] = true;
     var mine = message.sender === "user" && sentHere(message.client_message_id);
     if (mine) {
-      mine.dataset.id = message.id;
-      stamp(mine, message.created_at);
+      markStored(mine, message);
       return;
     }
     var node = bubble(message.sender, message.content, null, message.author, message.created_at);
-    if (message.sender !== "user") finish(node, message);
+    if (message.sender !== "user") {
+      node.dataset.id = message.id;
+      finish(node, message);
+    }
     countUnread(message);
     emit("message", message);
+  }
+
+  // The server stored the message this bubble shows: its id, its time, and polls no longer show it again.
+  function markStored(node, message) {
+    node.dataset.id = message.id;
+    stamp(node, message.created_at);
+    state.shown[message.id] = true;
   }
 
   // The bubble of a message this page sent (shown before the server gave it an id), if any.
@@ -646,11 +654,7 @@
     var finished = false;
     var reader = response.body.getReader();
     var handle = function (event, payload) {
-      if (event === "start") {
-        userNode.dataset.id = payload.user_message.id;
-        stamp(userNode, payload.user_message.created_at);
-        state.shown[payload.user_message.id] = true;
-      }
+      if (event === "start") markStored(userNode, payload.user_message);
       if (event === "delta") {
         typing.hidden = true;
         if (!reply) reply = bubble("bot", "", "streaming");
@@ -693,9 +697,7 @@
   }
 
   function done(userNode, reply, exchange) {
-    userNode.dataset.id = exchange.user_message.id;
-    stamp(userNode, exchange.user_message.created_at);
-    state.shown[exchange.user_message.id] = true;
+    markStored(userNode, exchange.user_message);
     showStatus(exchange.session);
     if (!exchange.reply) {
       // A person owns the conversation: the bot stays silent and the agent answers by polling.
@@ -704,7 +706,7 @@
     }
     reply = reply || bubble("bot", "");
     reply.classList.remove("streaming");
-    state.shown[exchange.reply.id] = true;
+    markStored(reply, exchange.reply);
     finish(reply, exchange.reply);
     emit("message", exchange.reply);
   }
