@@ -65,13 +65,15 @@ class LiveEntry:
     updated_at: Any
 
 
+_LIVE_COLUMNS = (
+    "id, question, answer, keywords, examples, url, translations, position, version, imported_version, updated_at"
+)
+
+
 def live(conn: sa.Connection, entry_id: str, *, lock: bool = False) -> LiveEntry | None:
     """The live entry `entry_id`, locked for update when asked; None when there is none (or it is retired)."""
     row = conn.execute(
-        sa.text(
-            "SELECT id, question, answer, keywords, examples, url, translations, position, version, imported_version,"
-            " updated_at FROM kb_entries WHERE id = :id" + (" FOR UPDATE" if lock else "")
-        ),
+        sa.text(f"SELECT {_LIVE_COLUMNS} FROM kb_entries WHERE id = :id" + (" FOR UPDATE" if lock else "")),
         {"id": entry_id},
     ).first()
     return None if row is None else _live(row)
@@ -79,12 +81,7 @@ def live(conn: sa.Connection, entry_id: str, *, lock: bool = False) -> LiveEntry
 
 def all_live(conn: sa.Connection) -> list[LiveEntry]:
     """Every live entry, in knowledge-base order."""
-    rows = conn.execute(
-        sa.text(
-            "SELECT id, question, answer, keywords, examples, url, translations, position, version, imported_version,"
-            " updated_at FROM kb_entries ORDER BY position, id"
-        )
-    ).all()
+    rows = conn.execute(sa.text(f"SELECT {_LIVE_COLUMNS} FROM kb_entries ORDER BY position, id")).all()
     return [_live(row) for row in rows]
 
 
