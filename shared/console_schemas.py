@@ -55,9 +55,14 @@ class OperatorList(BaseModel):
 
 class ConversationsQuery(Request):
     state: StateFilter = "open"
+    view: StateFilter | None = Field(
+        default=None, description="The inbox view; `all` is every conversation a customer wrote in. Wins over `state`"
+    )
     reason: Annotated[str, StringConstraints(max_length=24)] | None = None
     assigned: Literal["me", "anyone", "nobody"] | None = None
-    q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Text the customer or an agent wrote, or a conversation's id"
+    )
     before: datetime | None = Field(default=None, description="Newest-first tabs: items active before this time")
     cursor: Annotated[str, StringConstraints(max_length=120, pattern=r"^[A-Za-z0-9_-]+={0,2}$")] | None = Field(
         default=None, description="The `next_cursor` of the previous page: the page after it"
