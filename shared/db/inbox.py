@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -53,6 +54,14 @@ _COUNTS = """
 """
 
 
+# A search finds the conversations where anyone wrote the text, and the one whose id starts with it.
+_SEARCH = """s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern
+                      UNION ALL
+                      SELECT c.id FROM chat_sessions c WHERE c.id BETWEEN :id_low AND :id_high)"""
+# The console shows a conversation as "Visitor 0b0c1f": a shorter run of hex digits is more likely a word.
+_ID_PREFIX = re.compile(r"[0-9a-f]{6,32}")
+
+
 class Position(NamedTuple):
     """Where a conversation sorts in its tab: its waiting or activity time, then its id."""
 
@@ -82,7 +91,7 @@ def list_conversations(
     if reason:
         where.append("s.handover_kind = :reason")
     if q:
-        where.append("s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern)")
+        where.append(_SEARCH)
     if before:
         where.append("s.last_activity_at < :before")
     if after and state == "waiting":
@@ -91,11 +100,26 @@ def list_conversations(
         where.append("s.last_activity_at <= :at AND (s.last_activity_at < :at OR s.id > :after_id)")
     order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
     sql = _LIST.format(where=" AND ".join(where), order=order)
-    pattern = None if q is None else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    params = {"me": me, "reason": reason, "pattern": pattern, "before": before, "limit": limit}
+    params = {"me": me, "reason": reason, "before": before, "limit": limit}
+    if q:
+        low, high = _id_range(q) or (None, None)
+        params |= {"pattern": _like_pattern(q), "id_low": low, "id_high": high}
     if after:
         params |= {"at": after.at, "after_id": after.id}
     return list(conn.execute(sa.text(sql), params))
+
+
+def _id_range(q: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The ids a search for the start of a conversation id covers (dashes optional), or None if it is not one."""
+    digits = q.strip().lower().replace("-", "")
+    if not _ID_PREFIX.fullmatch(digits):
+        return None
+    return uuid.UUID(digits.ljust(32, "0")), uuid.UUID(digits.ljust(32, "f"))
+
+
+def _like_pattern(q: str) -> str:
+    """`q` as an ILIKE pattern matching it anywhere, its own wildcards taken literally."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def tab_counts(conn: sa.Connection, *, me: uuid.UUID) -> dict[str, int]:

@@ -32,12 +32,12 @@ from shared.services.handoff import NO_CONVERSATION
 
 
 def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> ConversationList:
-    """One page of a tab of the inbox, with the tabs' counts."""
+    """One page of a view of the inbox (`view` wins over `state`), with the tabs' counts."""
     with connection() as conn:
         rows = inbox.list_conversations(
             conn,
             me=operator.id,
-            state=query.state,
+            state=_view(query),
             assigned=query.assigned,
             reason=query.reason,
             q=query.q,
@@ -51,9 +51,13 @@ def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> C
     return ConversationList(conversations=items, counts=counts, next_cursor=_cursor(items[-1], query) if full else None)
 
 
+def _view(query: ConversationsQuery) -> str:
+    return query.view or query.state
+
+
 def _cursor(last: ConversationItem, query: ConversationsQuery) -> str:
     """Where the next page starts: the sort position of this page's last item, opaque to the client."""
-    at = last.waiting_since if query.state == "waiting" else last.last_activity_at
+    at = last.waiting_since if _view(query) == "waiting" else last.last_activity_at
     assert at is not None  # the waiting queue holds only conversations with a waiting time
     return base64.urlsafe_b64encode(f"{at.isoformat()}|{last.id}".encode()).decode()
 
