@@ -7,7 +7,11 @@ token (`Authorization: Bearer ...`), never a customer's session token.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+from functions import console_site
 from shared.console_schemas import (
     ActionRequest,
     AgentMessageCreate,
@@ -15,8 +19,11 @@ from shared.console_schemas import (
     ConversationsQuery,
     MetricsQuery,
     OperatorCreate,
+    OperatorRef,
+    RoleChange,
     SignIn,
 )
+from shared.db.operators import OperatorRow as Operator
 from shared.http import Call, Reply, endpoint, validate
 from shared.knowledge_schemas import (
     ApproveRequest,
@@ -28,9 +35,15 @@ from shared.knowledge_schemas import (
     RetireRequest,
     TryRequest,
 )
-from shared.routing import Route, dispatch
-from shared.services import gaps, inbox, knowledge, metrics, operators, review
+from shared.routing import Route, match
+from shared.services import gaps, idempotency, inbox, knowledge, metrics, operator_limits, operators, review
 from shared.settings import Settings
+
+
+class _AnyJson(BaseModel):
+    """Any JSON object, for fingerprinting a request before its handler validates it."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 def _console_origins(settings: Settings) -> list[str]:
@@ -38,133 +51,146 @@ def _console_origins(settings: Settings) -> list[str]:
 
 
 def sign_in(call: Call) -> Reply:
-    return Reply(200, operators.sign_in(call.body(SignIn)))
+    """Exchange a Google ID token (or, in a local run, an email) for an operator token."""
+    return Reply(200, operators.sign_in(call.body(SignIn), from_loopback=call.from_loopback()))
 
 
-def sign_out(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def sign_in_options(call: Call) -> Reply:
+    """How one may sign in here (Google, or email in a local run from its own machine), for the sign-in page."""
+    return Reply(200, operators.sign_in_options(from_loopback=call.from_loopback()))
+
+
+def sign_out(call: Call, operator: Operator) -> Reply:
+    """End this token's session."""
     operators.sign_out(call.bearer_token())
     return Reply(204)
 
 
-def me(call: Call) -> Reply:
-    return Reply(200, operators.public(operators.authenticate(call.optional_bearer_token())))
+def me(call: Call, operator: Operator) -> Reply:
+    """Who the token belongs to."""
+    return Reply(200, operators.public(operator))
 
 
-def conversations(call: Call) -> Reply:
-    operator = operators.authenticate(call.optional_bearer_token())
+def conversations(call: Call, operator: Operator) -> Reply:
+    """A page of one inbox view, with the views' counts and the cursor of the next page."""
     return Reply(200, inbox.list_conversations(call.query(ConversationsQuery), operator=operator))
 
 
-def conversation(call: Call, conversation_id: str) -> Reply:
-    operator = operators.authenticate(call.optional_bearer_token())
+def conversation(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """The whole conversation; reading it marks it read."""
     return Reply(200, inbox.conversation(_id(conversation_id), operator=operator))
 
 
-def reply(call: Call, conversation_id: str) -> Reply:
-    operator = operators.authenticate(call.optional_bearer_token())
+def reply(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """An agent's reply (taking over an unowned conversation), or an internal note."""
     return Reply(201, inbox.reply(_id(conversation_id), call.body(AgentMessageCreate), operator=operator))
 
 
-def act(call: Call, conversation_id: str) -> Reply:
-    operator = operators.authenticate(call.optional_bearer_token())
+def act(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """Take over, hand back, resolve, reopen or assign the conversation."""
     return Reply(200, inbox.act(_id(conversation_id), call.body(ActionRequest), operator=operator))
 
 
-def metrics_report(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def metrics_report(call: Call, operator: Operator) -> Reply:
+    """The team's figures for a range (default: the last 7 days)."""
     return Reply(200, metrics.report(call.query(MetricsQuery)))
 
 
-def list_operators(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def list_operators(call: Call, operator: Operator) -> Reply:
+    """Every operator of the team."""
     return Reply(200, operators.list_operators())
 
 
-def add_operator(call: Call) -> Reply:
-    operators.require_admin(operators.authenticate(call.optional_bearer_token()))
+def add_operator(call: Call, operator: Operator) -> Reply:
+    """Add an operator, or reactivate one."""
     return Reply(201, operators.add_operator(call.body(OperatorCreate)))
 
 
-def kb_entries(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def change_role(call: Call, operator: Operator, operator_id: str) -> Reply:
+    """Make an operator an agent or an admin (never yourself, nor the last admin an agent)."""
+    role = call.body(RoleChange).role
+    return Reply(200, operators.change_role(_operator_id(operator_id), role, by=operator))
+
+
+def remove_operator(call: Call, operator: Operator, operator_id: str) -> Reply:
+    """Remove an operator from the team and end their sessions (never yourself, nor the last admin)."""
+    operators.remove(_operator_id(operator_id), by=operator)
+    return Reply(204)
+
+
+def kb_entries(call: Call, operator: Operator) -> Reply:
+    """Every live entry of the knowledge base."""
     return Reply(200, knowledge.list_entries())
 
 
-def kb_entry(call: Call, entry_id: str) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_entry(call: Call, operator: Operator, entry_id: str) -> Reply:
+    """One entry with its versions, newest first."""
     return Reply(200, knowledge.entry_detail(_entry_id(entry_id)))
 
 
-def kb_create(call: Call) -> Reply:
-    admin = _admin(call)
-    return Reply(201, knowledge.save_entry(call.body(EntryDraft), author=admin.email))
+def kb_create(call: Call, operator: Operator) -> Reply:
+    """Create an entry."""
+    return Reply(201, knowledge.save_entry(call.body(EntryDraft), author=operator.email))
 
 
-def kb_save(call: Call, entry_id: str) -> Reply:
-    admin = _admin(call)
-    return Reply(200, knowledge.save_entry(call.body(EntryDraft), author=admin.email, entry_id=_entry_id(entry_id)))
+def kb_save(call: Call, operator: Operator, entry_id: str) -> Reply:
+    """Save a new version of an entry edited from `base_version`."""
+    entry = _entry_id(entry_id)
+    return Reply(200, knowledge.save_entry(call.body(EntryDraft), author=operator.email, entry_id=entry))
 
 
-def kb_retire(call: Call, entry_id: str) -> Reply:
-    admin = _admin(call)
+def kb_retire(call: Call, operator: Operator, entry_id: str) -> Reply:
+    """Retire an entry: the bot stops answering with it."""
     request = call.body(RetireRequest)
-    return Reply(
-        200, knowledge.retire_entry(_entry_id(entry_id), base_version=request.base_version, author=admin.email)
-    )
+    retired = knowledge.retire_entry(_entry_id(entry_id), base_version=request.base_version, author=operator.email)
+    return Reply(200, retired)
 
 
-def kb_try(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_try(call: Call, operator: Operator) -> Reply:
+    """What the bot would answer to a question, with every candidate's scores."""
     return Reply(200, knowledge.try_question(call.body(TryRequest)))
 
 
-def kb_gaps(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_gaps(call: Call, operator: Operator) -> Reply:
+    """Questions the bot could not answer, grouped."""
     return Reply(200, gaps.list_gaps(call.query(GapsQuery)))
 
 
-def kb_gap_draft(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_gap_draft(call: Call, operator: Operator) -> Reply:
+    """A draft entry from a group of unanswered questions."""
     return Reply(200, gaps.draft(call.body(MessageIds)))
 
 
-def kb_gap_approve(call: Call) -> Reply:
-    admin = _admin(call)
-    return Reply(200, gaps.approve(call.body(ApproveRequest), author=admin.email))
+def kb_gap_approve(call: Call, operator: Operator) -> Reply:
+    """Add the questions to an entry as examples (or create one), and keep them as regression cases."""
+    return Reply(200, gaps.approve(call.body(ApproveRequest), author=operator.email))
 
 
-def kb_gap_dismiss(call: Call) -> Reply:
-    admin = _admin(call)
-    gaps.dismiss(call.body(MessageIds), author=admin.email)
+def kb_gap_dismiss(call: Call, operator: Operator) -> Reply:
+    """Drop questions from the gaps."""
+    gaps.dismiss(call.body(MessageIds), author=operator.email)
     return Reply(204)
 
 
-def kb_cases(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_cases(call: Call, operator: Operator) -> Reply:
+    """The regression cases every save is checked against."""
     return Reply(200, review.list_cases())
 
 
-def kb_check(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_check(call: Call, operator: Operator) -> Reply:
+    """The regression cases a draft would break."""
     return Reply(200, review.check(call.body(CheckRequest)))
 
 
-def kb_review(call: Call) -> Reply:
-    operators.authenticate(call.optional_bearer_token())
+def kb_review(call: Call, operator: Operator) -> Reply:
+    """Bot replies that used an older version of an entry."""
     return Reply(200, review.replies_to_review())
 
 
-def kb_mark_reviewed(call: Call) -> Reply:
-    operator = operators.authenticate(call.optional_bearer_token())
+def kb_mark_reviewed(call: Call, operator: Operator) -> Reply:
+    """Mark replies as reviewed."""
     review.mark_reviewed(call.body(MessageIds), reviewer=operator.email)
     return Reply(204)
-
-
-def _admin(call: Call) -> operators.OperatorRow:
-    operator = operators.authenticate(call.optional_bearer_token())
-    operators.require_admin(operator)
-    return operator
 
 
 def _entry_id(raw: str) -> str:
@@ -175,35 +201,65 @@ def _id(raw: str) -> uuid.UUID:
     return validate(ConversationRef, {"conversation_id": raw}).conversation_id
 
 
+def _operator_id(raw: str) -> uuid.UUID:
+    return validate(OperatorRef, {"operator_id": raw}).operator_id
+
+
+def _run(call: Call, route: Route, parameters: dict[str, str]) -> Reply:
+    """An operator's request, as its route says: who may, its rate limit, replayed by Idempotency-Key."""
+    operator = operators.authenticate(call.optional_bearer_token())
+    if route.access == "admin":
+        operators.require_admin(operator)
+
+    def act() -> Reply:
+        if route.cost is not None:
+            operator_limits.admit(operator.id, route.cost)
+        return route.handler(call, operator, **parameters)
+
+    key = call.idempotency_key() if route.idempotent else None
+    if key is None:
+        return act()
+    body: dict[str, Any] = call.body(_AnyJson, optional=True).model_dump()
+    request = idempotency.fingerprint(route.method, route.pattern, parameters, body)
+    return idempotency.once(operator.id, key, request, act)
+
+
 ROUTES = (
-    Route("POST", "/sign-in", sign_in),
+    *console_site.ROUTES,
+    Route("GET", "/sign-in-options", sign_in_options, access="public"),
+    Route("POST", "/sign-in", sign_in, access="public"),
     Route("POST", "/sign-out", sign_out),
     Route("GET", "/me", me),
     Route("GET", "/conversations", conversations),
     Route("GET", "/conversations/{conversation_id}", conversation),
-    Route("POST", "/conversations/{conversation_id}/messages", reply),
-    Route("POST", "/conversations/{conversation_id}/actions", act),
+    Route("POST", "/conversations/{conversation_id}/messages", reply, cost="write", idempotent=True),
+    Route("POST", "/conversations/{conversation_id}/actions", act, cost="write", idempotent=True),
     Route("GET", "/metrics", metrics_report),
     Route("GET", "/operators", list_operators),
-    Route("POST", "/operators", add_operator),
+    Route("POST", "/operators", add_operator, access="admin", cost="write"),
+    Route("PUT", "/operators/{operator_id}", change_role, access="admin", cost="write"),
+    Route("DELETE", "/operators/{operator_id}", remove_operator, access="admin", cost="write"),
     Route("GET", "/kb/entries", kb_entries),
-    Route("POST", "/kb/entries", kb_create),
+    Route("POST", "/kb/entries", kb_create, access="admin", cost="write"),
     Route("GET", "/kb/entries/{entry_id}", kb_entry),
-    Route("PUT", "/kb/entries/{entry_id}", kb_save),
-    Route("POST", "/kb/entries/{entry_id}/retire", kb_retire),
-    Route("POST", "/kb/try", kb_try),
-    Route("GET", "/kb/gaps", kb_gaps),
-    Route("POST", "/kb/gaps/draft", kb_gap_draft),
-    Route("POST", "/kb/gaps/approve", kb_gap_approve),
-    Route("POST", "/kb/gaps/dismiss", kb_gap_dismiss),
+    Route("PUT", "/kb/entries/{entry_id}", kb_save, access="admin", cost="write"),
+    Route("POST", "/kb/entries/{entry_id}/retire", kb_retire, access="admin", cost="write"),
+    Route("POST", "/kb/try", kb_try, cost="costly"),
+    Route("GET", "/kb/gaps", kb_gaps, cost="costly"),
+    Route("POST", "/kb/gaps/draft", kb_gap_draft, cost="costly"),
+    Route("POST", "/kb/gaps/approve", kb_gap_approve, access="admin", cost="write"),
+    Route("POST", "/kb/gaps/dismiss", kb_gap_dismiss, access="admin", cost="write"),
     Route("GET", "/kb/cases", kb_cases),
-    Route("POST", "/kb/check", kb_check),
+    Route("POST", "/kb/check", kb_check, cost="costly"),
     Route("GET", "/kb/review", kb_review),
-    Route("POST", "/kb/review", kb_mark_reviewed),
+    Route("POST", "/kb/review", kb_mark_reviewed, cost="write"),
 )
 
 
-@endpoint("GET", "POST", "PUT", origins=_console_origins)
+@endpoint("GET", "POST", "PUT", "DELETE", origins=_console_origins)
 def operator_api(call: Call) -> Reply:
     """Every route of the operator API."""
-    return dispatch(call, ROUTES, function_name="operator_api")
+    route, parameters = match(call, ROUTES, function_name="operator_api")
+    if route.access == "public":
+        return route.handler(call, **parameters)
+    return _run(call, route, parameters)

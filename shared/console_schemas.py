@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.schemas import MAX_ID, ConversationState, Request, SourcePublic
 
@@ -43,6 +43,17 @@ class SignedIn(BaseModel):
     operator: OperatorPublic
 
 
+class SignInOptions(BaseModel):
+    """How one may sign in here, for the sign-in page to say who may."""
+
+    google_client_id: str | None = Field(description="Google sign-in's OAuth client id; null: Google sign-in is off")
+    workspace_domain: str | None = Field(description="Only Google accounts of this Workspace domain may sign in")
+    email: bool = Field(description="Sign-in by email alone: only in a local run, and only from its own machine")
+    first_sign_in_becomes_admin: bool = Field(
+        description="With email sign-in: the team is empty, so the first email to sign in becomes its admin"
+    )
+
+
 class OperatorCreate(Request):
     email: Email
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
@@ -51,6 +62,14 @@ class OperatorCreate(Request):
 
 class OperatorList(BaseModel):
     operators: list[OperatorPublic]
+
+
+class OperatorRef(Request):
+    operator_id: uuid.UUID
+
+
+class RoleChange(Request):
+    role: Role
 
 
 class ConversationsQuery(Request):
@@ -154,9 +173,20 @@ class MessageId(BaseModel):
     id: int = Field(le=MAX_ID)
 
 
+def _utc_within_reach(value: datetime) -> datetime:
+    """A time without a zone is UTC (a date alone is its midnight); years 2000-2999 only, so range arithmetic holds."""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not 2000 <= value.astimezone(UTC).year <= 2999:
+        raise ValueError("must be a time between the years 2000 and 2999")
+    return value
+
+
+MetricsTime = Annotated[datetime, AfterValidator(_utc_within_reach)]
+
+
 class MetricsQuery(Request):
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: MetricsTime | None = Field(default=None, alias="from")
+    to: MetricsTime | None = None
 
 
 class Metrics(BaseModel):

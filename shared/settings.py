@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared.handoff.hours import SupportHours
+from shared.security import shared_host
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +20,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: Literal["local", "test", "production"] = "local"
+    # Unset means production, so that a deployment made by hand is as strict as ours: no email
+    # sign-in, exact origins, and a clear error naming what is missing. `./dev run` says local.
+    environment: Literal["local", "test", "production"] = "production"
 
     # Database: INSTANCE_CONNECTION_NAME, else DATABASE_URL, else an embedded Postgres.
     instance_connection_name: str | None = None
@@ -37,7 +40,8 @@ class Settings(BaseSettings):
     db_pool_recycle_seconds: int = Field(default=300, gt=0)
 
     # HTTP
-    allowed_origins: Annotated[list[str], NoDecode] = ["*"]
+    # Browser origins allowed to call; none unless configured (`*` is accepted outside production).
+    allowed_origins: Annotated[list[str], NoDecode] = []
     max_message_chars: int = Field(default=2000, ge=1)
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     messages_page_size: int = Field(default=200, ge=1, le=1000)
@@ -51,6 +55,10 @@ class Settings(BaseSettings):
     rate_limit_messages_per_minute: int = Field(default=20, ge=0)
     rate_limit_session_tokens_per_day: int = Field(default=60_000, ge=0)
     rate_limit_tokens_per_day: int = Field(default=3_000_000, ge=0)
+    # Per operator and minute on the operator API: every write, and the costly routes (try it, gaps,
+    # drafts, the draft check, summaries), which each run retrieval over many questions or a model.
+    rate_limit_operator_writes_per_minute: int = Field(default=60, ge=0)
+    rate_limit_operator_costly_per_minute: int = Field(default=20, ge=0)
 
     # Retries: how long a retry of a message still being answered waits for that answer.
     idempotency_wait_seconds: float = Field(default=10.0, ge=0)
@@ -59,7 +67,7 @@ class Settings(BaseSettings):
     answer_lease_seconds: float = Field(default=10.0, ge=1)
 
     # The operator console: where it is served from (CORS for operator_api), Google sign-in, tokens.
-    console_origins: Annotated[list[str], NoDecode] = ["*"]
+    console_origins: Annotated[list[str], NoDecode] = []
     google_oauth_client_id: str | None = None
     google_workspace_domain: str | None = None
     operator_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
@@ -188,22 +196,31 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production":
-            if not self.allowed_origins or "*" in self.allowed_origins:
+            if "*" in self.allowed_origins:
                 raise ValueError("ALLOWED_ORIGINS must list exact origins in production ('*' is for local use)")
-            if not self.console_origins or "*" in self.console_origins:
+            if "*" in self.console_origins:
                 raise ValueError("CONSOLE_ORIGINS must list exact origins in production ('*' is for local use)")
             if not (self.instance_connection_name or self.database_url):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
         self.support_hours  # noqa: B018 - parsing fails at start, naming the bad part
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
-        if self.environment == "production" and not (self.scheduler_audience and self.scheduler_service_account):
-            raise ValueError("production needs SCHEDULER_AUDIENCE and SCHEDULER_SERVICE_ACCOUNT for purge_expired")
+        browser_facing = {"ALLOWED_ORIGINS": self.allowed_origins, "CONSOLE_ORIGINS": self.console_origins}
+        for name, urls in {**browser_facing, "CONSOLE_URL": [self.console_url or ""]}.items():
+            if host := next(filter(None, map(shared_host, urls)), None):
+                raise ValueError(f"{name} names {host}, whose origin anyone can publish a page on: use your own")
         if self.notify_webhook_url and not self.notify_webhook_secret:
             raise ValueError("NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (it signs each delivery)")
         if self.instance_connection_name and not self.db_user:
             raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
         return self
+
+    def missing_to_serve(self) -> list[str]:
+        """The settings production functions cannot serve without (the command-line tools need none of them)."""
+        if self.environment != "production":
+            return []
+        needed = ("allowed_origins", "console_origins", "scheduler_audience", "scheduler_service_account")
+        return [name.upper() for name in needed if not getattr(self, name)]
 
 
 @lru_cache(maxsize=1)

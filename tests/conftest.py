@@ -27,6 +27,8 @@ NO_ABUSE_LIMITS = {
     "RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
     "RATE_LIMIT_SESSIONS_PER_DAY": "0",
     "RATE_LIMIT_MESSAGES_PER_MINUTE": "0",
+    "RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE": "0",
+    "RATE_LIMIT_OPERATOR_COSTLY_PER_MINUTE": "0",
 }
 
 
@@ -53,7 +55,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ensure_database(server, name)
         url = embedded_url(server, name)
     os.environ.update(
-        {"DATABASE_URL": url, "ENVIRONMENT": "test", "ALLOWED_ORIGINS": "*", **NO_ABUSE_LIMITS, **ALWAYS_OPEN}
+        {
+            "DATABASE_URL": url,
+            "ENVIRONMENT": "test",
+            "ALLOWED_ORIGINS": "*",
+            "CONSOLE_ORIGINS": "*",
+            **NO_ABUSE_LIMITS,
+            **ALWAYS_OPEN,
+        }
     )
     _reset_caches()
     from shared.db.migrate import upgrade

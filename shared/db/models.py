@@ -279,6 +279,38 @@ class OperatorToken(Base):
     __table_args__ = (sa.Index("operator_tokens_operator_idx", "operator_id"),)
 
 
+class OperatorIdempotency(Base):
+    """An operator's `Idempotency-Key`: the request it was first sent with and, once answered, that answer."""
+
+    __tablename__ = "operator_idempotency"
+
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    body: Mapped[Any | None] = mapped_column(JSONB)
+    # The claim of the request answering it; once past, a retry may answer (the first one died).
+    locked_until: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.Index("operator_idempotency_expires_idx", "expires_at"),)
+
+
+class OperatorAudit(Base):
+    """Who changed an operator's role or removed them, and when."""
+
+    __tablename__ = "operator_audit"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(always=True), primary_key=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+    __table_args__ = (sa.Index("operator_audit_operator_idx", "operator_id", "id"),)
+
+
 class ConversationEvent(Base):
     """One change of a conversation's state, with why and by whom."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +76,35 @@ def deactivate(conn: sa.Connection, *, operator_id: uuid.UUID) -> bool:
         {"id": operator_id},
     )
     return found is not None
+
+
+def lock_active_admins(conn: sa.Connection) -> list[uuid.UUID]:
+    """The active admins' ids, locked until the transaction ends (so two changes cannot both drop the last)."""
+    rows = conn.execute(sa.text("SELECT id FROM operators WHERE role = 'admin' AND active ORDER BY id FOR UPDATE"))
+    return [row.id for row in rows]
+
+
+def set_role(conn: sa.Connection, *, operator_id: uuid.UUID, role: str) -> OperatorRow | None:
+    """Change an active operator's role; None if there is no such active operator."""
+    return _row(
+        conn.execute(
+            sa.text(f"UPDATE operators SET role = :role WHERE id = :id AND active RETURNING {_COLUMNS}"),
+            {"id": operator_id, "role": role},
+        ).first()
+    )
+
+
+def audit(
+    conn: sa.Connection, *, actor_id: uuid.UUID, action: str, operator_id: uuid.UUID, details: dict[str, Any]
+) -> None:
+    """Record who did what to an operator."""
+    conn.execute(
+        sa.text("""
+            INSERT INTO operator_audit (actor_id, action, operator_id, details)
+            VALUES (:actor, :action, :operator, CAST(:details AS jsonb))
+        """),
+        {"actor": actor_id, "action": action, "operator": operator_id, "details": json.dumps(details)},
+    )
 
 
 def store_token(conn: sa.Connection, *, token_hash: str, operator_id: uuid.UUID, hours: float) -> datetime:

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+
+import sqlalchemy as sa
+
 from shared import errors
-from shared.console_schemas import OperatorCreate, OperatorList, OperatorPublic, SignedIn, SignIn
+from shared.console_schemas import (
+    OperatorCreate,
+    OperatorList,
+    OperatorPublic,
+    Role,
+    SignedIn,
+    SignIn,
+    SignInOptions,
+)
 from shared.db import operators
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
@@ -13,12 +25,34 @@ from shared.settings import get_settings
 
 SIGN_IN_AGAIN = "Please sign in."
 NOT_AN_OPERATOR = "This account is not a member of the support team."
+NO_SUCH_OPERATOR = "No such operator."
 
 
-def sign_in(request: SignIn) -> SignedIn:
-    """Exchange a Google ID token (or, locally, an email) for our own operator token."""
+def sign_in_options(*, from_loopback: bool) -> SignInOptions:
+    """Who may sign in here and how, for the sign-in page."""
+    settings = get_settings()
+    email = _email_sign_in_allowed(from_loopback)
+    first = False
+    if email:
+        with connection() as conn:
+            first = operators.count_active(conn) == 0
+    return SignInOptions(
+        google_client_id=settings.google_oauth_client_id or None,
+        workspace_domain=settings.google_workspace_domain or None,
+        email=email,
+        first_sign_in_becomes_admin=first,
+    )
+
+
+def _email_sign_in_allowed(from_loopback: bool) -> bool:
+    # Password-less: only a developer's own machine, in a run that says it is local.
+    return get_settings().environment == "local" and from_loopback
+
+
+def sign_in(request: SignIn, *, from_loopback: bool = False) -> SignedIn:
+    """Exchange a Google ID token (or, in a local run and from its own machine, an email) for our operator token."""
     if request.local_email is not None:
-        operator = _local_operator(request.local_email)
+        operator = _local_operator(request.local_email, from_loopback)
     else:
         assert request.id_token is not None
         operator = _google_operator(request.id_token)
@@ -30,9 +64,11 @@ def sign_in(request: SignIn) -> SignedIn:
     return SignedIn(token=token, expires_at=expires, operator=public(operator))
 
 
-def _local_operator(email: str) -> OperatorRow:
+def _local_operator(email: str, from_loopback: bool) -> OperatorRow:
     if get_settings().environment != "local":
         raise errors.Forbidden("Signing in by email is only possible in a local run.")
+    if not _email_sign_in_allowed(from_loopback):
+        raise errors.Forbidden("Signing in by email is only possible from the machine the local run is on.")
     with transaction() as conn:
         found = operators.find_by_email(conn, email=email)
         if found is None and operators.count_active(conn) == 0:
@@ -100,6 +136,44 @@ def remove_operator(email: str) -> bool:
     with transaction() as conn:
         found = operators.find_by_email(conn, email=email)
         return found is not None and operators.deactivate(conn, operator_id=found.id)
+
+
+def change_role(operator_id: uuid.UUID, role: Role, *, by: OperatorRow) -> OperatorPublic:
+    """Make an operator an agent or an admin; Conflict for yourself or for the last admin."""
+    if operator_id == by.id:
+        raise errors.Conflict("You cannot change your own role: ask another admin.")
+    with transaction() as conn:
+        admins = _admins_still_including(conn, by)
+        if role != "admin" and admins == [operator_id]:
+            raise errors.Conflict("The team needs at least one admin.")
+        row = operators.set_role(conn, operator_id=operator_id, role=role)
+        if row is None:
+            raise errors.NotFound(NO_SUCH_OPERATOR)
+        operators.audit(conn, actor_id=by.id, action="change_role", operator_id=operator_id, details={"role": role})
+    return public(row)
+
+
+def remove(operator_id: uuid.UUID, *, by: OperatorRow) -> None:
+    """Remove an operator and end their sessions; Conflict for yourself or for the last admin."""
+    if operator_id == by.id:
+        raise errors.Conflict("You cannot remove yourself: ask another admin.")
+    with transaction() as conn:
+        admins = _admins_still_including(conn, by)
+        if admins == [operator_id]:
+            raise errors.Conflict("The team needs at least one admin.")
+        found = operators.find(conn, operator_id=operator_id)
+        if found is None or not found.active:
+            raise errors.NotFound(NO_SUCH_OPERATOR)
+        operators.deactivate(conn, operator_id=operator_id)
+        operators.audit(conn, actor_id=by.id, action="remove", operator_id=operator_id, details={})
+
+
+def _admins_still_including(conn: sa.Connection, by: OperatorRow) -> list[uuid.UUID]:
+    """The active admins, locked; Forbidden when `by` stopped being one since signing this request in."""
+    admins = operators.lock_active_admins(conn)
+    if by.id not in admins:
+        raise errors.Forbidden("Only an admin may do this.")
+    return admins
 
 
 def public(row: OperatorRow) -> OperatorPublic:
