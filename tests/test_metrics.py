@@ -62,3 +62,27 @@ def test_metrics_default_to_the_last_week_and_refuse_a_backwards_range(function_
     backwards = _metrics(function_client, agent, **{"from": "2026-02-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"})
     assert backwards.status_code == 422
     assert _metrics(function_client, agent, **{"from": "yesterday"}).status_code == 422
+
+
+def test_a_time_without_a_zone_or_a_date_alone_is_read_as_utc(function_client):
+    agent = new_operator()
+    naive = _metrics(function_client, agent, **{"from": "2026-11-01T00:00:00", "to": "2026-11-08T12:00:00"})
+    assert naive.status_code == 200
+    assert (naive.json["from"], naive.json["to"]) == ("2026-11-01T00:00:00Z", "2026-11-08T12:00:00Z")
+    dates = _metrics(function_client, agent, **{"from": "2026-11-01", "to": "2026-11-08"})
+    assert dates.status_code == 200
+    assert (dates.json["from"], dates.json["to"]) == ("2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z")
+
+
+def test_times_out_of_reach_are_refused_with_a_422_not_a_500(function_client):
+    agent = new_operator()
+    for query in (
+        {"to": "0001-01-03T00:00:00Z"},
+        {"from": "0001-01-01T00:00:00Z", "to": "0001-01-03T00:00:00Z"},
+        {"from": "9999-12-30T00:00:00Z"},
+        {"to": "9999-12-31T23:59:59Z"},
+        {"from": "2026-13-01"},
+    ):
+        answer = _metrics(function_client, agent, **query)
+        assert answer.status_code == 422, query
+        assert answer.json["error"]["code"] == "validation_failed"
