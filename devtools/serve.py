@@ -1,9 +1,13 @@
 """Run the whole bot on one local port: `python -m devtools.serve [--port 8080]`.
 
 Every entry point of main.py answers at /<name> (the URL shape of Cloud Functions), the API
-contract at /openapi.json, and frontend/ at / when it exists. With no DATABASE_URL an embedded
-Postgres starts, the schema is migrated and the knowledge base synced before the first request;
-it stops when the run ends, by Ctrl-C or SIGTERM.
+contract at /openapi.json, and frontend/ at / when it exists. The console is served by
+`operator_api` itself, as deployed (at /operator_api/, and at /console). With no DATABASE_URL an
+embedded Postgres starts, the schema is migrated and the knowledge base synced before the first
+request; it stops when the run ends, by Ctrl-C or SIGTERM.
+
+The run says ENVIRONMENT=local and allows its own origins, unless the environment says otherwise;
+its access lines carry the path alone (a query string can carry a token) and pass the log filter.
 
 Every error the local server answers itself has the functions' JSON shape. werkzeug's dev server
 answers a broken request in HTML, and hands a chunked body to the function undecoded, so that a
@@ -17,6 +21,7 @@ import argparse
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import selectors
@@ -26,12 +31,15 @@ from email.message import Message
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import functions_framework
+from pydantic import ValidationError
 from werkzeug.serving import WSGIRequestHandler, run_simple
 from werkzeug.wrappers import Response
 
 from shared import errors
+from shared.logs import configure_logging
 from shared.settings import PROJECT_ROOT, get_settings
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -50,6 +58,17 @@ _CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[^\r\n]*)?\r?\n")
 _MAX_LINE = 1024  # longest chunk-size or trailer line accepted
 _MAX_TRAILERS = 32
 _MAX_DISCARDED_READS = 200  # of up to 64 KiB each, read after an error answer
+CONSOLE_FUNCTION = "operator_api"
+_CONSOLE_PAGES = {"console", "console.html"}
+_CONSOLE_FILES = {"console.js", "console.css", "console"}  # "console" with a rest: its module folder
+access_log = logging.getLogger("support.local_server")
+
+
+def local_environment(host: str, port: int) -> dict[str, str]:
+    """What a local run says about itself: local, and its own origins as the only browser origins allowed."""
+    names = [name for name in dict.fromkeys([host, "127.0.0.1", "localhost"]) if name not in ("0.0.0.0", "::", "")]
+    origins = ",".join(f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}" for name in names)
+    return {"ENVIRONMENT": "local", "ALLOWED_ORIGINS": origins, "CONSOLE_ORIGINS": origins}
 
 
 def prepare_database() -> None:
@@ -96,6 +115,9 @@ class Dispatcher:
             # Rewrite in place rather than redirect: a redirect would break CORS preflights.
             environ = {**environ, "SCRIPT_NAME": f"/{name}", "PATH_INFO": f"/{rest}"}
             return self.apps[name](environ, start_response)
+        if CONSOLE_FUNCTION in self.apps and (console_path := _console_path(name, rest)):
+            environ = {**environ, "SCRIPT_NAME": f"/{CONSOLE_FUNCTION}", "PATH_INFO": console_path}
+            return self.apps[CONSOLE_FUNCTION](environ, start_response)
         target = self.contract if path == "/openapi.json" else self._static_file(path)
         return _file_response(target)(environ, start_response)
 
@@ -106,6 +128,15 @@ class Dispatcher:
         except (OSError, ValueError):  # a NUL byte in the path, a symlink loop
             return None
         return target if self.static_dir.resolve() in target.parents else None
+
+
+def _console_path(name: str, rest: str) -> str | None:
+    """Where below operator_api a root path of the console is: /console is its page, /console.js its script."""
+    if name in _CONSOLE_PAGES and not rest:
+        return "/"
+    if name in _CONSOLE_FILES and (rest or name != "console"):
+        return f"/{name}/{rest}" if rest else f"/{name}"
+    return None
 
 
 def _file_response(target: Path | None) -> Response:
@@ -133,6 +164,18 @@ class LocalRequestHandler(WSGIRequestHandler):
             return
         super().run_wsgi()
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One access line: method, path without its query string (tokens travel there), status."""
+        path = urlsplit(getattr(self, "path", "") or "").path
+        access_log.info(f"{getattr(self, 'command', None) or '-'} {path} {code}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Anything else the server notes: its template only, as the log filter treats any library's."""
+        access_log.info(format)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        access_log.warning(format)
+
     def _continue(self) -> None:
         # werkzeug answers `Expect: 100-continue` only once the body is read: too late for a chunked one.
         if self.headers.get("Expect", "").lower().strip() == "100-continue":
@@ -151,7 +194,7 @@ class LocalRequestHandler(WSGIRequestHandler):
         """Answer a request the server itself rejects (bad request line, oversized headers...) in JSON."""
         phrase = self.responses.get(code, ("Error",))[0]
         body = json_error(code, message or phrase).get_data()
-        self.log_error("code %d, message %s", code, message or phrase)
+        access_log.warning(f"refused: {code} {phrase}")  # not the request line: it can carry a token
         if self.request_version == "HTTP/0.9":  # a request line too broken to parse: still send a status line
             self.request_version = "HTTP/1.0"
         self.send_response(code, phrase)
@@ -220,6 +263,8 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     args = parser.parse_args()
+    for key, value in local_environment(args.host, args.port).items():
+        os.environ.setdefault(key, value)
     _stop_on_signals()
     with contextlib.suppress(KeyboardInterrupt):
         _serve(args.host, args.port)
@@ -227,7 +272,11 @@ def main() -> None:
 
 
 def _serve(host: str, port: int) -> None:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise SystemExit("; ".join(str(error["msg"]) for error in exc.errors())) from None
+    configure_logging(settings.log_level)  # before werkzeug logs, so that it adds no unfiltered handler
     mode = (
         "Cloud SQL"
         if settings.instance_connection_name
@@ -244,8 +293,14 @@ def _serve(host: str, port: int) -> None:
     print(f"retrieval: {describe_retrieval()}")
     print(f"support bot running at http://{host}:{port}/  (Ctrl-C to stop)")
     print(f"API contract: http://{host}:{port}/openapi.json")
-    print(f"support console: http://{host}:{port}/console  (sign in with any email: the first becomes admin)")
+    print(f"support console: http://{host}:{port}/{CONSOLE_FUNCTION}/  ({_who_signs_in(settings.environment)})")
     run_simple(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
+
+
+def _who_signs_in(environment: str) -> str:
+    if environment != "local":
+        return f"ENVIRONMENT={environment}: operators sign in with Google"
+    return "sign in by email from this machine: on an empty team the first becomes admin, then only operators"
 
 
 if __name__ == "__main__":

@@ -15,11 +15,15 @@ from pydantic import BaseModel, ValidationError
 
 from shared import errors, storable
 from shared.logs import configure_logging, trace_field
+from shared.security import is_loopback
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger("support.http")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _CORS_HEADERS = "Authorization, Content-Type, Accept, Last-Event-ID, Idempotency-Key"
+# What a JSON answer may do if a browser is ever made to render it: nothing.
+_API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+_NOT_CONFIGURED = "This service is not configured yet."
 _IDEMPOTENCY_KEY_CHARS = 64
 
 
@@ -31,6 +35,8 @@ class Reply:
     body: BaseModel | dict[str, Any] | None = None
     stream: Iterable[str] | None = None
     media_type: str = "application/json"
+    content: bytes | None = None  # a page or a static file, sent as is
+    headers: tuple[tuple[str, str], ...] = ()  # set on top of (or instead of) the defaults
 
 
 class Call:
@@ -78,6 +84,10 @@ class Call:
     def client_ip(self) -> str:
         """The caller's address: from X-Forwarded-For, believing only entries our trusted proxies appended."""
         return client_ip(self.request, get_settings().trusted_proxy_hops)
+
+    def from_loopback(self) -> bool:
+        """Whether the socket's peer is this machine (never X-Forwarded-For, which anyone can write)."""
+        return is_loopback(self.request.remote_addr)
 
     def params(self, model: type[ModelT]) -> ModelT:
         """The JSON body when there is one, the query string otherwise."""
@@ -151,8 +161,12 @@ def endpoint(
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
         @functools.wraps(handler)
         def entry_point(request: flask.Request) -> flask.Response:
-            configure_logging(get_settings().log_level)
             started = time.perf_counter()
+            if missing := _not_configured():
+                response = _error_response(errors.ServiceUnavailable(_NOT_CONFIGURED))
+                log.error(f"not configured, answering 503: {missing}", extra={"function": handler.__name__})
+                _apply_cors(request, response, allowed, None)
+                return response
             origin = _allowed_origin(request, origins(get_settings()))
             response = _respond(handler, request, allowed, origin)
             _apply_cors(request, response, allowed, origin)
@@ -162,6 +176,20 @@ def endpoint(
         return entry_point
 
     return decorate
+
+
+def _not_configured() -> str | None:
+    """What stops this process from serving (invalid or missing settings), in words naming them; None when ready."""
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        configure_logging()
+        return "; ".join(str(error["msg"]) for error in exc.errors())
+    configure_logging(settings.log_level)
+    missing = settings.missing_to_serve()
+    if missing:
+        return f"ENVIRONMENT is production (its default when unset), which needs {', '.join(missing)}"
+    return None
 
 
 def _respond(handler: Handler, request: flask.Request, allowed: tuple[str, ...], origin: str | None) -> flask.Response:
@@ -188,12 +216,15 @@ def _to_response(reply: Reply, name: str) -> flask.Response:
     if reply.stream is not None:
         response = flask.Response(_guarded_stream(reply.stream, name), reply.status, mimetype=reply.media_type)
         response.headers["X-Accel-Buffering"] = "no"
+    elif reply.content is not None:
+        response = flask.Response(reply.content, reply.status, mimetype=reply.media_type)
     elif reply.body is None:
         response = flask.Response(status=reply.status)
     else:
         body = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else reply.body
         response = flask.Response(json.dumps(body), reply.status, mimetype=reply.media_type)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.update(dict(reply.headers))
     return response
 
 
@@ -250,6 +281,8 @@ def client_ip(request: flask.Request, trusted_hops: int) -> str:
 
 def _apply_cors(request: flask.Request, response: flask.Response, allowed: tuple[str, ...], origin: str | None) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Content-Security-Policy", _API_POLICY)
     if origin is None:
         return
     response.headers["Access-Control-Allow-Origin"] = origin

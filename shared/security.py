@@ -1,11 +1,30 @@
-"""Session tokens: random, shown to the client once, stored only as a hash."""
+"""Tokens and addresses: session tokens (random, shown once, stored as a hash), trusted peers and origins."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
 TOKEN_BYTES = 32
+
+# Hosts whose one origin many unrelated parties publish on: a page of ours there is same-origin with
+# anyone else's page there (every public bucket, every function of a project, every Firebase site).
+SHARED_HOSTS = (
+    "storage.googleapis.com",
+    "storage.cloud.google.com",
+    "cloudfunctions.net",
+    "appspot.com",
+    "firebaseapp.com",
+    "web.app",
+    "github.io",
+    "githubusercontent.com",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "herokuapp.com",
+)
 
 
 def new_session_token() -> str:
@@ -16,3 +35,20 @@ def new_session_token() -> str:
 def hash_token(token: str) -> str:
     """The stored form of a token; a fast hash suffices for 256 random bits."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a socket peer's address is this machine's own (127.0.0.0/8, ::1, or IPv4-mapped)."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def shared_host(url: str) -> str | None:
+    """The shared host `url` (an origin or a URL) is on, if any: see SHARED_HOSTS."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").rstrip(".").lower()
+    return next((shared for shared in SHARED_HOSTS if host == shared or host.endswith(f".{shared}")), None)
