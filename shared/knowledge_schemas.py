@@ -144,6 +144,9 @@ class GapDraft(BaseModel):
     question: str
     answer: str = Field(description="What agents replied in those conversations; empty when none did")
     examples: list[str]
+    needs_review: bool = Field(
+        default=False, description="The answer was built from agents' replies: read it before publishing"
+    )
 
 
 class ApproveRequest(MessageIds):

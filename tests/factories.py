@@ -20,9 +20,10 @@ class NewSession:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def new_session(locale: str | None = None) -> NewSession:
+def new_session(locale: str | None = None, attributes: dict[str, str] | None = None) -> NewSession:
     """Open a session through the service, as a client would."""
-    created = sessions.create_session(SessionCreate(locale=locale, attributes={"test": secrets.token_hex(4)}))
+    attributes = {"test": secrets.token_hex(4), **(attributes or {})}
+    created = sessions.create_session(SessionCreate(locale=locale, attributes=attributes))
     return NewSession(created.session_id, created.session_token)
 
 

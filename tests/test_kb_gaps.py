@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import ask_bot, new_operator, new_session, unique_marker
+
+PERSONAL = ("jane.doe@example.com", "+44 20 7946 0958", "4111 1111 1111 1111")
 
 
 def _api(function_client, method, path, operator, **kwargs):
@@ -185,8 +188,8 @@ def test_agents_cannot_approve_or_dismiss(function_client):
     assert _api(function_client, "post", "/kb/gaps/dismiss", agent, json={"message_ids": [1]}).status_code == 403
 
 
-def _gap_answered_by_an_agent(function_client, admin, question, agent_reply):
-    session = new_session()
+def _gap_answered_by_an_agent(function_client, admin, question, agent_reply, attributes=None):
+    session = new_session(attributes=attributes)
     body = {"session_id": str(session.id), "content": question}
     reply = function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
     rating = {"session_id": str(session.id), "message_id": reply["id"], "rating": "down"}
@@ -214,3 +217,86 @@ def test_with_gemini_the_draft_answer_is_written_from_the_agents_replies(functio
     assert draft["answer"] == "Yes: gift wrapping is available at checkout for a small fee."
     sent = next(r for r in fake_gemini.answers() if "You write help-center answers" in r.system)
     assert f"$4 at checkout {marker}" in sent.user and question in sent.user
+
+
+def test_offline_a_draft_from_an_agents_reply_has_placeholders_for_personal_data_and_needs_review(function_client):
+    admin, marker = new_operator("admin"), unique_marker()
+    question = f"Can I get a replacement for a broken charger {marker}? I'm at jane.doe@example.com"
+    reply = (
+        "Hi Jordan, we sent a replacement for order #10482 today; your account 88123456 is credited. "
+        "Questions? jordan.b@example.com or +1 415 555 0100.\n\nThanks,\nSam Carter"
+    )
+    group = _gap_answered_by_an_agent(function_client, admin, question, reply, attributes={"name": "Jordan Blake"})
+    draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": group["message_ids"]}).json
+    for personal in ("Jordan", "10482", "88123456", "jordan.b@example.com", "415 555", "Sam Carter", "jane.doe"):
+        assert personal not in draft["answer"] + draft["question"]
+    assert draft["answer"].startswith("Hi [name], we sent a replacement for order #[order number] today")
+    assert draft["needs_review"] is True
+
+
+def test_a_draft_uses_only_the_agent_replies_of_the_groups_own_conversations(function_client):
+    admin, marker = new_operator("admin"), unique_marker()
+    _gap_answered_by_an_agent(function_client, admin, f"Do you sell spare ear tips {marker}?", "Hi Jordan, yes.")
+    question = f"Do you sell spare ear tips in size XL {marker}?"
+    _disliked(function_client, question)
+    mine = next(
+        g["message_ids"]
+        for g in _api(function_client, "get", "/kb/gaps", admin).json["groups"]
+        for text in g["examples"]
+        if text == question
+    )
+    alone = [i for i in mine if _content_of(i) == question]
+    draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": alone}).json
+    assert draft["answer"] == "" and draft["needs_review"] is False
+
+
+def _content_of(message_id):
+    from shared.db.engine import connection
+
+    with connection() as conn:
+        return conn.execute(sa.text("SELECT content FROM messages WHERE id = :id"), {"id": message_id}).scalar()
+
+
+def test_personal_data_in_approved_questions_never_reaches_cases_examples_or_versions(
+    function_client, db, restore_knowledge_base
+):
+    admin, marker = new_operator("admin"), unique_marker()
+    as_example = f"my parcel {marker} never came, mail {PERSONAL[0]} or call {PERSONAL[1]}, card {PERSONAL[2]}"
+    as_entry = f"Do you gift wrap {marker}? I'm {PERSONAL[0]}, phone {PERSONAL[1]}, paid with {PERSONAL[2]}"
+    for question, target in ((as_example, {"entry_id": "order-tracking"}), (as_entry, None)):
+        session = new_session()
+        body = {"session_id": str(session.id), "content": question}
+        reply = function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
+        rating = {"session_id": str(session.id), "message_id": reply["id"], "rating": "down"}
+        function_client("post_feedback").post("/", json=rating, headers=session.auth)
+        ids = [i for g in _api(function_client, "get", "/kb/gaps", admin).json["groups"] for i in g["message_ids"]]
+        ids = [i for i in ids if _content_of(i) == question]
+        if target is None:
+            draft = _api(function_client, "post", "/kb/gaps/draft", admin, json={"message_ids": ids}).json
+            new_entry = {"id": f"gift-{marker}", "question": question, "answer": "Yes.", "examples": [question]}
+            assert all(p not in draft["question"] for p in PERSONAL)
+            target = {"new_entry": new_entry}
+        approved = _api(function_client, "post", "/kb/gaps/approve", admin, json={"message_ids": ids, **target})
+        assert approved.status_code == 200, approved.json
+        assert (
+            function_client("delete_session")
+            .post("/", json={"session_id": str(session.id)}, headers=session.auth)
+            .status_code
+            == 204
+        )
+    kept = (
+        db.execute(
+            sa.text("""
+            SELECT query FROM kb_cases WHERE query LIKE :m
+            UNION ALL SELECT array_to_string(examples, ' ') || question FROM kb_entries
+            WHERE id IN ('order-tracking', :e)
+            UNION ALL SELECT array_to_string(examples, ' ') || question FROM kb_entry_versions
+            WHERE entry_id IN ('order-tracking', :e)
+        """),
+            {"m": f"%{marker}%", "e": f"gift-{marker}"},
+        )
+        .scalars()
+        .all()
+    )
+    assert sum(marker in text for text in kept) >= 4
+    assert not [text for text in kept for personal in PERSONAL if personal in text]

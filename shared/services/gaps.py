@@ -22,6 +22,7 @@ from shared.knowledge import editing, entries, gaps, lookup, regression
 from shared.knowledge_schemas import (
     ApproveRequest,
     ApproveResult,
+    EntryDraft,
     GapDraft,
     GapGroup,
     GapList,
@@ -29,6 +30,7 @@ from shared.knowledge_schemas import (
     MessageIds,
     Suggestion,
 )
+from shared.redaction import anonymize, for_model
 from shared.services.knowledge import live_entry
 
 log = logging.getLogger("support.gaps")
@@ -60,7 +62,8 @@ def list_gaps(query: GapsQuery) -> GapList:
     with connection() as conn:
         rows = conn.execute(_GAPS, {"since": since, "limit": MAX_QUESTIONS}).all()
     by_id = {row.message_id: row for row in rows}
-    questions = [gaps.Question(row.message_id, row.content) for row in rows]
+    # Grouping may embed the questions with a remote model: it gets them as any model does, redacted.
+    questions = [gaps.Question(row.message_id, for_model(row.content)) for row in rows]
     grouped = gaps.group(questions, get_embedder())
     with connection() as conn:
         return GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
@@ -83,27 +86,41 @@ def _group(conn: sa.Connection, rows: list[Any]) -> GapGroup:
     )
 
 
+# Each question's first public agent reply in its own conversation, with the names it may carry.
+_AGENT_REPLIES = sa.text("""
+    SELECT DISTINCT ON (u.id) a.content, o.display_name AS agent, s.attributes
+    FROM messages u
+    JOIN messages a ON a.session_id = u.session_id AND a.id > u.id AND a.sender = 'agent' AND NOT a.internal
+    JOIN chat_sessions s ON s.id = u.session_id
+    LEFT JOIN operators o ON o.id = a.operator_id
+    WHERE u.id = ANY(:ids)
+    ORDER BY u.id, a.id
+""")
+
+
 def draft(request: MessageIds) -> GapDraft:
-    """A new entry prefilled from a group: its first question, the others as examples, what agents replied."""
-    questions = _questions(request.message_ids)
+    """A new entry prefilled from a group: its first question, the others as examples, what agents replied.
+
+    Everything in it may end up in front of every customer, so personal data becomes placeholders;
+    an answer built from agents' replies is marked as needing review.
+    """
+    questions = [anonymize(text) for text in _questions(request.message_ids).values()]
     with connection() as conn:
-        replies = (
-            conn.execute(
-                sa.text("""
-                SELECT DISTINCT ON (u.id) a.content
-                FROM messages u
-                JOIN messages a ON a.session_id = u.session_id AND a.id > u.id
-                                AND a.sender = 'agent' AND NOT a.internal
-                WHERE u.id = ANY(:ids)
-                ORDER BY u.id, a.id
-            """),
-                {"ids": list(questions)},
-            )
-            .scalars()
-            .all()
-        )
-    texts, replies = list(questions.values()), list(dict.fromkeys(replies))
-    return GapDraft(question=texts[0], answer=_drafted_answer(texts, replies), examples=texts[1:])
+        rows = conn.execute(_AGENT_REPLIES, {"ids": request.message_ids}).all()
+    replies = list(dict.fromkeys(anonymize(row.content, names=_names(row)) for row in rows))
+    return GapDraft(
+        question=questions[0],
+        answer=_drafted_answer(questions, replies),
+        examples=list(dict.fromkeys(questions[1:])),
+        needs_review=bool(replies),
+    )
+
+
+def _names(row: Any) -> list[str]:
+    """The names an agent's reply may mention: the agent's own, and the customer's from the widget's attributes."""
+    attributes = row.attributes or {}
+    customer = [str(value) for key, value in attributes.items() if "name" in key.lower() and value]
+    return [*([row.agent] if row.agent else []), *customer]
 
 
 def _drafted_answer(questions: list[str], replies: list[str]) -> str:
@@ -111,7 +128,7 @@ def _drafted_answer(questions: list[str], replies: list[str]) -> str:
     provider = get_provider()
     if replies and isinstance(provider, StructuredProvider):
         try:
-            return provider.draft_answer(questions, replies)
+            return anonymize(provider.draft_answer(questions, replies))
         except errors.ModelFailed:
             log.warning("drafting an answer failed; offering the agents' replies", extra={"provider": provider.name})
     return "\n\n".join(replies)
@@ -119,9 +136,10 @@ def _drafted_answer(questions: list[str], replies: list[str]) -> str:
 
 def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
     """Add the questions to an entry (as examples) or create one from them, and record each as a case."""
-    questions = _questions(request.message_ids)
+    # Customers' words become cases and examples that outlive their conversations: no personal data in them.
+    questions = {message_id: anonymize(text) for message_id, text in _questions(request.message_ids).items()}
     if request.new_entry is not None:
-        entry = request.new_entry.to_entry()
+        entry = _anonymized(request.new_entry).to_entry()
         saved = editing.save(entry, author=author, base_version=None)
     else:
         assert request.entry_id is not None
@@ -137,6 +155,12 @@ def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
             details={"cases_added": added, "questions": len(questions)},
         )
     return ApproveResult(entry=live_entry(saved.entry_id), cases_added=added)
+
+
+def _anonymized(new_entry: EntryDraft) -> EntryDraft:
+    """The entry with its question and examples (often customers' words) free of personal data."""
+    examples = list(dict.fromkeys(anonymize(text) for text in new_entry.examples))
+    return new_entry.model_copy(update={"question": anonymize(new_entry.question), "examples": examples})
 
 
 def dismiss(request: MessageIds, *, author: str) -> None:
