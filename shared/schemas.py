@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -16,6 +17,18 @@ Sender = Literal["user", "bot", "agent", "system"]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 # Postgres BIGINT: larger integers cannot be stored or compared with a stored id.
 MAX_ID = 2**63 - 1
+# Spaces, line and paragraph separators, control and format characters (zero-width, bidi, tags).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+# Filed as letters or marks, yet they draw nothing: Hangul fillers, the blank Braille pattern,
+# the grapheme joiner and the variation selectors.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f") | frozenset(
+    chr(c) for r in (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0)) for c in r
+)
+
+
+def shows_something(text: str) -> bool:
+    """Whether `text` has at least one character a reader could see."""
+    return any(c not in _BLANK_CHARACTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text)
 
 
 class Request(BaseModel):
@@ -46,8 +59,8 @@ class MessageCreate(Request):
     @classmethod
     def _content_fits(cls, value: str) -> str:
         value = value.strip()
-        if not value:
-            raise ValueError("must not be empty")
+        if not shows_something(value):
+            raise ValueError("must contain visible text")
         limit = get_settings().max_message_chars
         if len(value) > limit:
             raise ValueError(f"must be at most {limit} characters")

@@ -83,3 +83,43 @@ def test_idempotency_key_header_with_nul_is_a_422(function_client, chat_session)
 def test_unknown_fields_that_hold_nul_are_still_a_clean_422(function_client, chat_session):
     body = {"session_id": str(chat_session.id), "content": "hi", "extra": [1, {"deep": f"x{NUL}"}]}
     assert _raw_post(function_client, "post_message", chat_session, body).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        " \t\n ",
+        "\u200b",
+        "\ufeff",
+        "\u202e",
+        "\u200b\ufeff\u202e \u200d\u2060",
+        "\u00a0\u3000\u2028",  # no-break, ideographic and line-separator spaces
+        "\x07\x1b",  # control characters
+        "\u3164\u2800",  # a Hangul filler and a blank Braille pattern: letters that draw nothing
+        "\ufe0f\u034f",  # a variation selector and a grapheme joiner with nothing to join
+        "\U000e0041\U000e0042",  # tag characters
+    ],
+)
+def test_post_message_refuses_blank_or_invisible_only_text_before_storing_it(
+    function_client, chat_session, db, content
+):
+    response = _raw_post(
+        function_client, "post_message", chat_session, {"session_id": str(chat_session.id), "content": content}
+    )
+    _assert_422(response, "content")
+    count = db.execute(sa.text("SELECT count(*) FROM messages WHERE session_id = :s"), {"s": chat_session.id})
+    assert count.scalar() == 0
+
+
+def test_two_invisible_messages_in_a_row_do_not_hand_the_conversation_over(function_client, chat_session, db):
+    for content in ("\u200b", "\ufeff\u202e"):
+        body = {"session_id": str(chat_session.id), "content": content}
+        assert _raw_post(function_client, "post_message", chat_session, body).status_code == 422
+    state = db.execute(sa.text("SELECT state FROM chat_sessions WHERE id = :s"), {"s": chat_session.id}).scalar()
+    assert state == "bot"
+
+
+@pytest.mark.parametrize("content", ["ok\u200b", "\u202eright to left", "\U0001f44d", "\u0301e", "日本"])
+def test_text_with_something_visible_is_still_accepted(function_client, chat_session, content):
+    body = {"session_id": str(chat_session.id), "content": content}
+    assert _raw_post(function_client, "post_message", chat_session, body).status_code == 200
