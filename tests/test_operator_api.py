@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
 import sqlalchemy as sa
 
+from shared import errors
+from shared.db import idempotency as idempotency_db
+from shared.db.engine import connection
+from shared.services import idempotency as idempotency_service
 from tests.factories import NewSession, new_operator, new_session
 
 
@@ -203,3 +213,218 @@ def test_a_cursor_the_inbox_did_not_give_out_is_a_422(function_client):
     for cursor in ("bm90LWEtY3Vyc29y", "!!", "A" * 121):
         response = _api(function_client, "get", f"/conversations?cursor={cursor}", new_operator())
         assert response.status_code == 422 and response.json["error"]["details"][0]["field"] == "cursor"
+
+
+# Idempotency: the console sends an Idempotency-Key with each reply, note, action and summary.
+
+
+def _count(db, sql: str, **params) -> int:
+    return int(db.execute(sa.text(sql), params).scalar_one())
+
+
+def _agent_messages(db, session_id) -> int:
+    return _count(db, "SELECT count(*) FROM messages WHERE session_id = :s AND sender = 'agent'", s=session_id)
+
+
+def test_a_double_submitted_reply_is_sent_once_and_both_get_the_first_answer(function_client, db):
+    agent, customer = new_operator(), new_session()
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    path = f"/conversations/{customer.id}/messages"
+    first = _api(function_client, "post", path, agent, json={"content": "On it!"}, headers=keyed)
+    again = _api(function_client, "post", path, agent, json={"content": "On it!"}, headers=keyed)
+    assert first.status_code == again.status_code == 201 and first.json == again.json
+    assert _agent_messages(db, customer.id) == 1
+
+
+def test_two_copies_arriving_at_once_act_once(local_run, db):
+    agent, customer = new_operator(), new_session()
+    headers = {**agent.auth, "Idempotency-Key": str(uuid.uuid4())}
+    url = f"{local_run}/operator_api/conversations/{customer.id}/messages"
+    start = threading.Barrier(4)
+
+    def submit(_: int) -> httpx.Response:
+        start.wait()
+        return httpx.post(url, json={"content": "Looking into it", "internal": True}, headers=headers, timeout=30)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(submit, range(4)))
+    assert {a.status_code for a in answers} == {201} and len({a.text for a in answers}) == 1
+    assert _agent_messages(db, customer.id) == 1
+
+
+def test_an_action_retried_with_its_key_is_not_done_twice(function_client, db):
+    agent, customer = new_operator(), new_session()
+    _customer_post(function_client, customer, "a person please")
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    path = f"/conversations/{customer.id}/actions"
+    first = _api(function_client, "post", path, agent, json={"action": "take_over"}, headers=keyed)
+    _api(function_client, "post", path, agent, json={"action": "hand_back"})
+    retried = _api(function_client, "post", path, agent, json={"action": "take_over"}, headers=keyed)
+    assert retried.status_code == 200 and retried.json == first.json
+    events = "SELECT count(*) FROM conversation_events WHERE session_id = :s AND event = 'take_over'"
+    assert _count(db, events, s=customer.id) == 1
+
+
+def test_the_same_key_with_a_different_body_is_a_422(function_client, db):
+    agent, customer = new_operator(), new_session()
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    path = f"/conversations/{customer.id}/messages"
+    assert _api(function_client, "post", path, agent, json={"content": "Yes"}, headers=keyed).status_code == 201
+    other = _api(function_client, "post", path, agent, json={"content": "No"}, headers=keyed)
+    assert other.status_code == 422 and other.json["error"]["details"][0]["field"] == "Idempotency-Key"
+    assert _agent_messages(db, customer.id) == 1
+
+
+def test_keys_are_each_operators_own(function_client, db):
+    first, second, customer = new_operator(), new_operator(), new_session()
+    keyed = {"Idempotency-Key": "shared-key"}
+    for operator in (first, second):
+        path = f"/conversations/{customer.id}/messages"
+        assert _api(function_client, "post", path, operator, json={"content": "Hi"}, headers=keyed).status_code == 201
+    assert _agent_messages(db, customer.id) == 2
+
+
+def test_a_request_that_failed_gives_its_key_back(function_client, db):
+    agent, customer = new_operator(), new_session()
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    path = f"/conversations/{customer.id}/actions"
+    refused = _api(function_client, "post", path, agent, json={"action": "reopen"}, headers=keyed)
+    assert refused.status_code == 409
+    _customer_post(function_client, customer, "a person please")
+    taken = _api(function_client, "post", path, agent, json={"action": "take_over"}, headers=keyed)
+    assert taken.status_code == 200 and taken.json["state"] == "assigned"
+
+
+def test_a_key_expires_after_a_day(function_client, db):
+    agent, customer = new_operator(), new_session()
+    key = str(uuid.uuid4())
+    path = f"/conversations/{customer.id}/messages"
+    send = {"json": {"content": "Hello"}, "headers": {"Idempotency-Key": key}}
+    _api(function_client, "post", path, agent, **send)
+    db.execute(
+        sa.text("UPDATE operator_idempotency SET expires_at = now() - interval '1 second' WHERE key = :k"), {"k": key}
+    )
+    db.commit()
+    assert _api(function_client, "post", path, agent, **send).status_code == 201
+    assert _agent_messages(db, customer.id) == 2
+
+
+def test_a_copy_of_a_request_still_being_answered_is_a_retryable_409(function_client, settings_env):
+    settings_env(IDEMPOTENCY_WAIT_SECONDS="0.2")
+    agent, customer = new_operator(), new_session()
+    key, body = str(uuid.uuid4()), {"content": "Hello"}
+    parameters = {"conversation_id": str(customer.id)}
+    request = idempotency_service.fingerprint("POST", "/conversations/{conversation_id}/messages", parameters, body)
+    with connection() as conn:
+        assert idempotency_db.claim(conn, operator_id=agent.id, key=key, fingerprint=request, lease=60, ttl=60)
+    path = f"/conversations/{customer.id}/messages"
+    waiting = _api(function_client, "post", path, agent, json=body, headers={"Idempotency-Key": key})
+    assert waiting.status_code == 409 and waiting.json["error"]["code"] == "in_progress"
+    assert 1 <= int(waiting.headers["Retry-After"]) <= 5
+
+
+def test_an_idempotency_key_that_cannot_be_stored_is_a_422(function_client):
+    agent, customer = new_operator(), new_session()
+    path = f"/conversations/{customer.id}/messages"
+    for key in ("x" * 65, " "):
+        response = _api(function_client, "post", path, agent, json={"content": "Hi"}, headers={"Idempotency-Key": key})
+        assert response.status_code == 422, key
+
+
+# Per-operator rate limits.
+
+
+def test_an_operator_over_the_write_limit_gets_a_429_with_retry_after_and_others_do_not(function_client, settings_env):
+    settings_env(RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE="2")
+    busy, other, customer = new_operator(), new_operator(), new_session()
+    path = f"/conversations/{customer.id}/messages"
+    statuses = [_api(function_client, "post", path, busy, json={"content": "note", "internal": True}) for _ in range(3)]
+    assert [s.status_code for s in statuses] == [201, 201, 429]
+    assert statuses[-1].json["error"]["code"] == "rate_limited" and int(statuses[-1].headers["Retry-After"]) >= 1
+    assert _api(function_client, "post", path, other, json={"content": "note", "internal": True}).status_code == 201
+    assert _api(function_client, "get", f"/conversations/{customer.id}", busy).status_code == 200
+
+
+def test_a_replayed_answer_does_not_count_against_the_limit(function_client, settings_env):
+    settings_env(RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE="1")
+    agent, customer = new_operator(), new_session()
+    send = {"json": {"content": "Hi"}, "headers": {"Idempotency-Key": str(uuid.uuid4())}}
+    path = f"/conversations/{customer.id}/messages"
+    assert [_api(function_client, "post", path, agent, **send).status_code for _ in range(3)] == [201, 201, 201]
+
+
+def test_the_costly_routes_have_their_own_limit(function_client, settings_env):
+    settings_env(RATE_LIMIT_OPERATOR_COSTLY_PER_MINUTE="1")
+    agent = new_operator()
+    tried = [_api(function_client, "post", "/kb/try", agent, json={"question": "Where is my order?"}) for _ in range(2)]
+    assert [t.status_code for t in tried] == [200, 429]
+    assert _api(function_client, "get", "/kb/gaps", agent).status_code == 429
+    customer = new_session()
+    path = f"/conversations/{customer.id}/messages"
+    assert _api(function_client, "post", path, agent, json={"content": "note", "internal": True}).status_code == 201
+
+
+# The team: roles and removal, by admins.
+
+
+def test_an_admin_changes_a_role_and_it_is_audited(function_client, db):
+    admin, agent = new_operator("admin"), new_operator("agent")
+    changed = _api(function_client, "put", f"/operators/{agent.id}", admin, json={"role": "admin"})
+    assert changed.status_code == 200 and changed.json["role"] == "admin" and changed.json["id"] == str(agent.id)
+    audit = db.execute(
+        sa.text("SELECT actor_id, action, details FROM operator_audit WHERE operator_id = :o"), {"o": agent.id}
+    ).one()
+    assert audit == (admin.id, "change_role", {"role": "admin"})
+
+
+def test_agents_may_not_change_roles_or_remove_anyone(function_client):
+    agent, colleague = new_operator("agent"), new_operator("agent")
+    assert _api(function_client, "put", f"/operators/{colleague.id}", agent, json={"role": "admin"}).status_code == 403
+    assert _api(function_client, "delete", f"/operators/{colleague.id}", agent).status_code == 403
+
+
+def test_an_admin_may_not_demote_or_remove_themselves(function_client):
+    admin = new_operator("admin")
+    demoted = _api(function_client, "put", f"/operators/{admin.id}", admin, json={"role": "agent"})
+    assert demoted.status_code == 409 and demoted.json["error"]["code"] == "conflict"
+    assert _api(function_client, "delete", f"/operators/{admin.id}", admin).status_code == 409
+    assert _api(function_client, "get", "/me", admin).json["role"] == "admin"
+
+
+def test_the_last_admin_is_never_demoted_or_removed(function_client, db):
+    admin, other = new_operator("admin"), new_operator("admin")
+    # Every other admin is gone (as if removed meanwhile): `other` stays the last one.
+    db.execute(sa.text("UPDATE operators SET active = false WHERE role = 'admin' AND id <> :o"), {"o": other.id})
+    db.commit()
+    try:
+        from shared.db.operators import find
+        from shared.services import operators
+
+        with connection() as conn:
+            still_admin = find(conn, operator_id=admin.id)
+        assert still_admin is not None
+        with pytest.raises(errors.Forbidden):
+            operators.remove(other.id, by=still_admin)
+        assert _api(function_client, "get", "/me", other).json["role"] == "admin"
+    finally:
+        db.execute(sa.text("UPDATE operators SET active = true WHERE id = :a"), {"a": admin.id})
+        db.commit()
+
+
+def test_removing_an_operator_ends_their_tokens_and_is_audited(function_client, db):
+    admin, agent = new_operator("admin"), new_operator("agent")
+    assert _api(function_client, "delete", f"/operators/{agent.id}", admin).status_code == 204
+    assert _api(function_client, "get", "/me", agent).status_code == 401
+    listed = _api(function_client, "get", "/operators", admin).json["operators"]
+    assert next(o for o in listed if o["id"] == str(agent.id))["active"] is False
+    assert _count(db, "SELECT count(*) FROM operator_audit WHERE operator_id = :o AND action = 'remove'", o=agent.id)
+    assert _api(function_client, "delete", f"/operators/{agent.id}", admin).status_code == 404
+
+
+def test_unknown_or_malformed_operator_ids_are_clear_errors(function_client):
+    admin = new_operator("admin")
+    missing = f"/operators/{uuid.uuid4()}"
+    assert _api(function_client, "put", missing, admin, json={"role": "agent"}).status_code == 404
+    assert _api(function_client, "delete", missing, admin).status_code == 404
+    assert _api(function_client, "delete", "/operators/not-an-id", admin).status_code == 422
+    assert _api(function_client, "put", f"/operators/{admin.id}", admin, json={"role": "owner"}).status_code == 422
