@@ -198,7 +198,11 @@ class Metrics(BaseModel):
     bot_resolved_rate: float | None = Field(description="Ended without a person and without a thumbs-down")
     handover_rate: float | None
     handovers_by_reason: dict[str, int]
-    median_first_response_seconds: float | None
+    degraded_replies: int = Field(description="Bot replies answered without the model (budget spent, model failed)")
+    degraded_replies_by_reason: dict[str, int] = Field(description="`budget`, `model` (failed) or `guarded`")
+    median_first_response_seconds: float | None = Field(
+        description="From each conversation's latest handover to the first agent reply after it"
+    )
     median_resolution_seconds: float | None
     csat_average: float | None
     csat_response_rate: float | None

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+from alembic import command
+
+from shared.db import conversations, user_messages
+from shared.db.engine import get_engine, transaction
+from shared.db.migrate import alembic_config
 from tests.factories import new_operator, new_session
 
 
@@ -86,3 +93,55 @@ def test_times_out_of_reach_are_refused_with_a_422_not_a_500(function_client):
         answer = _metrics(function_client, agent, **query)
         assert answer.status_code == 422, query
         assert answer.json["error"]["code"] == "validation_failed"
+
+
+def _budget_degraded_reply(session) -> None:
+    """A reply answered from the knowledge base because a budget was spent, stored as the customer path stores it."""
+    with transaction() as conn:
+        asked = user_messages.insert_user_message(
+            conn, session_id=session.id, content="Where is my order?", client_message_id=None, lease_seconds=10
+        )
+        reply = conversations.ReplyToStore(
+            "From our help center: ...", [], [], {"degraded": True, "degraded_reason": "budget"}
+        )
+        conversations.store_reply(conn, session_id=session.id, reply_to_id=asked.id, reply=reply)
+
+
+def test_degraded_replies_are_counted_by_reason(function_client, fake_gemini):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    fake_gemini.mode = "malformed"
+    _post(function_client, new_session(), "Can I return something I bought?")
+    _post(function_client, new_session(), "How long does shipping take?")
+    fake_gemini.mode = "leaky"
+    _post(function_client, new_session(), "Can I return something I bought?")
+    fake_gemini.mode = "normal"
+    _post(function_client, new_session(), "Can I return something I bought?")
+    _budget_degraded_reply(new_session())
+    found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z")}).json
+    assert found["degraded_replies_by_reason"] == {"model": 2, "guarded": 1, "budget": 1}
+    assert found["degraded_replies"] == 4
+
+
+def test_existing_degraded_replies_are_counted_by_the_migration(scratch_database):
+    command.upgrade(alembic_config(), "0011")
+    replies = [
+        {"degraded": True},
+        {"degraded": True, "guarded": True},
+        {"degraded": True, "degraded_reason": "budget"},
+        {"degraded": True, "degraded_reason": "budget"},
+        {"degraded": False},
+    ]
+    with get_engine().begin() as conn:
+        session_id = conn.execute(
+            sa.text("INSERT INTO chat_sessions (id, token_hash) VALUES (gen_random_uuid(), 'h') RETURNING id")
+        ).scalar_one()
+        for details in replies:
+            conn.execute(
+                sa.text("INSERT INTO messages (session_id, sender, content, details) VALUES (:s, 'bot', 'r', :d)"),
+                {"s": session_id, "d": json.dumps(details)},
+            )
+    command.upgrade(alembic_config(), "0012")
+    with get_engine().connect() as conn:
+        counted = conn.execute(sa.text("SELECT degraded_replies FROM chat_sessions")).scalar_one()
+    assert counted == {"model": 1, "guarded": 1, "budget": 2}

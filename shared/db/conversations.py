@@ -26,7 +26,12 @@ _STORE_REPLY = """
         SET last_activity_at = now(),
             bot_unanswered = bot_unanswered + :unanswered * (SELECT n FROM stored),
             model_input_tokens = model_input_tokens + :input_tokens * (SELECT n FROM stored),
-            model_output_tokens = model_output_tokens + :output_tokens * (SELECT n FROM stored)
+            model_output_tokens = model_output_tokens + :output_tokens * (SELECT n FROM stored),
+            degraded_replies = CASE WHEN CAST(:degraded_reason AS text) IS NULL OR (SELECT n FROM stored) = 0
+                                    THEN degraded_replies
+                                    ELSE jsonb_set(degraded_replies, ARRAY[CAST(:degraded_reason AS text)], to_jsonb(
+                                        coalesce((degraded_replies->>CAST(:degraded_reason AS text))::int, 0) + 1))
+                               END
         WHERE id = :session_id RETURNING id
     )
     SELECT reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
@@ -116,14 +121,22 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
     return StoredReply(existing.id, existing.created_at, is_new=False)
 
 
-def _counted(details: dict[str, Any]) -> dict[str, int]:
-    """What a reply adds to its conversation's counters: an unanswered question, the model's tokens."""
+def _counted(details: dict[str, Any]) -> dict[str, int | str | None]:
+    """What a reply adds to its conversation's counters: an unanswered question, tokens, a degraded reply."""
     usage = details.get("usage") or {}
     return {
         "unanswered": int(details.get("decision") == "not_covered"),
         "input_tokens": int(usage.get("input_tokens") or 0),
         "output_tokens": int(usage.get("output_tokens") or 0),
+        "degraded_reason": degraded_reason(details),
     }
+
+
+def degraded_reason(details: dict[str, Any]) -> str | None:
+    """Why a reply was answered without the model: its `degraded_reason` ("budget"), else "guarded" or "model"."""
+    if not details.get("degraded"):
+        return None
+    return str(details.get("degraded_reason") or ("guarded" if details.get("guarded") else "model"))
 
 
 def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Any]:

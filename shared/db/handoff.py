@@ -8,12 +8,19 @@ import sqlalchemy as sa
 
 from shared.handoff.states import Event, State
 
+# A handover (from the bot or a resolved state to the queue) starts a new first-response measurement;
+# back with the bot before anyone replied, that measurement is dropped (no person ever answered it).
 _APPLY = """
     UPDATE chat_sessions SET
         state = :to_state,
         waiting_since = CASE WHEN :to_state = 'bot' THEN NULL
                              WHEN :to_state = 'waiting' AND state IN ('bot', 'resolved') THEN now()
                              ELSE waiting_since END,
+        handover_started_at = CASE WHEN :to_state = 'waiting' AND state IN ('bot', 'resolved') THEN now()
+                                   WHEN :to_state = 'bot' AND first_human_reply_at IS NULL THEN NULL
+                                   ELSE handover_started_at END,
+        first_human_reply_at = CASE WHEN :to_state = 'waiting' AND state IN ('bot', 'resolved') THEN NULL
+                                    ELSE first_human_reply_at END,
         handover_reason = CASE WHEN state IN ('bot', 'resolved') AND :to_state IN ('waiting', 'assigned')
                                THEN :reason ELSE handover_reason END,
         handover_kind = CASE WHEN state IN ('bot', 'resolved') AND :to_state IN ('waiting', 'assigned')
@@ -22,6 +29,14 @@ _APPLY = """
         resolved_at = CASE WHEN :to_state = 'resolved' THEN now() ELSE NULL END,
         last_activity_at = now()
     WHERE id = :session_id
+"""
+
+# Seconds from a conversation's latest handover to the first agent reply after it. A reply committed
+# while the handover was being written can carry an earlier transaction time: that is no wait at all.
+# (NULL while either end is missing; greatest() alone would turn that into 0.)
+FIRST_RESPONSE_SECONDS = """
+    CASE WHEN s.first_human_reply_at IS NOT NULL AND s.handover_started_at IS NOT NULL
+         THEN greatest(0, extract(epoch FROM s.first_human_reply_at - s.handover_started_at)) END
 """
 
 _RECORD = """
@@ -80,15 +95,13 @@ def history(conn: sa.Connection, *, session_id: uuid.UUID) -> list[sa.Row[tuple[
 
 
 def median_first_reply_seconds(conn: sa.Connection, *, days: int, at_least: int) -> float | None:
-    """The median wait from handover to a person's first reply over recent conversations (None: too few)."""
+    """The median wait from a handover to a person's first reply after it, over recent ones (None: too few)."""
     row = conn.execute(
-        sa.text("""
-            SELECT count(*) AS n,
-                   percentile_cont(0.5) WITHIN GROUP (
-                       ORDER BY extract(epoch FROM first_human_reply_at - waiting_since)) AS median
-            FROM chat_sessions
-            WHERE first_human_reply_at IS NOT NULL AND waiting_since IS NOT NULL
-              AND first_human_reply_at > now() - make_interval(days => :days)
+        sa.text(f"""
+            SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY {FIRST_RESPONSE_SECONDS}) AS median
+            FROM chat_sessions s
+            WHERE s.first_human_reply_at IS NOT NULL AND s.handover_started_at IS NOT NULL
+              AND s.first_human_reply_at > now() - make_interval(days => :days)
         """),
         {"days": days},
     ).one()

@@ -11,14 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.db.handoff import FIRST_RESPONSE_SECONDS
+
 # One index-only scan of chat_sessions_written_idx; a conversation with a thumbs-down is not bot-resolved.
-_CONVERSATIONS = """
+_CONVERSATIONS = f"""
     SELECT count(*) AS conversations,
            count(*) FILTER (WHERE s.handover_kind IS NULL AND disliked.session_id IS NULL) AS bot_resolved,
            count(*) FILTER (WHERE s.handover_kind IS NOT NULL) AS handed_over,
            count(s.resolved_at) AS resolved,
-           date_part('epoch', percentile_cont(0.5) WITHIN GROUP (ORDER BY s.first_human_reply_at - s.waiting_since))
-               AS first_response,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY {FIRST_RESPONSE_SECONDS}) AS first_response,
            date_part('epoch', percentile_cont(0.5) WITHIN GROUP (ORDER BY s.resolved_at - s.created_at))
                AS resolution,
            coalesce(sum(s.bot_unanswered), 0)::bigint AS unanswered,
@@ -37,6 +38,14 @@ _REASONS = """
     GROUP BY handover_kind
 """
 
+# Degraded replies by reason ("budget", "model", "guarded"), counted onto their conversation like its tokens.
+_DEGRADED = """
+    SELECT d.key AS reason, sum(d.value::bigint)::bigint AS n
+    FROM chat_sessions s CROSS JOIN LATERAL jsonb_each_text(s.degraded_replies) d
+    WHERE s.created_at >= :start AND s.created_at < :end AND s.first_user_message_at IS NOT NULL
+    GROUP BY d.key
+"""
+
 _CSAT = """
     SELECT avg(rating)::float AS average, count(*) AS responses
     FROM csat_ratings WHERE created_at >= :start AND created_at < :end
@@ -53,11 +62,13 @@ def figures(conn: sa.Connection, *, start: datetime, end: datetime) -> dict[str,
     window = {"start": start, "end": end}
     conversations = conn.execute(sa.text(_CONVERSATIONS), window).one()._asdict()
     reasons = {row.kind: row.n for row in conn.execute(sa.text(_REASONS), window)}
+    degraded = {row.reason: row.n for row in conn.execute(sa.text(_DEGRADED), window)}
     csat = conn.execute(sa.text(_CSAT), window).one()
     feedback = conn.execute(sa.text(_FEEDBACK), window).one()
     return {
         **conversations,
         "handovers_by_reason": reasons,
+        "degraded_by_reason": degraded,
         "csat_average": csat.average,
         "csat_responses": csat.responses,
         "thumbs_up": feedback.up,

@@ -33,6 +33,9 @@ class ChatSession(Base):
     handover_kind: Mapped[str | None] = mapped_column(sa.String(24))
     waiting_since: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="SET NULL"))
+    # The first-response measurement: from the latest handover (kept after a hand-back, unlike
+    # waiting_since) to the first agent reply after it.
+    handover_started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     first_human_reply_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     contact_email: Mapped[str | None] = mapped_column(sa.Text)
@@ -41,6 +44,10 @@ class ChatSession(Base):
     bot_unanswered: Mapped[int] = mapped_column(sa.Integer, server_default="0")
     model_input_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     model_output_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    # Degraded bot replies by reason ({"budget": 2, "model": 1}).
+    degraded_replies: Mapped[dict[str, int]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    # When the widget last read the conversation: an agent reply it has not read goes by e-mail.
+    last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
@@ -64,6 +71,8 @@ class ChatSession(Base):
                 "bot_unanswered",
                 "model_input_tokens",
                 "model_output_tokens",
+                "handover_started_at",
+                "degraded_replies",
             ],
             postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
         ),
@@ -100,6 +109,9 @@ class Message(Base):
         sa.UniqueConstraint("session_id", "client_message_id", name="messages_client_id_unique"),
         sa.Index("messages_session_order_idx", "session_id", "id"),
         sa.Index(
+            "messages_agent_replies_idx", "created_at", postgresql_where=sa.text("sender = 'agent' AND NOT internal")
+        ),
+        sa.Index(
             "messages_content_trgm_idx", "content", postgresql_using="gin", postgresql_ops={"content": "gin_trgm_ops"}
         ),
     )
@@ -113,6 +125,18 @@ class SessionSummary(Base):
     )
     content: Mapped[str] = mapped_column(sa.Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+
+class CustomerSummary(Base):
+    """The summary a customer asked for: only what they saw, nothing written for the agents."""
+
+    __tablename__ = "customer_summaries"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
 
 
@@ -366,6 +390,8 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(always=True), primary_key=True)
     session_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(32))
+    # The agent reply an e-mail carries (one e-mail per reply).
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
     attempts: Mapped[int] = mapped_column(sa.Integer, server_default="0")
@@ -373,7 +399,10 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
 
-    __table_args__ = (sa.Index("outbox_due_idx", "next_attempt_at", postgresql_where=sa.text("delivered_at IS NULL")),)
+    __table_args__ = (
+        sa.Index("outbox_due_idx", "next_attempt_at", postgresql_where=sa.text("delivered_at IS NULL")),
+        sa.Index("outbox_message_idx", "kind", "message_id", unique=True),
+    )
 
 
 class EntryVersion(Base):

@@ -39,6 +39,8 @@ def report(query: MetricsQuery) -> Metrics:
             "bot_resolved_rate": _share(found["bot_resolved"], conversations),
             "handover_rate": _share(found["handed_over"], conversations),
             "handovers_by_reason": found["handovers_by_reason"],
+            "degraded_replies": sum(found["degraded_by_reason"].values()),
+            "degraded_replies_by_reason": found["degraded_by_reason"],
             "median_first_response_seconds": found["first_response"],
             "median_resolution_seconds": found["resolution"],
             "csat_average": found["csat_average"],
