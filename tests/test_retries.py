@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 
 from shared.answering import use_provider
+from shared.db.engine import get_engine, reset_engine
 from tests.factories import client_message_id, new_session
 from tests.fakes import CountingProvider
 
@@ -45,6 +48,49 @@ def test_concurrent_duplicates_all_get_the_one_stored_exchange(function_client, 
     assert [r.status_code for r in responses] == [200] * 20
     assert len({r.get_data() for r in responses}) == 1
     assert provider.calls == 1
+    assert [r.sender for r in _rows(db, session.id)] == ["user", "bot"]
+
+
+@pytest.fixture
+def outside() -> Iterator[sa.Engine]:
+    """Connections of the test's own, outside the pool the requests share."""
+    engine = sa.create_engine(get_engine().url, poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection_per_request(settings_env) -> Iterator[None]:
+    settings_env(DB_POOL_SIZE="10")
+    reset_engine()
+    yield
+    reset_engine()
+
+
+def _wait_for_lock_waiters(engine: sa.Engine, count: int) -> None:
+    """Until `count` backends wait for a lock (each look is its own transaction: the statistics are cached per one)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            waiting = conn.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+            if waiting.scalar() >= count:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{count} requests never queued on the session's lock")
+
+
+@pytest.mark.usefixtures("connection_per_request")
+def test_copies_queued_behind_the_sessions_lock_get_the_stored_exchange_never_a_500(function_client, db, outside):
+    # Every copy reads the conversation before the first one's message exists, then waits for the lock.
+    session, cid, copies = new_session(), client_message_id(), 6
+    with outside.connect() as holder, ThreadPoolExecutor(max_workers=copies) as pool:
+        holder.execute(sa.text("SELECT 1 FROM chat_sessions WHERE id = :s FOR UPDATE"), {"s": session.id})
+        posts = [pool.submit(_post, function_client, session, "Do you ship abroad?", cid) for _ in range(copies)]
+        _wait_for_lock_waiters(outside, copies)
+        holder.rollback()
+        responses = [post.result() for post in posts]
+    assert [r.status_code for r in responses] == [200] * copies
+    assert len({r.get_data() for r in responses}) == 1
     assert [r.sender for r in _rows(db, session.id)] == ["user", "bot"]
 
 

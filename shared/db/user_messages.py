@@ -1,8 +1,10 @@
 """Persistence of a customer's message on its way in: the session lock, retries by key, answer leases.
 
 A post runs in one transaction that locks its session row, so two posts to one session (and
-two copies of one retry) take turns: the second copy sees the first's message and never inserts
-or counts twice. A user message carries a lease while its reply is being written.
+two copies of one retry) take turns. A copy that queued for the lock read the messages before
+the first copy's message was committed: its insert then finds the key taken and stores nothing,
+and the caller starts again in a new transaction, which sees that message. A user message
+carries a lease while its reply is being written.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ _INSERT = f"""
     WITH inserted AS (
         INSERT INTO messages (session_id, sender, content, client_message_id, answer_lease_until)
         VALUES (:session_id, 'user', :content, :client_message_id, now() + make_interval(secs => :lease))
+        ON CONFLICT DO NOTHING
         RETURNING id, created_at
     ),
     touched AS (
@@ -116,8 +119,11 @@ def insert_user_message(
     content: str,
     client_message_id: str | None,
     lease_seconds: float,
-) -> StoredUserMessage:
-    """Store a user's message with an answer lease; returns it with the conversation before it."""
+) -> StoredUserMessage | None:
+    """Store a user's message with an answer lease and return it with the conversation before it.
+
+    None when another post already stored a message under the same `client_message_id`.
+    """
     row = prepared.fetch_one(
         conn,
         _INSERT,
@@ -129,8 +135,7 @@ def insert_user_message(
             "history_limit": HISTORY_MESSAGES,
         },
     )
-    assert row is not None  # the session is locked by this transaction
-    return StoredUserMessage(row.id, row.created_at, row.history)
+    return None if row is None else StoredUserMessage(row.id, row.created_at, row.history)
 
 
 def claim_answer(conn: sa.Connection, *, message_id: int, lease_seconds: float) -> bool:

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from shared import errors
 from shared.db import user_messages
 from shared.db.engine import connection, transaction
@@ -56,8 +58,21 @@ def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCrea
     return request.model_copy(update={"client_message_id": idempotency_key})
 
 
+class _KeyTaken(Exception):
+    """A copy of this post stored its message after this transaction had looked for it."""
+
+
 def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExchange:
     """Store a new message (within the limits), or resolve a retry of one already stored."""
+    for _ in range(2):
+        try:
+            return _admit_once(request, token_hash)
+        except _KeyTaken:
+            continue  # rolled back; a new transaction sees the other copy's message
+    raise errors.InProgress("This message is still being answered. Please retry in a moment.", retry_after=1)
+
+
+def _admit_once(request: MessageCreate, token_hash: str) -> Admitted | MessageExchange:
     lease = get_settings().answer_lease_seconds
     with transaction() as conn:
         target = user_messages.lock_session(
@@ -66,23 +81,29 @@ def admit(request: MessageCreate, *, token_hash: str) -> Admitted | MessageExcha
         if target is None:
             raise errors.Unauthorized(UNAUTHORIZED)
         if target.message_id is None:
-            limits.admit_model_work(conn, request.session_id)
-            # A customer writing to a resolved conversation reopens it to the bot, not to the queue.
-            _, state = handoff.transition(conn, request.session_id, "customer_wrote")
-            stored = user_messages.insert_user_message(
-                conn,
-                session_id=request.session_id,
-                content=request.content,
-                client_message_id=request.client_message_id,
-                lease_seconds=lease,
-            )
-            return Admitted(stored.id, stored.created_at, state, stored.history, target.locale)
+            return _store_new(conn, request, target, lease)
     if target.content != request.content:
         raise errors.ValidationFailed(
             "This client_message_id was already used for a different message.",
             details=[{"field": "client_message_id", "message": "already used for a different message"}],
         )
     return _resolve_retry(request, target, lease)
+
+
+def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, lease: float) -> Admitted:
+    limits.admit_model_work(conn, request.session_id)
+    # A customer writing to a resolved conversation reopens it to the bot, not to the queue.
+    _, state = handoff.transition(conn, request.session_id, "customer_wrote")
+    stored = user_messages.insert_user_message(
+        conn,
+        session_id=request.session_id,
+        content=request.content,
+        client_message_id=request.client_message_id,
+        lease_seconds=lease,
+    )
+    if stored is None:
+        raise _KeyTaken
+    return Admitted(stored.id, stored.created_at, state, stored.history, target.locale)
 
 
 def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> Admitted | MessageExchange:
