@@ -9,6 +9,6 @@ from shared.services import summaries
 
 @endpoint("POST")
 def summarize_session(call: Call) -> Reply:
-    """Summarise a conversation and store the summary on the session."""
+    """The customer's own summary of their conversation (never the one written for agents)."""
     ref = call.body(SessionRef)
     return Reply(200, summaries.summarize_session(ref, token=call.bearer_token()))

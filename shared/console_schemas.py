@@ -155,6 +155,15 @@ class ConversationDetail(BaseModel):
     history: list[StateChange]
 
 
+class AgentSummary(BaseModel):
+    """The summary written for agents, as refreshed from the conversation's current messages."""
+
+    conversation_id: uuid.UUID
+    summary: str
+    updated_at: datetime
+    degraded: bool = Field(description="Written without the model (it failed, or the token budget is spent)")
+
+
 class AgentMessageCreate(Request):
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
     internal: bool = False

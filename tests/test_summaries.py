@@ -1,8 +1,18 @@
-"""Summaries: stored on the session, replaced when asked again, refused when there is nothing to summarise."""
+"""Summaries: the agents' one (at a handover, refreshed from the console) and the customer's own, kept apart."""
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from shared import errors
 from shared.answering import use_provider
+from shared.db.engine import get_engine
+from shared.db.operators import OperatorRow
+from shared.services import summaries
+from tests.factories import new_operator, new_session
 from tests.fakes import FailingProvider
 
 
@@ -16,13 +26,47 @@ def _post(function_client, session, content):
     )
 
 
+def _session_view(function_client, session):
+    return function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth).json["session"]
+
+
+def _agents_summary(session_id) -> str | None:
+    with get_engine().connect() as conn:
+        return conn.execute(
+            sa.text("SELECT content FROM session_summaries WHERE session_id = :s"), {"s": session_id}
+        ).scalar()
+
+
+def _operator() -> OperatorRow:
+    with get_engine().connect() as conn:
+        row = conn.execute(
+            sa.text("SELECT id, email, display_name, role, active, created_at FROM operators WHERE id = :id"),
+            {"id": new_operator().id},
+        ).one()
+    return OperatorRow(*row)
+
+
 def test_summarizing_an_empty_session_is_a_409(function_client, chat_session):
     response = _summarize(function_client, chat_session)
     assert response.status_code == 409
     assert "nothing to summarise" in response.json["error"]["message"]
 
 
-def test_summary_names_the_issue_the_answers_and_the_escalation(function_client, chat_session):
+def test_the_customer_never_receives_the_summary_written_for_agents(function_client, fake_gemini):
+    session = new_session()
+    _post(function_client, session, "Can I return something I bought?")
+    _post(function_client, session, "I want to talk to a person")
+    written_for_agents = _agents_summary(session.id)
+    assert written_for_agents and "Sentiment" in written_for_agents
+    assert _session_view(function_client, session)["summary"] is None
+    own = _summarize(function_client, session).json["summary"]
+    for for_agents_only in ("Sentiment", "Next steps", "neutral", "return label", "asked for a person"):
+        assert for_agents_only not in own
+    assert _session_view(function_client, session)["summary"] == own
+    assert _agents_summary(session.id) == written_for_agents
+
+
+def test_the_customers_summary_recalls_their_question_the_answers_and_where_it_stands(function_client, chat_session):
     _post(function_client, chat_session, "My package arrived damaged")
     _post(function_client, chat_session, "I need to speak to a human")
     response = _summarize(function_client, chat_session)
@@ -30,28 +74,64 @@ def test_summary_names_the_issue_the_answers_and_the_escalation(function_client,
     summary = response.json["summary"]
     assert "My package arrived damaged" in summary
     assert "What should I do if my item arrived damaged or wrong?" in summary
-    assert "human agent" in summary
-    messages = function_client("get_messages").get(f"/?session_id={chat_session.id}", headers=chat_session.auth)
-    assert messages.json["session"]["summary"] == summary
+    assert "A member of our team will reply here." in summary
 
 
-def test_summarizing_again_replaces_the_summary(function_client, chat_session):
+def test_the_customers_summary_speaks_their_language(function_client):
+    session = new_session(locale="fr-FR")
+    _post(function_client, session, "Je veux parler à un humain")
+    summary = _summarize(function_client, session).json["summary"]
+    assert summary.startswith("Votre question : « Je veux parler à un humain »")
+    assert "Un membre de notre équipe vous répondra ici." in summary
+
+
+def test_summarizing_again_replaces_the_customers_summary(function_client, chat_session):
     _post(function_client, chat_session, "Do you accept PayPal?")
     first = _summarize(function_client, chat_session).json
     _post(function_client, chat_session, "And how do I unsubscribe from the newsletter?")
     second = _summarize(function_client, chat_session).json
     assert second["summary"] != first["summary"]
     assert second["updated_at"] >= first["updated_at"]
-    stored = function_client("get_messages").get(f"/?session_id={chat_session.id}", headers=chat_session.auth)
-    assert stored.json["session"]["summary"] == second["summary"]
+    assert _session_view(function_client, chat_session)["summary"] == second["summary"]
 
 
-def test_summary_falls_back_to_extractive_when_the_model_fails(function_client, chat_session):
+def test_an_agent_refreshes_the_agents_summary_from_the_current_messages(function_client, fake_gemini):
+    session = new_session()
+    _post(function_client, session, "I want to talk to a person")
+    before = _agents_summary(session.id)
+    _post(function_client, session, "Also, where is my parcel?")
+    fake_gemini.requests.clear()
+    refreshed = summaries.refresh_for_agents(session.id, operator=_operator())
+    assert refreshed.conversation_id == session.id and not refreshed.degraded
+    assert "Sentiment" in refreshed.summary and _agents_summary(session.id) == refreshed.summary
+    sent = [r for r in fake_gemini.requests if "summarise customer-support conversations" in r.system]
+    assert len(sent) == 1 and "Also, where is my parcel?" in sent[0].user
+    assert before is not None
+
+
+def test_refreshing_an_unknown_or_empty_conversation_is_refused(chat_session):
+    operator = _operator()
+    with pytest.raises(errors.NotFound):
+        summaries.refresh_for_agents(uuid.UUID(int=1), operator=operator)
+    with pytest.raises(errors.Conflict):
+        summaries.refresh_for_agents(chat_session.id, operator=operator)
+
+
+def test_the_agents_summary_falls_back_to_extractive_when_the_model_fails(function_client, chat_session):
     _post(function_client, chat_session, "How long does shipping take?")
-    with use_provider(FailingProvider()):
-        response = _summarize(function_client, chat_session)
-    assert response.status_code == 200
-    assert "How long does shipping take?" in response.json["summary"]
+    refreshed = summaries.refresh_for_agents(chat_session.id, operator=_operator(), provider=FailingProvider())
+    assert refreshed.degraded
+    assert "How long does shipping take?" in refreshed.summary
+
+
+def test_a_spent_token_budget_writes_the_agents_summary_without_the_model(function_client, fake_gemini, settings_env):
+    session = new_session()
+    _post(function_client, session, "Can I return something I bought?")
+    settings_env(RATE_LIMIT_SESSION_TOKENS_PER_DAY="100")
+    fake_gemini.requests.clear()
+    refreshed = summaries.refresh_for_agents(session.id, operator=_operator())
+    assert refreshed.degraded and "Can I return something I bought?" in refreshed.summary
+    assert not [r for r in fake_gemini.requests if "summarise customer-support conversations" in r.system]
 
 
 class ErasingProvider(FailingProvider):
@@ -61,26 +141,18 @@ class ErasingProvider(FailingProvider):
         self.session_id = session_id
 
     def summarize(self, request):
-        import sqlalchemy as sa
-
-        from shared.db.engine import get_engine
-
         with get_engine().connect() as conn:
             conn.execute(sa.text("DELETE FROM chat_sessions WHERE id = :id"), {"id": self.session_id})
         return super().summarize(request)
 
 
-def test_summarizing_while_the_session_is_erased_is_a_401_not_a_500(function_client, chat_session):
+def test_refreshing_while_the_session_is_erased_is_not_found(function_client, chat_session):
     _post(function_client, chat_session, "Where is my parcel?")
-    with use_provider(ErasingProvider(chat_session.id)):
-        response = _summarize(function_client, chat_session)
-    assert response.status_code == 401
-    assert response.json["error"]["code"] == "unauthorized"
+    with pytest.raises(errors.NotFound):
+        summaries.refresh_for_agents(chat_session.id, operator=_operator(), provider=ErasingProvider(chat_session.id))
 
 
-def test_summary_of_a_long_conversation_keeps_its_start_and_its_newest_messages(function_client, chat_session, db):
-    import sqlalchemy as sa
-
+def test_summary_of_a_long_conversation_keeps_its_start_and_its_newest_messages(chat_session, db):
     db.execute(
         sa.text("""
             INSERT INTO messages (session_id, sender, content)
@@ -99,10 +171,8 @@ def test_summary_of_a_long_conversation_keeps_its_start_and_its_newest_messages(
             return super().summarize(request)
 
     with use_provider(Capturing()):
-        response = _summarize(function_client, chat_session)
-    assert response.status_code == 200
-    summary = response.json["summary"]
-    assert "First: my blender broke" in summary and "Newest: any update on the refund?" in summary
+        refreshed = summaries.refresh_for_agents(chat_session.id, operator=_operator())
+    assert "First: my blender broke" in refreshed.summary and "Newest: any update on the refund?" in refreshed.summary
     transcript = captured[0]
     assert transcript[0].content == "First: my blender broke"
     assert transcript[-1].content == "message 899"

@@ -72,12 +72,13 @@ def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, 
 
 
 def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> Any | None:
-    """The session with its summary, when the token matches; None otherwise."""
+    """The session with the customer's own summary (never the agents'), when the token matches; None otherwise."""
     return prepared.fetch_one(
         conn,
         """
-        SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, s.contact_email, sm.content AS summary
-        FROM chat_sessions s LEFT JOIN session_summaries sm ON sm.session_id = s.id
+        SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, s.contact_email, s.locale,
+               cs.content AS summary
+        FROM chat_sessions s LEFT JOIN customer_summaries cs ON cs.session_id = s.id
         LEFT JOIN operators o ON o.id = s.assignee_id
         WHERE s.id = :session_id AND s.token_hash = :token_hash
         """,
@@ -175,6 +176,20 @@ def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, de
             RETURNING session_id, content, updated_at
         """),
         {"session_id": session_id, "content": content, "details": json.dumps(details)},
+    ).first()
+
+
+def save_customer_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str) -> Any | None:
+    """Store the summary the customer asked for, replacing theirs; None when the session was erased meanwhile."""
+    return conn.execute(
+        sa.text("""
+            INSERT INTO customer_summaries (session_id, content)
+            SELECT s.id, :content FROM chat_sessions s WHERE s.id = :session_id
+            FOR KEY SHARE
+            ON CONFLICT (session_id) DO UPDATE SET content = EXCLUDED.content, updated_at = now()
+            RETURNING session_id, content, updated_at
+        """),
+        {"session_id": session_id, "content": content},
     ).first()
 
 

@@ -1,7 +1,10 @@
-"""Summaries of a session for the people who take it over.
+"""Summaries of a conversation: the agents' (at a handover, or refreshed from the console) and the customer's own.
 
-However long the conversation, the summary sees its start, its newest messages in full, and
-the customer's messages sampled from a long middle, with a marker where messages were left out.
+The agents' summary is the model's (extractive when there is no model, it fails, or the token
+budget is spent). However long the conversation, it sees its start, its newest messages in full,
+and the customer's messages sampled from a long middle, with a marker where messages were left
+out. It may hold the customer's sentiment, next steps for the agent and the handover reason, so
+the customer never receives it: `summarize_session` gives them their own, built from what they saw.
 """
 
 from __future__ import annotations
@@ -10,68 +13,106 @@ import logging
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
+
 from shared import errors
 from shared.answering import get_provider, offline_provider
 from shared.answering.types import AnswerProvider, Summary, SummaryRequest, Turn
+from shared.console_schemas import AgentSummary
+from shared.customer_summary import customer_summary
 from shared.db import conversations
+from shared.db import limits as limits_db
 from shared.db.engine import connection, transaction
+from shared.db.operators import OperatorRow
+from shared.language import locale_language
 from shared.schemas import SessionRef, SummaryPublic
 from shared.security import hash_token
 from shared.services import limits
+from shared.services.handoff import NO_CONVERSATION
 from shared.services.sessions import UNAUTHORIZED
 
 HEAD_MESSAGES = 10
 TAIL_MESSAGES = 150
 MIDDLE_SAMPLES = 40
+NOTHING_YET = "There is nothing to summarise yet: the customer has not written anything."
 log = logging.getLogger("support.summaries")
 
 
-def summarize_session(request: SessionRef, *, token: str, provider: AnswerProvider | None = None) -> SummaryPublic:
-    """Summarise the conversation so far and store it, replacing any earlier summary."""
+def summarize_session(request: SessionRef, *, token: str) -> SummaryPublic:
+    """The customer's own summary of their conversation, stored (replacing theirs) and returned."""
     with transaction() as conn:
         session = conversations.find_session(conn, session_id=request.session_id, token_hash=hash_token(token))
         if session is None:
             raise errors.Unauthorized(UNAUTHORIZED)
-        rows = conversations.summary_transcript(
-            conn, session_id=request.session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
-        )
+        rows = _transcript(conn, request.session_id)
         if not any(row.sender == "user" for row in rows):
-            raise errors.Conflict("There is nothing to summarise yet: the customer has not written anything.")
-        limits.admit_model_work(conn, request.session_id)
-    transcript = condensed_transcript(rows)
-    summary_request = SummaryRequest(transcript, session.state, session.handover_reason)
-    summary = _summarize_safely(provider or get_provider(), summary_request)
-    details = {**summary.details, "messages": rows[-1].total}
-    with connection() as conn:
-        limits.charge_tokens(conn, request.session_id, summary.details.get("usage"))
-        row = conversations.save_summary(conn, session_id=request.session_id, content=summary.text, details=details)
+            raise errors.Conflict(NOTHING_YET)
+        _admit(conn, request.session_id)
+        text = customer_summary(
+            rows, state=session.state, agent=session.agent, language=locale_language(session.locale)
+        )
+        row = conversations.save_customer_summary(conn, session_id=request.session_id, content=text)
     if row is None:
         raise errors.Unauthorized(UNAUTHORIZED)
     return SummaryPublic(session_id=row.session_id, summary=row.content, updated_at=row.updated_at)
 
 
+def refresh_for_agents(
+    conversation_id: uuid.UUID, *, operator: OperatorRow, provider: AnswerProvider | None = None
+) -> AgentSummary:
+    """Rewrite the agents' summary from the conversation's current messages (NotFound, or Conflict if empty)."""
+    return _write_for_agents(conversation_id, provider, requested_by=operator.id)
+
+
 def summarize_for_team(session_id: uuid.UUID, *, provider: AnswerProvider | None = None) -> None:
     """At a handover: summarise the whole conversation for the agent who takes it (never fails the request)."""
     try:
-        with connection() as conn:
-            rows = conversations.summary_transcript(
-                conn, session_id=session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
-            )
-            state = conversations.session_state(conn, session_id=session_id)
-        if not rows or state is None:
-            return
-        request = SummaryRequest(condensed_transcript(rows), state.state, state.handover_reason)
-        summary = _summarize_safely(provider or get_provider(), request)
-        with connection() as conn:
-            limits.charge_tokens(conn, session_id, summary.details.get("usage"))
-            conversations.save_summary(
-                conn,
-                session_id=session_id,
-                content=summary.text,
-                details={**summary.details, "messages": rows[-1].total},
-            )
+        _write_for_agents(session_id, provider)
     except errors.ServiceUnavailable:
         log.warning("no summary at handover: the database is unavailable")
+    except (errors.NotFound, errors.Conflict):
+        pass  # erased meanwhile, or nothing written to summarise
+
+
+def _write_for_agents(
+    session_id: uuid.UUID, provider: AnswerProvider | None, *, requested_by: uuid.UUID | None = None
+) -> AgentSummary:
+    with connection() as conn:
+        state = conversations.session_state(conn, session_id=session_id)
+        if state is None:
+            raise errors.NotFound(NO_CONVERSATION)
+        rows = _transcript(conn, session_id)
+        budget_spent = bool(limits_db.exhausted(conn, limits.token_rules(session_id)))
+    if not any(row.sender == "user" for row in rows):
+        raise errors.Conflict(NOTHING_YET)
+    request = SummaryRequest(condensed_transcript(rows), state.state, state.handover_reason)
+    summary = _offline(request, "budget") if budget_spent else _summarize_safely(provider or get_provider(), request)
+    details = {**summary.details, "messages": rows[-1].total}
+    if requested_by is not None:
+        details["requested_by"] = str(requested_by)
+    with connection() as conn:
+        limits.charge_tokens(conn, session_id, summary.details.get("usage"))
+        row = conversations.save_summary(conn, session_id=session_id, content=summary.text, details=details)
+    if row is None:
+        raise errors.NotFound(NO_CONVERSATION)
+    degraded = bool(summary.details.get("degraded"))
+    return AgentSummary(
+        conversation_id=row.session_id, summary=row.content, updated_at=row.updated_at, degraded=degraded
+    )
+
+
+def _transcript(conn: sa.Connection, session_id: uuid.UUID) -> list[Any]:
+    return conversations.summary_transcript(
+        conn, session_id=session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
+    )
+
+
+def _admit(conn: sa.Connection, session_id: uuid.UUID) -> None:
+    """A customer's summary calls no model, but counts as a message against the per-minute limit."""
+    if wait := limits_db.take(conn, limits.message_rules(session_id)):
+        raise errors.RateLimited(
+            "You're sending messages a little fast. Please wait a moment, then try again.", retry_after=wait
+        )
 
 
 def condensed_transcript(rows: list[Any]) -> list[Turn]:
@@ -93,8 +134,15 @@ def _summarize_safely(provider: AnswerProvider, request: SummaryRequest) -> Summ
         log.warning("model failed; extractive summary instead", extra={"provider": provider.name, "reason": str(exc)})
     except Exception:
         log.exception("summary provider failed; extractive summary instead", extra={"provider": provider.name})
+    return _offline(request, "model")
+
+
+def _offline(request: SummaryRequest, reason: str) -> Summary:
+    """The extractive summary, marked degraded with why the model did not write it."""
+    if reason == "budget":
+        log.warning("token budget spent; extractive summary instead")
     fallback = offline_provider().summarize(request)
-    return Summary(fallback.text, {**fallback.details, "degraded": True})
+    return Summary(fallback.text, {**fallback.details, "degraded": True, "degraded_reason": reason})
 
 
 def _turn(row: Any) -> Turn:
