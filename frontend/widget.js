@@ -126,7 +126,7 @@
   // ones this page posted), so polling from lastId never skips a colleague's message nor repeats one.
   // profile: the server's {greeting, bot_name} and the language it was asked in, kept across conversations.
   var state = { session: load(storageKey), profile: load(profileKey), creating: null, lastId: 0, shown: {},
-    status: "open", busy: false, open: false, poller: null, pollMs: 0, unread: 0 };
+    status: "open", busy: false, open: false, poller: null, pollMs: 0, unread: 0, botAnswers: true };
   var listeners = {};
 
   function load(key) {
@@ -383,6 +383,8 @@
   function showStatus(session) {
     var status = typeof session === "string" ? session : session.status;
     state.status = status;
+    // The bot answers a customer's message unless an agent owns the conversation or it is resolved.
+    if (session.state) state.botAnswers = session.state === "bot" || session.state === "waiting";
     banner.hidden = status !== "escalated";
     banner.textContent = session.state === "assigned" && session.agent
       ? t.joined.replace("{name}", session.agent) : t.escalated;
@@ -511,7 +513,7 @@
       clearUnread();  // what was there before this visit is not news
       showStatus(page.session);
       var last = page.messages[page.messages.length - 1];
-      if (last && last.sender === "user") waitForReply();
+      if (last && last.sender === "user" && state.botAnswers) waitForReply();
     }, function (error) {
       if (error.status === 401) saveSession(null);
     });
@@ -558,7 +560,7 @@
       (function poll() {
         fetchNew().then(function (messages) {
           var replied = messages.some(function (m) { return m.sender !== "user"; });
-          if (replied || ++tries > 20) {
+          if (replied || !state.botAnswers || ++tries > 20) {
             typing.hidden = true;
             resolve(replied);
           } else setTimeout(poll, 1000);

@@ -101,3 +101,20 @@ def test_a_colleagues_message_stored_just_before_the_customer_writes_is_not_skip
     _send(page, "Order 5512")  # before the next poll: the widget's cursor must not jump past the agent's message
     page.wait_for_selector(W + ".msg.agent >> text=Which order is it about?", timeout=6000)
     assert page.locator(W + ".msg.user").count() == 2
+
+
+def test_after_a_reload_while_an_agent_owns_the_conversation_no_typing_dots_show(page, function_client):
+    agent = new_operator()
+    _open(page)
+    _send(page, "I need to speak to a person")
+    _wait_replies(page, 1)
+    session_id = _session(page)["id"]
+    with transaction() as conn:
+        handoff.transition(conn, session_id, "take_over", operator_id=agent.id, assignee_id=agent.id)
+    _send(page, "My order number is 5512")  # the bot stays silent: the customer's message is the last one
+    page.wait_for_selector(W + ".msg.user[data-id] >> text=My order number is 5512")
+    page.reload()
+    page.wait_for_selector(W + ".msg.user >> text=My order number is 5512")
+    for _ in range(10):  # the dots came at once and stayed for about 20 s
+        assert page.locator(W + ".typing").is_hidden()
+        page.wait_for_timeout(150)
