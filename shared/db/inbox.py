@@ -54,10 +54,9 @@ _COUNTS = """
 """
 
 
-# A search finds the conversations where anyone wrote the text, and the one whose id starts with it.
-_SEARCH = """s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern
-                      UNION ALL
-                      SELECT c.id FROM chat_sessions c WHERE c.id BETWEEN :id_low AND :id_high)"""
+# A search finds the conversations where anyone wrote the text, and (for hex digits) those whose id starts with it.
+_SEARCH_TEXT = "s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern)"
+_SEARCH_TEXT_OR_ID = f"(s.id BETWEEN :id_low AND :id_high OR {_SEARCH_TEXT})"
 # The console shows a conversation as "Visitor 0b0c1f": a shorter run of hex digits is more likely a word.
 _ID_PREFIX = re.compile(r"[0-9a-f]{6,32}")
 
@@ -86,12 +85,15 @@ def list_conversations(
     `after` is the last item of the previous page; ties on time are broken by id.
     """
     where = [STATE_FILTERS[state]]
+    params: dict[str, Any] = {"me": me, "reason": reason, "before": before, "limit": limit}
     if assigned:
         where.append(ASSIGNED_FILTERS[assigned])
     if reason:
         where.append("s.handover_kind = :reason")
     if q:
-        where.append(_SEARCH)
+        condition, found = _search(q)
+        where.append(condition)
+        params |= found
     if before:
         where.append("s.last_activity_at < :before")
     if after and state == "waiting":
@@ -100,13 +102,18 @@ def list_conversations(
         where.append("s.last_activity_at <= :at AND (s.last_activity_at < :at OR s.id > :after_id)")
     order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
     sql = _LIST.format(where=" AND ".join(where), order=order)
-    params = {"me": me, "reason": reason, "before": before, "limit": limit}
-    if q:
-        low, high = _id_range(q) or (None, None)
-        params |= {"pattern": _like_pattern(q), "id_low": low, "id_high": high}
     if after:
         params |= {"at": after.at, "after_id": after.id}
     return list(conn.execute(sa.text(sql), params))
+
+
+def _search(q: str) -> tuple[str, dict[str, Any]]:
+    """A search's filter and parameters: the text anywhere, and for hex digits the start of an id too."""
+    params: dict[str, Any] = {"pattern": _like_pattern(q)}
+    ids = _id_range(q)
+    if ids is None:
+        return _SEARCH_TEXT, params
+    return _SEARCH_TEXT_OR_ID, params | {"id_low": ids[0], "id_high": ids[1]}
 
 
 def _id_range(q: str) -> tuple[uuid.UUID, uuid.UUID] | None:
