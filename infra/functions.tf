@@ -6,24 +6,26 @@ locals {
   # archive_file source holds text only.
   source_archive = "${local.repo_root}/build/function-source.zip"
 
-  # Entry points of main.py. Public ones are called by the widget with a session token;
-  # private ones only by identities granted run.invoker (Cloud Scheduler).
+  # Entry points of main.py, and how each scales. Public ones are called by browsers (the widget
+  # with a session token, the console with an operator token); private ones only by identities
+  # granted run.invoker (Cloud Scheduler).
+  # post_message streams model answers, seconds each, but holds a database connection only for
+  # the few milliseconds of each statement (none while the model writes): its instances take
+  # var.concurrency requests with a pool of var.db_pool_size. The other functions answer in
+  # milliseconds, or rarely (a summary, the console): one instance and one connection each.
   functions = {
-    create_session        = { public = true }
-    post_message          = { public = true }
-    get_messages          = { public = true }
-    summarize_session     = { public = true }
-    delete_session        = { public = true }
-    post_feedback         = { public = true }
-    post_contact          = { public = true }
-    post_csat             = { public = true }
-    operator_api          = { public = true }
-    purge_expired         = { public = false }
-    deliver_notifications = { public = false }
+    create_session        = { public = true, instances = 1, pool = 1 }
+    post_message          = { public = true, instances = var.max_instances, pool = var.db_pool_size }
+    get_messages          = { public = true, instances = 1, pool = 1 }
+    summarize_session     = { public = true, instances = 1, pool = 1 }
+    delete_session        = { public = true, instances = 1, pool = 1 }
+    post_feedback         = { public = true, instances = 1, pool = 1 }
+    post_contact          = { public = true, instances = 1, pool = 1 }
+    post_csat             = { public = true, instances = 1, pool = 1 }
+    operator_api          = { public = true, instances = 1, pool = 1 }
+    purge_expired         = { public = false, instances = 1, pool = 1 }
+    deliver_notifications = { public = false, instances = 1, pool = 1 }
   }
-
-  # One connection per concurrent request, so no request waits for another's.
-  pool_size = var.concurrency
 
   environment = {
     ENVIRONMENT               = "production"
@@ -32,9 +34,8 @@ locals {
     DB_NAME                   = google_sql_database.support.name
     DB_IAM_AUTH               = "true"
     THREADS                   = tostring(var.concurrency)
-    DB_POOL_SIZE              = tostring(local.pool_size)
     DB_MAX_OVERFLOW           = "0"
-    ALLOWED_ORIGINS           = join(",", distinct(concat(var.allowed_origins, ["https://storage.googleapis.com"])))
+    ALLOWED_ORIGINS           = join(",", var.allowed_origins) # the shop's own origins, nothing shared
     GOOGLE_CLOUD_PROJECT      = var.project_id
     GOOGLE_GENAI_USE_VERTEXAI = var.gemini_backend == "vertex" ? "true" : "false"
     GOOGLE_CLOUD_LOCATION     = var.vertex_location
@@ -48,11 +49,12 @@ locals {
     SUPPORT_WEEKLY_HOURS      = var.support_weekly_hours
     SUPPORT_CLOSED_DATES      = var.support_closed_dates
     RETENTION_DAYS            = tostring(var.retention_days)
-    # The console (served from the bucket) calls operator_api; operators sign in with Google.
-    CONSOLE_ORIGINS         = join(",", distinct(concat(var.console_origins, ["https://storage.googleapis.com"])))
+    # operator_api serves the console at its own run.app origin (hosting.tf) and answers it there;
+    # operators sign in with Google.
+    CONSOLE_ORIGINS         = join(",", distinct(concat([local.console_url], var.console_origins)))
     GOOGLE_OAUTH_CLIENT_ID  = var.google_oauth_client_id
     GOOGLE_WORKSPACE_DOMAIN = var.google_workspace_domain
-    CONSOLE_URL             = "https://storage.googleapis.com/${google_storage_bucket.widget.name}/console.html"
+    CONSOLE_URL             = local.console_url
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.
@@ -64,9 +66,8 @@ locals {
   purge_audience   = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
   deliver_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/deliver_notifications"
 
-  # Every instance of every function may hold its whole pool at once (private ones run one instance).
-  public_count       = length([for fn in values(local.functions) : fn if fn.public])
-  connections_needed = (local.public_count * var.max_instances + length(local.functions) - local.public_count) * local.pool_size
+  # Every instance of every function may hold its whole pool at once (no overflow).
+  connections_needed = sum([for fn in values(local.functions) : fn.instances * fn.pool])
 }
 
 resource "google_storage_bucket" "source" {
@@ -130,12 +131,12 @@ resource "google_cloudfunctions2_function" "fn" {
     available_cpu                    = var.function_cpu
     timeout_seconds                  = var.function_timeout_seconds
     min_instance_count               = var.min_instances
-    max_instance_count               = each.value.public ? var.max_instances : 1
+    max_instance_count               = each.value.instances
     max_instance_request_concurrency = var.concurrency
     service_account_email            = google_service_account.functions.email
     ingress_settings                 = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision   = true
-    environment_variables            = local.environment
+    environment_variables            = merge(local.environment, { DB_POOL_SIZE = tostring(each.value.pool) })
 
     dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.gemini_api_key
@@ -165,7 +166,16 @@ resource "google_cloudfunctions2_function" "fn" {
     }
     precondition {
       condition     = local.connections_needed <= var.database_max_connections - 5
-      error_message = "Functions x max_instances x pool size exceeds the database's connection budget (max_connections minus 5 for maintenance): lower max_instances or concurrency, or raise database_max_connections with a larger tier."
+      error_message = "The functions' pools (instances x pool size, summed over the functions) exceed the database's connection budget (max_connections minus 5 for maintenance): lower max_instances or db_pool_size, or raise database_max_connections with a larger tier."
+    }
+    precondition {
+      # Cloud Run serves more than one request at a time only with a whole vCPU or more.
+      condition     = var.concurrency == 1 || tonumber(var.function_cpu) >= 1
+      error_message = "concurrency above 1 needs function_cpu of 1 or more."
+    }
+    precondition {
+      condition     = var.db_pool_size <= var.concurrency
+      error_message = "db_pool_size above concurrency opens connections no request can use."
     }
   }
 

@@ -26,12 +26,19 @@ variable "name_prefix" {
 }
 
 variable "allowed_origins" {
-  description = "Exact origins (scheme://host[:port]) of the websites that embed the widget. The widget bucket's origin is added automatically."
+  description = "Exact origins (scheme://host[:port]) of the shop's websites that embed the widget; the customer functions answer browsers there only."
   type        = list(string)
 
   validation {
     condition     = alltrue([for o in var.allowed_origins : can(regex("^https?://[^/*]+$", o))])
     error_message = "Each origin is scheme://host[:port], without a path or a wildcard."
+  }
+
+  validation {
+    # A host whose one origin anyone can publish a page on (every public bucket, every project's
+    # functions, every Firebase or GitHub site): a page there could call the functions as this one.
+    condition     = alltrue([for o in var.allowed_origins : !can(regex("[./](storage\\.googleapis\\.com|storage\\.cloud\\.google\\.com|cloudfunctions\\.net|appspot\\.com|firebaseapp\\.com|web\\.app|github\\.io|githubusercontent\\.com|netlify\\.app|vercel\\.app|pages\\.dev|herokuapp\\.com)(:[0-9]+)?$", o))])
+    error_message = "Use your own origins: shared hosts (storage.googleapis.com, cloudfunctions.net, appspot.com, web.app, github.io, ...) are refused."
   }
 }
 
@@ -78,7 +85,7 @@ variable "min_instances" {
 }
 
 variable "max_instances" {
-  description = "Upper bound of instances per function; with the pool size it bounds database connections."
+  description = "Upper bound of post_message's instances (the other functions run one each); with db_pool_size it bounds database connections."
   type        = number
   default     = 2
 
@@ -89,13 +96,24 @@ variable "max_instances" {
 }
 
 variable "concurrency" {
-  description = "Requests one instance serves at once; THREADS and the pool follow it."
+  description = "Requests one instance serves at once (THREADS follows it); 2 instances x 20 hold 40 streamed answers."
   type        = number
-  default     = 1
+  default     = 20
 
   validation {
     condition     = var.concurrency >= 1 && var.concurrency <= 80
     error_message = "Between 1 and 80."
+  }
+}
+
+variable "db_pool_size" {
+  description = "Database connections each post_message instance keeps; no connection is held while a model writes, so far fewer than concurrency."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.db_pool_size >= 1
+    error_message = "At least 1."
   }
 }
 
@@ -259,9 +277,21 @@ variable "trusted_proxy_hops" {
 }
 
 variable "console_origins" {
-  description = "Extra origins allowed to call operator_api from a browser, besides the bucket that serves console.html."
+  description = "Extra origins allowed to call operator_api from a browser, besides its own (where it serves the console)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for o in var.console_origins : can(regex("^https://[^/*]+$", o))])
+    error_message = "Each origin is https://host[:port], without a path or a wildcard."
+  }
+
+  validation {
+    # A host whose one origin anyone can publish a page on (every public bucket, every project's
+    # functions, every Firebase or GitHub site): a page there could call the functions as this one.
+    condition     = alltrue([for o in var.console_origins : !can(regex("[./](storage\\.googleapis\\.com|storage\\.cloud\\.google\\.com|cloudfunctions\\.net|appspot\\.com|firebaseapp\\.com|web\\.app|github\\.io|githubusercontent\\.com|netlify\\.app|vercel\\.app|pages\\.dev|herokuapp\\.com)(:[0-9]+)?$", o))])
+    error_message = "Use your own origins: shared hosts (storage.googleapis.com, cloudfunctions.net, appspot.com, web.app, github.io, ...) are refused."
+  }
 }
 
 variable "google_oauth_client_id" {

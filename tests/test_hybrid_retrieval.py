@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from shared import conversation_eval
 from shared.answering.types import Turn
-from shared.db.engine import connection
+from shared.db.engine import connection, get_engine
 from shared.embeddings import use_embedder
 from shared.embeddings.local import MAX_TOKENS, model_dir
 from shared.embeddings.wordpiece import WordPiece
@@ -283,3 +284,35 @@ def test_the_local_model_says_it_does_not_know_about_the_weather(local_embedder,
         answer = find_answers("What's the weather in Paris?", [])
     assert answer.entries == []
     assert answer.top_score < get_settings().retrieval_min_hybrid_score
+
+
+def test_an_embedder_without_vectors_in_the_knowledge_base_says_so_and_answers_from_words(
+    restore_knowledge_base, caplog
+):
+    # The knowledge base was synced with other encoders (a laptop's) than the deployment's.
+    with use_embedder(HashingEmbedder(model="fake/laptop")):
+        sync_file()
+    with use_embedder(HashingEmbedder(model="fake/deployed")), caplog.at_level(logging.ERROR, "support.retrieval"):
+        answer = find_answers("How can I track my order?", [])
+    assert [entry.id for entry in answer.entries][:1] == ["order-tracking"]
+    warnings = [r for r in caplog.records if "no vectors for this embedder" in r.getMessage()]
+    assert warnings and warnings[0].embedder == "fake/deployed" and warnings[0].stored_models == ["fake/laptop"]
+
+
+class _PoolWatchingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.held_while_embedding: list[int] = []
+
+    def embed_query(self, text: str) -> list[float]:
+        self.held_while_embedding.append(get_engine().pool.checkedout())
+        return super().embed_query(text)
+
+
+def test_no_database_connection_is_held_while_the_query_is_embedded(restore_knowledge_base):
+    embedder = _PoolWatchingEmbedder()
+    with use_embedder(embedder):
+        sync_file()
+        embedder.held_while_embedding.clear()  # the sync's calibration embeds inside its transaction
+        find_answers("How long does shipping take, and can I pay later?", [])
+    assert embedder.held_while_embedding and set(embedder.held_while_embedding) == {0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from shared import errors
 from shared.settings import Settings, get_settings
 
 _embedded_lock = threading.Lock()
+log = logging.getLogger("support.db")
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +41,42 @@ def create_engine(settings: Settings) -> sa.Engine:
         engine = sa.create_engine(_database_url(settings), **pool)
     sa.event.listen(engine, "handle_error", _mark_server_goodbyes_as_disconnects)
     _ping_treats_reset_sockets_as_dead(engine.dialect)
+    PoolGauge(settings.pool_size + settings.db_max_overflow).watch(engine)
     return engine
+
+
+class PoolGauge:
+    """Connections checked out of a pool now and the most at once; each new peak is logged.
+
+    The peak says whether DB_POOL_SIZE fits the concurrency (bench/load.py reads it), and a
+    pool in full use is logged as a warning, before requests start to wait for it.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity, self.checked_out, self.peak = capacity, 0, 0
+        self._lock = threading.Lock()
+
+    def watch(self, engine: sa.Engine) -> None:
+        """Count `engine`'s checkouts and checkins from now on."""
+        sa.event.listen(engine.pool, "checkout", self._checked_out)
+        sa.event.listen(engine.pool, "checkin", self._checked_in)
+
+    def _checked_out(self, *_: Any) -> None:
+        with self._lock:
+            self.checked_out += 1
+            if self.checked_out <= self.peak:
+                return
+            self.peak = self.checked_out
+        full = self.peak >= self.capacity
+        log.log(
+            logging.WARNING if full else logging.INFO,
+            "database pool in full use" if full else "database pool peak",
+            extra={"pool_checked_out": self.peak, "pool_capacity": self.capacity},
+        )
+
+    def _checked_in(self, *_: Any) -> None:
+        with self._lock:
+            self.checked_out -= 1
 
 
 def _ping_treats_reset_sockets_as_dead(dialect: sa.Dialect) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -65,10 +67,15 @@ def explain(
     """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
     language = language_of(question, locale)
     text = search_text(question, history)
+    asked = split_questions(question)
+    # Embedded before a connection is taken: the embedder may be a model called over the network.
+    queries = _embedded([text, *asked])
     try:
         with nullcontext(conn) if conn is not None else connection() as db:
-            found = _search(db, text, language)
-            by_part = [(part, _confident(_search(db, part, language))) for part in split_questions(question)]
+            found = _search(db, queries[0], language)
+            by_part = [
+                (part, _confident(_search(db, query, language))) for part, query in zip(asked, queries[1:], strict=True)
+            ]
             popular = retrieval.cached_popular_entries(db)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
@@ -115,20 +122,71 @@ def split_questions(message: str) -> list[str]:
 
 def ranked(conn: sa.Connection, question: str) -> list[retrieval.ScoredEntry]:
     """The entries retrieval ranks for `question` alone, best first, as `find_answers` searches them."""
-    return _search(conn, question, language_of(question, None))
+    return _search(conn, _embedded([question])[0], language_of(question, None))
 
 
-def _search(conn: sa.Connection, text: str, language: str) -> list[retrieval.ScoredEntry]:
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    vector: list[float] | None = None
+    model: str | None = None
+
+
+def _embedded(texts: list[str]) -> list[_Query]:
+    """Each text with its query vector, or none when there is no embedder or it fails (lexical search)."""
     embedder = get_embedder()
-    vector = None
-    if embedder is not None:
+    if embedder is None:
+        return [_Query(text) for text in texts]
+    redacting = get_settings().redact_personal_data
+    queries = []
+    for text in texts:
         try:
             # Whatever goes to a model is redacted, the query for an embedding included.
-            vector = embedder.embed_query(redact(text) if get_settings().redact_personal_data else text)
+            queries.append(_Query(text, embedder.embed_query(redact(text) if redacting else text), embedder.model))
         except Exception:
             log.exception("query embedding failed; searching lexically")
-    model = embedder.model if embedder is not None and vector is not None else None
-    return retrieval.search(conn, text, vector=vector, model=model, language=language)
+            queries.append(_Query(text))
+    return queries
+
+
+def _search(conn: sa.Connection, query: _Query, language: str) -> list[retrieval.ScoredEntry]:
+    vector, model = query.vector, query.model
+    if model is not None and not vectors_available(conn, model):
+        # Hybrid scores without this model's vectors are BM25 alone, measured against the hybrid
+        # threshold: nothing would ever answer. The lexical search has its own threshold.
+        vector = model = None
+    return retrieval.search(conn, query.text, vector=vector, model=model, language=language)
+
+
+VECTOR_CHECK_SECONDS = 60.0
+_vectors_seen: dict[str, float] = {}
+_missing_reported: dict[str, float] = {}
+
+
+def vectors_available(conn: sa.Connection, model: str) -> bool:
+    """Whether the knowledge base has vectors from embedder `model`, saying so loudly (once a minute) when not.
+
+    They are missing when the knowledge base was last synced with another embedder (a laptop's
+    encoders rather than the deployed archive's): the search then falls back to words alone.
+    Vectors once seen are trusted for a minute; their absence is checked on every search, so
+    a sync that adds them is used at once.
+    """
+    now = time.monotonic()
+    if now - _vectors_seen.get(model, -VECTOR_CHECK_SECONDS) < VECTOR_CHECK_SECONDS:
+        return True
+    query = sa.text("SELECT EXISTS (SELECT 1 FROM kb_entry_vectors WHERE model = :m)")
+    if conn.execute(query, {"m": model}).scalar():
+        _vectors_seen[model] = now
+        return True
+    if now - _missing_reported.get(model, -VECTOR_CHECK_SECONDS) >= VECTOR_CHECK_SECONDS:
+        _missing_reported[model] = now
+        stored = conn.execute(sa.text("SELECT DISTINCT model FROM kb_entry_vectors ORDER BY model")).scalars().all()
+        log.error(
+            "the knowledge base has no vectors for this embedder: retrieval falls back to words alone "
+            "until the knowledge base is synced with it (the deployment's prepare step does)",
+            extra={"embedder": model, "stored_models": list(stored)},
+        )
+    return False
 
 
 def _confident(found: list[retrieval.ScoredEntry]) -> list[retrieval.ScoredEntry]:
