@@ -13,11 +13,6 @@ output "widget_url" {
   value       = local.widget_url
 }
 
-output "demo_page_url" {
-  description = "The demo storefront with the widget, served from the bucket."
-  value       = "https://storage.googleapis.com/${google_storage_bucket.widget.name}/index.html"
-}
-
 output "embed_snippet" {
   description = "Paste before </body> on your site."
   value       = "<script src=\"${local.widget_url}\" data-api-base=\"${local.api_base}\" defer></script>"
@@ -39,6 +34,6 @@ output "functions_service_account" {
 }
 
 output "console_url" {
-  description = "The support team's console (sign in with Google as an operator)."
-  value       = "https://storage.googleapis.com/${google_storage_bucket.widget.name}/console.html"
+  description = "The support team's console, served by operator_api at its own run.app origin: open it, and add it to the OAuth client's authorised JavaScript origins."
+  value       = local.console_url
 }

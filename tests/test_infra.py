@@ -14,6 +14,7 @@ import pytest
 
 import main
 from devtools.archive import DEFAULT_OUT
+from shared.security import SHARED_HOSTS
 from shared.settings import PROJECT_ROOT, Settings
 
 INFRA = PROJECT_ROOT / "infra"
@@ -176,3 +177,67 @@ def test_compose_credentials_match_the_documented_database_url():
     assert "POSTGRES_USER: support" in compose and "POSTGRES_PASSWORD: support" in compose
     assert "postgresql://support:support@127.0.0.1:5432/support" in documented
     assert re.search(r"image: pgvector/pgvector:pg1[6-8]", compose)
+
+
+# ---- the console on its own origin ---------------------------------------------------------------
+SHARED_HOST = re.compile("|".join(re.escape(host) for host in SHARED_HOSTS), re.IGNORECASE)
+
+
+def _outputs() -> dict[str, Any]:
+    return {name.strip('"'): body for block in _parsed()["output"] for name, body in block.items()}
+
+
+def _section(markdown: str, heading: str) -> str:
+    start = markdown.index(heading)
+    end = markdown.find("\n## ", start + len(heading))
+    return markdown[start : end if end != -1 else None]
+
+
+def test_no_allow_list_sign_in_origin_or_console_url_names_a_shared_host():
+    environment = _locals()["environment"]
+    browser_facing = {name: environment[name] for name in ("ALLOWED_ORIGINS", "CONSOLE_ORIGINS", "CONSOLE_URL")}
+    browser_facing["local.console_url"] = _locals()["console_url"]
+    browser_facing["output console_url"] = _outputs()["console_url"]["value"]
+    for name, expression in browser_facing.items():
+        assert not SHARED_HOST.search(expression), f"{name} = {expression}"
+    assert ".run.app" in _locals()["console_url"]
+    # The OAuth client's authorised JavaScript origins, as the deployment guide tells them.
+    sign_in = _section((INFRA / "README.md").read_text(), "## The support team's console")
+    assert "JavaScript" in sign_in and "console_url" in sign_in
+    assert not SHARED_HOST.search(sign_in)
+    example = (INFRA / "terraform.tfvars.example").read_text()
+    assert not SHARED_HOST.search("\n".join(line for line in example.splitlines() if "origins" in line))
+
+
+def test_operator_api_is_told_its_own_url_without_naming_itself():
+    environment = _locals()["environment"]
+    assert environment["CONSOLE_URL"] == "${local.console_url}"
+    assert "local.console_url" in environment["CONSOLE_ORIGINS"]
+    assert environment["ALLOWED_ORIGINS"] == '${join(",", var.allowed_origins)}'
+    # Cloud Run's deterministic URL of operator_api's service, known before the function exists: an
+    # attribute of the function itself would be a dependency cycle.
+    console_url = _locals()["console_url"].strip('"')
+    assert "google_cloudfunctions2_function" not in console_url
+    assert console_url == "https://${local.console_service}-${data.google_project.this.number}.${var.region}.run.app"
+    assert _locals()["console_service"] == '${replace("operator_api", "_", "-")}'
+
+
+def test_the_public_bucket_serves_no_page():
+    objects = _resources("google_storage_bucket_object")
+    served = {name for name, body in objects.items() if name != "source"}
+    assert served == {"widget_js"}
+    assert "website" not in _resources("google_storage_bucket")["widget"]
+    assert "demo_page_url" not in _outputs()
+
+
+@pytest.mark.parametrize("variable", ["allowed_origins", "console_origins"])
+def test_the_origin_variables_refuse_every_shared_host(variable):
+    conditions = [v["condition"] for v in _variables()[variable]["validation"]]
+    pattern = next(m for c in conditions if (m := re.search(r'!can\(regex\("(.+?)", o\)\)', c)))[1]
+    regex = re.compile(pattern.encode().decode("unicode_escape"))
+    listed = {alternative.replace("\\.", ".") for alternative in re.search(r"\((.+?)\)", regex.pattern)[1].split("|")}
+    assert listed == set(SHARED_HOSTS)
+    for host in SHARED_HOSTS:
+        assert regex.search(f"https://{host}") and regex.search(f"https://someone.{host}:443")
+    assert not regex.search("https://www.my-shop.example")
+    assert not regex.search("https://operator-api-123.europe-west1.run.app")
