@@ -130,12 +130,46 @@ def test_parallel_session_creations_from_one_address_admit_exactly_the_limit(fun
     assert sorted(statuses) == [201] * 4 + [429] * 6
 
 
+def _takes(rule: Rule, moments: list[float]) -> list[int]:
+    waits = []
+    for moment in moments:
+        with transaction() as conn:
+            waits.append(take(conn, [rule], at=moment))
+    return waits
+
+
+BOUNDARY = 1_800_000_000.0  # a whole minute, day and hour since the epoch
+
+
+def test_a_burst_across_a_minute_boundary_stays_within_the_limit():
+    # The probe's burst: 20 sessions in 1.7 s, half before the minute ends and half after, limit 10.
+    rule = Rule(f"test:{secrets.token_hex(4)}", 10, 60)
+    moments = [BOUNDARY - 0.85 + i * 1.7 / 19 for i in range(20)]
+    assert _takes(rule, moments).count(0) == 10
+
+
+def test_what_a_key_counted_fades_out_over_the_next_window():
+    rule = Rule(f"test:{secrets.token_hex(4)}", 10, 60)
+    assert _takes(rule, [BOUNDARY - 1] * 10).count(0) == 10
+    # Half-way through the next window half of those still count; a full window later none do.
+    assert _takes(rule, [BOUNDARY + 30] * 6).count(0) == 5
+    assert _takes(rule, [BOUNDARY + 120] * 11).count(0) == 10
+
+
+def test_the_wait_a_refusal_names_is_when_the_next_unit_fits():
+    rule = Rule(f"test:{secrets.token_hex(4)}", 4, 60)
+    _takes(rule, [BOUNDARY + 50] * 4)
+    [wait] = _takes(rule, [BOUNDARY + 55])
+    assert wait == 1 * 60 / 4 + 5  # the next window, once a quarter of the four has faded
+    assert _takes(rule, [BOUNDARY + 55 + wait - 1, BOUNDARY + 55 + wait]) == [1, 0]
+
+
 def test_a_refused_rule_counts_nothing_on_the_others():
     minute, day = Rule(f"test:{secrets.token_hex(4)}:m", 1, 60), Rule(f"test:{secrets.token_hex(4)}:d", 5, 86_400)
     with transaction() as conn:
         assert take(conn, [minute, day]) == 0
         assert take(conn, [minute, day]) > 0
-        assert limits.limits.exhausted(conn, [day]) == 0
+        assert limits.limits.full(conn, [day]) == {}
     with transaction() as conn:
         count = conn.execute(sa.text("SELECT count FROM rate_counters WHERE key = :k"), {"k": day.key}).scalar()
     assert count == 1
@@ -163,3 +197,42 @@ def _request(remote: str, forwarded: str | None) -> flask.Request:
 )
 def test_client_address_believes_only_entries_appended_by_trusted_proxies(hops, forwarded, expected):
     assert client_ip(_request("10.0.0.9", forwarded), hops) == expected
+
+
+def test_the_migration_keeps_each_keys_newest_window_and_the_one_before(scratch_database):
+    from alembic import command
+
+    from shared.db.engine import get_engine
+    from shared.db.migrate import alembic_config
+
+    command.upgrade(alembic_config(), "0012")
+    windows = [  # key, window start (minutes ago), count
+        ("sessions:a", 2, 3),
+        ("sessions:a", 1, 4),
+        ("sessions:a", 0, 5),
+        ("sessions:b", 3, 7),  # not adjacent to b's newest: it no longer counts
+        ("sessions:b", 0, 1),
+    ]
+    with get_engine().begin() as conn:
+        for key, ago, count in windows:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rate_counters (key, window_start, count, expires_at) VALUES "
+                    "(:k, date_trunc('minute', now()) - make_interval(mins => :ago), :c, "
+                    "date_trunc('minute', now()) - make_interval(mins => :ago - 1))"
+                ),
+                {"k": key, "ago": ago, "c": count},
+            )
+    command.upgrade(alembic_config(), "head")
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT key, count, previous, expires_at - window_start AS span FROM rate_counters "
+                "WHERE key LIKE 'sessions:%' ORDER BY key"
+            )
+        ).all()
+    assert [(r.key, r.count, r.previous, r.span.total_seconds()) for r in rows] == [
+        ("sessions:a", 5, 4, 120),
+        ("sessions:b", 1, 0, 120),
+    ]
+    command.downgrade(alembic_config(), "0012")

@@ -1,9 +1,12 @@
-"""Which abuse limits and budgets apply to what, and the 429 a caller gets over one.
+"""Abuse limits refuse with a 429; model budgets only make replies go without the model.
 
-Session creation is limited per client address, messages per session and minute, and model
-tokens per session and day and for the whole deployment and day. A limit set to 0 is off.
-Token budgets are checked before a message is answered and charged with what the model
-reported afterwards, so the calls in flight when a budget runs out may overshoot it slightly.
+Session creation is limited per client address (a minute and a day), messages per session (a
+minute): over one, the request is refused with Retry-After before anything is stored. Model
+tokens are budgeted per session and for the whole deployment (a day each): once one is spent
+the customer's message is still stored and answered from the knowledge base without the model
+(see `shared.services.chat`). Budgets are charged with what the model reported after each
+call, so calls in flight when one runs out may overshoot it slightly. Every window slides
+(`shared.db.limits`). A limit set to 0 is off.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from shared.db.limits import Rule
 from shared.settings import get_settings
 
 MINUTE, DAY = 60, 86_400
+DEPLOYMENT_TOKENS = "tokens:all"
 
 
 def _address_key(client_ip: str) -> str:
-    # Counters outlive requests by up to a day: keep a pseudonym of the address, not the address.
+    # Counters outlive requests by up to two days: keep a pseudonym of the address, not the address.
     return hashlib.sha256(client_ip.encode()).hexdigest()[:32]
 
 
@@ -53,7 +57,7 @@ def token_rules(session_id: uuid.UUID) -> list[Rule]:
     return _active(
         [
             Rule(f"tokens:session:{session_id}", settings.rate_limit_session_tokens_per_day, DAY),
-            Rule("tokens:all", settings.rate_limit_tokens_per_day, DAY),
+            Rule(DEPLOYMENT_TOKENS, settings.rate_limit_tokens_per_day, DAY),
         ]
     )
 
@@ -67,15 +71,27 @@ def admit_session(conn: sa.Connection, client_ip: str) -> None:
         )
 
 
-def admit_model_work(conn: sa.Connection, session_id: uuid.UUID) -> None:
-    """Count one message for the session and check its token budgets, or raise RateLimited."""
+def admit_message(conn: sa.Connection, session_id: uuid.UUID) -> None:
+    """Count one message (or summary) for the session, or raise RateLimited."""
     if wait := limits.take(conn, message_rules(session_id)):
         raise errors.RateLimited(
             "You're sending messages a little fast. Please wait a moment, then try again.", retry_after=wait
         )
-    if wait := limits.exhausted(conn, token_rules(session_id)):
+
+
+def spent_budgets(conn: sa.Connection, session_id: uuid.UUID) -> list[str]:
+    """Which model budgets the session's next model call would exceed: `session`, `deployment`, or none."""
+    rules = token_rules(session_id)
+    full = limits.full(conn, rules)
+    return ["deployment" if rule.key == DEPLOYMENT_TOKENS else "session" for rule in rules if rule.key in full]
+
+
+def admit_model_work(conn: sa.Connection, session_id: uuid.UUID) -> None:
+    """For work that cannot go without the model: count one message, and raise RateLimited if a budget is spent."""
+    admit_message(conn, session_id)
+    if full := limits.full(conn, token_rules(session_id)):
         raise errors.RateLimited(
-            "Our assistant has reached its usage limit for now. Please try again later.", retry_after=wait
+            "Our assistant has reached its usage limit for now. Please try again later.", retry_after=max(full.values())
         )
 
 
