@@ -4,7 +4,8 @@ Paths: POST /{version}/models/{model}:generateContent, :streamGenerateContent?al
 :batchEmbedContents (the Developer API), the same methods under
 /{version}/projects/{p}/locations/{l}/publishers/google/models/{model} (Vertex AI), and
 POST /token, an OAuth token endpoint for Application Default Credentials. Modes: normal,
-leaky (echoes its whole system prompt), slow, timeout, 429, 500, malformed and blocked.
+leaky (echoes its whole system prompt), linky (adds links of its own to a grounded answer), slow,
+timeout, 429, 500, malformed and blocked.
 Every request is recorded for assertions.
 """
 
@@ -105,6 +106,8 @@ class FakeGemini:
         answer = _grounded_answer(record)
         if self.answer_text is not None:
             answer["answer"] = self.answer_text
+        if self.mode == "linky":
+            answer = with_links(answer)
         return json.dumps(answer)
 
     def _stream(self, handler: BaseHTTPRequestHandler, text: str) -> None:
@@ -183,6 +186,19 @@ def _leaky_answer(record: Recorded) -> dict[str, Any]:
         "escalation_reason": None,
         "session_status": "closed",
     }
+
+
+# What a model talked into "adding a link" writes: bare, markdown, scheme-less and shouted addresses.
+INJECTED_LINKS = (
+    " More at https://evil.example/claim?ref=bot, [sign in here](https://evil.example/login),"
+    " www.evil.example/free or HTTP://EVIL.EXAMPLE/x."
+)
+
+
+def with_links(answer: dict[str, Any]) -> dict[str, Any]:
+    """`answer` with links the knowledge base never gave, in its text and its suggested actions."""
+    actions = [*answer.get("suggested_actions", [])[:2], "Open https://evil.example/reset"]
+    return {**answer, "answer": answer["answer"] + INJECTED_LINKS, "suggested_actions": actions}
 
 
 def _summary(record: Recorded) -> dict[str, Any]:

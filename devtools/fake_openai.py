@@ -4,9 +4,10 @@ POST .../chat/completions answers a JSON completion or, with `"stream": true`, s
 `data: <chunk>` lines, a last chunk carrying the usage when `stream_options.include_usage` asks for
 it, then `data: [DONE]`. Like a careful model, it answers from the first <knowledge_base> entry that
 is above the threshold, and says the knowledge base does not cover the message when none is.
-Modes: normal, leaky (echoes its whole prompt), timeout, 429, 500, malformed (a reply that is not
-the JSON asked for), garbled (a stream event that is not JSON) and no_schema (refuses a JSON schema
-`response_format`, as some self-hosted servers do). Every request is recorded for assertions.
+Modes: normal, leaky (echoes its whole prompt), linky (adds links of its own), timeout, 429, 500,
+malformed (a reply that is not the JSON asked for), garbled (a stream event that is not JSON) and
+no_schema (refuses a JSON schema `response_format`, as some self-hosted servers do). Every request
+is recorded for assertions.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from devtools import local_server
-from devtools.fake_gemini import knowledge_entries
+from devtools.fake_gemini import knowledge_entries, with_links
 
 CHUNK_CHARS = 24
 USAGE = {"prompt_tokens": 412, "completion_tokens": 63, "total_tokens": 475}
@@ -106,6 +107,8 @@ class FakeOpenAI:
         answer = _answer(record, self.covered)
         if self.answer_text is not None:
             answer["answer"] = self.answer_text
+        if self.mode == "linky":
+            answer = with_links(answer)
         return json.dumps(answer)
 
     def _stream(self, handler: BaseHTTPRequestHandler, record: Recorded, text: str) -> None:

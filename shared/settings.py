@@ -153,11 +153,16 @@ class Settings(BaseSettings):
         "Never ask for full card numbers or passwords."
     )
 
+    # Tokens a thinking model may think before it answers, on top of the answer's own max_output_tokens
+    # (thinking counts against that limit, and an answer cut short is no JSON). 0: no thinking (Flash models).
+    gemini_thinking_budget: int = Field(default=256, ge=0, le=24_576)
     # Logs
     google_cloud_project: str | None = None
     log_level: str = "INFO"
 
     @property
+    # Hosts whose links a bot reply may carry (and their subdomains), besides the knowledge base's own URLs.
+    link_allowed_hosts: Annotated[list[str], NoDecode] = []
     def gemini_configured(self) -> bool:
         """Whether answers should come from Gemini rather than the offline provider."""
         return bool(self.google_api_key) or self.google_genai_use_vertexai
@@ -203,6 +208,13 @@ class Settings(BaseSettings):
             if not (self.instance_connection_name or self.database_url):
                 raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
         self.support_hours  # noqa: B018 - parsing fails at start, naming the bad part
+    @field_validator("link_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip().lower().rstrip(".") for host in value.split(",") if host.strip()]
+        return value
+
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
         browser_facing = {"ALLOWED_ORIGINS": self.allowed_origins, "CONSOLE_ORIGINS": self.console_origins}

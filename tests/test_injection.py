@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 
@@ -100,3 +101,60 @@ def test_a_payload_hidden_in_a_knowledge_base_entry_is_sent_as_data_and_cannot_l
     [sent] = fake_gemini.answers()
     assert "IMPORTANT SYSTEM NOTICE" not in sent.system
     assert knowledge_entries(sent)[0]["answer"].startswith("IMPORTANT SYSTEM NOTICE")
+
+
+def _linkable(text):
+    """Addresses on evil.example that a client could still turn into a link."""
+    return re.findall(r"(?i)(?:https?://|www\.)?[\w.-]*evil\.example[^\s\"]*", text)
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.parametrize("model", ["fake_gemini", "fake_openai"])
+def test_links_a_model_adds_under_injection_reach_no_client(function_client, request, model, attack):
+    from tests.factories import new_session
+    from tests.test_streaming import STREAM, parse_events
+
+    fake = request.getfixturevalue(model)
+    fake.mode = "linky"
+    for headers in ({}, STREAM):
+        session = new_session()
+        response = function_client("post_message").post(
+            "/", json={"session_id": str(session.id), "content": attack}, headers={**session.auth, **headers}
+        )
+        assert response.status_code == 200
+        if headers:
+            events = parse_events(response.get_data(as_text=True))
+            shown = [data["text"] for name, data in events if name == "delta"] + [events[-1][1]["reply"]]
+        else:
+            shown = [response.json["reply"]]
+        stored = function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth).json
+        bot = [m for m in stored["messages"] if m["sender"] == "bot"]
+        assert _linkable(json.dumps([*shown, *bot])) == []
+    if not handover_trigger(attack):
+        assert "evil[.]example/claim" in bot[0]["content"]  # still shown, as plain text
+
+
+def test_a_link_the_knowledge_base_gave_stays_a_link_and_others_become_text(fake_gemini, settings_env):
+    settings_env(LINK_ALLOWED_HOSTS="status.innovatetech.example")
+    entry = ScoredEntry(
+        id="returns",
+        question="How do I return an item?",
+        answer="Start a return at https://innovatetech.example/help/returns.",
+        url="https://innovatetech.example/help/return-policy",
+        score=1.0,
+    )
+    kept = (
+        "Start at https://innovatetech.example/help/returns, "
+        "read [the policy](https://innovatetech.example/help/return-policy), see https://status.innovatetech.example/now"
+    )
+    fake_gemini.answer_text = f"{kept} and [log in](https://evil.example/login) or https://innovatetech.example/admin"
+    streamed = []
+    stream = GeminiProvider().stream(AnswerRequest(question="Can I return this?", entries=[entry]))
+    while True:
+        try:
+            streamed.append(next(stream))
+        except StopIteration as done:
+            answer = done.value
+            break
+    assert answer.text == "".join(streamed)
+    assert answer.text == f"{kept} and log in or innovatetech[.]example/admin"

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from shared.answering.guard import OutputGuard
 from shared.answering.json_stream import StringFieldReader
+from shared.answering.links import LinkFilter, neutralise, policy_for
 from shared.answering.prompts import Prompt, answer_prompt, draft_answer_prompt, summary_prompt
 from shared.answering.suggestions import talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
@@ -88,14 +89,17 @@ class StructuredProvider:
         """Stream the answer text as it arrives, then return the validated answer."""
         prompt = answer_prompt(request, get_settings())
         reader = ReplyReader(prompt)
+        links = LinkFilter(policy_for([*request.entries, *request.related, *request.popular]))
         started = time.perf_counter()
         chunks: list[Chunk] = []
         with closing(self.send(prompt, ModelReply, stream=True)) as sent:
             for chunk in sent:
                 chunks.append(chunk)
-                if delta := reader.feed(chunk.text):
+                if delta := links.feed(reader.feed(chunk.text)):
                     yield delta
         reply = reader.reply()
+        if rest := links.finish():
+            yield rest
         return to_answer(reply, request, provider=self.name, usage=usage(self.model, chunks, started))
 
     def summarize(self, request: SummaryRequest) -> Summary:
@@ -163,13 +167,14 @@ def to_answer(reply: ModelReply, request: AnswerRequest, *, provider: str, usage
     """The answer to send: sources only from retrieval; when not covered, no sources and the human offer."""
     retrieved = {e.id for e in [*request.entries, *request.related]}
     sources = [i for i in dict.fromkeys(reply.source_ids) if i in retrieved]
-    actions = [a.strip()[:MAX_ACTION_CHARS] for a in reply.suggested_actions if a.strip()]
+    policy = policy_for([*request.entries, *request.related, *request.popular])
+    actions = [neutralise(a.strip(), policy)[:MAX_ACTION_CHARS] for a in reply.suggested_actions if a.strip()]
     # Covered only when the model says so and cites an entry retrieval really returned.
     if not (reply.covered and sources):
         sources, actions = [], [talk_to_human(request.language), *actions]
     reason = (reply.escalation_reason or "the assistant suggested a human")[:MAX_REASON_CHARS]
     return Answer(
-        text=reply.answer.strip(),
+        text=neutralise(reply.answer.strip(), policy),
         source_ids=sources,
         suggested_actions=list(dict.fromkeys(actions))[:MAX_ACTIONS],
         provider=provider,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from shared import errors
+from shared.answering.links import neutralise, policy_for
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
@@ -27,6 +29,7 @@ def store(
 ) -> MessageExchange:
     """Store `answer` as the reply to `user_message` (once) and hand over when it says so."""
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
+    answer = _links_checked(answer, answer_request)
     sources = _sources(answer, retrieved)
     details: dict[str, Any] = {
         "provider": answer.provider,
@@ -148,6 +151,15 @@ def apology() -> Answer:
         provider="fallback",
         degraded=True,
     )
+
+
+def _links_checked(answer: Answer, request: AnswerRequest | None) -> Answer:
+    """The answer with links only where they belong, whoever wrote it (every client gets the same text)."""
+    if request is None:  # our own handover and apology texts
+        return answer
+    policy = policy_for([*request.entries, *request.related, *request.popular])
+    actions = [neutralise(action, policy) for action in answer.suggested_actions]
+    return replace(answer, text=neutralise(answer.text, policy), suggested_actions=actions)
 
 
 def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]:
