@@ -1,10 +1,11 @@
 """Build the functions' deploy archive: `python -m devtools.archive [OUT.zip]` (Terraform uploads it).
 
 The archive holds exactly what Cloud Functions needs at its root: main.py, requirements.txt,
-functions/ and shared/, and under models/ the English MiniLM's files, copied from the installed
-weights package (the package itself cannot be a deployed requirement: it declares torch).
-Entries have fixed timestamps, so the same code gives the same bytes (and the same hash, which
-names the uploaded object).
+functions/ and shared/, the console's allow-listed files under frontend/ (operator_api serves
+them), and under models/ the English MiniLM's files, copied from the installed weights package
+(the package itself cannot be a deployed requirement: it declares torch). Entries have fixed
+timestamps, so the same code gives the same bytes (and the same hash, which names the uploaded
+object).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import zipfile
 from pathlib import Path
 
+from shared import console_site
 from shared.embeddings import local
 from shared.settings import PROJECT_ROOT
 
@@ -29,6 +31,7 @@ def archive_files(root: Path = PROJECT_ROOT) -> list[str]:
         for path in (root / package).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".mako", ".json"}:
                 files.append(path.relative_to(root).as_posix())
+    files += [f"frontend/{name}" for name in console_site.files(root / "frontend")]
     return sorted(files)
 
 

@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     notify_webhook_url: SecretStr | None = None
     notify_webhook_secret: SecretStr | None = None
 
+    # E-mail of agents' replies a customer has not read in the widget, to the address they left
+    # (shared/mail.py). Unset SMTP_HOST: nothing is e-mailed and the widget promises no e-mail.
+    # SMTP_SECURITY: starttls (port 587), ssl (implicit TLS, port 465) or none (a local relay).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    # The page where the customer chats (the widget remembers the conversation there): the e-mail links to it.
+    support_page_url: str | None = None
+
     # Retention: purge_expired erases sessions idle for longer than this.
     retention_days: int = Field(default=30, ge=1)
     purge_batch_size: int = Field(default=500, ge=1)
@@ -168,6 +180,11 @@ class Settings(BaseSettings):
         return bool(self.google_api_key) or self.google_genai_use_vertexai
 
     @property
+    def emails_replies(self) -> bool:
+        """Whether agents' unread replies are e-mailed (and so whether the widget may promise it)."""
+        return bool(self.smtp_host)
+
+    @property
     def support_hours(self) -> SupportHours:
         """The parsed support hours (checked at start)."""
         return SupportHours.parse(self.support_time_zone, self.support_weekly_hours, self.support_closed_dates)
@@ -221,6 +238,8 @@ class Settings(BaseSettings):
         for name, urls in {**browser_facing, "CONSOLE_URL": [self.console_url or ""]}.items():
             if host := next(filter(None, map(shared_host, urls)), None):
                 raise ValueError(f"{name} names {host}, whose origin anyone can publish a page on: use your own")
+        if self.smtp_host and not (self.smtp_from and self.support_page_url):
+            raise ValueError("SMTP_HOST needs SMTP_FROM (the sender) and SUPPORT_PAGE_URL (the link back to the chat)")
         if self.notify_webhook_url and not self.notify_webhook_secret:
             raise ValueError("NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (it signs each delivery)")
         if self.instance_connection_name and not self.db_user:

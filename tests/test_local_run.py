@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -44,10 +45,11 @@ class LocalRun:
         return self.log.read_text(errors="replace")
 
 
-def start_local_run(project_root: Path, log: Path, **env: str) -> LocalRun:
+def start_local_run(project_root: Path, log: Path, unset: tuple[str, ...] = (), **env: str) -> LocalRun:
     """Start the local run on a free port and wait until it creates a session."""
     port = _free_port()
-    child_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "INSTANCE_CONNECTION_NAME")}
+    dropped = ("DATABASE_URL", "INSTANCE_CONNECTION_NAME", *unset)
+    child_env = {k: v for k, v in os.environ.items() if k not in dropped}
     child_env.update({"PYTHONUNBUFFERED": "1", **NO_ABUSE_LIMITS, **env})
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -288,3 +290,46 @@ def test_a_body_the_server_cannot_decode_is_a_json_400_from_the_function(functio
     response = function_client("create_session").post("/", content_type="application/json", environ_overrides=environ)
     assert (response.status_code, response.mimetype) == (400, "application/json")
     assert response.get_json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.slow
+def test_the_access_line_carries_the_path_without_its_query_string(dev_run):
+    secret = f"canary{secrets.token_hex(8)}"
+    assert httpx.get(f"{dev_run.url}/openapi.json?token={secret}&q=hello").status_code in (200, 404)
+    assert httpx.post(f"{dev_run.url}/create_session?session_token={secret}").status_code == 201
+    time.sleep(0.3)  # the access line follows the answer
+    output = dev_run.output()
+    assert secret not in output
+    assert "GET /openapi.json " in output and "POST /create_session 201" in output
+
+
+@pytest.fixture(scope="module")
+def unconfigured_run(
+    project_root: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalRun]:
+    """`./dev run` as a developer starts it: no ENVIRONMENT and no origins in the environment."""
+    run = start_local_run(
+        project_root,
+        tmp_path_factory.mktemp("bare-run") / "serve.log",
+        unset=("ENVIRONMENT", "ALLOWED_ORIGINS", "CONSOLE_ORIGINS"),
+        DATABASE_URL=database_url,
+    )
+    yield run
+    run.process.terminate()
+    run.process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_local_run_says_local_and_allows_only_its_own_origins(unconfigured_run):
+    url = unconfigured_run.url
+    own = httpx.post(f"{url}/create_session", headers={"Origin": url})
+    assert (own.status_code, own.headers["access-control-allow-origin"]) == (201, url)
+    assert httpx.post(f"{url}/create_session", headers={"Origin": "https://evil.example"}).status_code == 403
+    stranger = httpx.post(
+        f"{url}/operator_api/sign-in", json={"local_email": "a@b.example"}, headers={"Origin": "https://evil.example"}
+    )
+    assert stranger.status_code == 403
+    assert httpx.get(f"{url}/operator_api/sign-in-options").json()["email"] is True
+    console = httpx.get(f"{url}/operator_api/")
+    assert console.status_code == 200 and "default-src 'none'" in console.headers["content-security-policy"]
+    assert f"{url}/operator_api/" in unconfigured_run.output()

@@ -138,3 +138,65 @@ def test_the_first_person_to_sign_in_to_a_fresh_local_console_becomes_its_admin(
     first = _sign_in(function_client, {"local_email": email})
     assert first.status_code == 200 and first.json["operator"]["role"] == "admin"
     assert _sign_in(function_client, {"local_email": f"x{email}"}).status_code == 403
+
+
+# ---- who may sign in, and from where ---------------------------------------------------------------
+@pytest.mark.parametrize("peer", ["203.0.113.7", "10.0.0.5", "172.17.0.1"])
+def test_local_email_sign_in_answers_only_the_loopback_peer(function_client, settings_env, peer):
+    settings_env(ENVIRONMENT="local", TRUSTED_PROXY_HOPS="1")
+    agent = new_operator()
+    spoofed = {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1", "Forwarded": "for=127.0.0.1"}
+    response = function_client("operator_api").post(
+        "/sign-in", json={"local_email": agent.email}, headers=spoofed, environ_overrides={"REMOTE_ADDR": peer}
+    )
+    assert response.status_code == 403 and "token" not in response.json
+
+
+@pytest.mark.parametrize("peer", ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])
+def test_local_email_sign_in_works_from_this_machine(function_client, settings_env, peer):
+    settings_env(ENVIRONMENT="local")
+    agent = new_operator()
+    response = function_client("operator_api").post(
+        "/sign-in", json={"local_email": agent.email}, environ_overrides={"REMOTE_ADDR": peer}
+    )
+    assert response.status_code == 200
+
+
+def test_with_environment_unset_email_sign_in_is_refused(function_client, settings_env, monkeypatch):
+    settings_env(
+        ALLOWED_ORIGINS="https://shop.example",
+        CONSOLE_ORIGINS="https://support.shop.example",
+        SCHEDULER_AUDIENCE="https://x.example/purge_expired",
+        SCHEDULER_SERVICE_ACCOUNT="scheduler@x.iam.gserviceaccount.com",
+    )
+    monkeypatch.delenv("ENVIRONMENT")
+    agent = new_operator()
+    response = _sign_in(function_client, {"local_email": agent.email})
+    assert response.status_code == 403 and "token" not in response.json
+    options = function_client("operator_api").get("/sign-in-options").json
+    assert options["email"] is False and options["first_sign_in_becomes_admin"] is False
+
+
+def test_sign_in_options_say_who_may_sign_in(function_client, settings_env, db):
+    import sqlalchemy as sa
+
+    settings_env(ENVIRONMENT="local")
+    client = function_client("operator_api")
+    new_operator()
+    assert client.get("/sign-in-options").json == {
+        "google_client_id": None,
+        "workspace_domain": None,
+        "email": True,
+        "first_sign_in_becomes_admin": False,
+    }
+    db.execute(sa.text("UPDATE operators SET active = false"))
+    assert client.get("/sign-in-options").json["first_sign_in_becomes_admin"] is True
+    from_elsewhere = client.get("/sign-in-options", environ_overrides={"REMOTE_ADDR": "203.0.113.7"}).json
+    assert from_elsewhere["email"] is False and from_elsewhere["first_sign_in_becomes_admin"] is False
+    settings_env(ENVIRONMENT="test", GOOGLE_OAUTH_CLIENT_ID=CLIENT_ID, GOOGLE_WORKSPACE_DOMAIN="team.example")
+    assert client.get("/sign-in-options").json == {
+        "google_client_id": CLIENT_ID,
+        "workspace_domain": "team.example",
+        "email": False,
+        "first_sign_in_becomes_admin": False,
+    }

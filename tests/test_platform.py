@@ -158,3 +158,97 @@ def test_grant_refuses_a_role_name_that_is_not_one():
 
     with pytest.raises(ValueError):
         grant_runtime_privileges('x"; DROP TABLE messages; --')
+
+
+# ---- safe by default -------------------------------------------------------------------------------
+def test_with_environment_unset_the_settings_are_productions_with_no_origin_allowed(monkeypatch):
+    for name in ("ENVIRONMENT", "ALLOWED_ORIGINS", "CONSOLE_ORIGINS", "SCHEDULER_AUDIENCE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None, database_url="postgresql://x/y")  # type: ignore[call-arg]
+    assert settings.environment == "production"
+    assert settings.allowed_origins == settings.console_origins == []
+    assert settings.missing_to_serve() == [
+        "ALLOWED_ORIGINS",
+        "CONSOLE_ORIGINS",
+        "SCHEDULER_AUDIENCE",
+        "SCHEDULER_SERVICE_ACCOUNT",
+    ]
+
+
+def test_a_function_missing_its_production_settings_answers_503_and_logs_which(
+    function_client, settings_env, monkeypatch, capsys
+):
+    settings_env(ALLOWED_ORIGINS="https://shop.example")
+    for name in ("ENVIRONMENT", "CONSOLE_ORIGINS", "SCHEDULER_AUDIENCE", "SCHEDULER_SERVICE_ACCOUNT"):
+        monkeypatch.delenv(name, raising=False)
+    capsys.readouterr()
+    response = function_client("create_session").post("/", headers={"Origin": "https://shop.example"})
+    assert (response.status_code, response.json["error"]["code"]) == (503, "unavailable")
+    assert "Access-Control-Allow-Origin" not in response.headers
+    logged = capsys.readouterr().out
+    assert "CONSOLE_ORIGINS, SCHEDULER_AUDIENCE, SCHEDULER_SERVICE_ACCOUNT" in logged
+    assert "ENVIRONMENT is production" in logged
+
+
+def test_invalid_settings_are_a_503_with_the_reason_in_the_log(function_client, settings_env, capsys):
+    settings_env(ENVIRONMENT="production", ALLOWED_ORIGINS="*")
+    capsys.readouterr()
+    response = function_client("create_session").post("/")
+    assert (response.status_code, response.mimetype) == (503, "application/json")
+    assert "ALLOWED_ORIGINS must list exact origins" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"allowed_origins": ["https://shop.example", "https://storage.googleapis.com"]},
+        {"console_origins": ["https://europe-west1-acme.cloudfunctions.net"]},
+        {"console_url": "https://storage.googleapis.com/acme-support-widget/console.html"},
+        {"console_url": "https://acme.web.app/"},
+        {"allowed_origins": ["https://acme.github.io"]},
+    ],
+)
+def test_origins_and_the_console_url_on_a_shared_host_are_refused(values):
+    with pytest.raises(ValidationError, match="whose origin anyone can publish a page on"):
+        Settings(**values)
+
+
+@pytest.mark.slow
+def test_the_deploy_archive_carries_the_console_and_operator_api_serves_it(tmp_path, database_url):
+    archive = build_archive(tmp_path / "source.zip")
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+        zf.extractall(tmp_path / "unpacked")
+    assert {"frontend/console.html", "frontend/console.js", "frontend/console.css"} <= names
+    assert not {"frontend/index.html", "frontend/widget.js", "frontend/demo.css"} & names
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": "", "ENVIRONMENT": "test"}
+    command = [os.path.join(os.path.dirname(sys.executable), "functions-framework"), "--target", "operator_api"]
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [*command, "--source", "main.py", "--port", str(port)],
+            cwd=tmp_path / "unpacked",
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            page = _poll_get(f"http://127.0.0.1:{port}/", server)
+            assert page.status_code == 200, (tmp_path / "server.log").read_text()
+            assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+            assert httpx.get(f"http://127.0.0.1:{port}/console.js").status_code == 200
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _poll_get(url: str, server: subprocess.Popen) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the function exited with {server.returncode}")
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the function did not start within 30 s")

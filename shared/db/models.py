@@ -46,8 +46,8 @@ class ChatSession(Base):
     model_output_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     # Degraded bot replies by reason ({"budget": 2, "model": 1}).
     degraded_replies: Mapped[dict[str, int]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
-    # When the widget last read the conversation: an agent reply it has not read goes by e-mail.
-    last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The newest message the widget has read: an agent reply it has not read a minute later goes by e-mail.
+    last_seen_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     locale: Mapped[str | None] = mapped_column(sa.String(35))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
