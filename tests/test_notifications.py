@@ -1,15 +1,17 @@
-"""Handover notifications: written with the handover, delivered to Slack and a signed webhook, never lost."""
+"""Notifications: handovers to Slack and a signed webhook, unread agent replies by e-mail; never lost."""
 
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 import sqlalchemy as sa
 
+from devtools.fake_smtp import FakeSmtp
 from devtools.fake_webhook import FakeWebhook
 from shared.notify import sign
-from tests.factories import new_session
+from tests.factories import new_operator, new_session
 
 SECRET = "test-signing-secret"
 
@@ -110,3 +112,223 @@ def test_a_webhook_without_its_secret_is_refused_at_start():
 
     with pytest.raises(ValueError, match="NOTIFY_WEBHOOK_SECRET"):
         Settings(notify_webhook_url="https://example.com/hook")
+
+
+# Reply e-mails: an agent's reply the customer has not read in the widget goes to the address they left.
+
+SENDER = "support@shop.example"
+CHAT_PAGE = "https://shop.example/help"
+
+
+def _smtp_settings(settings_env, server, **more):
+    settings_env(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(server.port),
+        SMTP_SECURITY="none",
+        SMTP_FROM=SENDER,
+        SUPPORT_PAGE_URL=CHAT_PAGE,
+        SUPPORT_WEEKLY_HOURS="mon-sun closed",
+        **more,
+    )
+
+
+@pytest.fixture
+def smtp(settings_env):
+    server = FakeSmtp().start()
+    _smtp_settings(settings_env, server)
+    yield server
+    server.stop()
+
+
+def _away_customer(function_client):
+    """A customer handed over out of hours who left a (unique) address."""
+    session = new_session()
+    _hand_over(function_client, session)
+    address = f"jane.{secrets.token_hex(4)}@example.com"
+    left = function_client("post_contact").post(
+        "/", json={"session_id": str(session.id), "email": address}, headers=session.auth
+    )
+    assert left.status_code == 204
+    return session, address
+
+
+def _agent_says(function_client, agent, session, content, internal=False):
+    answer = function_client("operator_api").post(
+        f"/conversations/{session.id}/messages", json={"content": content, "internal": internal}, headers=agent.auth
+    )
+    assert answer.status_code in (200, 201)
+    return answer.json["id"]
+
+
+def _a_minute_later(db, session):
+    db.execute(
+        sa.text("UPDATE messages SET created_at = created_at - interval '61 seconds' WHERE session_id = :s"),
+        {"s": session.id},
+    )
+
+
+def _deliver(function_client):
+    return function_client("deliver_notifications").post("/").json
+
+
+def _mails_to(server, address):
+    return [mail for mail in server.received if address in mail.recipients]
+
+
+def _emails(db, session):
+    return db.execute(
+        sa.text("SELECT attempts, delivered_at, last_error FROM outbox WHERE session_id = :s AND kind = 'email'"),
+        {"s": session.id},
+    ).all()
+
+
+def test_a_reply_the_customer_has_not_read_is_emailed_with_only_the_reply_and_a_link(function_client, smtp, db):
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    _agent_says(function_client, agent, session, "Your refund for order 4411 left today.")
+    _agent_says(function_client, agent, session, "Internal: customer seemed upset", internal=True)
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    [mail] = _mails_to(smtp, address)
+    body = mail.message.get_content()
+    assert (mail.sender, mail.message["From"], mail.message["To"]) == (SENDER, SENDER, address)
+    assert mail.message["Subject"] == "InnovateTech: a reply to your question"
+    assert f"{agent.name} from the InnovateTech team replied" in body
+    assert "Your refund for order 4411 left today." in body and CHAT_PAGE in body
+    assert "never came" not in body and "Internal" not in body and "person" not in body
+    assert "unsubscribe" not in body.lower()
+    [row] = _emails(db, session)
+    assert row.delivered_at is not None
+    _deliver(function_client)
+    assert len(_mails_to(smtp, address)) == 1
+
+
+def test_a_reply_read_in_the_widget_is_not_emailed(function_client, smtp, db):
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth)
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    assert _mails_to(smtp, address) == [] and _emails(db, session) == []
+
+
+def test_a_reply_waits_a_minute_for_the_customer_to_read_it_in_the_widget(function_client, smtp, db):
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    _deliver(function_client)
+    assert _mails_to(smtp, address) == []
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    assert len(_mails_to(smtp, address)) == 1
+
+
+def test_a_reply_read_after_it_was_queued_is_not_sent(function_client, smtp, db):
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    smtp.fail_first = 1
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth)
+    db.execute(sa.text("UPDATE outbox SET next_attempt_at = now() WHERE session_id = :s"), {"s": session.id})
+    _deliver(function_client)
+    assert _mails_to(smtp, address) == []
+    [row] = _emails(db, session)
+    assert row.delivered_at is not None
+
+
+def test_a_refusing_smtp_server_gets_the_email_later_and_nothing_is_lost(function_client, smtp, db):
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    smtp.fail_first = 1
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    _a_minute_later(db, session)
+    assert _deliver(function_client)["failed"] >= 1
+    [row] = _emails(db, session)
+    assert row.delivered_at is None and row.last_error == "email: SMTPDataError"
+    db.execute(sa.text("UPDATE outbox SET next_attempt_at = now() WHERE session_id = :s"), {"s": session.id})
+    _deliver(function_client)
+    assert len(_mails_to(smtp, address)) == 1
+    [row] = _emails(db, session)
+    assert row.delivered_at is not None and row.attempts == 2
+
+
+def test_an_unreachable_smtp_server_is_retried_and_the_agent_never_sees_an_error(function_client, settings_env, db):
+    server = FakeSmtp().start()
+    server.stop()  # nothing listens on its port any more
+    _smtp_settings(settings_env, server)
+    agent = new_operator()
+    session, address = _away_customer(function_client)
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    _a_minute_later(db, session)
+    report = function_client("deliver_notifications").post("/")
+    assert report.status_code == 200 and report.json["failed"] >= 1
+    [row] = _emails(db, session)
+    assert row.delivered_at is None and row.last_error == "email: ConnectionRefusedError"
+    back = FakeSmtp().start()
+    try:
+        _smtp_settings(settings_env, back)
+        db.execute(sa.text("UPDATE outbox SET next_attempt_at = now() WHERE session_id = :s"), {"s": session.id})
+        _deliver(function_client)
+        assert len(_mails_to(back, address)) == 1
+    finally:
+        back.stop()
+
+
+def test_the_smtp_login_is_used_when_set(function_client, settings_env, db):
+    server = FakeSmtp(login=("mailer", "s3cret-pass")).start()
+    try:
+        _smtp_settings(settings_env, server, SMTP_USER="mailer", SMTP_PASSWORD="s3cret-pass")
+        agent = new_operator()
+        session, address = _away_customer(function_client)
+        _agent_says(function_client, agent, session, "Here is your answer.")
+        _a_minute_later(db, session)
+        _deliver(function_client)
+        [mail] = _mails_to(server, address)
+        assert mail.authenticated
+    finally:
+        server.stop()
+
+
+def test_the_email_speaks_the_customers_language(function_client, smtp, db):
+    agent = new_operator()
+    session = new_session(locale="fr")
+    _hand_over(function_client, session, "Je voudrais parler à un conseiller")
+    address = f"marie.{secrets.token_hex(4)}@example.com"
+    function_client("post_contact").post(
+        "/", json={"session_id": str(session.id), "email": address}, headers=session.auth
+    )
+    _agent_says(function_client, agent, session, "Votre remboursement est parti.")
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    [mail] = _mails_to(smtp, address)
+    assert mail.message["Subject"] == "InnovateTech : une réponse à votre question"
+    assert "a répondu à votre question" in mail.message.get_content()
+
+
+def test_without_smtp_no_email_is_promised_and_none_is_queued(function_client, settings_env, db):
+    settings_env(SUPPORT_WEEKLY_HOURS="mon-sun closed")
+    agent = new_operator()
+    session = new_session()
+    handed = _hand_over(function_client, session).json
+    assert "email" not in handed["reply"]["content"].lower()
+    assert "Come back here any time: your conversation is saved." in handed["reply"]["content"]
+    assert handed["session"]["offer_contact"] is False
+    function_client("post_contact").post(
+        "/", json={"session_id": str(session.id), "email": "jane@example.com"}, headers=session.auth
+    )
+    _agent_says(function_client, agent, session, "Here is your answer.")
+    _a_minute_later(db, session)
+    _deliver(function_client)
+    assert _emails(db, session) == []
+
+
+def test_smtp_without_a_sender_or_a_link_back_is_refused_at_start():
+    from shared.settings import Settings
+
+    with pytest.raises(ValueError, match="SMTP_FROM"):
+        Settings(smtp_host="smtp.example.com", support_page_url=CHAT_PAGE)
+    with pytest.raises(ValueError, match="SUPPORT_PAGE_URL"):
+        Settings(smtp_host="smtp.example.com", smtp_from=SENDER)

@@ -15,6 +15,9 @@ MONDAY_NOON_NY = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 SATURDAY_NOON_NY = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
 
+MAIL = {"smtp_host": "127.0.0.1", "smtp_from": "support@shop.example", "support_page_url": "https://shop.example/help"}
+
+
 def _settings(**values: str) -> Settings:
     return Settings(support_time_zone="America/New_York", support_weekly_hours="mon-fri 09:00-18:00", **values)
 
@@ -27,9 +30,20 @@ def test_while_open_the_reply_promises_a_person_within_the_typical_wait():
 
 
 def test_while_closed_the_reply_says_when_the_team_is_back_and_offers_email():
-    text = handover_text(_settings(), now=SATURDAY_NOON_NY, already=False, typical_minutes=None)
+    text = handover_text(_settings(**MAIL), now=SATURDAY_NOON_NY, already=False, typical_minutes=None)
     assert "We're closed right now and back Monday at 9:00 EST." in text
-    assert "Leave your email address" in text
+    assert "Leave your email address and we'll send the answer there" in text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de"])
+def test_without_smtp_the_closed_reply_promises_no_email(language):
+    text = handover_text(_settings(), now=SATURDAY_NOON_NY, already=False, typical_minutes=None, language=language)
+    emailed = handover_text(
+        _settings(**MAIL), now=SATURDAY_NOON_NY, already=False, typical_minutes=None, language=language
+    )
+    for word in ("mail", "correo"):
+        assert word not in text.lower()
+    assert text != emailed and text.endswith(("saved.", "enregistrée.", "guardada.", "gespeichert."))
 
 
 def test_a_holiday_moves_the_promised_return():
@@ -72,7 +86,7 @@ def _post(function_client, session, content):
 def test_out_of_hours_the_customer_may_leave_an_email_that_is_erased_with_the_conversation(
     function_client, settings_env, db
 ):
-    settings_env(SUPPORT_WEEKLY_HOURS="mon-sun closed")
+    settings_env(SUPPORT_WEEKLY_HOURS="mon-sun closed", **{name.upper(): value for name, value in MAIL.items()})
     session = new_session()
     handed = _post(function_client, session, "I want to talk to a person").json
     assert "We're closed right now" in handed["reply"]["content"]

@@ -163,6 +163,17 @@ def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | No
     )
 
 
+def mark_seen(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) -> None:
+    """The widget has read the conversation up to `message_id` (a reply it read is not e-mailed)."""
+    conn.execute(
+        sa.text("""
+            UPDATE chat_sessions SET last_seen_message_id = :m
+            WHERE id = :s AND coalesce(last_seen_message_id, 0) < :m
+        """),
+        {"s": session_id, "m": message_id},
+    )
+
+
 def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]) -> Any | None:
     """Store a session's summary, replacing any earlier one; None when the session was erased meanwhile."""
     # FOR KEY SHARE waits for a concurrent erasure, then finds no session instead of breaking the foreign key.

@@ -1,4 +1,8 @@
-"""The notifications outbox: rows written with the change they announce, claimed and delivered later."""
+"""The notifications outbox: rows written with the change they announce, claimed and delivered later.
+
+Reply e-mails are found rather than announced: a sweep writes one row per agent reply the widget
+has not read a while after it was sent, in a conversation that left an e-mail address.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def claim_due(conn: sa.Connection, *, limit: int, session_id: uuid.UUID | None, 
                 UPDATE outbox o SET attempts = o.attempts + 1,
                                     next_attempt_at = now() + make_interval(secs => :lease)
                 FROM due WHERE o.id = due.id
-                RETURNING o.id, o.session_id, o.kind, o.payload, o.attempts
+                RETURNING o.id, o.session_id, o.kind, o.payload, o.attempts, o.message_id
             """),
             {"s": str(session_id) if session_id else None, "limit": limit, "lease": lease_seconds},
         )
@@ -57,6 +61,42 @@ def retry_later(conn: sa.Connection, *, outbox_id: int, delay_seconds: int, erro
         """),
         {"id": outbox_id, "delay": delay_seconds, "error": error[:200]},
     )
+
+
+def enqueue_unread_replies(conn: sa.Connection, *, unread_for_seconds: int, within_hours: int) -> int:
+    """One `email` row per agent reply to a customer who left an address and has not read it for a while.
+
+    Only replies from the last `within_hours` are looked at; the unique (kind, message_id) index
+    makes each reply's e-mail a single row however often this runs.
+    """
+    result = conn.execute(
+        sa.text("""
+            INSERT INTO outbox (session_id, kind, payload, message_id)
+            SELECT m.session_id, 'email', CAST(:payload AS jsonb), m.id
+            FROM messages m JOIN chat_sessions s ON s.id = m.session_id
+            WHERE m.sender = 'agent' AND NOT m.internal
+              AND m.created_at < now() - make_interval(secs => :unread)
+              AND m.created_at > now() - make_interval(hours => :within)
+              AND s.contact_email IS NOT NULL AND coalesce(s.last_seen_message_id, 0) < m.id
+            ON CONFLICT (kind, message_id) DO NOTHING
+        """),
+        {"payload": json.dumps({"event": "reply.emailed"}), "unread": unread_for_seconds, "within": within_hours},
+    )
+    return int(result.rowcount)
+
+
+def reply_context(conn: sa.Connection, *, message_id: int) -> Any | None:
+    """What a reply e-mail carries: the reply, its author, the address, the language; whether it was read since."""
+    return conn.execute(
+        sa.text("""
+            SELECT m.content, o.display_name AS agent, s.contact_email, s.locale,
+                   coalesce(s.last_seen_message_id, 0) >= m.id AS read
+            FROM messages m JOIN chat_sessions s ON s.id = m.session_id
+            LEFT JOIN operators o ON o.id = m.operator_id
+            WHERE m.id = :id
+        """),
+        {"id": message_id},
+    ).first()
 
 
 def handover_context(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:

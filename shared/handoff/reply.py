@@ -22,6 +22,7 @@ _SENTENCES = {
         "closed": "We're closed right now.",
         "leave_email": "Leave your email address and we'll send the answer there, or come back here: "
         "your conversation is saved.",
+        "come_back": "Come back here any time: your conversation is saved.",
         "unanswered_again": "I couldn't find that in our help center either. ",
     },
     "fr": {
@@ -36,6 +37,7 @@ _SENTENCES = {
         "closed": "Nous sommes fermés pour le moment.",
         "leave_email": "Laissez votre adresse e-mail et nous vous y enverrons la réponse, ou revenez ici : "
         "votre conversation est enregistrée.",
+        "come_back": "Revenez ici quand vous voulez : votre conversation est enregistrée.",
         "unanswered_again": "Je n'ai pas trouvé cela non plus dans notre centre d'aide. ",
     },
     "es": {
@@ -50,6 +52,7 @@ _SENTENCES = {
         "closed": "Ahora mismo estamos cerrados.",
         "leave_email": "Deje su dirección de correo electrónico y le enviaremos la respuesta allí, o vuelva aquí: "
         "su conversación queda guardada.",
+        "come_back": "Vuelva aquí cuando quiera: su conversación queda guardada.",
         "unanswered_again": "Tampoco he encontrado eso en nuestro centro de ayuda. ",
     },
     "de": {
@@ -64,6 +67,7 @@ _SENTENCES = {
         "closed": "Wir sind gerade geschlossen.",
         "leave_email": "Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin, oder "
         "kommen Sie hierher zurück: Ihre Unterhaltung ist gespeichert.",
+        "come_back": "Kommen Sie jederzeit hierher zurück: Ihre Unterhaltung ist gespeichert.",
         "unanswered_again": "Das habe ich in unserem Hilfecenter leider auch nicht gefunden. ",
     },
 }
@@ -78,7 +82,11 @@ def handover_text(
     language: str = "en",
     unanswered_again: bool = False,
 ) -> str:
-    """Open now: who answers and how soon. Closed: when the team is back, and the offer to leave an email."""
+    """Open now: who answers and how soon. Closed: when the team is back, and the offer to leave an email.
+
+    The e-mail is offered only when replies can be e-mailed (SMTP configured); otherwise the customer
+    is told to come back to the conversation.
+    """
     words = _SENTENCES.get(language, _SENTENCES["en"])
     lead = str(words["unanswered_again"]) if unanswered_again else ""
     company = settings.company_name
@@ -89,7 +97,8 @@ def handover_text(
     back = describe_next_opening(settings.support_hours, now, language)
     when = str(words["closed_until"]).format(back=back) if back else str(words["closed"])
     who = str(words["queued" if already else "passed"]).format(company=company)
-    return f"{lead}{who} {when} {words['leave_email']}"
+    later = words["leave_email" if settings.emails_replies else "come_back"]
+    return f"{lead}{who} {when} {later}"
 
 
 def support_open(settings: Settings, now: datetime) -> bool:

@@ -1,9 +1,14 @@
-"""Telling the team about a handover: outbox rows written with the change, delivered with retries.
+"""Telling the team about a handover, and the customer about a reply they missed: an outbox delivered with retries.
 
 The handover's transaction writes one outbox row per configured target (Slack, a signed
 webhook). Right after it, the request summarises the conversation for the agent and tries to
 deliver; whatever fails is retried with backoff by the scheduled `deliver_notifications`.
 Nothing is lost while a receiver is down.
+
+With SMTP configured, each run of `deliver_notifications` also writes an `email` row for every
+agent reply the widget has not read a minute after it was sent, in a conversation whose
+customer left an address (a widget that is open polls at least every 30 seconds, so an unread
+reply means nobody is looking). At delivery a reply read since is skipped.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from shared import mail
 from shared.db import outbox
 from shared.db.engine import connection
+from shared.language import locale_language
 from shared.notify import DeliveryFailed, send
 from shared.settings import Settings, get_settings
 
@@ -24,6 +31,8 @@ log = logging.getLogger("support.notifications")
 CLAIM_LEASE_SECONDS = 60
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
+UNREAD_FOR_SECONDS = 60
+EMAIL_WITHIN_HOURS = 24
 
 
 class DeliveryReport(BaseModel):
@@ -46,14 +55,16 @@ def enqueue_handover(conn: sa.Connection, session_id: uuid.UUID) -> None:
 
 
 def deliver_due(*, session_id: uuid.UUID | None = None, limit: int = 100) -> DeliveryReport:
-    """Send what is due (of one conversation, or all); schedule a retry for each failure."""
+    """Send what is due (of one conversation, or all, with the unread replies to e-mail); retry each failure later."""
     settings = get_settings()
     with connection() as conn:
+        if session_id is None and settings.emails_replies:
+            outbox.enqueue_unread_replies(conn, unread_for_seconds=UNREAD_FOR_SECONDS, within_hours=EMAIL_WITHIN_HOURS)
         rows = outbox.claim_due(conn, limit=limit, session_id=session_id, lease_seconds=CLAIM_LEASE_SECONDS)
     delivered = failed = 0
     for row in rows:
         try:
-            send(row.kind, _event(row, settings), settings)
+            _deliver(row, settings)
         except DeliveryFailed as exc:
             failed += 1
             _retry(row, str(exc))
@@ -62,6 +73,23 @@ def deliver_due(*, session_id: uuid.UUID | None = None, limit: int = 100) -> Del
             outbox.mark_delivered(conn, outbox_id=row.id)
         delivered += 1
     return DeliveryReport(delivered=delivered, failed=failed)
+
+
+def _deliver(row: Any, settings: Settings) -> None:
+    if row.kind == "email":
+        _email(row, settings)
+    else:
+        send(row.kind, _event(row, settings), settings)
+
+
+def _email(row: Any, settings: Settings) -> None:
+    """E-mail the reply, unless it was read in the widget since, erased, or e-mail is no longer configured."""
+    with connection() as conn:
+        found = outbox.reply_context(conn, message_id=row.message_id) if row.message_id else None
+    if found is None or found.read or not found.contact_email or not settings.emails_replies:
+        return
+    reply = mail.ReplyEmail(found.contact_email, found.content, found.agent, locale_language(found.locale))
+    mail.send(reply, settings)
 
 
 def _retry(row: Any, error: str) -> None:

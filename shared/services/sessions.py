@@ -70,9 +70,12 @@ def get_messages(query: MessagesQuery, *, token: str) -> MessageList:
             raise errors.Unauthorized(UNAUTHORIZED)
         page_size = get_settings().messages_page_size
         rows = conversations.list_messages(conn, session_id=query.session_id, after=query.after, limit=page_size + 1)
+        shown = rows[:page_size]
+        if shown:
+            conversations.mark_seen(conn, session_id=query.session_id, message_id=shown[-1].id)
     return MessageList(
         session=SessionView(**session_state(session).model_dump(), summary=session.summary),
-        messages=[message_public(row) for row in rows[:page_size]],
+        messages=[message_public(row) for row in shown],
         has_more=len(rows) > page_size,
     )
 

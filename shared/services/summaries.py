@@ -17,17 +17,17 @@ import sqlalchemy as sa
 
 from shared import errors
 from shared.answering import get_provider, offline_provider
+from shared.answering.metering import Tally
 from shared.answering.types import AnswerProvider, Summary, SummaryRequest, Turn
 from shared.console_schemas import AgentSummary
 from shared.customer_summary import customer_summary
 from shared.db import conversations
-from shared.db import limits as limits_db
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
 from shared.language import locale_language
 from shared.schemas import SessionRef, SummaryPublic
 from shared.security import hash_token
-from shared.services import limits
+from shared.services import limits, model_usage
 from shared.services.handoff import NO_CONVERSATION
 from shared.services.sessions import UNAUTHORIZED
 
@@ -47,7 +47,7 @@ def summarize_session(request: SessionRef, *, token: str) -> SummaryPublic:
         rows = _transcript(conn, request.session_id)
         if not any(row.sender == "user" for row in rows):
             raise errors.Conflict(NOTHING_YET)
-        _admit(conn, request.session_id)
+        limits.admit_message(conn, request.session_id)  # no model call, but it counts as a message
         text = customer_summary(
             rows, state=session.state, agent=session.agent, language=locale_language(session.locale)
         )
@@ -82,7 +82,7 @@ def _write_for_agents(
         if state is None:
             raise errors.NotFound(NO_CONVERSATION)
         rows = _transcript(conn, session_id)
-        budget_spent = bool(limits_db.exhausted(conn, limits.token_rules(session_id)))
+        budget_spent = bool(limits.spent_budgets(conn, session_id))
     if not any(row.sender == "user" for row in rows):
         raise errors.Conflict(NOTHING_YET)
     request = SummaryRequest(condensed_transcript(rows), state.state, state.handover_reason)
@@ -91,7 +91,7 @@ def _write_for_agents(
     if requested_by is not None:
         details["requested_by"] = str(requested_by)
     with connection() as conn:
-        limits.charge_tokens(conn, session_id, summary.details.get("usage"))
+        model_usage.charge(conn, Tally.of(summary.details.get("usage")), session_id=session_id)
         row = conversations.save_summary(conn, session_id=session_id, content=summary.text, details=details)
     if row is None:
         raise errors.NotFound(NO_CONVERSATION)
@@ -105,14 +105,6 @@ def _transcript(conn: sa.Connection, session_id: uuid.UUID) -> list[Any]:
     return conversations.summary_transcript(
         conn, session_id=session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
     )
-
-
-def _admit(conn: sa.Connection, session_id: uuid.UUID) -> None:
-    """A customer's summary calls no model, but counts as a message against the per-minute limit."""
-    if wait := limits_db.take(conn, limits.message_rules(session_id)):
-        raise errors.RateLimited(
-            "You're sending messages a little fast. Please wait a moment, then try again.", retry_after=wait
-        )
 
 
 def condensed_transcript(rows: list[Any]) -> list[Turn]:

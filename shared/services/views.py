@@ -29,5 +29,12 @@ def message_public(row: Any) -> MessagePublic:
 
 def session_state(row: Any) -> SessionState:
     """The widget's view of a conversation's state from a row with `state`, `agent` and `contact_email`."""
-    away = row.state == "waiting" and not row.contact_email and not support_open(get_settings(), datetime.now(UTC))
+    settings = get_settings()
+    # The address is asked for only when a reply can actually be e-mailed to it.
+    away = (
+        row.state == "waiting"
+        and not row.contact_email
+        and settings.emails_replies
+        and not support_open(settings, datetime.now(UTC))
+    )
     return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent, offer_contact=away)

@@ -12,8 +12,8 @@ Create Date: 2026-12-06
 - `degraded_replies` counts a conversation's degraded bot replies by reason, kept by the
   statement that stores each reply (like the other counters) and carried by the metrics index.
 - `customer_summaries`: the summary a customer asks for, apart from the one written for agents.
-- `last_seen_at`: the widget's last read of the conversation; an agent reply it has not read is
-  e-mailed through the outbox, whose `message_id` makes each reply's e-mail unique.
+- `last_seen_message_id`: the newest message the widget has read; an agent reply it has not read
+  a minute later is e-mailed through the outbox, whose `message_id` makes each reply's e-mail unique.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def upgrade() -> None:
         "chat_sessions",
         sa.Column("degraded_replies", postgresql.JSONB(), server_default=sa.text("'{}'::jsonb"), nullable=False),
     )
-    op.add_column("chat_sessions", sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("chat_sessions", sa.Column("last_seen_message_id", sa.BigInteger(), nullable=True))
     _measure_existing_handovers()
     _count_existing_degraded_replies()
     op.drop_index("chat_sessions_written_idx", table_name="chat_sessions")
@@ -81,7 +81,7 @@ def downgrade() -> None:
     op.drop_table("customer_summaries")
     op.drop_index("chat_sessions_written_idx", table_name="chat_sessions")
     _written_index(_INCLUDED)
-    for column in ("last_seen_at", "degraded_replies", "handover_started_at"):
+    for column in ("last_seen_message_id", "degraded_replies", "handover_started_at"):
         op.drop_column("chat_sessions", column)
 
 
