@@ -87,26 +87,90 @@ def test_a_refused_message_is_not_stored(function_client, settings_env, db):
     assert [r.content for r in rows] == ["first"]
 
 
-def test_a_spent_session_token_budget_refuses_further_messages(function_client, fake_gemini, settings_env):
+def _stored(db, session):
+    return db.execute(
+        sa.text("SELECT sender, content, details FROM messages WHERE session_id = :s ORDER BY id"), {"s": session.id}
+    ).all()
+
+
+def _assert_answered_without_the_model(response, db, session, question, caplog):
+    assert response.status_code == 200
+    reply = response.json["reply"]
+    assert reply["degraded"] is True
+    assert reply["sources"][0]["id"] == "password-reset"
+    *_, user, bot = _stored(db, session)
+    assert (user.sender, user.content) == ("user", question)
+    assert bot.details["degraded"] is True and bot.details["degraded_reason"] == "budget"
+    said = [r for r in caplog.records if r.name == "support.chat" and "budget" in r.getMessage()]
+    assert said and all(question not in f"{r.getMessage()} {vars(r)}" for r in caplog.records)
+
+
+QUESTION = "I forgot my password, how can I get back into my account?"
+
+
+def test_a_spent_session_budget_answers_from_the_knowledge_base_not_the_model(
+    function_client, fake_gemini, settings_env, db, caplog
+):
     settings_env(RATE_LIMIT_SESSION_TOKENS_PER_DAY="500")
     session = new_session()
     assert _post(function_client, session).status_code == 200  # the fake reports 375 tokens
-    assert _post(function_client, session, "And returns?").status_code == 200  # 375 < 500: still admitted
+    assert _post(function_client, session, "And returns?").status_code == 200  # 375 < 500: still the model
     calls = len(fake_gemini.answers())
-    refused = _post(function_client, session, "And shipping?")
-    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    response = _post(function_client, session, QUESTION)
+    _assert_answered_without_the_model(response, db, session, QUESTION, caplog)
+    assert len(fake_gemini.answers()) == calls
+    assert _post(function_client, new_session()).json["reply"]["degraded"] is False  # another session's budget
+
+
+@pytest.fixture
+def deployment_budget(settings_env, db):
+    def spend(tokens: int) -> None:
+        settings_env(RATE_LIMIT_TOKENS_PER_DAY=str(tokens))
+
+    db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
+    yield spend
+    db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_spent_deployment_budget_answers_every_session_from_the_knowledge_base(
+    function_client, fake_gemini, deployment_budget, db, caplog, stream
+):
+    deployment_budget(700)
+    assert _post(function_client, new_session()).status_code == 200
+    assert _post(function_client, new_session()).status_code == 200
+    calls, session = len(fake_gemini.answers()), new_session()
+    if stream:
+        body = {"session_id": str(session.id), "content": QUESTION}
+        headers = {**session.auth, "Accept": "text/event-stream"}
+        events = function_client("post_message").post("/", json=body, headers=headers).get_data(as_text=True)
+        assert '"degraded": true' in events and "password-reset" in events
+        assert _stored(db, session)[-1].details["degraded_reason"] == "budget"
+    else:
+        _assert_answered_without_the_model(_post(function_client, session, QUESTION), db, session, QUESTION, caplog)
     assert len(fake_gemini.answers()) == calls
 
 
-def test_the_deployments_daily_token_budget_covers_every_session(function_client, fake_gemini, settings_env, db):
-    db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
-    settings_env(RATE_LIMIT_TOKENS_PER_DAY="700")
-    try:
-        assert _post(function_client, new_session()).status_code == 200
-        assert _post(function_client, new_session()).status_code == 200
-        assert _post(function_client, new_session()).status_code == 429
-    finally:
-        db.execute(sa.text("DELETE FROM rate_counters WHERE key = 'tokens:all'"))
+def test_a_spent_budget_never_stops_a_customer_writing_to_an_agent(function_client, deployment_budget, db):
+    deployment_budget(1)
+    session = new_session()
+    with transaction() as conn:
+        limits.charge_tokens(conn, session.id, {"input_tokens": 50, "output_tokens": 5})
+    db.execute(sa.text("UPDATE chat_sessions SET state = 'assigned' WHERE id = :s"), {"s": session.id})
+    response = _post(function_client, session, "Thanks, here is my order number")
+    assert response.status_code == 200 and response.json["reply"] is None
+    assert [r.content for r in _stored(db, session)] == ["Thanks, here is my order number"]
+
+
+def test_abuse_limits_still_refuse_when_a_budget_is_spent(function_client, deployment_budget, settings_env):
+    deployment_budget(1)
+    settings_env(RATE_LIMIT_MESSAGES_PER_MINUTE="1")
+    session = new_session()
+    with transaction() as conn:
+        limits.charge_tokens(conn, session.id, {"input_tokens": 50})
+    assert _post(function_client, session, QUESTION).status_code == 200
+    refused = _post(function_client, session, QUESTION + " Please?")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
 
 
 @pytest.mark.parametrize("parallel, limit", [(12, 5), (8, 1)])

@@ -54,6 +54,8 @@ class Answer:
     escalation_reason: str | None = None
     escalation_kind: str | None = None
     degraded: bool = False
+    # Why it went without the model when that was not a failure: "budget" (a token budget is spent).
+    degraded_reason: str | None = None
     guarded: bool = False
     usage: dict[str, Any] | None = None
 

@@ -2,7 +2,9 @@
 
 The user's message is committed before retrieval or any model call, and no database
 connection is held while a model works. Whatever fails after the message is stored, the
-customer gets a stored, graceful reply: the offline answer when the model fails.
+customer gets a stored, graceful reply: the offline answer when the model fails. A spent model
+budget is no failure of the customer's: the reply is the offline answer from the knowledge
+base, marked degraded with the reason `budget`, and the log says so.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Accepted:
     state: ConversationState
     handover: Handover | None = None
     language: str = "en"
+    spent_budgets: tuple[str, ...] = ()
 
     @property
     def silent(self) -> bool:
@@ -94,7 +97,13 @@ def accept_message(
         answer_request = lookup.find_answers(request.content, history, locale=outcome.locale)
     unanswered = None if answer_request.entries else unanswered_again(history)
     return Accepted(
-        request.session_id, user_message, answer_request, outcome.state, unanswered, answer_request.language
+        request.session_id,
+        user_message,
+        answer_request,
+        outcome.state,
+        unanswered,
+        answer_request.language,
+        outcome.spent_budgets,
     )
 
 
@@ -115,6 +124,14 @@ def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
         )
         yield handover.text
         return handover
+    if accepted.spent_budgets:
+        log.warning(
+            "model budget spent; answering from the knowledge base without the model",
+            extra={"budgets": list(accepted.spent_budgets), "message_id": accepted.user_message.id},
+        )
+        offline = replace(_offline_answer(accepted.answer_request), degraded=True, degraded_reason="budget")
+        yield offline.text
+        return offline
     shown = False
     try:
         stream = provider.stream(accepted.answer_request)

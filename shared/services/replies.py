@@ -40,6 +40,8 @@ def store(
         "degraded": answer.degraded,
         "guarded": answer.guarded,
     }
+    if answer.degraded_reason:
+        details["degraded_reason"] = answer.degraded_reason
     if answer.usage:
         details["usage"] = answer.usage
     if answer.escalate:

@@ -1,7 +1,9 @@
 """Exact retries, as with idempotency keys: one stored exchange and one model call per key.
 
 A post's key is its `client_message_id` or its `Idempotency-Key` header (the same thing).
-- A new key stores the message, under the session's lock, after the abuse limits admit it.
+- A new key stores the message, under the session's lock, after the abuse limits admit it
+  (a spent model budget does not refuse it: `Admitted.spent_budgets` says the reply goes
+  without the model).
 - A key already answered returns the stored exchange.
 - A key still being answered waits for that answer (up to IDEMPOTENCY_WAIT_SECONDS), then
   answers 409 `in_progress` with Retry-After; it never asks the model a second time.
@@ -44,6 +46,8 @@ class Admitted:
     state: ConversationState
     history: list[dict[str, str | None]]
     locale: str | None = None
+    # The model budgets already spent ("session", "deployment"): the reply then goes without the model.
+    spent_budgets: tuple[str, ...] = ()
 
 
 def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCreate:
@@ -91,9 +95,10 @@ def _admit_once(request: MessageCreate, token_hash: str) -> Admitted | MessageEx
 
 
 def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, lease: float) -> Admitted:
-    limits.admit_model_work(conn, request.session_id)
+    limits.admit_message(conn, request.session_id)
     # A customer writing to a resolved conversation reopens it to the bot, not to the queue.
     _, state = handoff.transition(conn, request.session_id, "customer_wrote")
+    spent = _spent_budgets(conn, request, state)
     stored = user_messages.insert_user_message(
         conn,
         session_id=request.session_id,
@@ -103,7 +108,12 @@ def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, 
     )
     if stored is None:
         raise _KeyTaken
-    return Admitted(stored.id, stored.created_at, state, stored.history, target.locale)
+    return Admitted(stored.id, stored.created_at, state, stored.history, target.locale, spent)
+
+
+def _spent_budgets(conn: sa.Connection, request: MessageCreate, state: ConversationState) -> tuple[str, ...]:
+    # While an agent owns the conversation the bot is silent: no budget is drawn on.
+    return () if state == "assigned" else tuple(limits.spent_budgets(conn, request.session_id))
 
 
 def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> Admitted | MessageExchange:
@@ -118,7 +128,8 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
                 history = user_messages.history_before(
                     conn, session_id=request.session_id, message_id=target.message_id
                 )
-                return Admitted(target.message_id, target.created_at, target.state, history, target.locale)
+                spent = _spent_budgets(conn, request, target.state)
+                return Admitted(target.message_id, target.created_at, target.state, history, target.locale, spent)
             state = user_messages.answer_state(conn, message_id=target.message_id)
         replied, answering, lease_left = state.replied, state.answering, state.lease_left
         if replied or not answering:
