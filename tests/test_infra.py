@@ -6,11 +6,15 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import time
 from typing import Any, get_args
 
 import hcl2
+import httpx
 import pytest
+import yaml
 
 import main
 from devtools.archive import DEFAULT_OUT
@@ -241,3 +245,79 @@ def test_the_origin_variables_refuse_every_shared_host(variable):
         assert regex.search(f"https://{host}") and regex.search(f"https://someone.{host}:443")
     assert not regex.search("https://www.my-shop.example")
     assert not regex.search("https://operator-api-123.europe-west1.run.app")
+
+
+# ---- the compose bot profile -----------------------------------------------------------------------
+COMPOSE = PROJECT_ROOT / "docker-compose.yml"
+
+
+def test_the_compose_bot_is_a_profile_its_comment_names_and_it_says_local_with_exact_origins():
+    text = COMPOSE.read_text()
+    bot = yaml.safe_load(text)["services"]["bot"]
+    assert bot["profiles"] == ["bot"]
+    assert "docker compose --profile bot up" in text
+    assert not re.search(r"docker compose up\s*$", text, re.MULTILINE)
+    environment = bot["environment"]
+    assert environment["ENVIRONMENT"] == "local"
+    for name in ("ALLOWED_ORIGINS", "CONSOLE_ORIGINS"):
+        assert "*" not in environment[name] and environment[name].startswith("http://127.0.0.1:")
+    assert all(port.startswith("127.0.0.1:") for service in ("db", "bot") for port in _compose_ports(text, service))
+
+
+def _compose_ports(text: str, service: str) -> list[str]:
+    return [str(port) for port in yaml.safe_load(text)["services"][service]["ports"]]
+
+
+def _docker_unavailable() -> str | None:
+    """Why the compose bot cannot be started here, or None."""
+    if _compose_command() is None:
+        return "no docker compose client is installed"
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "info"], capture_output=True).returncode != 0:
+        return "no Docker daemon is reachable (`docker info` fails): the compose bot profile cannot start here"
+    return None
+
+
+@pytest.mark.slow
+def test_the_compose_bot_profile_serves_the_bot_and_is_not_open():
+    if reason := _docker_unavailable():
+        pytest.skip(reason)
+    command = _compose_command()
+    assert command is not None
+    bot_port, db_port = _free_ports(2)
+    project = ["-p", f"support-test-{os.getpid()}", "-f", str(COMPOSE), "--profile", "bot"]
+    env = {**os.environ, "BOT_PORT": str(bot_port), "DB_PORT": str(db_port)}
+    base = f"http://127.0.0.1:{bot_port}"
+    started = subprocess.run([*command, *project, "up", "-d"], env=env, capture_output=True, text=True, timeout=600)
+    try:
+        assert started.returncode == 0, started.stderr
+        assert _wait_for_session(base) == 201
+        assert httpx.post(f"{base}/create_session", headers={"Origin": "https://evil.example"}).status_code == 403
+        # The published port reaches the container from Docker's network, never from its loopback.
+        signed = httpx.post(f"{base}/operator_api/sign-in", json={"local_email": "dana@shop.example"})
+        assert signed.status_code == 403
+        assert httpx.get(f"{base}/operator_api/sign-in-options").json()["email"] is False
+        assert "frame-ancestors 'none'" in httpx.get(f"{base}/operator_api/").headers["content-security-policy"]
+    finally:
+        subprocess.run([*command, *project, "down", "-v"], env=env, capture_output=True, timeout=300)
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _wait_for_session(base: str) -> int:
+    deadline = time.monotonic() + 600  # the bot container installs its requirements first
+    while time.monotonic() < deadline:
+        try:
+            return httpx.post(f"{base}/create_session", timeout=5).status_code
+        except httpx.TransportError:
+            time.sleep(2)
+    raise AssertionError(f"the compose bot did not answer at {base} within 10 minutes")
