@@ -49,11 +49,13 @@ class Settings(BaseSettings):
     # behind an external load balancer: 2). 0 trusts only the socket's peer address.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
-    # Abuse limits, counted in Postgres; 0 switches one off.
+    # Abuse limits (429s) and model budgets (spent: replies go without the model), counted in
+    # Postgres over sliding windows; 0 switches one off. One address may open 20 sessions a day
+    # of 15,000 tokens each: at most a tenth of the deployment's budget.
     rate_limit_sessions_per_minute: int = Field(default=10, ge=0)
-    rate_limit_sessions_per_day: int = Field(default=200, ge=0)
+    rate_limit_sessions_per_day: int = Field(default=20, ge=0)
     rate_limit_messages_per_minute: int = Field(default=20, ge=0)
-    rate_limit_session_tokens_per_day: int = Field(default=60_000, ge=0)
+    rate_limit_session_tokens_per_day: int = Field(default=15_000, ge=0)
     rate_limit_tokens_per_day: int = Field(default=3_000_000, ge=0)
     # Per operator and minute on the operator API: every write, and the costly routes (try it, gaps,
     # drafts, the draft check, summaries), which each run retrieval over many questions or a model.

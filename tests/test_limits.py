@@ -300,3 +300,11 @@ def test_the_migration_keeps_each_keys_newest_window_and_the_one_before(scratch_
         ("sessions:b", 1, 0, 120),
     ]
     command.downgrade(alembic_config(), "0012")
+
+
+def test_by_default_one_address_can_spend_at_most_a_tenth_of_the_deployments_daily_budget():
+    from shared.settings import Settings
+
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    one_address = defaults["rate_limit_sessions_per_day"] * defaults["rate_limit_session_tokens_per_day"]
+    assert 0 < one_address <= defaults["rate_limit_tokens_per_day"] / 10
