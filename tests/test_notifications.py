@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 
 import pytest
@@ -332,3 +333,19 @@ def test_smtp_without_a_sender_or_a_link_back_is_refused_at_start():
         Settings(smtp_host="smtp.example.com", support_page_url=CHAT_PAGE)
     with pytest.raises(ValueError, match="SUPPORT_PAGE_URL"):
         Settings(smtp_host="smtp.example.com", smtp_from=SENDER)
+
+
+def test_terraform_passes_the_smtp_settings_and_takes_the_password_only_from_secret_manager(project_root):
+    import hcl2
+
+    from shared.settings import Settings
+
+    infra = project_root / "infra"
+    with (infra / "email.tf").open() as handle:
+        [email_locals] = hcl2.load(handle)["locals"]
+    environment = email_locals["email_environment"]
+    known = {name.upper() for name in Settings.model_fields}
+    assert {"SMTP_HOST", "SMTP_FROM", "SUPPORT_PAGE_URL"} <= set(re.findall(r"\b([A-Z_]+)\s*=", environment)) <= known
+    assert "SMTP_PASSWORD" not in environment
+    assert '"SMTP_PASSWORD" = "smtp-password"' in (infra / "secrets.tf").read_text()
+    assert "local.email_environment" in (infra / "functions.tf").read_text()
