@@ -224,8 +224,6 @@ class Settings(BaseSettings):
                 raise ValueError("ALLOWED_ORIGINS must list exact origins in production ('*' is for local use)")
             if "*" in self.console_origins:
                 raise ValueError("CONSOLE_ORIGINS must list exact origins in production ('*' is for local use)")
-            if not (self.instance_connection_name or self.database_url):
-                raise ValueError("production needs INSTANCE_CONNECTION_NAME or DATABASE_URL")
         self.support_hours  # noqa: B018 - parsing fails at start, naming the bad part
     @field_validator("link_allowed_hosts", mode="before")
     @classmethod
@@ -253,7 +251,10 @@ class Settings(BaseSettings):
         if self.environment != "production":
             return []
         needed = ("allowed_origins", "console_origins", "scheduler_audience", "scheduler_service_account")
-        return [name.upper() for name in needed if not getattr(self, name)]
+        missing = [name.upper() for name in needed if not getattr(self, name)]
+        if not (self.instance_connection_name or self.database_url):
+            missing.insert(0, "INSTANCE_CONNECTION_NAME or DATABASE_URL")  # else an embedded Postgres
+        return missing
 
 
 @lru_cache(maxsize=1)
