@@ -173,6 +173,10 @@ def test_with_environment_unset_the_settings_are_productions_with_no_origin_allo
         "SCHEDULER_AUDIENCE",
         "SCHEDULER_SERVICE_ACCOUNT",
     ]
+    # The command-line tools (migrations, the operators command) need none of it.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    tool = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert tool.missing_to_serve()[0] == "INSTANCE_CONNECTION_NAME or DATABASE_URL"
 
 
 def test_a_function_missing_its_production_settings_answers_503_and_logs_which(
