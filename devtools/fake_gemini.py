@@ -5,7 +5,9 @@ Paths: POST /{version}/models/{model}:generateContent, :streamGenerateContent?al
 /{version}/projects/{p}/locations/{l}/publishers/google/models/{model} (Vertex AI), and
 POST /token, an OAuth token endpoint for Application Default Credentials. Modes: normal,
 leaky (echoes its whole system prompt), linky (adds links of its own to a grounded answer), slow,
-timeout, 429, 500, malformed and blocked.
+timeout, 429, 500, malformed and blocked. `thinking` makes it a thinking model: it thinks up to
+its thinking budget (THOUGHTS tokens at most), or without one until it has spent the whole
+`maxOutputTokens`, so the JSON is cut off (finishReason MAX_TOKENS), as a real one can.
 Every request is recorded for assertions.
 """
 
@@ -22,6 +24,7 @@ from typing import Any, Protocol
 from devtools import local_server
 
 CHUNK_CHARS = 24
+PROMPT_TOKENS, ANSWER_TOKENS, THOUGHTS = 321, 54, 200
 ACCESS_TOKEN = "fake-vertex-access-token"
 
 
@@ -47,6 +50,7 @@ class FakeGemini:
     answer_text: str | None = None
     chunk_delay: float = 0.0
     hang_seconds: float = 5.0
+    thinking: bool = False
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeGemini:
@@ -55,6 +59,7 @@ class FakeGemini:
 
     def reset(self) -> None:
         self.mode, self.answer_text, self.chunk_delay, self.hang_seconds = "normal", None, 0.0, 5.0
+        self.thinking = False
         self.requests.clear()
 
     def stop(self) -> None:
@@ -87,10 +92,31 @@ class FakeGemini:
             return local_server.send_json(
                 handler, 200, {"embeddings": [{"values": _vector(r)} for r in body["requests"]]}
             )
-        text = self._reply_text(record)
+        text, usage = self._thought_through(record, self._reply_text(record))
         if ":streamGenerateContent" in handler.path:
-            return self._stream(handler, text)
-        return local_server.send_json(handler, 200, _response(text, final=True))
+            return self._stream(handler, text, usage)
+        return local_server.send_json(handler, 200, _response(text, usage, final=True))
+
+    def _thought_through(self, record: Recorded, text: str) -> tuple[str, dict[str, Any]]:
+        """The reply and its usage after any thinking: what thinking spent is not left for the JSON."""
+        usage = {"promptTokenCount": PROMPT_TOKENS, "candidatesTokenCount": ANSWER_TOKENS}
+        if not self.thinking:
+            return text, {**usage, "totalTokenCount": PROMPT_TOKENS + ANSWER_TOKENS}
+        config = record.body.get("generationConfig", {})
+        limit = config.get("maxOutputTokens") or 8192
+        budget = thinking_budget(record)
+        thoughts = min(THOUGHTS, budget) if budget is not None else limit
+        left = max(limit - thoughts, 0)
+        if left < ANSWER_TOKENS:
+            text = text[: left * 4]
+        written = min(left, ANSWER_TOKENS)
+        total = PROMPT_TOKENS + written + thoughts
+        return text, {
+            **usage,
+            "candidatesTokenCount": written,
+            "thoughtsTokenCount": thoughts,
+            "totalTokenCount": total,
+        }
 
     def _reply_text(self, record: Recorded) -> str:
         if self.mode == "malformed":
@@ -110,7 +136,7 @@ class FakeGemini:
             answer = with_links(answer)
         return json.dumps(answer)
 
-    def _stream(self, handler: BaseHTTPRequestHandler, text: str) -> None:
+    def _stream(self, handler: BaseHTTPRequestHandler, text: str, usage: dict[str, Any]) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
         handler.end_headers()
@@ -119,21 +145,28 @@ class FakeGemini:
             for index, chunk in enumerate(chunks):
                 if self.chunk_delay:
                     time.sleep(self.chunk_delay)
-                payload = _response(chunk, final=index == len(chunks) - 1)
+                payload = _response(chunk, usage, final=index == len(chunks) - 1)
                 handler.wfile.write(f"data: {json.dumps(payload)}\r\n\r\n".encode())
                 handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
 
 
-def _response(text: str, *, final: bool) -> dict[str, Any]:
+def thinking_budget(record: Recorded) -> int | None:
+    """The thinking budget a request set, if any (the SDK sends snake_case here; the API reads both)."""
+    thinking = record.body.get("generationConfig", {}).get("thinkingConfig") or {}
+    budget = thinking.get("thinkingBudget", thinking.get("thinking_budget"))
+    return int(budget) if budget is not None else None
+
+
+def _response(text: str, usage: dict[str, Any], *, final: bool) -> dict[str, Any]:
     if not text and final:
         return {"promptFeedback": {"blockReason": "SAFETY"}, "candidates": [{"finishReason": "SAFETY", "index": 0}]}
     candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
     payload: dict[str, Any] = {"candidates": [candidate], "modelVersion": "fake-gemini"}
     if final:
         candidate["finishReason"] = "STOP"
-        payload["usageMetadata"] = {"promptTokenCount": 321, "candidatesTokenCount": 54, "totalTokenCount": 375}
+        payload["usageMetadata"] = usage
     return payload
 
 

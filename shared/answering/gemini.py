@@ -45,12 +45,16 @@ class GeminiProvider(StructuredProvider):
         from google.genai import types
 
         settings = get_settings()
+        budget = settings.gemini_thinking_budget
         config = types.GenerateContentConfig(
             system_instruction=prompt.system,
             response_mime_type="application/json",
             response_schema=schema,
             temperature=settings.gemini_temperature,
-            max_output_tokens=settings.gemini_max_output_tokens,
+            # Thinking counts against max_output_tokens: a model left to think freely can spend it all
+            # before the JSON ends. A budget of its own (never with thinking_level: that is a 400) on top.
+            thinking_config=types.ThinkingConfig(thinking_budget=budget),
+            max_output_tokens=settings.gemini_max_output_tokens + budget,
         )
         models = get_client().models
         if not stream:
@@ -62,8 +66,15 @@ class GeminiProvider(StructuredProvider):
 
 def _chunk(response: Any) -> Chunk:
     metadata = response.usage_metadata
+    if metadata is None:
+        return Chunk(text=response.text or "")
+    thoughts = metadata.thoughts_token_count
+    written = metadata.candidates_token_count
+    # Thinking is billed as output: count it there, and apart.
+    output = None if written is None and thoughts is None else (written or 0) + (thoughts or 0)
     return Chunk(
         text=response.text or "",
-        input_tokens=getattr(metadata, "prompt_token_count", None),
-        output_tokens=getattr(metadata, "candidates_token_count", None),
+        input_tokens=metadata.prompt_token_count,
+        output_tokens=output,
+        thinking_tokens=thoughts,
     )

@@ -147,4 +147,9 @@ def _part(chunk: ChatCompletionChunk) -> Chunk:
 
 
 def _chunk(text: str | None, usage: CompletionUsage | None) -> Chunk:
-    return Chunk(text or "", usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None)
+    if usage is None:
+        return Chunk(text or "")
+    # Reasoning tokens are part of completion_tokens already; they are also counted apart.
+    details = usage.completion_tokens_details
+    reasoning = details.reasoning_tokens if details else None
+    return Chunk(text or "", usage.prompt_tokens, usage.completion_tokens, reasoning)

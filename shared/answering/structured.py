@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from shared.answering import metering
 from shared.answering.guard import OutputGuard
 from shared.answering.json_stream import StringFieldReader
 from shared.answering.links import LinkFilter, neutralise, policy_for
@@ -69,6 +70,7 @@ class Chunk:
     text: str
     input_tokens: int | None = None
     output_tokens: int | None = None
+    thinking_tokens: int | None = None
 
 
 class StructuredProvider:
@@ -118,8 +120,12 @@ class StructuredProvider:
     def draft_answer(self, questions: list[str], agent_replies: list[str]) -> str:
         """One knowledge-base answer written from what agents replied to these questions."""
         prompt = draft_answer_prompt(questions, agent_replies, get_settings())
+        started = time.perf_counter()
         with closing(self.send(prompt, ModelDraft, stream=False)) as sent:
-            text = parse(ModelDraft, "".join(c.text for c in sent)).answer.strip()
+            chunks = list(sent)
+        # A draft belongs to no conversation: its usage is charged by whoever asked for it.
+        metering.record(usage(self.model, chunks, started))
+        text = parse(ModelDraft, "".join(c.text for c in chunks)).answer.strip()
         if OutputGuard(prompt.system, prompt.canary).leaks(text):
             raise ModelOutputRejected("the drafted answer leaked the system prompt")
         return text
@@ -190,6 +196,8 @@ def usage(model: str, chunks: Iterable[Chunk], started: float) -> dict[str, Any]
     for chunk in chunks:
         record["input_tokens"] = chunk.input_tokens if chunk.input_tokens is not None else record["input_tokens"]
         record["output_tokens"] = chunk.output_tokens if chunk.output_tokens is not None else record["output_tokens"]
+        if chunk.thinking_tokens is not None:
+            record["thinking_tokens"] = chunk.thinking_tokens
     record["latency_ms"] = round((time.perf_counter() - started) * 1000)
     log.info("model call", extra={"model_usage": record})
     return record

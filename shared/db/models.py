@@ -485,3 +485,16 @@ class DismissedGap(Base):
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     dismissed_by: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=_now())
+
+
+class ModelUsageHour(Base):
+    """Tokens of model calls that belong to no conversation (drafts, gap grouping, embeddings), per hour."""
+
+    __tablename__ = "model_usage_hourly"
+
+    hour: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), primary_key=True)
+    input_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    # Thinking tokens are billed as output: they are in output_tokens, and also counted apart.
+    output_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    thinking_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    calls: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")

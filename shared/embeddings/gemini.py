@@ -1,15 +1,25 @@
-"""Gemini embeddings through google-genai (`gemini-embedding-001` at 768 dimensions by default)."""
+"""Gemini embeddings through google-genai (`gemini-embedding-001` at 768 dimensions by default).
+
+What is sent leaves for Google: it is redacted like every other model input, whoever calls. Each
+call's tokens are recorded (`answering.metering`): Vertex AI reports them per text; the Developer
+API reports none, so they are estimated at four characters a token.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
+from shared.answering import metering
 from shared.embeddings.base import Vector, normalized
 from shared.errors import ModelFailed
 from shared.genai_client import get_client
+from shared.redaction import for_model
 from shared.settings import get_settings
 
 BATCH = 100  # texts per batchEmbedContents request
+CHARS_PER_TOKEN = 4
 
 
 class GeminiEmbedder:
@@ -37,11 +47,22 @@ class GeminiEmbedder:
         from google.genai import types
 
         config = types.EmbedContentConfig(task_type=task_type, output_dimensionality=self.dimensions)
+        sent = [for_model(text) for text in texts]
         try:
-            response = get_client().models.embed_content(model=self.model_name, contents=texts, config=config)
+            response = get_client().models.embed_content(model=self.model_name, contents=sent, config=config)
         except genai_errors.APIError as exc:
             raise ModelFailed(f"Gemini embeddings answered {exc.code} {exc.status}") from exc
         embeddings = response.embeddings or []
         if len(embeddings) != len(texts) or any(not e.values for e in embeddings):
             raise ModelFailed("Gemini returned an unexpected number of embeddings")
+        metering.record({"model": self.model, "input_tokens": _tokens(sent, embeddings), "output_tokens": 0})
         return [normalized(e.values or []) for e in embeddings]
+
+
+def _tokens(texts: list[str], embeddings: list[Any]) -> int:
+    """The tokens the call was billed: Vertex AI's count per text, else an estimate."""
+    counted = [e.statistics.token_count if e.statistics else None for e in embeddings]
+    return sum(
+        int(count) if count is not None else math.ceil(len(text) / CHARS_PER_TOKEN)
+        for text, count in zip(texts, counted, strict=True)
+    )

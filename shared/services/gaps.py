@@ -31,6 +31,7 @@ from shared.knowledge_schemas import (
     Suggestion,
 )
 from shared.redaction import anonymize, for_model
+from shared.services import model_usage
 from shared.services.knowledge import live_entry
 
 log = logging.getLogger("support.gaps")
@@ -66,7 +67,9 @@ def list_gaps(query: GapsQuery) -> GapList:
     questions = [gaps.Question(row.message_id, for_model(row.content)) for row in rows]
     grouped = gaps.group(questions, get_embedder())
     with connection() as conn:
-        return GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
+        listed = GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
+        model_usage.charge(conn, None)  # the embeddings of grouping and ranking
+    return listed
 
 
 def _group(conn: sa.Connection, rows: list[Any]) -> GapGroup:
@@ -108,11 +111,10 @@ def draft(request: MessageIds) -> GapDraft:
     with connection() as conn:
         rows = conn.execute(_AGENT_REPLIES, {"ids": request.message_ids}).all()
     replies = list(dict.fromkeys(anonymize(row.content, names=_names(row)) for row in rows))
+    answer = _drafted_answer(questions, replies)
+    model_usage.flush()
     return GapDraft(
-        question=questions[0],
-        answer=_drafted_answer(questions, replies),
-        examples=list(dict.fromkeys(questions[1:])),
-        needs_review=bool(replies),
+        question=questions[0], answer=answer, examples=list(dict.fromkeys(questions[1:])), needs_review=bool(replies)
     )
 
 
@@ -146,6 +148,7 @@ def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
         saved = _add_examples(request.entry_id, list(questions.values()), author=author)
     with transaction() as conn:
         added = regression.add_cases(conn, questions.items(), [saved.entry_id], author=author)
+        model_usage.charge(conn, None)  # a remote embedder's, re-indexing the entry
         entries.audit(
             conn,
             actor=author,

@@ -21,6 +21,7 @@ from shared.knowledge_schemas import (
     TryResult,
     VersionPublic,
 )
+from shared.services import model_usage
 from shared.settings import get_settings
 
 _ENTRY_COLUMNS = """
@@ -64,6 +65,7 @@ def save_entry(draft: EntryDraft, *, author: str, entry_id: str | None = None) -
     entry = draft.to_entry(entry_id)
     saved = editing.save(entry, author=author, base_version=draft.base_version)
     with connection() as conn:
+        model_usage.charge(conn, None)  # a remote embedder's, re-indexing the entry
         live = _live(conn, saved.entry_id)
     return SaveResult(entry=live, version=saved.version, changed=saved.changed, reindex_ms=_ms(saved.reindex_seconds))
 
@@ -71,6 +73,7 @@ def save_entry(draft: EntryDraft, *, author: str, entry_id: str | None = None) -
 def retire_entry(entry_id: str, *, base_version: int, author: str) -> SaveResult:
     """Retire an entry: the bot stops answering from it; its history stays."""
     saved = editing.retire(entry_id, author=author, base_version=base_version)
+    model_usage.flush()  # a remote embedder's, recalibrating
     return SaveResult(entry=None, version=saved.version, changed=saved.changed, reindex_ms=_ms(saved.reindex_seconds))
 
 
@@ -78,6 +81,7 @@ def try_question(request: TryRequest) -> TryResult:
     """What the bot would do with `request.question`: ranked entries with their scores, the threshold, the decision."""
     settings = get_settings()
     decided, found = lookup.explain(request.question, [], locale=request.locale)
+    model_usage.flush()  # a remote embedder's, for the question
     threshold = decided.top_threshold if decided.top_threshold is not None else settings.retrieval_min_score
     return TryResult(
         mode=describe_retrieval(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
@@ -93,6 +94,14 @@ def admit_model_work(conn: sa.Connection, session_id: uuid.UUID) -> None:
         raise errors.RateLimited(
             "Our assistant has reached its usage limit for now. Please try again later.", retry_after=max(full.values())
         )
+
+
+def charge_deployment_tokens(conn: sa.Connection, usage: Mapping[str, object] | None) -> None:
+    """Count the tokens of model calls that belong to no conversation (drafts, embeddings) against the deployment's."""
+    rules = [rule for rule in token_rules(uuid.UUID(int=0)) if rule.key == DEPLOYMENT_TOKENS]
+    usage = usage or {}
+    spent = sum(value for name in ("input_tokens", "output_tokens") if isinstance(value := usage.get(name), int))
+    limits.add(conn, rules, spent)
 
 
 def charge_tokens(conn: sa.Connection, session_id: uuid.UUID, usage: dict[str, object] | None) -> None:

@@ -19,7 +19,7 @@ from shared.db.engine import connection, transaction
 from shared.handoff.reply import handover_text
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas import MessageExchange, MessagePublic, SourcePublic
-from shared.services import handoff, limits, notifications, summaries
+from shared.services import handoff, limits, model_usage, notifications, summaries
 from shared.services.views import message_public, session_state
 from shared.settings import get_settings
 
@@ -58,6 +58,7 @@ def store(
         if stored.is_new:
             _pin_versions(conn, stored.id, sources, retrieved)
             limits.charge_tokens(conn, session_id, answer.usage)
+            model_usage.charge(conn, None)  # calls recorded outside a meter (the query's embedding, for one)
             if answer.escalate:
                 before, after = handoff.transition(
                     conn,
