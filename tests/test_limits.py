@@ -101,6 +101,8 @@ def _assert_answered_without_the_model(response, db, session, question, caplog):
     *_, user, bot = _stored(db, session)
     assert (user.sender, user.content) == ("user", question)
     assert bot.details["degraded"] is True and bot.details["degraded_reason"] == "budget"
+    counted = db.execute(sa.text("SELECT degraded_replies FROM chat_sessions WHERE id = :s"), {"s": session.id})
+    assert counted.scalar() == {"budget": 1}  # what the metrics count degraded replies by
     said = [r for r in caplog.records if r.name == "support.chat" and "budget" in r.getMessage()]
     assert said and all(question not in f"{r.getMessage()} {vars(r)}" for r in caplog.records)
 
