@@ -5,7 +5,7 @@ Each name below is deployed as its own function (`entry_point`) and served local
 """
 
 from functions.feedback import post_feedback
-from functions.maintenance import deliver_notifications, purge_expired
+from functions.maintenance import deliver_notifications, prepare_deployment, purge_expired
 from functions.messages import post_message
 from functions.operator_api import operator_api
 from functions.sessions import create_session, delete_session, get_messages, post_contact, post_csat
@@ -21,6 +21,7 @@ __all__ = [
     "post_csat",
     "post_feedback",
     "post_message",
+    "prepare_deployment",
     "purge_expired",
     "summarize_session",
 ]

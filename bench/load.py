@@ -1,9 +1,13 @@
 """Open-loop load on post_message, a database outage under load, and the 429s of the abuse limits.
 
-    .venv/bin/python bench/load.py [--quick] [--rates 5,10,20,40,80] [--seconds 10] [--logs DIR]
+    .venv/bin/python bench/load.py [--quick] [--phases streams,rates,limits,fault] [--streams 40]
+                                   [--rates 5,10,20,40,80] [--seconds 10] [--logs DIR]
 
 Starts a Postgres of its own (over TCP on 127.0.0.1, so that it can be killed and restarted),
 the local run (`python -m devtools.serve`) and a fake Gemini, and stops them all on exit. Then:
+0. capacity: 40 customers at once, each streaming answers from the fake model (2 s each), to
+   post_message served as deployed (bench/capacity.py): failures, latency against one stream
+   alone, and the peak of each instance's pool;
 1. posts sent on a fixed schedule (open loop) at rising rates over many sessions, answered
    offline and by a fake model taking about 2 s: p50/p95/p99 latency of the 200s, throughput,
    errors, 429s, and the peak of Postgres connections against the server's pool budget;
@@ -11,6 +15,9 @@ the local run (`python -m devtools.serve`) and a fake Gemini, and stops them all
 3. a fault run: Postgres SIGKILLed mid-load and restarted, then every post left without a 200
    retried with the same client_message_id; then what the database holds.
 Latency counts from each post's scheduled time, so a server that stalls cannot hide it.
+The abuse limits and token budgets are off except in phase 2. It exits with status 1 when any
+request failed: a stream without `done`, a post other than 200 (or 429 in phase 2), a post
+never acknowledged or lost in the fault run, or an unhandled error in a server's log.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from pg8000.native import Connection, DatabaseError, InterfaceError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import capacity
 from bench.common import ROOT, free_port
 from devtools.fake_gemini import FakeGemini
 
@@ -51,8 +59,29 @@ DATABASE = "bench"
 REPLY_CHUNKS = 18  # the fake's grounded replies run about 410 characters: 18 chunks of 24
 OFF_TOPIC = ["what's the weather like?", "Can you write me a poem about cats?", "asdf", "Can I talk to a human?"]
 # Every setting below is chosen by this bench; inherited values would change what it measures.
-SERVER_VARIABLES = ("GOOGLE_", "GEMINI_", "DATABASE_URL", "INSTANCE_CONNECTION_NAME", "DB_", "THREADS", "RATE_LIMIT_")
-NO_LIMITS = {f"RATE_LIMIT_{name}": "0" for name in ("SESSIONS_PER_MINUTE", "SESSIONS_PER_DAY", "MESSAGES_PER_MINUTE")}
+SERVER_VARIABLES = (
+    "GOOGLE_",
+    "GEMINI_",
+    "DATABASE_URL",
+    "INSTANCE_CONNECTION_NAME",
+    "DB_",
+    "THREADS",
+    "RATE_LIMIT_",
+    "ENVIRONMENT",
+    "LOG_LEVEL",
+    "EMBEDDER",
+    "ANSWER_PROVIDER",
+)
+NO_LIMITS = {
+    f"RATE_LIMIT_{name}": "0"
+    for name in (
+        "SESSIONS_PER_MINUTE",
+        "SESSIONS_PER_DAY",
+        "MESSAGES_PER_MINUTE",
+        "SESSION_TOKENS_PER_DAY",
+        "TOKENS_PER_DAY",
+    )
+}
 CONNECTIONS_SQL = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
@@ -203,7 +232,8 @@ def _wait_until_serving(base: str, process: subprocess.Popen[bytes], log: Path) 
 def server_env(pg: Postgres, args: argparse.Namespace, **extra: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(SERVER_VARIABLES)}
     pool = {"DB_POOL_SIZE": str(args.pool_size), "DB_MAX_OVERFLOW": str(args.max_overflow)}
-    return {**base, "DATABASE_URL": pg.url(), "EMBEDDER": "none", "LOG_LEVEL": "WARNING", **pool, **extra}
+    local = {"ENVIRONMENT": "local", "DATABASE_URL": pg.url(), "EMBEDDER": "none", "LOG_LEVEL": "WARNING"}
+    return {**base, **local, **pool, **extra}
 
 
 @dataclass(frozen=True)
@@ -516,9 +546,18 @@ def _kept(post: Post, stored: Stored) -> bool:
     return user_id in stored.users.get((post.session.id, post.key), []) and reply_id in stored.replies.get(user_id, [])
 
 
+PHASES = ["streams", "rates", "limits", "fault"]
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter phases and fault run")
+    parser.add_argument(
+        "--phases", type=lambda s: s.split(","), default=PHASES, help=f"which to run (default {','.join(PHASES)})"
+    )
+    parser.add_argument("--streams", type=int, default=40, help="customers streaming at once in the streams phase")
+    parser.add_argument("--stream-messages", type=int, default=3, help="messages each of them sends in a row")
+    parser.add_argument("--stream-embedder", default="auto", help="EMBEDDER of the streams phase (as deployed: auto)")
     parser.add_argument("--rates", type=lambda s: [float(r) for r in s.split(",")], default=[5, 10, 20, 40, 80])
     parser.add_argument("--seconds", type=float, help="seconds per rate (default 10, quick 3)")
     parser.add_argument("--model-seconds", type=float, default=2.0, help="how long the fake model takes to answer")
@@ -541,13 +580,14 @@ def main() -> None:
     args = parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop everything as Ctrl-C does
     root = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    failures: list[str] = []
     pg, fake = Postgres(root), FakeGemini(chunk_delay=args.model_seconds / REPLY_CHUNKS)
     try:
         pg.create()
         fake.start()
         peak = ConnectionPeak(pg)
         try:
-            run_all(args, root, pg, fake, peak)
+            failures = run_all(args, root, pg, fake, peak)
         except KeyboardInterrupt:
             print("\ninterrupted: stopping the server, the fake and Postgres", file=sys.stderr)
             raise SystemExit(130) from None
@@ -562,46 +602,114 @@ def main() -> None:
             for log in root.glob("*.log"):
                 shutil.copy(log, args.logs / log.name)
         shutil.rmtree(root, ignore_errors=True)
+    if failures:
+        print("\nFAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+        sys.exit(1)
 
 
-def run_all(args: argparse.Namespace, root: Path, pg: Postgres, fake: FakeGemini, peak: ConnectionPeak) -> None:
-    print(
-        f"server pool: DB_POOL_SIZE={args.pool_size} DB_MAX_OVERFLOW={args.max_overflow} "
-        f"(budget {args.pool_size + args.max_overflow} connections); Postgres on 127.0.0.1:{pg.port}"
-    )
-    print(
-        "latency: of the 200s, from each post's scheduled time; ok/s: 200s over the sending time plus how far "
-        "the answers fell behind; err %: answers other than 200 and 429"
-    )
-    print(TABLE_HEADER)
+def run_all(args: argparse.Namespace, root: Path, pg: Postgres, fake: FakeGemini, peak: ConnectionPeak) -> list[str]:
+    """Every phase asked for; returns what failed."""
     gemini = {"GOOGLE_API_KEY": "fake", "GOOGLE_GEMINI_BASE_URL": fake.url}
-    model = f"gemini ~{args.model_seconds:g} s (fake)"
+    failures: list[str] = []
+    if "streams" in args.phases:
+        failures += run_streams(args, root, pg, peak)
     results: list[PhaseResult] = []
-    for label, extra in [("offline", NO_LIMITS), (model, {**NO_LIMITS, **gemini})]:
-        with local_server(server_env(pg, args, **extra), root / f"server-{len(results)}.log") as base:
-            results += run_rates(base, label, args, peak)
-    with local_server(server_env(pg, args), root / "server-limits.log") as base:
-        results.append(run_default_limits(base, args, peak))
+    if "rates" in args.phases or "limits" in args.phases:
+        print(
+            f"\nserver pool: DB_POOL_SIZE={args.pool_size} DB_MAX_OVERFLOW={args.max_overflow} "
+            f"(budget {args.pool_size + args.max_overflow} connections); Postgres on 127.0.0.1:{pg.port}"
+        )
+        print(
+            "latency: of the 200s, from each post's scheduled time; ok/s: 200s over the sending time plus how far "
+            "the answers fell behind; err %: answers other than 200 and 429"
+        )
+        print(TABLE_HEADER)
+    model = f"gemini ~{args.model_seconds:g} s (fake)"
+    if "rates" in args.phases:
+        for label, extra in [("offline", NO_LIMITS), (model, {**NO_LIMITS, **gemini})]:
+            with local_server(server_env(pg, args, **extra), root / f"server-{len(results)}.log") as base:
+                results += run_rates(base, label, args, peak)
+        failures += [f"{r.label} at {r.rate:g}/s: {histogram(r.posts)}" for r in results if r.ok < len(r.posts)]
+    if "limits" in args.phases:
+        with local_server(server_env(pg, args), root / "server-limits.log") as base:
+            limited = run_default_limits(base, args, peak)
+        results.append(limited)
+        if any(p.status not in (200, 429) for p in limited.posts):
+            failures.append(f"default abuse limits: {histogram(limited.posts)}")
+    if results:
+        print("\nsummary\n" + TABLE_HEADER)
+        print("\n".join(result.row() for result in results))
+    if "fault" in args.phases:
+        failures += run_fault_phase(args, root, pg, gemini)
+    errors = unhandled_errors(root)
+    print(errors[0])
+    return failures + errors[1:]
+
+
+def run_streams(args: argparse.Namespace, root: Path, pg: Postgres, peak: ConnectionPeak) -> list[str]:
+    """Phase 0: `args.streams` customers streaming at once to post_message as deployed.
+
+    Run twice: with the deployment's pool, and with a pool as large as THREADS (no request can
+    wait for a connection); the ratio of their p95s is what the small pool costs.
+    """
+    with capacity.fake_model(args.model_seconds / REPLY_CHUNKS) as fake_url:
+        gemini = {"GOOGLE_API_KEY": "fake", "GOOGLE_GEMINI_BASE_URL": fake_url}
+        env = server_env(pg, args, **NO_LIMITS, **gemini, EMBEDDER=args.stream_embedder, LOG_LEVEL="INFO")
+        with local_server(env, root / "server-sessions.log") as base:
+            sessions, _ = create_sessions(base, 2 * (args.streams + 1))
+        pairs = [(s.id, s.token) for s in sessions]
+        deployed = capacity.Deployment()
+        unbounded = capacity.Deployment(pool_size=deployed.concurrency)
+        outcomes = []
+        for deployment, customers in ((deployed, pairs[: len(pairs) // 2]), (unbounded, pairs[len(pairs) // 2 :])):
+            peak.take()
+            outcome = capacity.run(deployment, args.streams, args.stream_messages, env, root, customers)
+            print("\n".join([*outcome.lines, f"  Postgres connections at the peak: {peak.take()}"]), flush=True)
+            outcomes.append(outcome)
+    print(f"p95 with the deployed pool / with a pool of THREADS: {outcomes[0].p95() / outcomes[1].p95():.2f}")
+    return [outcome.lines[0] for outcome in outcomes if not outcome.ok]
+
+
+def run_fault_phase(args: argparse.Namespace, root: Path, pg: Postgres, gemini: dict[str, str]) -> list[str]:
+    """Phase 3: the database killed under load; what was never acknowledged, lost or duplicated."""
     fault_env = {**NO_LIMITS, **(gemini if args.fault_provider == "gemini" else {})}
     with local_server(server_env(pg, args, **fault_env), root / "server-fault.log") as base:
         run = run_fault(base, pg, args)
         stored = stored_messages(pg, {p.session.id for p in run.posts})
-    print("\nsummary\n" + TABLE_HEADER)
-    print("\n".join(result.row() for result in results))
     print("\n".join(report_fault(run, stored, args)))
-    print(unhandled_errors(root))
+    return fault_failures(run, stored)
 
 
-def unhandled_errors(root: Path) -> str:
-    """How many unhandled errors (a 500 or a broken stream) each server logged, and the first one's last line."""
-    cells, first = [], ""
-    for log in sorted(root.glob("server-*.log")):
+def fault_failures(run: FaultRun, stored: Stored) -> list[str]:
+    """What the fault run must never do: leave a post unacknowledged, lose or duplicate one."""
+    acknowledged = {(p.session.id, p.key) for p in (*run.posts, *run.retries) if p.status == 200}
+    keys = {(p.session.id, p.key) for p in run.posts}
+    answers = [p for p in (*run.posts, *run.retries, *run.replays) if p.status == 200]
+    exchanges: dict[tuple[str, str], set[tuple[int, int] | None]] = {}
+    for p in answers:
+        exchanges.setdefault((p.session.id, p.key), set()).add(p.exchange)
+    problems = {
+        "never acknowledged": len(keys - acknowledged),
+        "acknowledged but lost": sum(not _kept(p, stored) for p in answers),
+        "duplicated user messages": sum(len(stored.users.get(key, [])) > 1 for key in keys),
+        "keys answered with two exchanges": sum(len(v) > 1 for v in exchanges.values()),
+        "replays not answered 200": sum(p.status != 200 for p in run.replays),
+    }
+    return [f"fault run: {name}: {count}" for name, count in problems.items() if count]
+
+
+def unhandled_errors(root: Path) -> list[str]:
+    """A line counting each server's unhandled errors (a 500 or a broken stream), then one per server that had any."""
+    cells, first, failed = [], "", []
+    for log in sorted([*root.glob("server-*.log"), *root.glob("post_message-*.log")]):
         lines = [line for line in log.read_text(errors="replace").splitlines() if '"unhandled error' in line]
         cells.append(f"{log.stem} {len(lines)}")
+        if lines:
+            failed.append(f"{log.stem}: {len(lines)} unhandled errors")
         if lines and not first:
             entry = json.loads(lines[0])
             first = f"; first: {entry.get('message')} {str(entry.get('stack_trace', ''))[-400:]}"
-    return f"unhandled errors in the server logs: {', '.join(cells)}{first}"
+    return [f"unhandled errors in the server logs: {', '.join(cells)}{first}", *failed]
 
 
 if __name__ == "__main__":

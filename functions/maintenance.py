@@ -1,10 +1,14 @@
-"""Entry points for maintenance; deployed private, invoked by Cloud Scheduler with an OIDC token."""
+"""Entry points for maintenance; deployed private, invoked with the scheduler's OIDC token.
+
+Cloud Scheduler calls purge_expired and deliver_notifications; Terraform calls
+prepare_deployment after each deploy (with a token minted for the same service account).
+"""
 
 from __future__ import annotations
 
 from shared.http import Call, Reply, endpoint
 from shared.identity import require_scheduler
-from shared.services import maintenance, notifications
+from shared.services import maintenance, notifications, prepare
 
 
 @endpoint("POST")
@@ -19,3 +23,10 @@ def deliver_notifications(call: Call) -> Reply:
     """Send the handover notifications that are due, retrying failed ones with backoff."""
     require_scheduler(call.optional_bearer_token())
     return Reply(200, notifications.deliver_due())
+
+
+@endpoint("POST")
+def prepare_deployment(call: Call) -> Reply:
+    """Migrate the schema and import the knowledge base with this archive's encoders; safe to call again."""
+    require_scheduler(call.optional_bearer_token())
+    return Reply(200, prepare.prepare())

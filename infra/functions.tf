@@ -25,6 +25,9 @@ locals {
     operator_api          = { public = true, instances = 1, pool = 1 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }
+    # Migrations and the knowledge-base import, with this archive's encoders (infra/prepare.tf):
+    # one connection holds the lock that keeps two runs apart, the other does the work.
+    prepare_deployment = { public = false, instances = 1, pool = 2 }
   }
 
   environment = {
@@ -58,13 +61,14 @@ locals {
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.
-    SCHEDULER_AUDIENCE        = join(",", [local.purge_audience, local.deliver_audience])
+    SCHEDULER_AUDIENCE        = join(",", [local.purge_audience, local.deliver_audience, local.prepare_audience])
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
   }
 
   # The URL Cloud Functions gives purge_expired, known before it exists (no dependency cycle).
   purge_audience   = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
   deliver_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/deliver_notifications"
+  prepare_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/prepare_deployment"
 
   # Every instance of every function may hold its whole pool at once (no overflow).
   connections_needed = sum([for fn in values(local.functions) : fn.instances * fn.pool])
@@ -107,7 +111,7 @@ resource "google_storage_bucket_object" "source" {
 }
 
 resource "google_cloudfunctions2_function" "fn" {
-  # checkov:skip=CKV_GCP_124: Widget-facing functions take requests from visitors' browsers anywhere; purge_expired is internal-only.
+  # checkov:skip=CKV_GCP_124: Widget-facing functions take requests from visitors' browsers anywhere; the private ones admit only their IAM invokers (see ingress_settings).
   for_each = local.functions
   # Named as the entry point, so every URL is <base>/<entry point>, as in the local run.
   name     = each.key
@@ -129,14 +133,19 @@ resource "google_cloudfunctions2_function" "fn" {
   service_config {
     available_memory                 = var.function_memory
     available_cpu                    = var.function_cpu
-    timeout_seconds                  = var.function_timeout_seconds
+    timeout_seconds                  = each.key == "prepare_deployment" ? 900 : var.function_timeout_seconds
     min_instance_count               = var.min_instances
     max_instance_count               = each.value.instances
     max_instance_request_concurrency = var.concurrency
-    service_account_email            = google_service_account.functions.email
-    ingress_settings                 = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
-    all_traffic_on_latest_revision   = true
-    environment_variables            = merge(local.environment, local.email_environment, { DB_POOL_SIZE = tostring(each.value.pool) })
+    service_account_email            = each.key == "prepare_deployment" ? google_service_account.prepare.email : google_service_account.functions.email
+    # Every function admits requests from anywhere, the private ones only with an OIDC token of an
+    # identity holding run.invoker (and their code checks it again). "Internal only" would refuse
+    # Cloud Scheduler here: Cloud Run counts Scheduler's requests as internal only when they use the
+    # run.app URL, not the cloudfunctions.net one these jobs call (cloud.google.com/run/docs/securing/ingress),
+    # and Terraform calls prepare_deployment from the deployer's machine.
+    ingress_settings               = "ALLOW_ALL"
+    all_traffic_on_latest_revision = true
+    environment_variables          = merge(local.environment, local.email_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
 
     dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.gemini_api_key
@@ -184,6 +193,9 @@ resource "google_cloudfunctions2_function" "fn" {
     google_storage_bucket_iam_member.build_reads_source,
     google_secret_manager_secret_iam_member.functions_read_key,
     google_secret_manager_secret_iam_member.functions_read_secret,
+    google_secret_manager_secret_iam_member.prepare_reads_key,
+    google_secret_manager_secret_iam_member.prepare_reads_secret,
+    google_project_iam_member.prepare,
   ]
 }
 

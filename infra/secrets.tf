@@ -19,6 +19,14 @@ resource "google_secret_manager_secret_iam_member" "functions_read_key" {
   member    = google_service_account.functions.member
 }
 
+# prepare_deployment is deployed with every function's secrets (and embeds with Gemini when EMBEDDER says so).
+resource "google_secret_manager_secret_iam_member" "prepare_reads_key" {
+  count     = var.gemini_backend == "developer_api" ? 1 : 0
+  secret_id = google_secret_manager_secret.gemini_api_key[0].id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.prepare.member
+}
+
 # Secrets the functions read as environment variables: env var -> secret <name_prefix>-<suffix>.
 # The OpenAI key when the server wants one; for handover notifications, the webhook URLs (they
 # embed credentials) and the signing secret. Add each value once the first apply created it, e.g.:
@@ -50,6 +58,13 @@ resource "google_secret_manager_secret_iam_member" "functions_read_secret" {
   secret_id = each.value.id
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.functions.member
+}
+
+resource "google_secret_manager_secret_iam_member" "prepare_reads_secret" {
+  for_each  = google_secret_manager_secret.function
+  secret_id = each.value.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.prepare.member
 }
 
 # Earlier addresses of these secrets, so existing deployments keep them instead of replacing them.

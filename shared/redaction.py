@@ -29,13 +29,21 @@ _ACCOUNT = re.compile(
     r"(#?[A-Za-z]{0,4}-?\d[\w-]{2,})"
 )
 _HASH_NUMBER = re.compile(r"(?<![\w&])#\d{3,}\b")
-_NAME = r"(?:(?:Mr|Mrs|Ms|Mx|Dr)\.?\s+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?"
+# Capitalised words that open a sentence after "Hi" more often than they name someone.
+_NOT_A_NAME = (
+    r"(?!(?:I|I'm|I’m|Im|Can|Could|Would|Will|Is|Are|Do|Does|Did|What|Where|When|How|Why|Who|Which|My|We|"
+    r"You|Your|Please|Team|There|Support|All|Everyone|Again|Thanks|Thank|Just|So|Ok|Okay|Yes|No)\b)"
+)
+_NAME_WORD = rf"{_NOT_A_NAME}[A-Z][\w'’-]+"
+_NAME = rf"(?:(?:Mr|Mrs|Ms|Mx|Dr)\.?\s+)?{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?"
 # A name follows a greeting, an introduction or a sign-off; the capital letter tells it from "Hi there".
 _GREETING = re.compile(
     r"(?m)^(\s*(?i:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|salut|hola|hallo|guten tag)"
     rf"[ \t]*,?[ \t]+){_NAME}"
 )
-_INTRODUCTION = re.compile(rf"((?i:\bmy name is|\bthis is|\bje m'appelle|\bme llamo|\bich heiße)[ \t]+){_NAME}")
+_INTRODUCTION = re.compile(
+    rf"((?i:\bmy name is|\bthis is|\bI'm|\bI’m|\bI am|\bje m'appelle|\bme llamo|\bich heiße)[ \t]+){_NAME}"
+)
 _SIGN_OFF = re.compile(
     r"(?m)^(\s*(?i:thanks|thank you|many thanks|best|regards|kind regards|best regards|cheers|sincerely|cordialement"
     rf"|saludos|grüße)[ \t]*[,!.-]?[ \t]*(?:\n[ \t]*|[ \t]+))(?:-+[ \t]*)?{_NAME}"

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # one of these audiences (the functions' URLs, comma-separated) and this service account's email.
     scheduler_audience: Annotated[list[str], NoDecode] = []
     scheduler_service_account: str | None = None
+    # The functions' database user, granted its row privileges by each deployment's preparation
+    # (prepare_deployment, which runs as a user that may migrate).
+    db_grant_to: str | None = None
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
 
     # The bot

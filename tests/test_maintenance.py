@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 import sqlalchemy as sa
 
 from devtools.fake_issuer import FakeIssuer
+from shared.embeddings import use_embedder
+from shared.knowledge.lookup import find_answers
+from shared.knowledge.sync import sync_file
+from shared.services import prepare
+from shared.services.prepare import PrepareReport
 from tests.factories import new_session
+from tests.fakes import HashingEmbedder
 
 
 def _age(db, session_id, days: int) -> None:
@@ -111,3 +118,42 @@ def test_purge_removes_finished_rate_limit_windows(function_client, db):
     report = _purge(function_client).json
     assert report["deleted_rate_counters"] >= 1
     assert db.execute(sa.text("SELECT count(*) FROM rate_counters WHERE key = 'test:old'")).scalar() == 0
+
+
+def test_prepare_migrates_and_imports_once_and_again_finds_nothing_to_do(function_client, restore_knowledge_base):
+    first = function_client("prepare_deployment").post("/")
+    assert first.status_code == 200, first.json
+    again = function_client("prepare_deployment").post("/").json
+    assert again["schema_revision"] == first.json["schema_revision"] is not None
+    assert (again["inserted"], again["updated"], again["removed"], again["embedded_entries"]) == (0, 0, 0, 0)
+    assert again["unchanged"] > 0
+
+
+def test_prepare_embeds_with_the_deployed_encoders_what_a_laptop_synced_with_others(
+    function_client, restore_knowledge_base
+):
+    with use_embedder(HashingEmbedder(model="fake/laptop")):
+        sync_file()
+    with use_embedder(HashingEmbedder(model="fake/deployed")):
+        report = function_client("prepare_deployment").post("/").json
+        answer = find_answers("How can I track my order?", [])
+    assert report["embedder"] == "fake/deployed" and report["entries_with_vectors"] > 0
+    assert answer.entries and answer.entries[0].id == "order-tracking"
+
+
+def test_a_second_preparation_waits_for_the_first(restore_knowledge_base):
+    finished: list[PrepareReport] = []
+    with prepare.exclusive():
+        waiting = threading.Thread(target=lambda: finished.append(prepare.prepare()))
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and not finished
+    waiting.join(timeout=300)
+    assert len(finished) == 1
+
+
+def test_in_production_only_the_schedulers_identity_may_prepare(function_client, production_scheduler):
+    token = production_scheduler.issue(audience=PURGE_URL, email="intruder@acme-support.iam.gserviceaccount.com")
+    response = function_client("prepare_deployment").post("/", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+    assert function_client("prepare_deployment").post("/").status_code == 401
