@@ -55,8 +55,11 @@ _COUNTS = """
 
 
 # A search finds the conversations where anyone wrote the text, and (for hex digits) those whose id starts with it.
-_SEARCH_TEXT = "s.id IN (SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern)"
-_SEARCH_TEXT_OR_ID = f"(s.id BETWEEN :id_low AND :id_high OR {_SEARCH_TEXT})"
+# Both as one set the page is joined to: an OR in the filter would walk every conversation to fill a page.
+_TEXT = "SELECT m.session_id FROM messages m WHERE m.content ILIKE :pattern"
+_SEARCH_TEXT = f"s.id IN ({_TEXT})"
+_ID = "SELECT c.id FROM chat_sessions c WHERE c.id BETWEEN :id_low AND :id_high"
+_SEARCH_TEXT_OR_ID = f"s.id IN ({_TEXT} UNION ALL {_ID})"
 # The console shows a conversation as "Visitor 0b0c1f": a shorter run of hex digits is more likely a word.
 _ID_PREFIX = re.compile(r"[0-9a-f]{6,32}")
 
