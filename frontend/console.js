@@ -8,21 +8,28 @@
 
   var T = {
     brand: "Support console", sections: "Sections", inbox: "Inbox", metrics: "Metrics", knowledge: "Knowledge",
+    team: "Team",
     signOut: "Sign out",
     signInTitle: "Sign in to the support console", signInLead: "For members of the support team.",
     email: "Work email", signIn: "Sign in", signingIn: "Signing in…",
-    localHint: "Local run: sign in with any email. The first person to sign in becomes the admin.",
+    localHint: "Local run: sign in with the email of a member of the team (an admin adds people under Team). " +
+      "While the team is empty, the first person to sign in becomes its admin.",
+    localMember: "Local run: sign in with the email of a member of the team. An admin adds people under Team.",
+    localFirst: "Local run, and the team is empty: the first email to sign in becomes the team's admin. " +
+      "After that, only people an admin adds under Team can sign in.",
+    googleHint: "Sign in with your Google account once an admin has added you to the team.",
+    googleDomainHint: "Sign in with your {domain} Google account once an admin has added you to the team.",
     sessionEnded: "Your session has ended. Please sign in again.", signedOut: "You are signed out.",
     googleFailed: "Google sign-in could not load. Check your connection, then reload the page.",
     roles: { admin: "Admin", agent: "Agent" },
     conversations: "Conversations", conversation: "Conversation",
-    waiting: "Waiting", mine: "Mine", open: "All open", resolved: "Resolved",
-    reasonFilter: "Reason", allReasons: "All reasons", search: "Search messages",
+    waiting: "Waiting", mine: "Mine", open: "Open", resolved: "Resolved", all: "All",
+    reasonFilter: "Reason", allReasons: "All reasons", search: "Search every conversation (text or ID)",
     reason_person: "Asked for a person", reason_frustration: "Frustration", reason_unanswered: "Unanswered",
     reason_model: "Bot handed over", reason_agent: "Taken by an agent",
     loading: "Loading…",
     empty: { waiting: "Nobody is waiting for a person.", mine: "No conversations are assigned to you.",
-      open: "No open conversations.", resolved: "No resolved conversations yet." },
+      open: "No open conversations.", resolved: "No resolved conversations yet.", all: "No conversations yet." },
     emptyFiltered: "No conversation matches these filters.", showMore: "Show more",
     visitor: "Visitor {id}", waitingFor: "Waiting {t}", ago: "{t} ago", justNow: "just now", underAMinute: "<1 min",
     unread: "{n} unread", helpfulCount: "{n} helpful", unhelpfulCount: "{n} not helpful", csatMark: "CSAT {n}/5",
@@ -36,6 +43,8 @@
       resolve: "Conversation resolved.", reopen: "Conversation reopened.", assign: "Conversation assigned." },
     assignTo: "Assign to", chooseOperator: "Assign to…",
     summary: "Summary", customer: "Customer", history: "History", csatTitle: "Satisfaction",
+    noSummary: "No summary yet.", refreshSummary: "Refresh summary", refreshingSummary: "Writing the summary…",
+    summaryRefreshed: "Summary refreshed.", newMessages: "New messages",
     contactEmail: "Email", locale: "Language", started: "Started", conversationId: "ID",
     transcript: "Transcript", customerName: "Customer", bot: "Bot", agent: "Agent", system: "System",
     internalNote: "Internal note", sources: "Sources", decisions: { answered: "answered", not_covered: "not covered",
@@ -98,6 +107,14 @@
     kbCasesTitle: "Regression cases",
     kbCasesLead: "Customer questions and the entries that must answer them; every save is checked against them.",
     kbCasesEmpty: "No cases yet: approving a gap adds its questions here.", kbAddedBy: "Added by", kbAdded: "Added",
+    teamTitle: "Team", teamAdd: "Add a member", teamName: "Name", teamNameHint: "Default: from the email",
+    teamLead: "Who may sign in to this console. Agents answer conversations; admins also publish to the knowledge " +
+      "base and manage the team. Removing someone signs them out at once.",
+    teamRole: "Role", roleAgent: "Agent", roleAdmin: "Admin", teamAddButton: "Add", teamActions: "Actions",
+    teamYou: "(you)", teamRoleOf: "Role of {name}", teamRemove: "Remove", teamRemoveConfirm: "Remove {name}?",
+    teamRemoveYes: "Yes, remove", teamEmpty: "Nobody is on the team yet.",
+    teamAdded: "{name} can now sign in.", teamRoleChanged: "{name} is now {role}.",
+    teamRoles: { agent: "an agent", admin: "an admin" }, teamRemoved: "{name} was removed and signed out.",
     dismiss: "Dismiss", notFound: "This conversation no longer exists.",
     error: "Something went wrong. Please try again.", offline: "You are offline. Check your connection."
   };
@@ -114,11 +131,13 @@
   var KB_VIEWS = ["entries", "try", "gaps", "review", "cases"];
   var LANGS = ["fr", "es", "de"];  // the translations an entry can have (shared/knowledge_schemas.py Language)
   var FEATURES = ["lexical", "dense", "centroid", "learned"];
+  // Each tab's inbox view; "all" is every conversation a customer wrote in, the bot's own included.
   var TABS = {
-    waiting: { state: "waiting" },
-    mine: { state: "assigned", assigned: "me" },
-    open: { state: "open" },
-    resolved: { state: "resolved" }
+    waiting: { view: "waiting" },
+    mine: { view: "assigned", assigned: "me" },
+    open: { view: "open" },
+    resolved: { view: "resolved" },
+    all: { view: "all" }
   };
   // The actions each state allows (shared/handoff/states.py TRANSITIONS, agent events only).
   var ACTIONS = {
@@ -147,6 +166,8 @@
   var state = {
     token: null, operator: null, operators: [], tab: "waiting", reason: "", q: "", current: null, detail: null,
     listKey: "", detailKey: "", inboxSeq: 0, detailSeq: 0, sending: false, acting: false, pages: 1,
+    // follow: keep the transcript at its end; seenId: the newest message shown while it was (older: the marker).
+    follow: true, seenId: 0,
     // The knowledge area: the entries, the entry in the editor ({id, version, gap}), a gap's draft on its way
     // to the editor, the draft the regression check ran on, and what each list last rendered.
     kb: { view: "entries", entries: [], editing: null, pending: null, checked: null, seq: 0, busy: false, keys: {} }
@@ -184,6 +205,7 @@
     options = options || {};
     var headers = { Accept: "application/json" };
     if (options.body) headers["Content-Type"] = "application/json";
+    if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
     var sentToken = state.token;
     if (sentToken) headers.Authorization = "Bearer " + sentToken;
     var query = options.query ? "?" + new URLSearchParams(options.query) : "";
@@ -203,6 +225,33 @@
     }, function () {
       throw new ApiError(navigator.onLine === false ? T.offline : T.error, 0);
     });
+  }
+
+  // ---- writes carried out once -------------------------------------------------------------------
+  // Each submit gets an Idempotency-Key; sending the same submit again (after no answer, a server error, or
+  // while the first is still being answered) reuses it, so the server acts once. Keys by what they send.
+  var pendingKeys = {};
+
+  function sendOnce(path, body) {
+    var what = path + " " + JSON.stringify(body || null);
+    var key = pendingKeys[what] || (pendingKeys[what] = newKey());
+    return api(path, { method: "POST", body: body, idempotencyKey: key }).then(function (result) {
+      delete pendingKeys[what];
+      return result;
+    }, function (error) {
+      var mayHaveHappened = error.status === 0 || error.status >= 500 || error.code === "in_progress";
+      if (!mayHaveHappened) delete pendingKeys[what];
+      throw error;
+    });
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;  // a version 4 UUID
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
   // The usual way to report a failed call: a visible, polite message (a 401 already went to sign-in).
@@ -335,6 +384,21 @@
       $("local-form").hidden = false;
       $("local-email").focus();
     }
+    explainSignIn();
+  }
+
+  // Who may sign in, as the server says (the first email on an empty team becomes its admin; then only members).
+  function explainSignIn() {
+    var who = $("signin-who");
+    who.textContent = config.googleClientId ? T.googleHint : T.localHint;
+    api("/sign-in-options").then(function (options) {
+      if (config.googleClientId) {
+        who.textContent = options.workspace_domain
+          ? fill(T.googleDomainHint, { domain: options.workspace_domain }) : T.googleHint;
+      } else if (options.email) {
+        who.textContent = options.first_sign_in_becomes_admin ? T.localFirst : T.localMember;
+      }
+    }, function () { /* an older server: the general wording stays */ });
   }
 
   function loadGoogle() {
@@ -403,12 +467,14 @@
   function route() {
     if (!state.operator) return;
     var hash = location.hash.replace(/^#\/?/, "");
-    var view = hash === "metrics" ? "metrics" : /^knowledge(\/|$)/.test(hash) ? "knowledge" : "inbox";
-    var views = ["inbox", "metrics", "knowledge"];
+    var view = hash === "metrics" ? "metrics" : /^knowledge(\/|$)/.test(hash) ? "knowledge"
+      : hash === "team" && isAdmin() ? "team" : "inbox";
+    var views = ["inbox", "metrics", "knowledge", "team"];
     views.forEach(function (name) { $(name + "-view").hidden = name !== view; });
     markCurrent("nav-", views, view);
     stopPolling();
     if (view === "metrics") return loadMetrics();
+    if (view === "team") return loadTeam();
     if (view === "knowledge") return routeKnowledge(hash.replace(/^knowledge\/?/, ""));
     var match = /^conversations\/([0-9a-f-]{36})$/i.exec(hash);
     openConversation(match ? match[1].toLowerCase() : null);
@@ -453,7 +519,7 @@
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden || !state.operator || !$("metrics-view").hidden) return stopPolling();
+    if (document.hidden || !state.operator || !$("metrics-view").hidden || !$("team-view").hidden) return stopPolling();
     if (!$("knowledge-view").hidden) return kbPoll.now();
     inboxPoll.now();
     if (state.current) conversationPoll.now();
@@ -574,6 +640,7 @@
       ]) : null
     ]));
     link.appendChild(el("span", { class: "row meta" }, [
+      state.tab === "all" ? el("span", { class: "state " + item.state, text: stateName(item.state) }) : null,
       item.reason_kind ? reasonChip(item.reason_kind, item.reason) : null,
       el("span", { text: item.assignee || T.unassigned }),
       item.thumbs_up ? mark("up", item.thumbs_up, T.helpfulCount) : null,
@@ -659,8 +726,8 @@
     if (key === state.detailKey) return;
     var fresh = !state.detail || state.detail.id !== detail.id;
     var log = $("transcript");
-    var stick = fresh || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     var top = log.scrollTop;
+    if (fresh) state.follow = true;
     state.detailKey = key;
     state.detail = detail;
     $("conv-empty").hidden = true;
@@ -673,8 +740,8 @@
     if (detail.reason) sub.appendChild(el("span", { class: "reason-text", text: detail.reason }));
     var owner = detail.assignee ? fill(T.assignedTo, { name: detail.assignee }) : T.unassigned;
     sub.appendChild(el("span", { text: owner }));
-    $("summary").hidden = !detail.summary;
-    $("summary-text").textContent = detail.summary || "";
+    $("summary-text").textContent = detail.summary || T.noSummary;
+    $("summary-text").classList.toggle("empty", !detail.summary);
     // Open on a wide screen; on a phone one tap away, so that the transcript keeps the room.
     if (fresh) $("summary").open = !window.matchMedia("(max-width: 760px)").matches;
     renderActions(detail);
@@ -683,8 +750,45 @@
     renderCsat(detail.csat);
     renderHistory(detail.history);
     updateHint();
-    // Follow new messages when the agent was reading the end; otherwise stay where they were.
-    log.scrollTop = stick ? log.scrollHeight : top;
+    if (state.follow) toEnd();
+    else {
+      log.scrollTop = top;
+      $("new-messages").hidden = newestId() <= state.seenId;
+    }
+  }
+
+  // ---- following the transcript: at its end unless the agent scrolled up (then a marker) ----------
+  // Whether the agent is reading the end is known from their scrolling, not measured at each render:
+  // a notice or the composer growing shrinks the transcript without the agent moving away from its end.
+  function atEnd(log) { return log.scrollHeight - log.scrollTop - log.clientHeight < 40; }
+
+  function newestId() {
+    var messages = state.detail ? state.detail.messages : [];
+    return messages.length ? messages[messages.length - 1].id : 0;
+  }
+
+  function toEnd() {
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+    readToEnd();
+  }
+
+  function readToEnd() {
+    state.follow = true;
+    state.seenId = newestId();
+    $("new-messages").hidden = true;
+  }
+
+  function bindTranscript() {
+    var log = $("transcript");
+    log.addEventListener("scroll", function () {
+      if (atEnd(log)) readToEnd();
+      else state.follow = false;
+    });
+    new ResizeObserver(function () { if (state.follow) log.scrollTop = log.scrollHeight; }).observe(log);
+    $("new-messages").addEventListener("click", function () {
+      toEnd();
+      log.focus({ preventScroll: true });
+    });
   }
 
   function isMine(detail) {
@@ -710,7 +814,7 @@
     });
     select.value = chosen;
     if (select.value !== chosen) select.value = "";
-    $("actions").querySelector('[data-action="assign"]').disabled = !select.value;
+    $("actions").querySelector('[data-action="assign"]').disabled = !select.value || state.acting;
     // A hidden button cannot keep focus: move it to the heading rather than losing it to <body>.
     if (focused && focused.closest && focused.closest("[hidden]")) $("conv-title").focus({ preventScroll: true });
   }
@@ -720,12 +824,37 @@
     if (!detail || state.acting) return;
     var body = { action: action };
     if (action === "assign") body.operator_id = $("assign-to").value;
-    state.acting = true;
-    api("/conversations/" + detail.id + "/actions", { method: "POST", body: body }).then(function (updated) {
+    setActing(true);
+    sendOnce("/conversations/" + detail.id + "/actions", body).then(function (updated) {
       if (state.current === updated.id) renderConversation(updated);
       notify(T.done[action], true);
       inboxPoll.now();
-    }, fail).then(function () { state.acting = false; });
+    }, fail).then(function () { setActing(false); });
+  }
+
+  // Asks for a new summary for the team (from the messages as they are now), then shows it.
+  function refreshSummary() {
+    var detail = state.detail;
+    var button = $("summary-refresh");
+    if (!detail || button.disabled) return;
+    button.disabled = true;
+    button.textContent = T.refreshingSummary;
+    sendOnce("/conversations/" + detail.id + "/summary", {}).then(function () {
+      notify(T.summaryRefreshed, true);
+      return detail.id === state.current ? loadConversation() : null;
+    }, fail).then(function () {
+      button.disabled = false;
+      button.textContent = T.refreshSummary;
+    });
+  }
+
+  // While an action is on its way, none can be clicked (a second click would ask for it again).
+  function setActing(acting) {
+    state.acting = acting;
+    $("actions").setAttribute("aria-busy", String(acting));
+    each("#actions button[data-action]", function (button) {
+      button.disabled = acting || (button.dataset.action === "assign" && !$("assign-to").value);
+    });
   }
 
   function renderTranscript(messages) {
@@ -847,10 +976,11 @@
     var note = isNote();
     state.sending = true;
     $("send").disabled = true;
-    api("/conversations/" + detail.id + "/messages", { method: "POST", body: { content: text, internal: note } })
+    sendOnce("/conversations/" + detail.id + "/messages", { content: text, internal: note })
       .then(function () {
         if ($("composer-text").value.trim() === text) $("composer-text").value = "";
         notify(note ? T.noteAdded : T.replySent, true);
+        state.follow = true;  // what the agent just wrote is shown, wherever they were reading
         return loadConversation();
       }, fail)
       .then(function () {
@@ -858,6 +988,86 @@
         $("send").disabled = false;
         inboxPoll.now();
       });
+  }
+
+  // ---- the team (admins only): add, re-role and remove operators ------------------------------------
+  function loadTeam() {
+    return api("/operators").then(function (list) {
+      state.operators = list.operators;
+      var active = list.operators.filter(function (operator) { return operator.active; });
+      rebuildList($("team-list"), $("team-empty"), active, teamRow, T.teamEmpty);
+    }, fail);
+  }
+
+  function teamRow(operator) {
+    var me = Boolean(state.operator && operator.id === state.operator.id);
+    var name = operator.display_name;
+    var role = el("select", { "aria-label": fill(T.teamRoleOf, { name: name }), disabled: me }, [
+      el("option", { value: "agent", text: T.roleAgent }), el("option", { value: "admin", text: T.roleAdmin })
+    ]);
+    role.value = operator.role;
+    role.addEventListener("change", function () { changeRole(operator, role); });
+    var actions = el("div", { class: "actions" });
+    if (!me) showRemove(operator, actions);
+    return el("tr", { "data-operator": operator.id }, [
+      el("td", {}, [name, me ? el("span", { class: "you", text: " " + T.teamYou }) : null]),
+      el("td", { text: operator.email }), el("td", {}, [role]), el("td", {}, [actions])
+    ]);
+  }
+
+  function changeRole(operator, select) {
+    var role = select.value;
+    select.disabled = true;
+    api("/operators/" + operator.id, { method: "PUT", body: { role: role } }).then(function (changed) {
+      operator.role = changed.role;
+      notify(fill(T.teamRoleChanged, { name: changed.display_name, role: T.teamRoles[changed.role] }), true);
+    }, function (error) {
+      select.value = operator.role;
+      fail(error);
+    }).then(function () { select.disabled = false; });
+  }
+
+  // Remove asks once more in place: "Remove Noor?" with Yes and Cancel.
+  function showRemove(operator, box) {
+    box.textContent = "";
+    var remove = el("button", { class: "btn danger", type: "button", "data-team": "remove", text: T.teamRemove,
+      onclick: function () { confirmRemove(operator, box); } });
+    box.appendChild(remove);
+    return remove;
+  }
+
+  function confirmRemove(operator, box) {
+    box.textContent = "";
+    var yes = el("button", { class: "btn danger", type: "button", "data-team": "confirm", text: T.teamRemoveYes,
+      onclick: function () { removeOperator(operator, yes); } });
+    box.appendChild(el("span", { text: fill(T.teamRemoveConfirm, { name: operator.display_name }) }));
+    box.appendChild(yes);
+    box.appendChild(el("button", { class: "btn ghost", type: "button", text: T.cancel,
+      onclick: function () { showRemove(operator, box).focus(); } }));
+    yes.focus();
+  }
+
+  function removeOperator(operator, button) {
+    button.disabled = true;
+    api("/operators/" + operator.id, { method: "DELETE" }).then(function () {
+      notify(fill(T.teamRemoved, { name: operator.display_name }), true);
+      $("team-title").focus();
+      return loadTeam();
+    }, function (error) {
+      button.disabled = false;
+      fail(error);
+    });
+  }
+
+  function addOperator() {
+    var body = { email: $("team-email").value.trim(), role: $("team-role").value };
+    if ($("team-name").value.trim()) body.display_name = $("team-name").value.trim();
+    $("team-add-button").disabled = true;
+    api("/operators", { method: "POST", body: body }).then(function (added) {
+      notify(fill(T.teamAdded, { name: added.display_name }), true);
+      $("team-add").reset();
+      return loadTeam();
+    }, fail).then(function () { $("team-add-button").disabled = false; });
   }
 
   // ---- operators (for Assign) --------------------------------------------------------------------
@@ -1522,14 +1732,16 @@
       typing = setTimeout(function () {
         if (value === state.q) return;
         state.q = value;
-        refreshList();
+        // A search looks through every conversation, whatever its state: it shows under All.
+        if (value && state.tab !== "all") selectTab("all");
+        else refreshList();
       }, 300);
     });
     each("[data-action]", function (button) {
       button.addEventListener("click", function () { act(button.dataset.action); });
     });
     $("assign-to").addEventListener("change", function () {
-      $("actions").querySelector('[data-action="assign"]').disabled = !this.value;
+      $("actions").querySelector('[data-action="assign"]').disabled = !this.value || state.acting;
     });
     $("details-toggle").addEventListener("click", function () {
       var open = $("conv").classList.toggle("details-open");
@@ -1547,6 +1759,9 @@
       }
     });
     $("range").addEventListener("submit", function (e) { e.preventDefault(); loadMetrics(); });
+    bindTranscript();
+    $("team-add").addEventListener("submit", function (e) { e.preventDefault(); addOperator(); });
+    $("summary-refresh").addEventListener("click", refreshSummary);
     bindKnowledge();
     window.addEventListener("hashchange", route);
     setInterval(function () { each("time[data-relative]", relative); }, 30000);

@@ -682,3 +682,168 @@ def _seed_conversations(base: str, sam: Agent, db) -> Customer:
         httpx.post(f"{actions}/messages", json={"content": content, "internal": internal}, headers=auth)
     rich.say("That was quick, thank you!")
     return rich
+
+
+# ---- every conversation has a place: the All tab and search --------------------------------------------
+def _resolved_and_rated(base: str, agent: Agent, *texts: str) -> Customer:
+    """A conversation an agent took over and resolved, rated 5/5 by the customer."""
+    customer = _customer(base, *texts)
+    auth = _agent_token(base, agent)
+    for action in ("take_over", "resolve"):
+        url = f"{base}/operator_api/conversations/{customer.id}/actions"
+        httpx.post(url, json={"action": action}, headers=auth).raise_for_status()
+    rating = {"session_id": customer.id, "rating": 5}
+    httpx.post(f"{base}/post_csat", json=rating, headers=customer.auth).raise_for_status()
+    return customer
+
+
+def test_a_resolved_rated_conversation_the_customer_wrote_to_again_is_under_all_and_found_by_search(
+    open_page, local_run
+):
+    agent = _agent()
+    marker = f"quokka-{secrets.token_hex(4)}"
+    customer = _resolved_and_rated(local_run, agent, f"My {marker} blender arrived broken. I want to talk to a person")
+    customer.say("One more thing: do you ship to Canada?")  # back to the bot, out of every other tab
+    page = open_page()
+    _sign_in(page, agent)
+    _search(page, marker, customer.id)  # typed on the Waiting tab the console opens on
+    assert page.locator("#tab-all").get_attribute("aria-selected") == "true"
+    row = _row(page, customer.id)
+    assert row.locator(".state").inner_text() == "Bot" and "CSAT 5/5" in row.inner_text()
+    _search(page, customer.id[:6], customer.id)  # the start of its id, as "Visitor 0b0c1f" shows it
+    page.fill("#search", "")
+    _row(page, customer.id).wait_for()  # the All tab lists it without a search
+    for tab in ("waiting", "mine", "open", "resolved"):
+        page.click(f"#tab-{tab}")
+        page.wait_for_selector("#list .item, #list-empty:not([hidden])")
+        assert _row(page, customer.id).count() == 0
+    assert page.problems == []
+
+
+# ---- the transcript follows new messages --------------------------------------------------------------
+def _at_end(page) -> bool:
+    return page.evaluate("() => { const l = document.querySelector('#transcript');"
+                         " return l.scrollHeight - l.scrollTop - l.clientHeight < 2; }")  # fmt: skip
+
+
+def _last_message_shown(page, text: str) -> bool:
+    return page.evaluate(
+        """text => { const log = document.querySelector('#transcript');
+                     const last = [...log.querySelectorAll('.msg')].pop();
+                     return last.textContent.includes(text)
+                         && last.getBoundingClientRect().bottom <= log.getBoundingClientRect().bottom + 1; }""",
+        text,
+    )
+
+
+def test_the_transcript_follows_replies_after_a_notice_and_marks_new_messages_once_scrolled_up(open_page, local_run):
+    agent = _agent()
+    questions = ["Do you ship to Canada?", "How do I return an item?", "Can I pay with PayPal?",
+                 "How long is the warranty?", "Where is my order?", "I want to talk to a person"]  # fmt: skip
+    customer = _customer(local_run, *questions)
+    page = open_page(viewport={"width": 1280, "height": 640})
+    _sign_in(page, agent)
+    page.goto(f"{page.url.split('#')[0]}#/conversations/{customer.id}")
+    page.wait_for_selector("#transcript .msg")
+    assert page.evaluate("() => document.querySelector('#transcript').scrollTop") > 0 and _at_end(page)
+
+    page.click("[data-action=take_over]")
+    page.wait_for_selector("#notice.shown >> text=You took over")  # the notice takes room above the transcript
+    _send(page, "Hi, I'm on it: which order is it?")
+    page.wait_for_selector("#transcript .msg.agent >> text=which order is it")
+    assert _last_message_shown(page, "which order is it") and _at_end(page)
+    customer.say("Order 48213, thanks!")
+    page.wait_for_selector("#transcript .msg.user >> text=Order 48213", timeout=8000)
+    assert _last_message_shown(page, "Order 48213")
+    assert page.locator("#new-messages").is_hidden()
+
+    page.locator("#transcript").evaluate("log => { log.scrollTop = 0; }")  # the agent reads back
+    page.wait_for_timeout(100)
+    customer.say("Any news about it?")
+    marker = page.locator("#new-messages")
+    marker.wait_for(state="visible", timeout=8000)
+    assert page.evaluate("() => document.querySelector('#transcript').scrollTop") == 0  # not pulled down
+    assert marker.inner_text().startswith("New messages")
+    marker.click()
+    assert _last_message_shown(page, "Any news about it?") and marker.is_hidden()
+    assert page.problems == []
+
+
+# ---- writes sent once -------------------------------------------------------------------------------------
+class LostAnswer:
+    """Holds the first request matching `pattern`; `lose()` lets it reach the server but never answers the console.
+
+    `keys` has the Idempotency-Key of every matching request (None when there was none)."""
+
+    def __init__(self, page, pattern: str) -> None:
+        self.keys: list[str | None] = []
+        self.held: list = []
+        self.page = page
+        page.route(pattern, self._handle)
+
+    def _handle(self, route) -> None:
+        self.keys.append(route.request.headers.get("idempotency-key"))
+        if len(self.keys) == 1:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def wait_held(self) -> None:
+        while not self.held:
+            self.page.wait_for_timeout(20)
+
+    def lose(self) -> None:
+        self.wait_held()
+        self.held[0].fetch()
+        self.held[0].abort("connectionreset")
+
+
+def test_a_reply_sent_again_after_its_answer_was_lost_is_stored_once(open_page, local_run):
+    agent = _agent()
+    customer = _customer(local_run, "I want to talk to a person")
+    page = open_page()
+    _sign_in(page, agent)
+    page.goto(f"{page.url.split('#')[0]}#/conversations/{customer.id}")
+    page.wait_for_selector("#transcript .msg")
+    lost = LostAnswer(page, f"**/conversations/{customer.id}/messages")
+    _send(page, "Let me check that for you.")
+    lost.lose()
+    page.wait_for_selector("#notice.shown:not(.info)")  # an error: the agent sends it again
+    assert page.locator("#composer-text").input_value() == "Let me check that for you."
+    page.click("#send")
+    page.wait_for_selector("#transcript .msg.agent >> text=Let me check that for you.")
+    keys = lost.keys
+    assert len(keys) == 2 and keys[0] == keys[1] and re.fullmatch(r"[0-9a-f-]{36}", keys[0] or "")
+    replies = [m for m in customer.messages() if m["sender"] == "agent"]
+    assert [m["content"] for m in replies] == ["Let me check that for you."]
+    _send(page, "Let me check that for you.")  # the same words again, on purpose: a new submit
+    page.wait_for_function("() => document.querySelectorAll('#transcript .msg.agent').length === 2")
+    assert len(keys) == 3 and keys[2] != keys[0]
+
+
+def test_an_action_retried_after_its_answer_was_lost_happens_once_and_none_can_be_clicked_meanwhile(
+    open_page, local_run
+):
+    agent = _agent()
+    customer = _customer(local_run, "I want to talk to a person")
+    page = open_page()
+    _sign_in(page, agent)
+    page.goto(f"{page.url.split('#')[0]}#/conversations/{customer.id}")
+    page.wait_for_selector("#transcript .msg")
+    polls: list = []  # held meanwhile, so the view still shows Waiting when the agent tries again
+    page.route(f"**/conversations/{customer.id}", lambda route: polls.append(route))
+    lost = LostAnswer(page, f"**/conversations/{customer.id}/actions")
+    page.click("[data-action=resolve]")
+    lost.wait_held()
+    assert page.locator("[data-action=resolve]").is_disabled() and page.locator("[data-action=take_over]").is_disabled()
+    lost.lose()  # resolved on the server; the console never hears it
+    page.wait_for_selector("#notice.shown:not(.info)")
+    assert not page.locator("[data-action=resolve]").is_disabled()
+    page.click("[data-action=resolve]")  # the console still shows Waiting: the agent tries again
+    page.wait_for_function("() => document.querySelector('#conv-sub .state').textContent === 'Resolved'")
+    assert len(lost.keys) == 2 and lost.keys[0] == lost.keys[1]
+    page.unroute(f"**/conversations/{customer.id}")
+    for poll in polls:
+        poll.continue_()
+    history = page.locator("#history li").all_inner_texts()
+    assert sum("resolved by" in item for item in history) == 1
