@@ -24,11 +24,7 @@ PAGE = "console.html"
 _TOP_FILES = (PAGE, "console.js", "console.css")
 MODULES = "console"  # a folder of ES modules (and style sheets) beside console.js, one level deep
 _MODULE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.(?:js|css)")
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
+_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}  # the server adds charset=utf-8
 _GIS = "https://accounts.google.com/gsi/"
 _CLIENT_ID_META = '<meta name="google-client-id" content="{}">'
 
