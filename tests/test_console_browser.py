@@ -847,3 +847,24 @@ def test_an_action_retried_after_its_answer_was_lost_happens_once_and_none_can_b
         poll.continue_()
     history = page.locator("#history li").all_inner_texts()
     assert sum("resolved by" in item for item in history) == 1
+
+
+def test_refresh_summary_rewrites_the_teams_summary_from_the_conversation_as_it_is_now(open_page, local_run):
+    agent = _agent()
+    order = str(10**5 + secrets.randbelow(9 * 10**5))
+    customer = _customer(local_run, "Can I return something I bought?", "I want to talk to a person")
+    customer.say(f"It is about order {order}, it arrived broken")  # after the handover's summary, if any
+    page = open_page()
+    _sign_in(page, agent)
+    page.goto(f"{page.url.split('#')[0]}#/conversations/{customer.id}")
+    page.wait_for_selector("#transcript .msg")
+    assert order not in page.locator("#summary-text").inner_text()
+    with page.expect_request(f"**/conversations/{customer.id}/summary") as sent:
+        page.click("#summary-refresh")
+    assert re.fullmatch(r"[0-9a-f-]{36}", sent.value.headers.get("idempotency-key") or "")
+    page.wait_for_function(
+        "order => document.querySelector('#summary-text').textContent.includes(order)", arg=order, timeout=10000
+    )
+    assert page.locator("#summary-refresh").inner_text() == "Refresh summary"
+    assert not page.locator("#summary-refresh").is_disabled()
+    assert page.problems == []
