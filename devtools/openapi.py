@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 description of every public function, generated from the code so it cannot drift.
 
 `python -m devtools.openapi` writes openapi.json at the repo root; `--check` exits 1 when that file is
-stale. Bodies are the pydantic models of shared/schemas.py, error codes the `AppError` classes of
-shared/errors.py, and the route table `OPERATIONS` says which function takes and answers what.
-purge_expired is left out: it is private (Cloud Scheduler calls it with an OIDC token).
+stale. Bodies are the pydantic models of shared/schemas.py and shared/console_schemas.py, error codes
+the `AppError` classes of shared/errors.py; `OPERATIONS` says which customer function takes and
+answers what, and the operator API's own route table (who may call, rate limit, Idempotency-Key)
+with devtools/openapi_operator.py (bodies and answers) says it for each of its routes.
+purge_expired and deliver_notifications are left out: they are private (Cloud Scheduler calls them).
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json
 from typing_extensions import TypedDict  # pydantic needs it before Python 3.12
 
 import main
+from devtools import openapi_operator
+from devtools.openapi_operator import PATH_PARAMETERS, OperatorCall
+from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared import errors
+from shared.routing import Route
 from shared.schemas import (
     ContactCreate,
     CsatCreate,
@@ -214,6 +220,20 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "key gets the stored exchange, answered once.",
         "schema": {"type": "string", "minLength": 1, "maxLength": 64},
     },
+    "ConsoleOrigin": {
+        "name": "Origin",
+        "in": "header",
+        "description": "Sent by browsers: an origin not in CONSOLE_ORIGINS is answered 403, on every method.",
+        "schema": {"type": "string"},
+    },
+    "OperatorIdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "description": "One per submit (a UUID), the same when the submit is retried: a retry with the same key "
+        "from the same operator gets the first answer, status and body, and is acted on once, also when copies "
+        "arrive together. Kept for 24 hours; a request that failed gives its key back.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+    },
 }
 # Checked by a validator, since the limit is a setting, so pydantic cannot show it: the default is documented.
 FIELD_CONSTRAINTS = {
@@ -239,9 +259,10 @@ def _ref(kind: str, name: str) -> dict[str, str]:
 
 def _models() -> dict[type[BaseModel], JsonSchemaMode]:
     """Every model a body or an event is: requests as validated, answers as serialized."""
-    models: dict[type[BaseModel], JsonSchemaMode] = {op.body: "validation" for op in OPERATIONS if op.body}
-    answers = [ErrorBody, *(op.response for op in OPERATIONS if op.response), *STREAM_EVENTS.values()]
-    return models | dict.fromkeys(answers, "serialization")
+    calls = [call for _, call in operator_calls()]
+    bodies = [op.body for op in (*OPERATIONS, *calls) if op.body]
+    answers = [ErrorBody, *(op.response for op in (*OPERATIONS, *calls) if op.response), *STREAM_EVENTS.values()]
+    return dict.fromkeys(bodies, "validation") | dict.fromkeys(answers, "serialization")
 
 
 def _schemas() -> tuple[dict[type[BaseModel], dict[str, str]], dict[str, Any]]:
@@ -311,10 +332,10 @@ def _success(op: Operation, refs: dict[type[BaseModel], dict[str, str]]) -> dict
     return {"description": described, "content": content}
 
 
-def _preflight() -> dict[str, Any]:
+def _preflight(origin: str = "Origin") -> dict[str, Any]:
     return {
         "summary": "CORS preflight",
-        "parameters": [_ref("parameters", "Origin")],
+        "parameters": [_ref("parameters", origin)],
         "security": [],
         "responses": {
             "204": {
@@ -325,6 +346,113 @@ def _preflight() -> dict[str, Any]:
             "500": _ref("responses", _error_name(500)),
         },
     }
+
+
+OPERATOR_API = "/operator_api"
+OPERATOR_NOTES = {
+    401: "The operator token is missing, expired or revoked, or its operator was removed.",
+    403: "Also: the route is for admins, and the operator is an agent.",
+    409: "Also `in_progress`: a copy with the same `Idempotency-Key` is still being answered; retry after "
+    "`Retry-After` seconds.",
+    422: "Also: the `Idempotency-Key` was already used for a different request.",
+}
+LIMIT_NOTES = {
+    "write": "This operator's writes per minute (RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE, default "
+    f"{DEFAULTS['rate_limit_operator_writes_per_minute'].default}) are used up.",
+    "costly": "This operator's costly requests per minute (RATE_LIMIT_OPERATOR_COSTLY_PER_MINUTE, default "
+    f"{DEFAULTS['rate_limit_operator_costly_per_minute'].default}) are used up.",
+}
+
+
+def operator_calls() -> list[tuple[Route, OperatorCall]]:
+    """Each route of the operator API with what it takes and answers; every route, and only those."""
+    routes = {(route.method, route.pattern): route for route in OPERATOR_ROUTES}
+    described = openapi_operator.CALLS
+    if missing := sorted(routes.keys() - described.keys()):
+        raise SystemExit(f"devtools/openapi_operator.py: add {missing} to CALLS")
+    if stale := sorted(described.keys() - routes.keys()):
+        raise SystemExit(f"devtools/openapi_operator.py: {stale} in CALLS are no routes of operator_api")
+    return [(route, described[key]) for key, route in routes.items()]
+
+
+def _operator_errors(route: Route, call: OperatorCall) -> dict[int, list[str]]:
+    """Each error status the route can answer, with what it means there (besides ERROR_MEANINGS)."""
+    found: dict[int, list[str]] = {status: [] for status in (*EVERY_CALL, *call.errors)}
+    if call.body:
+        found.update({status: found.get(status, []) for status in BODY_ERRORS})
+    if call.query or any(isinstance(PATH_PARAMETERS[name], type) for name in route.parameters):
+        found.setdefault(422, [])
+    if route.access != "public":
+        found[401] = [OPERATOR_NOTES[401]]
+    if route.access == "admin":
+        found[403].append(OPERATOR_NOTES[403])
+    if route.cost:
+        found[429] = [LIMIT_NOTES[route.cost]]
+    if route.idempotent:
+        found.setdefault(409, []).append(OPERATOR_NOTES[409])
+        found.setdefault(422, []).append(OPERATOR_NOTES[422])
+    for status, note in call.notes.items():
+        found[status].insert(0, note)
+    return found
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    source = PATH_PARAMETERS[name]
+    schema = source.model_json_schema()["properties"][name] if isinstance(source, type) else source
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _operator_operation(
+    route: Route, call: OperatorCall, refs: dict[type[BaseModel], dict[str, str]]
+) -> dict[str, Any]:
+    headers = ["ConsoleOrigin", *(["OperatorIdempotencyKey"] if route.idempotent else [])]
+    spec: dict[str, Any] = {
+        "operationId": f"operator_api_{route.handler.__name__}",
+        "summary": call.summary,
+        "description": route.handler.__doc__,
+        "tags": ["operator_api"],
+        "parameters": [_ref("parameters", name) for name in headers],
+        "security": [] if route.access == "public" else [{"operatorToken": []}],
+        "responses": {str(call.success): _operator_success(call, refs)},
+    }
+    if call.query:
+        spec["parameters"] += _query_parameters(call.query)
+    if call.body:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": refs[call.body]}}}
+    for status, notes in sorted(_operator_errors(route, call).items()):
+        if status == 308:
+            spec["responses"]["308"] = REDIRECT
+            continue
+        described = {"description": " ".join([ERROR_MEANINGS[status], *notes])} if notes else {}
+        spec["responses"][str(status)] = _ref("responses", _error_name(status)) | described
+    return spec
+
+
+REDIRECT = {
+    "description": "In production, a request to another host of the function goes to CONSOLE_URL.",
+    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+}
+
+
+def _operator_success(call: OperatorCall, refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
+    if call.files:
+        return {"description": "The file.", "content": {media: {"schema": {"type": "string"}} for media in call.files}}
+    if call.response is None:
+        return {"description": "Done; no body."}
+    return {"description": "Done.", "content": {"application/json": {"schema": refs[call.response]}}}
+
+
+def _operator_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """The operator API's paths; a path's parameters are its own, shared by its methods and its preflight."""
+    paths: dict[str, dict[str, Any]] = {}
+    for route, call in operator_calls():
+        slug = "".join(c if c.isalnum() else "_" for c in route.pattern).strip("_") or "console"
+        preflight = _preflight("ConsoleOrigin") | {"operationId": f"operator_api_{slug}_preflight"}
+        item = paths.setdefault(OPERATOR_API + route.pattern, {"options": preflight})
+        if route.parameters:
+            item["parameters"] = [_path_parameter(name) for name in route.parameters]
+        item[route.method.lower()] = _operator_operation(route, call, refs)
+    return paths
 
 
 def _error_name(status: int) -> str:
@@ -355,6 +483,7 @@ def build() -> dict[str, Any]:
             f"/{op.function}", {"options": _preflight() | {"operationId": f"{op.function}_preflight"}}
         )
         path[op.method] = _operation(op, refs)
+    paths.update(_operator_paths(refs))
     statuses = sorted({cls.status for cls in client_errors()})
     return {
         "openapi": "3.1.1",
@@ -374,7 +503,16 @@ def build() -> dict[str, Any]:
             "parameters": PARAMETERS,
             "headers": {name: HEADERS[name] for name in PREFLIGHT_HEADERS},
             "securitySchemes": {
-                "sessionToken": {"type": "http", "scheme": "bearer", "description": "create_session's `session_token`."}
+                "sessionToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "create_session's `session_token`.",
+                },
+                "operatorToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The `token` of operator_api's `POST /sign-in`; refused by the customer functions.",
+                },
             },
         },
     }
@@ -383,8 +521,10 @@ def build() -> dict[str, Any]:
 def _info() -> dict[str, Any]:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     description = (
-        f"{project['description']}. Each function is its own URL, `<base>/<function_name>`. Every error is "
-        '`{"error": {"code", "message", "details"?}}`; a method a function does not take is answered 405 '
+        f"{project['description']}. Each function is its own URL, `<base>/<function_name>`: the widget calls the "
+        "customer functions with a session token; the console calls `operator_api` (its routes below "
+        "`/operator_api/`, or at the root of the function's own `run.app` URL) with an operator token. Every error "
+        'is `{"error": {"code", "message", "details"?}}`; a method a path does not take is answered 405 '
         "(`method_not_allowed`) with an `Allow` header. Generated by `python -m devtools.openapi`: do not edit."
     )
     return {"title": "Support bot API", "version": project["version"], "description": description}

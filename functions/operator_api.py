@@ -256,7 +256,8 @@ ROUTES = (
 )
 
 
-@endpoint("GET", "POST", "PUT", "DELETE", origins=_console_origins)
+# PATCH too, so that a method no route takes is a 405 naming the methods of its path.
+@endpoint("GET", "POST", "PUT", "DELETE", "PATCH", origins=_console_origins)
 def operator_api(call: Call) -> Reply:
     """Every route of the operator API."""
     route, parameters = match(call, ROUTES, function_name="operator_api")

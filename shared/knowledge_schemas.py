@@ -5,12 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, StringConstraints, UrlConstraints, model_validator
 
 from shared.knowledge.base import FaqEntry, Translation, TranslationLanguage, slugify
 from shared.schemas import MAX_ID, Request
 
 EntryId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^\S+$")]
+MAX_URL_CHARS = 2000
+
+
+def _fits_once_normalised(url: HttpUrl) -> HttpUrl:
+    # Normalising adds a slash or punycode, which could push a URL just within the limit past the
+    # stored entry's own (2083), failing only after the request was accepted.
+    if len(str(url)) > MAX_URL_CHARS:
+        raise ValueError(f"URL should have at most {MAX_URL_CHARS} characters once normalised")
+    return url
+
+
+EntryUrl = Annotated[HttpUrl, UrlConstraints(max_length=MAX_URL_CHARS), AfterValidator(_fits_once_normalised)]
 Phrasing = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -29,7 +41,7 @@ class EntryDraft(Request):
     answer: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
     examples: list[Phrasing] = Field(default_factory=list, max_length=200)
-    url: HttpUrl | None = None
+    url: EntryUrl | None = None
     translations: dict[TranslationLanguage, TranslationDraft] = Field(default_factory=dict)
     base_version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Required to edit; 409 if stale")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -21,9 +23,11 @@ from schemathesis.specs.openapi.checks import (
 
 import main
 from devtools import openapi
+from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared import errors
 from shared.db.engine import reset_engine
 from shared.settings import PROJECT_ROOT
+from tests.factories import new_operator
 
 DOCUMENT = PROJECT_ROOT / "openapi.json"
 # An answer the document lists: its status, content type, body (each event of a stream too) and headers.
@@ -41,7 +45,11 @@ SCHEMA = schemathesis.openapi.from_path(
         {"cache": {"enabled": False}, "generation": {"database": "none"}, "phases": {"stateful": {"enabled": False}}}
     ),
 )
-PATHS = json.loads(DOCUMENT.read_text(encoding="utf-8"))["paths"]
+OPERATOR_API = "/operator_api"
+CUSTOMER_SCHEMA = SCHEMA.exclude(path_regex=f"^{OPERATOR_API}")
+OPERATOR_SCHEMA = SCHEMA.include(path_regex=f"^{OPERATOR_API}")
+ALL_PATHS = json.loads(DOCUMENT.read_text(encoding="utf-8"))["paths"]
+PATHS = {path: item for path, item in ALL_PATHS.items() if not path.startswith(OPERATOR_API)}
 OPERATIONS = [(path, method.upper()) for path, item in PATHS.items() for method in item]
 CALLS = [(path, method) for path, method in OPERATIONS if method != "OPTIONS"]
 BODY_CALLS = [(path, method) for path, method in CALLS if method == "POST"]
@@ -51,7 +59,14 @@ NO_LIMITS = {
     "RATE_LIMIT_MESSAGES_PER_MINUTE": "0",
     "RATE_LIMIT_SESSION_TOKENS_PER_DAY": "0",
     "RATE_LIMIT_TOKENS_PER_DAY": "0",
+    "RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE": "0",
+    "RATE_LIMIT_OPERATOR_COSTLY_PER_MINUTE": "0",
 }
+
+
+def _methods(item: dict) -> list[str]:
+    """A path item's methods (it may also hold the path's `parameters`)."""
+    return [key for key in item if key != "parameters"]
 
 
 def _document() -> dict:
@@ -62,9 +77,22 @@ def test_committed_document_is_what_the_generator_writes():
     assert DOCUMENT.read_text(encoding="utf-8") == openapi.render(), "stale: run python -m devtools.openapi"
 
 
-def test_every_public_function_is_a_path_and_the_private_one_is_not():
-    assert set(_document()["paths"]) == {f"/{name}" for name in main.PUBLIC_ENTRY_POINTS}
-    assert "/purge_expired" not in _document()["paths"]
+def test_every_public_function_and_operator_route_is_a_path_and_the_private_ones_are_not():
+    operator_routes = {f"{OPERATOR_API}{route.pattern}" for route in OPERATOR_ROUTES}
+    assert set(_document()["paths"]) == {f"/{name}" for name in main.PUBLIC_ENTRY_POINTS} | operator_routes
+    documented = {(path, m.upper()) for path, item in ALL_PATHS.items() for m in _methods(item) if m != "options"}
+    assert documented == {(f"{OPERATOR_API}{r.pattern}", r.method) for r in OPERATOR_ROUTES} | set(CALLS)
+    assert "/purge_expired" not in _document()["paths"] and "/deliver_notifications" not in _document()["paths"]
+
+
+def test_every_operator_route_but_the_public_ones_needs_an_operator_token():
+    for route in OPERATOR_ROUTES:
+        operation = ALL_PATHS[f"{OPERATOR_API}{route.pattern}"][route.method.lower()]
+        assert (operation["security"] == []) == (route.access == "public"), route.pattern
+        assert "401" in operation["responses"] or route.access == "public", route.pattern
+        assert ("429" in operation["responses"]) == (route.cost is not None), route.pattern
+        keyed = {"$ref": "#/components/parameters/OperatorIdempotencyKey"} in operation["parameters"]
+        assert keyed == route.idempotent, route.pattern
 
 
 def test_every_error_a_client_can_receive_is_documented():
@@ -151,10 +179,11 @@ FUZZ = settings(
 @SCHEMA.parametrize()
 @FUZZ
 def test_answers_to_made_up_sessions_and_tokens_are_documented(case, base_url):
-    case.call_and_validate(base_url=base_url, checks=CONFORMS)
+    if _routable(case):
+        case.call_and_validate(base_url=base_url, checks=CONFORMS)
 
 
-@SCHEMA.parametrize()
+@CUSTOMER_SCHEMA.parametrize()
 @FUZZ
 def test_answers_to_a_real_session_are_documented(case, base_url, real_session):
     real_session.lend_to(case)
@@ -262,3 +291,162 @@ def test_deeply_nested_json_is_a_documented_4xx(base_url):
     nested = "[" * 1000 + "]" * 1000
     response = httpx.post(f"{base_url}/create_session", content=nested, headers={"Content-Type": "application/json"})
     case.validate_response(response, checks=[not_a_server_error, *DOCUMENTED])
+
+
+# The operator API, fuzzed signed in as an admin, with real ids to borrow.
+
+OPERATOR_PATHS = {path: item for path, item in ALL_PATHS.items() if path.startswith(OPERATOR_API)}
+OPERATOR_OPERATIONS = [(path, method.upper()) for path, item in OPERATOR_PATHS.items() for method in _methods(item)]
+OPERATOR_CALLS = [(path, method) for path, method in OPERATOR_OPERATIONS if method != "OPTIONS"]
+SIGNED_IN_CALLS = [
+    (path, method) for path, method in OPERATOR_CALLS if OPERATOR_PATHS[path][method.lower()]["security"]
+]
+OPERATOR_BODY_CALLS = [(p, m) for p, m in OPERATOR_CALLS if "requestBody" in OPERATOR_PATHS[p][m.lower()]]
+
+
+@dataclass(frozen=True)
+class RealConsole:
+    """A signed-in admin, and ids of real things (a conversation, an entry, an agent) requests may borrow."""
+
+    token: str
+    ids: dict[str, str]
+    message_id: int
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def lend_to(self, case: schemathesis.Case) -> None:
+        """Sign the case in as the admin; half the cases also name real things instead of made-up ones."""
+        case.headers = {**(case.headers or {}), **self.auth}
+        if case.operation.path == f"{OPERATOR_API}/sign-out":
+            case.headers.update(new_operator("admin").auth)  # signing out would end the token the others borrow
+        if hash(repr(case.path_parameters) + repr(case.body)) % 2:
+            return
+        case.path_parameters = {name: self.ids.get(name, value) for name, value in (case.path_parameters or {}).items()}
+        if isinstance(case.body, dict) and "message_ids" in case.body:
+            case.body["message_ids"] = [self.message_id]
+
+    def case(self, path: str, method: str, **kwargs: object) -> schemathesis.Case:
+        """A case for the operation on real things, signed in."""
+        names = re.findall(r"\{(\w+)\}", path)
+        headers = {**self.auth, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+        return OPERATOR_SCHEMA[path][method].Case(
+            path_parameters={name: self.ids[name] for name in names if name in self.ids}
+            | {name: "inbox.js" for name in names if name not in self.ids},
+            headers=headers,
+            **kwargs,
+        )
+
+    def url(self, base_url: str, path: str) -> str:
+        return base_url + re.sub(r"\{(\w+)\}", lambda m: self.ids.get(m.group(1), "inbox.js"), path)
+
+
+@pytest.fixture
+def real_console(base_url, real_session, restore_knowledge_base) -> RealConsole:
+    """An admin signed in; the knowledge base is the repository's again after the test, whatever was saved."""
+    admin, agent = new_operator("admin"), new_operator("agent")
+    ids = {"conversation_id": real_session.id, "entry_id": "return-policy", "operator_id": str(agent.id)}
+    return RealConsole(admin.token, ids, real_session.reply_id)
+
+
+def _routable(case: schemathesis.Case) -> bool:
+    """Whether functions-framework hands the path to the function: its router matches no line break in a path
+    (a `%0A` in a path parameter), and answers such a path with its own HTML 404 before any code of ours runs."""
+    return not any("\n" in str(value) for value in (case.path_parameters or {}).values())
+
+
+@OPERATOR_SCHEMA.parametrize()
+@FUZZ
+def test_answers_to_a_signed_in_admin_are_documented(case, base_url, real_console):
+    if not _routable(case):
+        return
+    real_console.lend_to(case)
+    case.call_and_validate(base_url=base_url, checks=CONFORMS)
+
+
+def test_a_disallowed_console_origin_is_a_documented_403_on_every_operator_method(
+    base_url, real_console, settings_env, subtests
+):
+    settings_env(CONSOLE_ORIGINS="https://support.shop.example")
+    for path, method in OPERATOR_OPERATIONS:
+        with subtests.test(f"{method} {path}"):
+            case = real_console.case(path, method, headers={"Origin": "https://shop.example"})
+            assert case.call_and_validate(base_url=base_url, checks=CONFORMS).status_code == 403
+
+
+def test_a_database_outage_is_a_documented_503_on_every_signed_in_route(base_url, real_console, settings_env, subtests):
+    cases = {f"{method} {path}": real_console.case(path, method) for path, method in SIGNED_IN_CALLS}
+    database_url = os.environ["DATABASE_URL"]
+    settings_env(DATABASE_URL="postgresql+pg8000://nobody@127.0.0.1:9/nowhere", DB_POOL_TIMEOUT_SECONDS="1")
+    reset_engine()
+    try:
+        for label, case in cases.items():
+            with subtests.test(label):
+                response = case.call_and_validate(base_url=base_url, checks=DOCUMENTED)
+                assert response.status_code == 503 and "retry-after" in response.headers
+    finally:
+        settings_env(DATABASE_URL=database_url)  # before the knowledge base is restored
+        reset_engine()
+
+
+def test_unreadable_operator_bodies_are_documented(base_url, real_console, subtests):
+    for (path, method), (status, (data, content_type)) in itertools.product(OPERATOR_BODY_CALLS, UNREADABLE.items()):
+        with subtests.test(f"{method} {path} {status}"):
+            headers = {**real_console.auth, "Content-Type": content_type}
+            response = httpx.request(method, real_console.url(base_url, path), content=data, headers=headers)
+            real_console.case(path, method).validate_response(response, checks=[not_a_server_error, *DOCUMENTED])
+            assert response.status_code == status
+
+
+def test_a_method_no_operator_route_takes_is_a_405_that_names_the_paths_methods(base_url, real_console, subtests):
+    for path, documented in OPERATOR_PATHS.items():
+        with subtests.test(path):
+            response = httpx.patch(real_console.url(base_url, path), json={}, headers=real_console.auth)
+            assert response.status_code == 405
+            assert {m.strip() for m in response.headers["Allow"].split(",")} == {
+                m.upper() for m in _methods(documented)
+            }
+
+
+@pytest.mark.parametrize(
+    ("limit", "path", "body"),
+    [
+        ("RATE_LIMIT_OPERATOR_WRITES_PER_MINUTE", "/conversations/{conversation_id}/messages", {"content": "Hi"}),
+        ("RATE_LIMIT_OPERATOR_COSTLY_PER_MINUTE", "/kb/try", {"question": "Where is my parcel?"}),
+    ],
+)
+def test_an_operator_over_a_rate_limit_gets_a_documented_429(base_url, real_console, settings_env, limit, path, body):
+    settings_env(**{limit: "1"})
+    case = real_console.case(OPERATOR_API + path, "POST", body=body)
+    statuses = [case.call_and_validate(base_url=base_url, checks=CONFORMS).status_code for _ in range(2)]
+    assert statuses == [201 if "messages" in path else 200, 429]
+
+
+def test_an_operator_idempotency_key_replays_and_its_misuse_is_a_documented_422(base_url, real_console, settings_env):
+    path = f"{OPERATOR_API}/conversations/{{conversation_id}}/actions"
+    case = real_console.case(path, "POST", body={"action": "take_over"}, headers={"Idempotency-Key": "key-1"})
+    first = case.call_and_validate(base_url=base_url, checks=CONFORMS)
+    assert case.call_and_validate(base_url=base_url, checks=CONFORMS).json() == first.json()
+    case.body = {"action": "resolve"}
+    assert case.call_and_validate(base_url=base_url, checks=CONFORMS).status_code == 422
+
+
+# Defects the operator fuzzer found (each was a 500), pinned by their minimal reproductions.
+
+# 2,082 characters that the URL type accepts, and that normalising (a trailing slash) makes too long to store.
+LONG_URL = "https://" + "0" * 63 + "." + ".".join(["a" * 63] * 31) + "." + "a" * 27
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/kb/entries", {"question": "0", "answer": "0", "url": LONG_URL}),
+        ("/kb/check", {"question": "0", "answer": "0", "url": LONG_URL}),
+        ("/kb/gaps/approve", {"message_ids": [1], "new_entry": {"question": "0", "answer": "0", "url": LONG_URL}}),
+    ],
+)
+def test_an_entry_url_too_long_once_normalised_is_a_documented_422(base_url, real_console, path, body):
+    case = real_console.case(OPERATOR_API + path, "POST", body=body)
+    response = case.call_and_validate(base_url=base_url, checks=CONFORMS)
+    assert response.status_code == 422 and response.json()["error"]["details"][0]["field"].endswith("url")
