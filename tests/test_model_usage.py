@@ -4,6 +4,7 @@ drafts, gap grouping and embeddings, through the real SDKs against the local fak
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import sqlalchemy as sa
@@ -58,6 +59,17 @@ def test_the_agents_summary_counts_in_its_conversations_figures(function_client,
     before = _counters(db, chat_session)
     summaries.summarize_for_team(chat_session.id)
     assert _counters(db, chat_session) == (before[0] + 321, before[1] + 54)
+
+
+def test_the_embedding_of_a_customers_question_counts_in_their_conversation(
+    function_client, chat_session, fake_gemini, db
+):
+    with use_embedder(GeminiEmbedder()):
+        assert _post(function_client, chat_session, "Can I return something I bought?").status_code == 200
+    embedded = [r for r in fake_gemini.requests if ":batchEmbedContents" in r.path]
+    texts = [p["text"] for r in embedded for q in r.body["requests"] for p in q["content"]["parts"]]
+    assert texts
+    assert _counters(db, chat_session) == (321 + sum(math.ceil(len(t) / 4) for t in texts), 54)
 
 
 def test_drafts_and_gap_grouping_count_in_the_deployment_figures(function_client, fake_gemini, db):

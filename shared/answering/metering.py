@@ -2,9 +2,11 @@
 
 An answer's usage travels with the answer, and a summary's with the summary: whoever stores them
 charges their conversation. Every other call (an embedding, a knowledge-base draft) reports its
-usage here with `record`, and `services.model_usage.charge` (or `flush`) adds everything recorded
-since to the deployment's figures. Recording opens no connection, so it is safe anywhere, also
-while a connection is held or inside a transaction that will be rolled back.
+usage here with `record`, in a tally of the thread that made it: a request is served on one
+thread, so the reply stored at the end of a customer's request takes the embedding of their
+question for their conversation, and an operator's request takes its drafts and embeddings for
+the deployment (`services.model_usage`). Recording opens no connection, so it is safe anywhere,
+also while a connection is held or inside a transaction that will be rolled back.
 """
 
 from __future__ import annotations
@@ -42,19 +44,19 @@ class Tally:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-_recorded = Tally()
-_lock = threading.Lock()
+_thread = threading.local()
 
 
 def record(usage: Mapping[str, object]) -> None:
-    """Note one model call's usage (`input_tokens`, `output_tokens`, `thinking_tokens`) for the deployment."""
-    with _lock:
-        _recorded.add(usage)
+    """Note one model call's usage (`input_tokens`, `output_tokens`, `thinking_tokens`) on this thread."""
+    tally: Tally | None = getattr(_thread, "tally", None)
+    if tally is None:
+        tally = _thread.tally = Tally()
+    tally.add(usage)
 
 
 def take() -> Tally:
-    """Everything recorded since the last take; the tally starts again from zero."""
-    global _recorded
-    with _lock:
-        taken, _recorded = _recorded, Tally()
+    """Everything this thread recorded since its last take; its tally starts again from zero."""
+    taken: Tally = getattr(_thread, "tally", None) or Tally()
+    _thread.tally = Tally()
     return taken

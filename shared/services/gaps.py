@@ -68,7 +68,7 @@ def list_gaps(query: GapsQuery) -> GapList:
     grouped = gaps.group(questions, get_embedder())
     with connection() as conn:
         listed = GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
-        model_usage.charge(conn, None)  # the embeddings of grouping and ranking
+        model_usage.charge(conn)  # the embeddings of grouping and ranking
     return listed
 
 
@@ -148,7 +148,7 @@ def approve(request: ApproveRequest, *, author: str) -> ApproveResult:
         saved = _add_examples(request.entry_id, list(questions.values()), author=author)
     with transaction() as conn:
         added = regression.add_cases(conn, questions.items(), [saved.entry_id], author=author)
-        model_usage.charge(conn, None)  # a remote embedder's, re-indexing the entry
+        model_usage.charge(conn)  # a remote embedder's, re-indexing the entry
         entries.audit(
             conn,
             actor=author,

@@ -65,7 +65,7 @@ def save_entry(draft: EntryDraft, *, author: str, entry_id: str | None = None) -
     entry = draft.to_entry(entry_id)
     saved = editing.save(entry, author=author, base_version=draft.base_version)
     with connection() as conn:
-        model_usage.charge(conn, None)  # a remote embedder's, re-indexing the entry
+        model_usage.charge(conn)  # a remote embedder's, re-indexing the entry
         live = _live(conn, saved.entry_id)
     return SaveResult(entry=live, version=saved.version, changed=saved.changed, reindex_ms=_ms(saved.reindex_seconds))
 

@@ -58,7 +58,7 @@ def store(
         if stored.is_new:
             _pin_versions(conn, stored.id, sources, retrieved)
             limits.charge_tokens(conn, session_id, answer.usage)
-            model_usage.charge(conn, None)  # calls recorded outside a meter (the query's embedding, for one)
+            model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
             if answer.escalate:
                 before, after = handoff.transition(
                     conn,
