@@ -219,6 +219,9 @@ class Metrics(BaseModel):
     thumbs_up: int
     thumbs_down: int
     unanswered_questions: int
-    model_input_tokens: int
-    model_output_tokens: int
+    model_input_tokens: int = Field(description="Conversations' tokens plus those of no conversation")
+    model_output_tokens: int = Field(description="Thinking tokens included: they are billed as output")
+    model_tokens_outside_conversations: int = Field(
+        description="Input and output tokens of drafts, gap grouping, Try it and re-indexing, by whole hours"
+    )
     estimated_cost_usd: float

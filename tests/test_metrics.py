@@ -57,8 +57,25 @@ def test_model_tokens_and_their_cost_are_summed(function_client, fake_gemini, db
     start = datetime.now(UTC) - timedelta(seconds=1)
     _post(function_client, new_session(), "Can I return something I bought?")
     found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z")}).json
-    assert (found["model_input_tokens"], found["model_output_tokens"]) == (321, 54)
-    assert found["estimated_cost_usd"] == round((321 * 0.30 + 54 * 2.50) / 1e6, 4)
+    outside = found["model_tokens_outside_conversations"]
+    assert found["model_input_tokens"] + found["model_output_tokens"] - outside == 321 + 54
+    if not outside:
+        assert found["estimated_cost_usd"] == round((321 * 0.30 + 54 * 2.50) / 1e6, 4)
+
+
+def test_tokens_of_no_conversation_count_in_the_cost(function_client, db):
+    from shared.db import model_usage
+    from shared.db.engine import transaction
+
+    agent = new_operator()
+    before = _metrics(function_client, agent).json
+    with transaction() as conn:
+        counts = {"input_tokens": 1000, "output_tokens": 200, "thinking_tokens": 0, "calls": 1}
+        model_usage.add_to_deployment(conn, counts)
+    after = _metrics(function_client, agent).json
+    assert after["model_tokens_outside_conversations"] - before["model_tokens_outside_conversations"] == 1200
+    assert after["model_input_tokens"] - before["model_input_tokens"] == 1000
+    assert after["estimated_cost_usd"] > before["estimated_cost_usd"]
 
 
 def test_metrics_default_to_the_last_week_and_refuse_a_backwards_range(function_client):

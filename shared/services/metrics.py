@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared import errors
 from shared.console_schemas import Metrics, MetricsQuery
-from shared.db import metrics
+from shared.db import metrics, model_usage
 from shared.db.engine import connection
 from shared.settings import get_settings
 
@@ -25,11 +25,14 @@ def report(query: MetricsQuery) -> Metrics:
         )
     with connection() as conn:
         found = metrics.figures(conn, start=start, end=end)
+        # Drafts, gap grouping, Try it and re-indexing belong to no conversation but cost the same.
+        outside = model_usage.totals(conn, start=start, end=end)
+    input_tokens = found["input_tokens"] + outside["input_tokens"]
+    output_tokens = found["output_tokens"] + outside["output_tokens"]
     settings = get_settings()
     conversations = found["conversations"]
     cost = (
-        found["input_tokens"] * settings.model_input_usd_per_million
-        + found["output_tokens"] * settings.model_output_usd_per_million
+        input_tokens * settings.model_input_usd_per_million + output_tokens * settings.model_output_usd_per_million
     ) / 1_000_000
     return Metrics.model_validate(
         {
@@ -49,8 +52,9 @@ def report(query: MetricsQuery) -> Metrics:
             "thumbs_up": found["thumbs_up"],
             "thumbs_down": found["thumbs_down"],
             "unanswered_questions": found["unanswered"],
-            "model_input_tokens": found["input_tokens"],
-            "model_output_tokens": found["output_tokens"],
+            "model_input_tokens": input_tokens,
+            "model_output_tokens": output_tokens,
+            "model_tokens_outside_conversations": outside["input_tokens"] + outside["output_tokens"],
             "estimated_cost_usd": round(cost, 4),
         }
     )
