@@ -144,7 +144,8 @@ def test_asking_for_a_human_shows_the_escalation_banner(page):
     assert "follow up" in banner.inner_text()
 
 
-def test_a_reply_carrying_html_and_script_stays_inert_text(page, fake_gemini):
+def test_a_reply_carrying_html_and_script_stays_inert_text(page, fake_gemini, settings_env):
+    settings_env(LINK_ALLOWED_HOSTS="innovatetech.example")  # the server keeps a link only to an allowed host
     fake_gemini.answer_text = (
         '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> '
         "[click](javascript:window.__xss=3) **bold** https://innovatetech.example/help"
