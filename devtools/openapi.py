@@ -418,7 +418,8 @@ def _operator_operation(
     if call.query:
         spec["parameters"] += _query_parameters(call.query)
     if call.body:
-        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": refs[call.body]}}}
+        content = {"application/json": {"schema": refs[call.body]}}
+        spec["requestBody"] = {"required": call.body_required, "content": content}
     for status, notes in sorted(_operator_errors(route, call).items()):
         if status == 308:
             spec["responses"]["308"] = REDIRECT

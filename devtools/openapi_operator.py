@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from shared.console_schemas import (
     ActionRequest,
     AgentMessageCreate,
+    AgentSummary,
     ConversationDetail,
     ConversationList,
     ConversationRef,
@@ -30,6 +31,7 @@ from shared.console_schemas import (
     SignedIn,
     SignIn,
     SignInOptions,
+    SummaryRefresh,
 )
 from shared.knowledge_schemas import (
     ApproveRequest,
@@ -61,6 +63,7 @@ class OperatorCall:
     success: int
     response: type[BaseModel] | None = None  # None: no body (or, with `media_type`, a file)
     body: type[BaseModel] | None = None
+    body_required: bool = True
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()  # besides those every call, its access, limit, key and parameters bring
     notes: dict[int, str] = field(default_factory=dict)
@@ -104,6 +107,10 @@ CALLS: dict[tuple[str, str], OperatorCall] = {
         "Take over, hand back, resolve, reopen or assign", 200, ConversationDetail, body=ActionRequest,
         errors=(404, 409), notes={409: "The conversation's state does not allow this action.",
                                   404: "Also: `operator_id` names no active operator."},
+    ),
+    ("POST", "/conversations/{conversation_id}/summary"): OperatorCall(
+        "Rewrite the summary for agents", 200, AgentSummary, body=SummaryRefresh, body_required=False,
+        errors=(404, 409), notes={409: "The customer has not written anything yet."},
     ),
     ("GET", "/metrics"): OperatorCall("The team's figures for a range", 200, Metrics, query=MetricsQuery),
     ("GET", "/operators"): OperatorCall("The team", 200, OperatorList),

@@ -22,6 +22,7 @@ from shared.console_schemas import (
     OperatorRef,
     RoleChange,
     SignIn,
+    SummaryRefresh,
 )
 from shared.db.operators import OperatorRow as Operator
 from shared.http import Call, Reply, endpoint, validate
@@ -36,7 +37,17 @@ from shared.knowledge_schemas import (
     TryRequest,
 )
 from shared.routing import Route, match
-from shared.services import gaps, idempotency, inbox, knowledge, metrics, operator_limits, operators, review
+from shared.services import (
+    gaps,
+    idempotency,
+    inbox,
+    knowledge,
+    metrics,
+    operator_limits,
+    operators,
+    review,
+    summaries,
+)
 from shared.settings import Settings
 
 
@@ -89,6 +100,13 @@ def reply(call: Call, operator: Operator, conversation_id: str) -> Reply:
 def act(call: Call, operator: Operator, conversation_id: str) -> Reply:
     """Take over, hand back, resolve, reopen or assign the conversation."""
     return Reply(200, inbox.act(_id(conversation_id), call.body(ActionRequest), operator=operator))
+
+
+def refresh_summary(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """Rewrite the summary for agents from the conversation as it is now."""
+    conversation = _id(conversation_id)
+    call.body(SummaryRefresh, optional=True)
+    return Reply(200, summaries.refresh_for_agents(conversation, operator=operator))
 
 
 def metrics_report(call: Call, operator: Operator) -> Reply:
@@ -234,6 +252,7 @@ ROUTES = (
     Route("GET", "/conversations/{conversation_id}", conversation),
     Route("POST", "/conversations/{conversation_id}/messages", reply, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/actions", act, cost="write", idempotent=True),
+    Route("POST", "/conversations/{conversation_id}/summary", refresh_summary, cost="costly", idempotent=True),
     Route("GET", "/metrics", metrics_report),
     Route("GET", "/operators", list_operators),
     Route("POST", "/operators", add_operator, access="admin", cost="write"),

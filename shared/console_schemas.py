@@ -164,6 +164,10 @@ class AgentSummary(BaseModel):
     degraded: bool = Field(description="Written without the model (it failed, or the token budget is spent)")
 
 
+class SummaryRefresh(Request):
+    """Nothing to say (an empty object, or no body): the summary is written from the conversation as it is."""
+
+
 class AgentMessageCreate(Request):
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
     internal: bool = False

@@ -428,3 +428,24 @@ def test_unknown_or_malformed_operator_ids_are_clear_errors(function_client):
     assert _api(function_client, "delete", missing, admin).status_code == 404
     assert _api(function_client, "delete", "/operators/not-an-id", admin).status_code == 422
     assert _api(function_client, "put", f"/operators/{admin.id}", admin, json={"role": "owner"}).status_code == 422
+
+
+# Refreshing the summary for agents.
+
+
+def test_an_operator_refreshes_the_summary_once_per_key(function_client, db):
+    agent, customer = new_operator(), new_session()
+    _customer_post(function_client, customer, "My parcel 4411 never arrived, I want a person")
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    path = f"/conversations/{customer.id}/summary"
+    first = _api(function_client, "post", path, agent, json={}, headers=keyed)
+    assert first.status_code == 200 and first.json["conversation_id"] == str(customer.id) and first.json["summary"]
+    again = _api(function_client, "post", path, agent, headers=keyed)
+    assert again.status_code == 200 and again.json == first.json
+    assert _api(function_client, "post", path, agent, json={"tone": "short"}).status_code == 422
+
+
+def test_a_summary_of_nothing_or_of_no_conversation_is_a_clear_error(function_client):
+    agent, silent = new_operator(), new_session()
+    assert _api(function_client, "post", f"/conversations/{silent.id}/summary", agent).status_code == 409
+    assert _api(function_client, "post", f"/conversations/{uuid.uuid4()}/summary", agent).status_code == 404
