@@ -449,3 +449,16 @@ def test_a_summary_of_nothing_or_of_no_conversation_is_a_clear_error(function_cl
     agent, silent = new_operator(), new_session()
     assert _api(function_client, "post", f"/conversations/{silent.id}/summary", agent).status_code == 409
     assert _api(function_client, "post", f"/conversations/{uuid.uuid4()}/summary", agent).status_code == 404
+
+
+def test_the_daily_purge_deletes_expired_idempotency_keys(function_client, db):
+    from shared.services import maintenance
+
+    agent, customer = new_operator(), new_session()
+    send = {"json": {"content": "Hello"}, "headers": {"Idempotency-Key": "old-key"}}
+    _api(function_client, "post", f"/conversations/{customer.id}/messages", agent, **send)
+    expire = "UPDATE operator_idempotency SET expires_at = now() - interval '1 second' WHERE operator_id = :o"
+    db.execute(sa.text(expire), {"o": agent.id})
+    db.commit()
+    assert maintenance.purge_expired().deleted_idempotency_keys >= 1
+    assert _count(db, "SELECT count(*) FROM operator_idempotency WHERE operator_id = :o", o=agent.id) == 0

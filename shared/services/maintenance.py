@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from shared.db import conversations
+from shared.db import conversations, idempotency
 from shared.db.engine import connection
 from shared.db.limits import purge_expired_counters
 from shared.settings import get_settings
@@ -14,6 +14,7 @@ class PurgeReport(BaseModel):
     deleted_sessions: int
     retention_days: int
     deleted_rate_counters: int = 0
+    deleted_idempotency_keys: int = 0
 
 
 def purge_expired() -> PurgeReport:
@@ -29,4 +30,10 @@ def purge_expired() -> PurgeReport:
             if batch < settings.purge_batch_size:
                 break
         counters = purge_expired_counters(conn)
-    return PurgeReport(deleted_sessions=deleted, retention_days=settings.retention_days, deleted_rate_counters=counters)
+        keys = idempotency.purge_expired(conn)
+    return PurgeReport(
+        deleted_sessions=deleted,
+        retention_days=settings.retention_days,
+        deleted_rate_counters=counters,
+        deleted_idempotency_keys=keys,
+    )
