@@ -239,7 +239,8 @@ def _run(call: Call, route: Route, parameters: dict[str, str]) -> Reply:
         return act()
     body: dict[str, Any] = call.body(_AnyJson, optional=True).model_dump()
     request = idempotency.fingerprint(route.method, route.pattern, parameters, body)
-    return idempotency.once(operator.id, key, request, act)
+    conversation = _id(parameters["conversation_id"]) if "conversation_id" in parameters else None
+    return idempotency.once(operator.id, key, request, act, conversation_id=conversation)
 
 
 ROUTES = (

@@ -462,3 +462,31 @@ def test_the_daily_purge_deletes_expired_idempotency_keys(function_client, db):
     db.commit()
     assert maintenance.purge_expired().deleted_idempotency_keys >= 1
     assert _count(db, "SELECT count(*) FROM operator_idempotency WHERE operator_id = :o", o=agent.id) == 0
+
+
+def test_erasing_a_conversation_erases_the_answers_kept_for_its_keys(function_client, db):
+    agent, customer = new_operator(), new_session()
+    _customer_post(function_client, customer, "my card is 4111 1111 1111 1111, a person please")
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    _api(
+        function_client,
+        "post",
+        f"/conversations/{customer.id}/actions",
+        agent,
+        json={"action": "take_over"},
+        headers=keyed,
+    )
+    kept = "SELECT count(*) FROM operator_idempotency WHERE key = :k"
+    assert _count(db, kept, k=keyed["Idempotency-Key"]) == 1
+    erased = function_client("delete_session").post("/", json={"session_id": str(customer.id)}, headers=customer.auth)
+    assert erased.status_code == 204
+    assert _count(db, kept, k=keyed["Idempotency-Key"]) == 0
+
+
+def test_a_key_sent_for_a_conversation_that_does_not_exist_is_a_404(function_client):
+    agent = new_operator()
+    keyed = {"Idempotency-Key": str(uuid.uuid4())}
+    response = _api(
+        function_client, "post", f"/conversations/{uuid.uuid4()}/messages", agent, json={"content": "Hi"}, headers=keyed
+    )
+    assert response.status_code == 404

@@ -10,13 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 
 # A new key, one expired, or one whose request died before answering (same request only) is ours.
+# The conversation is linked only if it exists, so that a made-up id is the handler's 404, not ours.
 _CLAIM = """
-    INSERT INTO operator_idempotency AS i (operator_id, key, fingerprint, locked_until, expires_at)
+    INSERT INTO operator_idempotency AS i (operator_id, key, fingerprint, locked_until, expires_at, conversation_id)
     VALUES (:operator, :key, :fingerprint, now() + make_interval(secs => :lease),
-            now() + make_interval(secs => :ttl))
+            now() + make_interval(secs => :ttl),
+            (SELECT id FROM chat_sessions WHERE id = CAST(:conversation AS uuid)))
     ON CONFLICT (operator_id, key) DO UPDATE
         SET fingerprint = EXCLUDED.fingerprint, status = NULL, body = NULL,
-            locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at
+            locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
+            conversation_id = EXCLUDED.conversation_id
         WHERE i.expires_at <= now()
            OR (i.status IS NULL AND i.locked_until <= now() AND i.fingerprint = EXCLUDED.fingerprint)
     RETURNING 1
@@ -33,9 +36,25 @@ class KeyState:
     lease_left: int
 
 
-def claim(conn: sa.Connection, *, operator_id: uuid.UUID, key: str, fingerprint: str, lease: int, ttl: int) -> bool:
-    """Claim the key for a request; False when another request holds it or it was already answered."""
-    params = {"operator": operator_id, "key": key, "fingerprint": fingerprint, "lease": lease, "ttl": ttl}
+def claim(
+    conn: sa.Connection,
+    *,
+    operator_id: uuid.UUID,
+    key: str,
+    fingerprint: str,
+    lease: int,
+    ttl: int,
+    conversation_id: uuid.UUID | None = None,
+) -> bool:
+    """Claim the key for a request (about a conversation); False when another holds it or it was answered."""
+    params = {
+        "operator": operator_id,
+        "key": key,
+        "fingerprint": fingerprint,
+        "lease": lease,
+        "ttl": ttl,
+        "conversation": str(conversation_id) if conversation_id else None,
+    }
     return conn.execute(sa.text(_CLAIM), params).first() is not None
 
 

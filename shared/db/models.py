@@ -317,8 +317,13 @@ class OperatorIdempotency(Base):
     # The claim of the request answering it; once past, a retry may answer (the first one died).
     locked_until: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # The answer may quote the conversation it acted on: erasing the conversation erases it.
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"))
 
-    __table_args__ = (sa.Index("operator_idempotency_expires_idx", "expires_at"),)
+    __table_args__ = (
+        sa.Index("operator_idempotency_expires_idx", "expires_at"),
+        sa.Index("operator_idempotency_conversation_idx", "conversation_id"),
+    )
 
 
 class OperatorAudit(Base):

@@ -38,13 +38,29 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def once(operator_id: uuid.UUID, key: str, request: str, act: Callable[[], Reply]) -> Reply:
-    """`act`'s reply the first time `key` is used for `request` (a fingerprint); that same reply after."""
+def once(
+    operator_id: uuid.UUID,
+    key: str,
+    request: str,
+    act: Callable[[], Reply],
+    *,
+    conversation_id: uuid.UUID | None = None,
+) -> Reply:
+    """`act`'s reply the first time `key` is used for `request` (a fingerprint); that same reply after.
+
+    The kept reply is erased with `conversation_id`'s conversation, whose messages it may quote.
+    """
     deadline = time.monotonic() + get_settings().idempotency_wait_seconds
     while True:
         with connection() as conn:
             if idempotency.claim(
-                conn, operator_id=operator_id, key=key, fingerprint=request, lease=LEASE_SECONDS, ttl=TTL_SECONDS
+                conn,
+                operator_id=operator_id,
+                key=key,
+                fingerprint=request,
+                lease=LEASE_SECONDS,
+                ttl=TTL_SECONDS,
+                conversation_id=conversation_id,
             ):
                 break
             state = idempotency.find(conn, operator_id=operator_id, key=key)

@@ -7,6 +7,7 @@ Create Date: 2026-12-06
 `operator_idempotency` keeps, per operator and `Idempotency-Key`, the request's fingerprint and,
 once answered, the answer it got, for a day: a retry replays that answer instead of acting again.
 `locked_until` is the claim of the request answering it; a claim whose request died lapses.
+A kept answer can quote the conversation it acted on: erasing the conversation erases it too.
 `operator_audit` records who changed or removed whom in the team.
 """
 
@@ -32,8 +33,10 @@ def upgrade() -> None:
         sa.Column("body", postgresql.JSONB(), nullable=True),
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("conversation_id", sa.Uuid(), sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), nullable=True),
     )
     op.create_index("operator_idempotency_expires_idx", "operator_idempotency", ["expires_at"])
+    op.create_index("operator_idempotency_conversation_idx", "operator_idempotency", ["conversation_id"])
     op.create_table(
         "operator_audit",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=True), primary_key=True),
