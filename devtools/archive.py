@@ -1,7 +1,7 @@
 """Build the functions' deploy archive: `python -m devtools.archive [OUT.zip]` (Terraform uploads it).
 
 The archive holds exactly what Cloud Functions needs at its root: main.py, requirements.txt,
-functions/ and shared/, the console's allow-listed files under frontend/ (operator_api serves
+knowledge_base.json, functions/ and shared/, the console's allow-listed files under frontend/ (operator_api serves
 them), and under models/ the English MiniLM's files, copied from the installed weights package
 (the package itself cannot be a deployed requirement: it declares torch). Entries have fixed
 timestamps, so the same code gives the same bytes (and the same hash, which names the uploaded
@@ -18,7 +18,8 @@ from shared import console_site
 from shared.embeddings import local
 from shared.settings import PROJECT_ROOT
 
-ROOT_FILES = ("main.py", "requirements.txt")
+# knowledge_base.json: prepare_deployment imports it from the archive, with the archive's encoders.
+ROOT_FILES = ("main.py", "requirements.txt", "knowledge_base.json")
 PACKAGES = ("functions", "shared")
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 DEFAULT_OUT = PROJECT_ROOT / "build" / "function-source.zip"  # where infra/functions.tf looks for it

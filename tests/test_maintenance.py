@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+import zipfile
+from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
+from devtools.archive import build_archive
 from devtools.fake_issuer import FakeIssuer
-from shared.embeddings import use_embedder
+from shared.embeddings import get_embedder, use_embedder
 from shared.knowledge.lookup import find_answers
 from shared.knowledge.sync import sync_file
 from shared.services import prepare
@@ -157,3 +165,44 @@ def test_in_production_only_the_schedulers_identity_may_prepare(function_client,
     response = function_client("prepare_deployment").post("/", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403
     assert function_client("prepare_deployment").post("/").status_code == 401
+
+
+@pytest.mark.slow
+def test_the_deploy_archive_prepares_the_database_from_its_own_files(tmp_path, database_url):
+    with zipfile.ZipFile(build_archive(tmp_path / "source.zip")) as zf:
+        zf.extractall(tmp_path / "unpacked")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "functions-framework"), "--target", "prepare_deployment"]
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": "", "ENVIRONMENT": "test"}
+    env.pop("KNOWLEDGE_BASE_PATH", None)
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [*command, "--source", "main.py", "--port", str(port)],
+            cwd=tmp_path / "unpacked",
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            report = _post_when_up(f"http://127.0.0.1:{port}/", server, tmp_path / "server.log")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    assert report["unchanged"] > 0 and report["schema_revision"]
+    assert report["embedder"] == get_embedder().model and report["entries_with_vectors"] > 0
+
+
+def _post_when_up(url: str, server: subprocess.Popen, log: Path) -> dict:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        try:
+            response = httpx.post(url, timeout=300)
+        except httpx.TransportError:
+            time.sleep(0.2)
+            continue
+        assert response.status_code == 200, log.read_text()[-3000:]
+        return response.json()
+    raise AssertionError("prepare_deployment did not start within 120 s")
