@@ -337,6 +337,8 @@ class PhaseResult:
     posts: list[Post]
     peak_connections: int
     budget: int
+    # p50 of the first (lowest) rate of the same label, measured in this run: the baseline of `x p50`.
+    baseline: float | None = None
 
     def percentile(self, p: float) -> float:
         ordered = sorted(post.latency for post in self.posts if post.status == 200)
@@ -364,15 +366,16 @@ class PhaseResult:
 
     def row(self) -> str:
         ms = [f"{self.percentile(q) * 1000:8.0f}" for q in (50, 95, 99)]
+        ratio = f"{self.percentile(50) / self.baseline:7.2f}" if self.baseline else f"{'-':>7}"
         return (
-            f"{self.label:<22} {self.rate:5.0f} {len(self.posts):5d} {' '.join(ms)} {self.throughput:7.1f} "
+            f"{self.label:<22} {self.rate:5.0f} {len(self.posts):5d} {' '.join(ms)} {ratio} {self.throughput:7.1f} "
             f"{self.share(limited=False):6.1f} {self.share(limited=True):6.1f} "
             f"{self.peak_connections:6d} / {self.budget}"
         )
 
 
 TABLE_HEADER = (
-    f"{'phase':<22} {'req/s':>5} {'sent':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ok/s':>7} "
+    f"{'phase':<22} {'req/s':>5} {'sent':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'x p50':>7} {'ok/s':>7} "
     f"{'err %':>6} {'429 %':>6} {'peak Postgres conns / pool budget':>30}"
 )
 
@@ -384,7 +387,8 @@ def run_rates(base: str, label: str, args: argparse.Namespace, peak: ConnectionP
         posts = plan(sessions, round(rate * args.seconds), rng)
         peak.take()
         asyncio.run(open_loop(base, posts, rate))
-        result = PhaseResult(label, rate, posts, peak.take(), args.pool_size + args.max_overflow)
+        baseline = results[0].percentile(50) if results else None
+        result = PhaseResult(label, rate, posts, peak.take(), args.pool_size + args.max_overflow, baseline)
         results.append(result)
         print(f"  {result.row()}   [{histogram(posts)}]", flush=True)
     return results
@@ -620,8 +624,9 @@ def run_all(args: argparse.Namespace, root: Path, pg: Postgres, fake: FakeGemini
             f"(budget {args.pool_size + args.max_overflow} connections); Postgres on 127.0.0.1:{pg.port}"
         )
         print(
-            "latency: of the 200s, from each post's scheduled time; ok/s: 200s over the sending time plus how far "
-            "the answers fell behind; err %: answers other than 200 and 429"
+            "latency: of the 200s, from each post's scheduled time; x p50: p50 over the same provider's p50 at the "
+            "lowest rate; ok/s: 200s over the sending time plus how far the answers fell behind; err %: answers "
+            "other than 200 and 429"
         )
         print(TABLE_HEADER)
     model = f"gemini ~{args.model_seconds:g} s (fake)"
