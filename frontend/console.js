@@ -12,8 +12,8 @@
     signOut: "Sign out",
     signInTitle: "Sign in to the support console", signInLead: "For members of the support team.",
     email: "Work email", signIn: "Sign in", signingIn: "Signing in…",
-    localHint: "Local run: sign in with the email of a member of the team (an admin adds people under Team). " +
-      "While the team is empty, the first person to sign in becomes its admin.",
+    localHint: "Local run: sign in with the email of a member of the team, added by an admin under Team; " +
+      "on a new, empty team, the first person to sign in becomes its admin.",
     localMember: "Local run: sign in with the email of a member of the team. An admin adds people under Team.",
     localFirst: "Local run, and the team is empty: the first email to sign in becomes the team's admin. " +
       "After that, only people an admin adds under Team can sign in.",

@@ -95,7 +95,7 @@ def test_the_sign_in_page_says_who_may_sign_in_on_an_empty_team_and_after(scratc
     page.wait_for_selector("#app", state="visible")
     assert page.locator("#me-role").inner_text() == "Admin"
     page.click("#sign-out")
-    page.wait_for_function("() => document.querySelector('#signin-who').textContent.includes('member of the team')")
+    page.wait_for_function("() => document.querySelector('#signin-who').textContent.includes('adds people under')")
     assert "empty" not in who.inner_text()
     page.fill("#local-email", "someone.else@shop.example")
     page.keyboard.press("Enter")
