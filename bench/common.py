@@ -23,8 +23,13 @@ FUNCTIONS_FRAMEWORK = str(Path(sys.executable).parent / "functions-framework")
 
 @contextmanager
 def bench_database() -> Iterator[str]:
-    """DATABASE_URL if set, else a throwaway embedded Postgres; migrated and seeded."""
+    """DATABASE_URL if set, else a throwaway embedded Postgres; migrated and seeded.
+
+    The benches run locally: ENVIRONMENT is local unless the caller says otherwise (unset means
+    production, which wants the deployment's settings).
+    """
     sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("ENVIRONMENT", "local")
     if os.environ.get("DATABASE_URL"):
         url = os.environ["DATABASE_URL"]
     else:
@@ -56,7 +61,7 @@ def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Itera
     process = subprocess.Popen(
         [FUNCTIONS_FRAMEWORK, "--target", target, "--source", str(source), "--port", str(port)],
         cwd=source.parent,
-        env={**os.environ, **(env or {})},
+        env={"ENVIRONMENT": "local", **os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

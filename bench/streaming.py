@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--show-request", action="store_true")
     args = parser.parse_args()
     fake = FakeGemini(chunk_delay=args.chunk_delay).start()
+    failed = 0
     with bench_database():
         for label, env in [
             ("offline provider", {}),
@@ -44,12 +45,17 @@ def main() -> None:
                 {"GOOGLE_API_KEY": "bench", "GOOGLE_GEMINI_BASE_URL": fake.url},
             ),
         ]:
-            report(label, measure(env, args.requests))
+            timings = measure(env, args.requests)
+            failed += args.requests - len(timings["done"])
+            report(label, timings)
     if args.show_request and fake.answers():
         sent = fake.answers()[-1]
         print("\nwhat the fake Gemini server received for one exchange:")
         print(json.dumps({"path": sent.path, "body": sent.body}, indent=2, ensure_ascii=False))
     fake.stop()
+    if failed:
+        print(f"FAILED: {failed} streams ended without a done event", file=sys.stderr)
+        sys.exit(1)
 
 
 def measure(env: dict[str, str], requests: int) -> dict[str, list[float]]:
