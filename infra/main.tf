@@ -35,7 +35,8 @@ resource "google_service_account" "build" {
   display_name = "Support bot function builds"
 }
 
-# Calls purge_expired on schedule, with an OIDC token.
+# Calls the private functions with an OIDC token: purge_expired and deliver_notifications on
+# schedule, prepare_deployment after each deploy (Terraform mints that token; infra/prepare.tf).
 resource "google_service_account" "scheduler" {
   account_id   = "${var.name_prefix}-scheduler"
   display_name = "Support bot maintenance scheduler"
