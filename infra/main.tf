@@ -6,6 +6,7 @@ locals {
       "cloudfunctions.googleapis.com",
       "cloudscheduler.googleapis.com",
       "iam.googleapis.com",
+      "iamcredentials.googleapis.com", # Terraform mints the scheduler's token for prepare_deployment
       "logging.googleapis.com",
       "run.googleapis.com",
       "secretmanager.googleapis.com",
