@@ -82,5 +82,6 @@ resource "terraform_data" "prepare" {
     google_cloud_run_v2_service_iam_member.scheduler_invokes_prepare,
     google_service_account_iam_member.deployer_mints_scheduler_tokens,
     google_project_iam_member.prepare,
+    google_project_service.enabled,
   ]
 }
