@@ -87,15 +87,6 @@ def spent_budgets(conn: sa.Connection, session_id: uuid.UUID) -> list[str]:
     return ["deployment" if rule.key == DEPLOYMENT_TOKENS else "session" for rule in rules if rule.key in full]
 
 
-def admit_model_work(conn: sa.Connection, session_id: uuid.UUID) -> None:
-    """For work that cannot go without the model: count one message, and raise RateLimited if a budget is spent."""
-    admit_message(conn, session_id)
-    if full := limits.full(conn, token_rules(session_id)):
-        raise errors.RateLimited(
-            "Our assistant has reached its usage limit for now. Please try again later.", retry_after=max(full.values())
-        )
-
-
 def charge_deployment_tokens(conn: sa.Connection, usage: Mapping[str, object] | None) -> None:
     """Count the tokens of model calls that belong to no conversation (drafts, embeddings) against the deployment's."""
     rules = [rule for rule in token_rules(uuid.UUID(int=0)) if rule.key == DEPLOYMENT_TOKENS]
