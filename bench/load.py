@@ -382,7 +382,7 @@ TABLE_HEADER = (
 
 def run_rates(base: str, label: str, args: argparse.Namespace, peak: ConnectionPeak) -> list[PhaseResult]:
     sessions, _ = create_sessions(base, args.sessions)
-    rng, results = random.Random(args.seed), []
+    rng, results = random.Random(args.seed), list[PhaseResult]()
     for rate in args.rates:
         posts = plan(sessions, round(rate * args.seconds), rng)
         peak.take()
