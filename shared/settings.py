@@ -159,11 +159,16 @@ class Settings(BaseSettings):
     gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
     gemini_temperature: float = Field(default=0.2, ge=0, le=2)
     gemini_max_output_tokens: int = Field(default=1024, ge=64)
+    # Tokens a thinking model may think before it answers, on top of the answer's own max_output_tokens
+    # (thinking counts against that limit, and an answer cut short is no JSON). 0: no thinking (Flash models).
+    gemini_thinking_budget: int = Field(default=256, ge=0, le=24_576)
     history_token_budget: int = Field(default=1500, ge=0)
     # For the console's cost estimate: the model's list prices in USD per million tokens.
     model_input_usd_per_million: float = Field(default=0.30, ge=0)
     model_output_usd_per_million: float = Field(default=2.50, ge=0)
     redact_personal_data: bool = True
+    # Hosts whose links a bot reply may carry (and their subdomains), besides the knowledge base's own URLs.
+    link_allowed_hosts: Annotated[list[str], NoDecode] = []
     bot_persona: str = "friendly, concise and precise customer-support assistant"
     bot_rules: str = (
         "Help with orders, shipping, returns, payments, accounts and products. "
@@ -171,16 +176,11 @@ class Settings(BaseSettings):
         "Never ask for full card numbers or passwords."
     )
 
-    # Tokens a thinking model may think before it answers, on top of the answer's own max_output_tokens
-    # (thinking counts against that limit, and an answer cut short is no JSON). 0: no thinking (Flash models).
-    gemini_thinking_budget: int = Field(default=256, ge=0, le=24_576)
     # Logs
     google_cloud_project: str | None = None
     log_level: str = "INFO"
 
     @property
-    # Hosts whose links a bot reply may carry (and their subdomains), besides the knowledge base's own URLs.
-    link_allowed_hosts: Annotated[list[str], NoDecode] = []
     def gemini_configured(self) -> bool:
         """Whether answers should come from Gemini rather than the offline provider."""
         return bool(self.google_api_key) or self.google_genai_use_vertexai
@@ -214,6 +214,13 @@ class Settings(BaseSettings):
             return [audience.strip() for audience in value.split(",") if audience.strip()]
         return value
 
+    @field_validator("link_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip().lower().rstrip(".") for host in value.split(",") if host.strip()]
+        return value
+
     @field_validator("allowed_origins", "console_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -229,13 +236,6 @@ class Settings(BaseSettings):
             if "*" in self.console_origins:
                 raise ValueError("CONSOLE_ORIGINS must list exact origins in production ('*' is for local use)")
         self.support_hours  # noqa: B018 - parsing fails at start, naming the bad part
-    @field_validator("link_allowed_hosts", mode="before")
-    @classmethod
-    def _split_hosts(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [host.strip().lower().rstrip(".") for host in value.split(",") if host.strip()]
-        return value
-
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required with GOOGLE_GENAI_USE_VERTEXAI")
         browser_facing = {"ALLOWED_ORIGINS": self.allowed_origins, "CONSOLE_ORIGINS": self.console_origins}
