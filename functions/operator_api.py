@@ -1,7 +1,9 @@
 """The operator API: one function, its routes below it, for the console of the support team.
 
-Public at the IAM level because browsers call it; everything but sign-in needs an operator
-token (`Authorization: Bearer ...`), never a customer's session token.
+Public at the IAM level because browsers call it; every route but the public ones (the console's
+files, sign-in) needs an operator token (`Authorization: Bearer ...`), never a customer's session
+token. The route table says who may call each route, which per-operator rate limit it counts
+against and whether an `Idempotency-Key` replays it; `_run` applies all three, for every route.
 """
 
 from __future__ import annotations
