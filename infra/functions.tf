@@ -12,7 +12,8 @@ locals {
   # post_message streams model answers, seconds each, but holds a database connection only for
   # the few milliseconds of each statement (none while the model writes): its instances take
   # var.concurrency requests with a pool of var.db_pool_size. The other functions answer in
-  # milliseconds, or rarely (a summary, the console): one instance and one connection each.
+  # milliseconds, or rarely: one instance and one connection each, but the console's API two (a
+  # knowledge-base check or save embeds inside its transaction, which must not stall the others).
   functions = {
     create_session        = { public = true, instances = 1, pool = 1 }
     post_message          = { public = true, instances = var.max_instances, pool = var.db_pool_size }
@@ -22,7 +23,7 @@ locals {
     post_feedback         = { public = true, instances = 1, pool = 1 }
     post_contact          = { public = true, instances = 1, pool = 1 }
     post_csat             = { public = true, instances = 1, pool = 1 }
-    operator_api          = { public = true, instances = 1, pool = 1 }
+    operator_api          = { public = true, instances = 1, pool = 2 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }
     # Migrations and the knowledge-base import, with this archive's encoders (infra/prepare.tf):
