@@ -490,3 +490,13 @@ def test_a_key_sent_for_a_conversation_that_does_not_exist_is_a_404(function_cli
         function_client, "post", f"/conversations/{uuid.uuid4()}/messages", agent, json={"content": "Hi"}, headers=keyed
     )
     assert response.status_code == 404
+
+
+def test_every_operator_write_counts_against_a_rate_limit():
+    from functions.operator_api import ROUTES
+
+    # Signing out only ends the caller's own token: nothing to protect by limiting it.
+    writes = [r for r in ROUTES if r.method != "GET" and r.access != "public" and r.pattern != "/sign-out"]
+    assert writes and all(route.cost is not None for route in writes), [r.pattern for r in writes if not r.cost]
+    costly = {(r.method, r.pattern) for r in ROUTES if r.cost == "costly"}
+    assert {("POST", "/kb/check"), ("POST", "/kb/try"), ("GET", "/kb/gaps"), ("POST", "/kb/gaps/draft")} <= costly
