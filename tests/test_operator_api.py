@@ -500,3 +500,15 @@ def test_every_operator_write_counts_against_a_rate_limit():
     assert writes and all(route.cost is not None for route in writes), [r.pattern for r in writes if not r.cost]
     costly = {(r.method, r.pattern) for r in ROUTES if r.cost == "costly"}
     assert {("POST", "/kb/check"), ("POST", "/kb/try"), ("GET", "/kb/gaps"), ("POST", "/kb/gaps/draft")} <= costly
+
+
+def test_a_retry_answers_when_the_first_request_died_holding_the_key(function_client, db):
+    agent, customer = new_operator(), new_session()
+    key, body = str(uuid.uuid4()), {"content": "Still there?"}
+    parameters = {"conversation_id": str(customer.id)}
+    request = idempotency_service.fingerprint("POST", "/conversations/{conversation_id}/messages", parameters, body)
+    with connection() as conn:  # claimed by a request that then died: its claim has lapsed
+        idempotency_db.claim(conn, operator_id=agent.id, key=key, fingerprint=request, lease=0, ttl=60)
+    path = f"/conversations/{customer.id}/messages"
+    assert _api(function_client, "post", path, agent, json=body, headers={"Idempotency-Key": key}).status_code == 201
+    assert _agent_messages(db, customer.id) == 1
