@@ -75,9 +75,11 @@ def prepare_database() -> None:
     """Apply migrations and sync the knowledge base."""
     from shared.db.migrate import upgrade
     from shared.knowledge.sync import sync_file
+    from shared.services import model_usage
 
     upgrade()
     report = sync_file()
+    model_usage.flush()
     print(f"knowledge base: {report.inserted} added, {report.updated} updated, {report.removed} removed")
     for conflict in report.conflicts:
         print(f"knowledge base: kept {conflict.entry_id} as the console left it ({conflict.reason})")

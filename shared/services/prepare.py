@@ -19,6 +19,7 @@ from shared.db.engine import connection
 from shared.db.migrate import grant_runtime_privileges, upgrade
 from shared.embeddings import get_embedder
 from shared.knowledge.sync import sync_file
+from shared.services import model_usage
 from shared.settings import get_settings
 
 log = logging.getLogger("support.prepare")
@@ -47,6 +48,7 @@ def prepare() -> PrepareReport:
         if settings.db_grant_to:
             grant_runtime_privileges(settings.db_grant_to)
         synced = sync_file(force=False)
+        model_usage.flush()  # the import's embedding calls belong to the deployment, not this thread's next request
         embedder = get_embedder()
         with connection() as conn:
             revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()

@@ -16,6 +16,7 @@ from shared.knowledge_schemas import (
     ReviewItem,
     ReviewList,
 )
+from shared.services import model_usage
 
 MAX_LISTED = 200
 
@@ -67,6 +68,7 @@ def check(request: CheckRequest) -> CheckResult:
     """Which cases the draft would break, found by running the set against it; nothing is published."""
     entry = request.to_entry(request.entry_id)
     ran, broken = regression.check_draft(entry)
+    model_usage.flush()  # the check's embedding calls belong to the deployment
     return CheckResult(
         cases=ran,
         broken=[
