@@ -88,6 +88,7 @@
     kbSaved: "Published version {n}.", kbUnchanged: "Nothing changed.", kbRetired: "Entry retired.",
     kbApproved: "Entry published. Regression cases added: {n}.",
     kbNotFound: "This entry no longer exists.",
+    kbDraftNeedsReview: "This draft was written from agents' replies, with personal details replaced by placeholders such as [name] and [order number]. Read it through and make it general before you publish.",
     kbTryTitle: "Try a question", kbTryLead: "What the bot would answer, and why. No customer sees this.",
     kbTryQuestion: "A customer question", kbAnyLanguage: "Detect the language", kbTryRun: "Try",
     kbDecision: "Decision", kbDecisions: { answer: "Answers", not_covered: "Not covered" },
@@ -1273,6 +1274,7 @@
     state.kb.pending = null;
     state.kb.seq++;
     fillEditor(pending ? pending.draft : {}, { id: null, version: null, gap: pending ? pending.gap : null });
+    $("kb-draft-review").hidden = !(pending && pending.draft.needs_review);
     renderVersions([]);
     $("kb-question").focus();
   }
@@ -1374,6 +1376,7 @@
     $("kb-retire-confirm").hidden = true;
     $("kb-conflict").hidden = true;
     $("kb-broken").hidden = true;
+    $("kb-draft-review").hidden = true;
     $("kb-editor-error").textContent = "";
   }
 

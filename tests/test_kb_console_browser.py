@@ -146,6 +146,30 @@ def test_a_question_the_bot_failed_on_becomes_an_entry_and_a_regression_case(
     assert page.problems == []
 
 
+def test_a_draft_written_from_an_agents_reply_asks_to_be_reviewed_and_shows_no_personal_data(
+    console, local_run, restore_knowledge_base
+):
+    admin, marker = new_operator("admin"), unique_marker()
+    question = f"Can you engrave the charging case {marker}?"
+    reply = _ask(local_run, question)
+    _dislike(local_run, reply)
+    conversation = reply["session"]["session_id"]
+    _operator_api(local_run, admin, "POST", f"/conversations/{conversation}/actions", json={"action": "take_over"})
+    agent_reply = {"content": "Hi Jordan, engraving is not offered yet; order #10482 ships plain."}
+    sent = _operator_api(local_run, admin, "POST", f"/conversations/{conversation}/messages", json=agent_reply)
+    assert sent.status_code == 201, sent.text
+    page = console(admin, "#/knowledge/gaps")
+    gap = page.locator(".gap", has_text=question)
+    gap.wait_for(timeout=10000)
+    gap.locator("[data-gap-action=new]").click()
+
+    page.wait_for_selector("#kb-draft-review", state="visible")
+    assert "placeholders" in page.inner_text("#kb-draft-review")
+    answer = page.input_value("#kb-answer")
+    assert "engraving is not offered" in answer and "Jordan" not in answer and "10482" not in answer
+    assert page.problems == []
+
+
 def test_an_edit_that_would_break_a_case_shows_it_and_publishes_only_when_told(
     console, local_run, restore_knowledge_base
 ):
