@@ -73,7 +73,7 @@ def test_json_that_is_not_an_object_is_a_422(function_client, chat_session, body
 
 @pytest.mark.parametrize(
     "content, field_message",
-    [(None, "content"), ("", "empty"), ("   ", "empty"), ("x" * 2001, "2000"), (42, "content")],
+    [(None, "content"), ("", "visible text"), ("   ", "visible text"), ("x" * 2001, "2000"), (42, "content")],
 )
 def test_missing_empty_or_too_long_content_is_a_422(function_client, chat_session, content, field_message):
     body = {"session_id": str(chat_session.id)}

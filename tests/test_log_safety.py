@@ -99,14 +99,14 @@ def test_database_outage_leaves_no_customer_text_in_logs(function_client, settin
 
 
 def test_summary_racing_erasure_leaves_no_customer_text_in_logs(function_client, chat_session, log_text, canary):
+    from tests.factories import new_operator
     from tests.test_summaries import ErasingProvider
 
     _post(function_client, chat_session, f"about {canary}")
-    with use_provider(ErasingProvider(chat_session.id)):
-        response = function_client("summarize_session").post(
-            "/", json={"session_id": str(chat_session.id)}, headers=chat_session.auth
-        )
-    assert response.status_code == 401
+    agent = new_operator()
+    with use_provider(ErasingProvider(chat_session.id)):  # the agents' summary is the one a model writes
+        response = function_client("operator_api").post(f"/conversations/{chat_session.id}/summary", headers=agent.auth)
+    assert response.status_code == 404
     _assert_clean(log_text(), canary, chat_session.token, hash_token(chat_session.token))
 
 

@@ -54,8 +54,22 @@ def test_with_the_panel_closed_a_reply_raises_an_unread_badge(page, function_cli
     assert page.locator(W + ".badge").is_hidden()
 
 
-def test_out_of_hours_the_customer_leaves_an_email(page, settings_env, db):
+def test_out_of_hours_without_email_set_up_nothing_is_promised_by_email(page, settings_env):
     settings_env(SUPPORT_WEEKLY_HOURS="mon-sun closed")
+    _open(page)
+    _send(page, "I want to talk to a person")
+    _wait_replies(page, 1)
+    assert page.locator(W + ".contact input[type=email]").count() == 0
+    assert "email" not in page.locator(W + ".msg.bot").last.inner_text().lower()
+
+
+def test_out_of_hours_the_customer_leaves_an_email(page, settings_env, db):
+    settings_env(
+        SUPPORT_WEEKLY_HOURS="mon-sun closed",
+        SMTP_HOST="127.0.0.1",
+        SMTP_FROM="support@shop.example",
+        SUPPORT_PAGE_URL="https://shop.example/help",
+    )
     _open(page)
     _send(page, "I want to talk to a person")
     _wait_replies(page, 1)
