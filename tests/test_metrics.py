@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ def test_metrics_count_what_happened_in_the_range(function_client, db):
     api.post(f"/conversations/{handed.id}/actions", json={"action": "resolve"}, headers=agent.auth)
     function_client("post_csat").post("/", json={"session_id": str(handed.id), "rating": 4}, headers=handed.auth)
     end = datetime.now(UTC) + timedelta(seconds=1)
+    start, end = _moved_to_a_range_of_their_own([bot_only, handed, disliked], start, end)
     found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z"),
                                                 "to": end.isoformat().replace("+00:00", "Z")}).json  # fmt: skip
     assert found["conversations"] == 3
@@ -50,6 +52,27 @@ def test_metrics_count_what_happened_in_the_range(function_client, db):
     assert (found["thumbs_up"], found["thumbs_down"]) == (0, 1)
     assert found["unanswered_questions"] == 1
     assert found["estimated_cost_usd"] == 0.0
+
+
+def _moved_to_a_range_of_their_own(sessions, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """Shift these conversations' times into a past range no other test writes in; returns that range."""
+    elsewhere = datetime(2001, 1, 1, tzinfo=UTC) + timedelta(days=secrets.randbelow(3650), hours=secrets.randbelow(24))
+    shift = start - elsewhere
+    params = {"shift": shift, "ids": [s.id for s in sessions]}
+    with transaction() as conn:
+        for table, columns in _TIMES.items():
+            moved = ", ".join(f"{c} = {c} - CAST(:shift AS interval)" for c in columns)
+            conn.execute(sa.text(f"UPDATE {table} SET {moved} WHERE session_id = ANY(:ids)"), params)
+        moved = ", ".join(f"{c} = {c} - CAST(:shift AS interval)" for c in _SESSION_TIMES)
+        conn.execute(sa.text(f"UPDATE chat_sessions SET {moved} WHERE id = ANY(:ids)"), params)
+    return start - shift, end - shift
+
+
+_SESSION_TIMES = (
+    "created_at", "last_activity_at", "first_user_message_at", "waiting_since", "handover_started_at",
+    "first_human_reply_at", "resolved_at",
+)  # fmt: skip
+_TIMES = {"csat_ratings": ("created_at",), "message_feedback": ("updated_at",)}
 
 
 def test_model_tokens_and_their_cost_are_summed(function_client, fake_gemini, db):
