@@ -75,7 +75,7 @@ PATH_PARAMETERS: dict[str, type[BaseModel] | dict[str, str]] = {
     "conversation_id": ConversationRef,
     "entry_id": EntryRef,
     "operator_id": OperatorRef,
-    "module": {"type": "string", "description": "A file of frontend/console/, such as `inbox.js`"},
+    "module": {"type": "string", "description": "A file of frontend/console/, such as `main.js` (the entry)"},
 }
 
 HTML, JS, CSS = "text/html", "text/javascript", "text/css"
@@ -83,7 +83,6 @@ STALE = "`base_version` is not the entry's live version: someone saved it meanwh
 
 CALLS: dict[tuple[str, str], OperatorCall] = {
     ("GET", "/"): OperatorCall("The console's page", 200, files=(HTML,), errors=(308, 404)),
-    ("GET", "/console.js"): OperatorCall("The console's script", 200, files=(JS,), errors=(404,)),
     ("GET", "/console.css"): OperatorCall("The console's style sheet", 200, files=(CSS,), errors=(404,)),
     ("GET", "/console/{module}"): OperatorCall("One of the console's modules", 200, files=(JS, CSS), errors=(404,)),
     ("GET", "/sign-in-options"): OperatorCall("How one may sign in here", 200, SignInOptions),

@@ -60,7 +60,7 @@ _MAX_TRAILERS = 32
 _MAX_DISCARDED_READS = 200  # of up to 64 KiB each, read after an error answer
 CONSOLE_FUNCTION = "operator_api"
 _CONSOLE_PAGES = {"console", "console.html"}
-_CONSOLE_FILES = {"console.js", "console.css", "console"}  # "console" with a rest: its module folder
+_CONSOLE_FILES = {"console.css", "console"}  # "console" with a rest: its module folder
 access_log = logging.getLogger("support.local_server")
 
 
@@ -133,7 +133,7 @@ class Dispatcher:
 
 
 def _console_path(name: str, rest: str) -> str | None:
-    """Where below operator_api a root path of the console is: /console is its page, /console.js its script."""
+    """Where below operator_api a root path of the console is: /console is its page, /console/main.js its entry."""
     if name in _CONSOLE_PAGES and not rest:
         return "/"
     if name in _CONSOLE_FILES and (rest or name != "console"):

@@ -13,18 +13,13 @@ def console_page(call: Call) -> Reply:
     return _reply(console_site.page(get_settings(), host=call.request.host))
 
 
-def console_script(call: Call) -> Reply:
-    """The console's script."""
-    return _reply(console_site.static_file("console.js"))
-
-
 def console_styles(call: Call) -> Reply:
     """The console's style sheet."""
     return _reply(console_site.static_file("console.css"))
 
 
 def console_module(call: Call, module: str) -> Reply:
-    """One of the console's modules (frontend/console/<name>.js or .css)."""
+    """One of the console's modules (frontend/console/<name>.js or .css; main.js is the entry)."""
     return _reply(console_site.static_file(f"{console_site.MODULES}/{module}"))
 
 
@@ -34,7 +29,6 @@ def _reply(asset: console_site.Asset) -> Reply:
 
 ROUTES = (
     Route("GET", "/", console_page, access="public"),
-    Route("GET", "/console.js", console_script, access="public"),
     Route("GET", "/console.css", console_styles, access="public"),
     Route("GET", "/console/{module}", console_module, access="public"),
 )

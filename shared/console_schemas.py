@@ -153,6 +153,9 @@ class ConversationDetail(BaseModel):
     csat: Csat | None = None
     messages: list[TranscriptMessage]
     history: list[StateChange]
+    actions: list[Action] = Field(
+        description="What the signed-in operator may do to it now (from the server's table of state changes)"
+    )
 
 
 class AgentSummary(BaseModel):

@@ -21,8 +21,8 @@ from shared.settings import PROJECT_ROOT, Settings
 
 FRONTEND = PROJECT_ROOT / "frontend"
 PAGE = "console.html"
-_TOP_FILES = (PAGE, "console.js", "console.css")
-MODULES = "console"  # a folder of ES modules (and style sheets) beside console.js, one level deep
+_TOP_FILES = (PAGE, "console.css")
+MODULES = "console"  # the folder of ES modules (main.js the entry) and style sheets, one level deep
 _MODULE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.(?:js|css)")
 _TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}  # the server adds charset=utf-8
 _GIS = "https://accounts.google.com/gsi/"
@@ -70,7 +70,7 @@ class Asset:
 
 
 def files(root: Path = FRONTEND) -> dict[str, Path]:
-    """Every file the console may serve, by its path below the function (`console.js`, `console/inbox.js`)."""
+    """Every file the console may serve, by its path below the function (`console.css`, `console/inbox.js`)."""
     found = {name: root / name for name in _TOP_FILES if (root / name).is_file()}
     folder = root / MODULES
     if folder.is_dir():
@@ -95,7 +95,7 @@ def page(settings: Settings, *, host: str, root: Path = FRONTEND) -> Asset:
 
 
 def static_file(name: str, root: Path = FRONTEND) -> Asset:
-    """One allow-listed file (`console.js`, `console/inbox.js`); NotFound for anything else."""
+    """One allow-listed file (`console.css`, `console/inbox.js`); NotFound for anything else."""
     path = files(root).get(name)
     if path is None or name == PAGE:
         raise errors.NotFound("No such path.")

@@ -47,7 +47,10 @@ def test_operator_api_serves_the_console_page_under_a_strict_content_security_po
     assert response.data.decode() == (FRONTEND / "console.html").read_text()
 
 
-@pytest.mark.parametrize(("path", "media_type"), [("/console.js", "text/javascript"), ("/console.css", "text/css")])
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [("/console/main.js", "text/javascript"), ("/console/api.js", "text/javascript"), ("/console.css", "text/css")],
+)
 def test_the_console_files_are_served_with_their_types(function_client, path, media_type):
     response = function_client("operator_api").get(path)
     assert (response.status_code, response.mimetype) == (200, media_type)
@@ -60,6 +63,7 @@ def test_the_console_files_are_served_with_their_types(function_client, path, me
     "path",
     [
         "/console.html",
+        "/console.js",
         "/main.py",
         "/index.html",
         "/widget.js",
@@ -79,7 +83,7 @@ def test_nothing_outside_the_consoles_allow_list_is_served(function_client, path
 
 def test_a_folder_of_console_modules_is_served_and_nothing_else_in_it(tmp_path):
     (tmp_path / "console.html").write_text("<!doctype html>")
-    (tmp_path / "console.js").write_text("import './console/inbox.js';")
+    (tmp_path / "console.css").write_text("p {}")
     modules = tmp_path / "console"
     (modules / "views").mkdir(parents=True)
     (modules / "inbox.js").write_text("export const inbox = 1;")
@@ -88,10 +92,10 @@ def test_a_folder_of_console_modules_is_served_and_nothing_else_in_it(tmp_path):
     (modules / "notes.txt").write_text("")
     (modules / ".hidden.js").write_text("")
     (modules / "Upper.js").write_text("")
-    assert set(console_site.files(tmp_path)) == {"console.html", "console.js", "console/inbox.js", "console/team.css"}
+    assert set(console_site.files(tmp_path)) == {"console.html", "console.css", "console/inbox.js", "console/team.css"}
     module = console_site.static_file("console/inbox.js", root=tmp_path)
     assert (module.content, module.media_type) == (b"export const inbox = 1;", "text/javascript")
-    for name in ("console.html", "console/notes.txt", "console/views/deep.js", "console/../console.js"):
+    for name in ("console.html", "console/notes.txt", "console/views/deep.js", "console/../console.css"):
         with pytest.raises(Exception, match="No such path"):
             console_site.static_file(name, root=tmp_path)
 
@@ -125,7 +129,7 @@ def test_the_local_run_serves_the_console_through_operator_api(local_run):
     for path in ("/operator_api/", "/operator_api", "/console"):
         response = httpx.get(local_run + path)
         assert response.status_code == 200 and "frame-ancestors 'none'" in response.headers["content-security-policy"]
-    for path in ("/operator_api/console.js", "/console.js", "/console.css"):
+    for path in ("/operator_api/console/main.js", "/console/main.js", "/console.css"):
         response = httpx.get(local_run + path)
         assert (response.status_code, response.headers["cross-origin-resource-policy"]) == (200, "same-origin")
 

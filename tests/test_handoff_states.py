@@ -13,7 +13,7 @@ from alembic import command
 from shared import errors
 from shared.db.engine import get_engine, transaction
 from shared.db.migrate import alembic_config
-from shared.handoff.states import EVENTS, STATES, TRANSITIONS, next_state, widget_status
+from shared.handoff.states import EVENTS, STATES, TRANSITIONS, agent_actions, next_state, widget_status
 from shared.services import handoff
 from tests.factories import new_operator, new_session
 
@@ -41,6 +41,13 @@ def test_every_state_and_event_pair_is_allowed_or_refused(state, event):
 
 def test_the_table_holds_exactly_the_expected_pairs():
     assert {(s, e): t for s, events in EXPECTED.items() for e, t in events.items()} == TRANSITIONS
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_an_operators_actions_are_the_tables_agent_events_but_taking_over_their_own(state):
+    allowed = [e for e in ("take_over", "hand_back", "resolve", "reopen", "assign") if e in EXPECTED[state]]
+    assert agent_actions(state, owned_by_me=False) == allowed
+    assert agent_actions(state, owned_by_me=True) == [e for e in allowed if e != "take_over"]
 
 
 def test_writing_to_a_resolved_conversation_never_queues_it_again():

@@ -91,6 +91,20 @@ def test_assigning_to_a_colleague(function_client):
     assert str(customer.id) in [c["id"] for c in mine["conversations"]]
 
 
+def test_a_conversation_lists_the_actions_its_state_allows_the_signed_in_operator(function_client):
+    agent, colleague, customer = new_operator(), new_operator(), new_session()
+    path = f"/conversations/{customer.id}"
+    assert _api(function_client, "get", path, agent).json["actions"] == ["take_over", "resolve", "assign"]
+    _customer_post(function_client, customer, "I want to speak to someone")
+    waiting = ["take_over", "hand_back", "resolve", "assign"]
+    assert _api(function_client, "get", path, agent).json["actions"] == waiting
+    taken = _api(function_client, "post", f"{path}/actions", agent, json={"action": "take_over"}).json
+    assert taken["actions"] == ["hand_back", "resolve", "assign"]  # taking over one's own is no action
+    assert _api(function_client, "get", path, colleague).json["actions"] == waiting
+    resolved = _api(function_client, "post", f"{path}/actions", agent, json={"action": "resolve"}).json
+    assert resolved["actions"] == ["take_over", "reopen", "assign"]
+
+
 def test_without_an_operator_token_every_route_but_sign_in_is_a_401(function_client):
     for method, path in [("get", "/me"), ("get", "/conversations"), ("post", "/sign-out"), ("get", "/operators")]:
         response = _api(function_client, method, path)

@@ -223,7 +223,8 @@ def test_the_deploy_archive_carries_the_console_and_operator_api_serves_it(tmp_p
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
         zf.extractall(tmp_path / "unpacked")
-    assert {"frontend/console.html", "frontend/console.js", "frontend/console.css"} <= names
+    console = {"frontend/console.html", "frontend/console.css", "frontend/console/main.js", "frontend/console/api.js"}
+    assert console <= names
     assert not {"frontend/index.html", "frontend/widget.js", "frontend/demo.css"} & names
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": "", "ENVIRONMENT": "test"}
@@ -240,7 +241,7 @@ def test_the_deploy_archive_carries_the_console_and_operator_api_serves_it(tmp_p
             page = _poll_get(f"http://127.0.0.1:{port}/", server)
             assert page.status_code == 200, (tmp_path / "server.log").read_text()
             assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
-            assert httpx.get(f"http://127.0.0.1:{port}/console.js").status_code == 200
+            assert httpx.get(f"http://127.0.0.1:{port}/console/main.js").status_code == 200
         finally:
             server.terminate()
             server.wait(timeout=10)

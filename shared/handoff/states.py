@@ -54,6 +54,17 @@ def next_state(state: State, event: Event) -> State:
         raise errors.Conflict(f"A conversation that is {state} cannot be {_PAST[event]}.") from None
 
 
+AgentEvent = Literal["take_over", "hand_back", "resolve", "reopen", "assign"]  # what an operator may ask for
+AGENT_EVENTS: tuple[AgentEvent, ...] = ("take_over", "hand_back", "resolve", "reopen", "assign")
+
+
+def agent_actions(state: State, *, owned_by_me: bool) -> list[AgentEvent]:
+    """What an operator may do to a conversation in `state` (taking over their own one is no action)."""
+    return [
+        event for event in AGENT_EVENTS if (state, event) in TRANSITIONS and not (event == "take_over" and owned_by_me)
+    ]
+
+
 def widget_status(state: State) -> Literal["open", "escalated"]:
     """The status the widget has always read: `escalated` while a person is involved."""
     return "escalated" if state in ("waiting", "assigned") else "open"

@@ -25,7 +25,7 @@ from shared.db import handoff as handoff_db
 from shared.db import inbox, operators
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
-from shared.handoff.states import Event
+from shared.handoff.states import Event, agent_actions
 from shared.schemas import SourcePublic
 from shared.services import handoff
 from shared.services.handoff import NO_CONVERSATION
@@ -90,6 +90,7 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
         csat=Csat(rating=rating, comment=comment) if rating is not None else None,
         messages=[_transcript_message(row) for row in messages],
         history=[StateChange.model_validate(row._asdict()) for row in history],
+        actions=agent_actions(fields["state"], owned_by_me=fields["assignee_id"] == operator.id),
     )
 
 

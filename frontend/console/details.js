@@ -1,0 +1,67 @@
+/* A conversation's side panel: the customer's facts, their rating, and the history of its states. */
+
+import { $, addFact, el } from "./dom.js";
+import { T, fill, stateName } from "./strings.js";
+import { clock } from "./time.js";
+
+export function renderDetails(detail) {
+  renderFacts(detail);
+  renderCsat(detail.csat);
+  renderHistory(detail.history);
+}
+
+function renderFacts(detail) {
+  const facts = $("facts");
+  facts.textContent = "";
+  const add = function (label, value) {
+    if (value !== null && value !== undefined && value !== "") addFact(facts, label, value);
+  };
+  add(T.contactEmail, detail.contact_email);
+  add(T.locale, detail.locale);
+  Object.keys(detail.attributes || {}).forEach(function (name) {
+    const value = detail.attributes[name];
+    add(name.charAt(0).toUpperCase() + name.slice(1), typeof value === "string" ? value : JSON.stringify(value));
+  });
+  add(T.started, clock(detail.created_at));
+  add(T.conversationId, detail.id);
+}
+
+function renderCsat(csat) {
+  const box = $("csat");
+  $("csat-box").hidden = !csat;
+  box.textContent = "";
+  if (!csat) return;
+  const filled = Math.max(0, Math.min(5, csat.rating));
+  const stars = "★★★★★".slice(0, filled) + "☆☆☆☆☆".slice(0, 5 - filled);
+  box.appendChild(el("div", {}, [
+    el("span", { class: "csat", "aria-hidden": "true", text: stars }), " ",
+    el("strong", { text: csat.rating + " / 5" })
+  ]));
+  if (csat.comment) box.appendChild(el("p", { class: "csat-comment" }, [el("q", { text: csat.comment })]));
+}
+
+function renderHistory(history) {
+  const list = $("history");
+  list.textContent = "";
+  history.slice().reverse().forEach(function (change) {
+    const states = stateName(change.from_state) + " → " + stateName(change.to_state);
+    list.appendChild(el("li", {}, [
+      el("span", { class: "change", text: states }),
+      el("span", { class: "why", text: [
+        T.event[change.event] || change.event,
+        change.operator ? fill(T.by, { name: change.operator }) : T.automatically
+      ].join(" ") + (change.reason ? " · " + change.reason : "") }),
+      clock(change.created_at)
+    ]));
+  });
+}
+
+export function bindDetails() {
+  $("details-toggle").addEventListener("click", function () {
+    const open = $("conv").classList.toggle("details-open");
+    this.setAttribute("aria-expanded", String(open));
+  });
+  $("details").addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && $("conv").classList.contains("details-open")) $("details-toggle").click();
+  });
+}
