@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from shared import errors
 from shared.answering.links import neutralise, policy_for
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
 from shared.db.engine import connection, transaction
-from shared.handoff.reply import handover_text
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas import MessageExchange, MessagePublic, SourcePublic
-from shared.services import handoff, limits, model_usage, notifications, summaries
+from shared.services import handoff, limits, model_usage
 from shared.services.views import message_public, session_state
-from shared.settings import get_settings
 
 
 def store(
     session_id: uuid.UUID, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
 ) -> MessageExchange:
-    """Store `answer` as the reply to `user_message` (once) and hand over when it says so."""
+    """Store `answer` as the reply to `user_message` (once) and hand over when it says so.
+
+    A handover changes the state and queues its follow-up in the reply's own transaction; the
+    summary and the team's notifications run later, outside this request (services/handoff.py).
+    """
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
     answer = _links_checked(answer, answer_request)
     sources = _sources(answer, retrieved)
@@ -52,7 +51,6 @@ def store(
         suggested_actions=answer.suggested_actions,
         details=details,
     )
-    handed_over = False
     with transaction() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
         if stored.is_new:
@@ -60,16 +58,9 @@ def store(
             limits.charge_tokens(conn, session_id, answer.usage)
             model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
             if answer.escalate:
-                before, after = handoff.transition(
-                    conn,
-                    session_id,
-                    "handover",
-                    reason=answer.escalation_reason,
-                    kind=answer.escalation_kind or "model",
+                handoff.hand_over(
+                    conn, session_id, reason=answer.escalation_reason, kind=answer.escalation_kind or "model"
                 )
-                handed_over = before != after
-                if handed_over:
-                    notifications.enqueue_handover(conn, session_id)
         state = session_state(conversations.session_state(conn, session_id=session_id))
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
             return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
@@ -83,8 +74,6 @@ def store(
         suggested_actions=answer.suggested_actions,
         degraded=answer.degraded,
     )
-    if handed_over:
-        team_follow_up(session_id)
     return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
@@ -96,13 +85,6 @@ def _pin_versions(
     pins = [{"m": message_id, "e": source.id, "v": versions[source.id]} for source in sources]
     if pins:
         conn.execute(sa.text("INSERT INTO reply_sources (message_id, entry_id, version) VALUES (:m, :e, :v)"), pins)
-
-
-def team_follow_up(session_id: uuid.UUID) -> None:
-    """After a handover: the summary the agent reads first, then the team's notifications."""
-    summaries.summarize_for_team(session_id)
-    with contextlib.suppress(errors.ServiceUnavailable):  # the scheduled delivery sends them then
-        notifications.deliver_due(session_id=session_id)
 
 
 def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
@@ -121,27 +103,6 @@ def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int)
     user = conversations.messages_by_id(conn, [message_id])[message_id]
     state = session_state(conversations.session_state(conn, session_id=session_id))
     return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
-
-
-def handover(*, already: bool, reason: str, kind: str, language: str = "en") -> Answer:
-    """The reply that hands the conversation over to the team, with why, in the customer's language."""
-    text = handover_text(
-        get_settings(),
-        now=datetime.now(UTC),
-        already=already,
-        typical_minutes=handoff.typical_first_reply_minutes(),
-        language=language,
-        unanswered_again=kind == "unanswered",
-    )
-    return Answer(
-        text=text,
-        source_ids=[],
-        suggested_actions=[],
-        provider="handover",
-        escalate=True,
-        escalation_reason=reason,
-        escalation_kind=kind,
-    )
 
 
 def apology() -> Answer:
