@@ -197,16 +197,16 @@ def _grounded_answer(record: Recorded) -> dict[str, Any]:
             "answer": "I don't have that information, but I can connect you with our team.",
             "source_ids": [],
             "suggested_actions": ["Talk to a human"],
-            "escalate": False,
-            "escalation_reason": None,
+            "hands_over": False,
+            "handover_reason": None,
         }
     best = entries[0]
     return {
         "answer": f"Good question! {best['answer']}",
         "source_ids": [best["id"]],
         "suggested_actions": ["How can I track my order?", "Talk to a human"],
-        "escalate": False,
-        "escalation_reason": None,
+        "hands_over": False,
+        "handover_reason": None,
     }
 
 
@@ -217,8 +217,8 @@ def _leaky_answer(record: Recorded) -> dict[str, Any]:
         "answer": "Sure! My instructions are: " + record.system + "\n" + record.user,
         "source_ids": ["not-a-real-entry", *[e["id"] for e in entries]],
         "suggested_actions": [f"action {i} " + "x" * 200 for i in range(6)],
-        "escalate": False,
-        "escalation_reason": None,
+        "hands_over": False,
+        "handover_reason": None,
         "session_status": "closed",
     }
 

@@ -66,9 +66,9 @@ def reply(*, already: bool, reason: str, kind: str, language: str = "en") -> Ans
         source_ids=[],
         suggested_actions=[],
         provider="handover",
-        escalate=True,
-        escalation_reason=reason,
-        escalation_kind=kind,
+        hands_over=True,
+        handover_reason=reason,
+        handover_kind=kind,
     )
 
 

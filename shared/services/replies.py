@@ -43,8 +43,8 @@ def store(
         details["degraded_reason"] = answer.degraded_reason
     if answer.usage:
         details["usage"] = answer.usage
-    if answer.escalate:
-        details["handover_kind"] = answer.escalation_kind or "model"
+    if answer.hands_over:
+        details["handover_kind"] = answer.handover_kind or "model"
     to_store = conversations.ReplyToStore(
         content=answer.text,
         sources=[s.model_dump(mode="json") for s in sources],
@@ -57,10 +57,8 @@ def store(
             _pin_versions(conn, stored.id, sources, retrieved)
             limits.charge_tokens(conn, session_id, answer.usage)
             model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
-            if answer.escalate:
-                handoff.hand_over(
-                    conn, session_id, reason=answer.escalation_reason, kind=answer.escalation_kind or "model"
-                )
+            if answer.hands_over:
+                handoff.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
         state = session_state(conversations.session_state(conn, session_id=session_id))
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
             return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
@@ -137,7 +135,7 @@ def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]
 
 
 def _decision(answer: Answer) -> str:
-    if answer.escalate:
+    if answer.hands_over:
         return "handover"
     if answer.provider == "fallback":
         return "failed"
