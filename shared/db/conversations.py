@@ -98,6 +98,17 @@ def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> Any:
     return prepared.fetch_one(conn, SESSION_STATE, {"session_id": session_id})
 
 
+def pin_versions(conn: sa.Connection, *, message_id: int, versions: dict[str, int]) -> None:
+    """Record which version of each knowledge-base entry a reply used (one prepared statement)."""
+    if versions:
+        prepared.fetch(
+            conn,
+            "INSERT INTO reply_sources (message_id, entry_id, version) "
+            "SELECT :message_id, e, v FROM unnest(CAST(:entries AS text[]), CAST(:versions AS integer[])) AS p(e, v)",
+            {"message_id": message_id, "entries": list(versions), "versions": list(versions.values())},
+        )
+
+
 def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
     """Store the bot's reply to a user message, once."""
     row = prepared.fetch_one(

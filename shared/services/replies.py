@@ -80,9 +80,7 @@ def _pin_versions(
 ) -> None:
     """Record which version of each entry the reply used, for review when the entry changes."""
     versions = {entry.id: entry.version for entry in retrieved}
-    pins = [{"m": message_id, "e": source.id, "v": versions[source.id]} for source in sources]
-    if pins:
-        conn.execute(sa.text("INSERT INTO reply_sources (message_id, entry_id, version) VALUES (:m, :e, :v)"), pins)
+    conversations.pin_versions(conn, message_id=message_id, versions={s.id: versions[s.id] for s in sources})
 
 
 def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
