@@ -51,7 +51,9 @@ def test_session_creation_is_limited_per_client_address_with_retry_after(functio
     assert statuses == [201, 201, 201, 429]
     refused = _create(function_client, address)
     assert refused.json["error"]["code"] == "rate_limited"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # The two-window estimate: 3 counted early in a window still weigh 2 a third into the next one,
+    # so the honest wait is up to 80 s (this asked for <= 60 and failed in a minute's first 20 s).
+    assert 1 <= int(refused.headers["Retry-After"]) <= 80
     assert "wait" in refused.json["error"]["message"]
     assert _create(function_client, other).status_code == 201
 
