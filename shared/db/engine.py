@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +17,9 @@ from shared import errors
 from shared.settings import Settings, get_settings
 
 _embedded_lock = threading.Lock()
+BEGIN = "begin transaction isolation level read committed"
+# Set while `transaction()` checks a connection out: the checkout's liveness check is its BEGIN.
+_begin_on_checkout: ContextVar[bool] = ContextVar("begin_on_checkout", default=False)
 log = logging.getLogger("support.db")
 
 
@@ -40,7 +44,8 @@ def create_engine(settings: Settings) -> sa.Engine:
     else:
         engine = sa.create_engine(_database_url(settings), **pool)
     sa.event.listen(engine, "handle_error", _mark_server_goodbyes_as_disconnects)
-    _ping_treats_reset_sockets_as_dead(engine.dialect)
+    sa.event.listen(engine.pool, "connect", _mark_fresh)
+    sa.event.listen(engine.pool, "checkout", _check_alive)
     PoolGauge(settings.pool_size + settings.db_max_overflow).watch(engine)
     return engine
 
@@ -79,18 +84,25 @@ class PoolGauge:
             self.checked_out -= 1
 
 
-def _ping_treats_reset_sockets_as_dead(dialect: sa.Dialect) -> None:
-    # pg8000 lets some socket errors out unwrapped (ConnectionResetError on a read), which the
-    # checkout ping would raise instead of reporting a dead connection to replace.
-    ping = dialect.do_ping
+def _mark_fresh(dbapi_connection: Any, record: Any) -> None:
+    record.info["fresh"] = True
 
-    def do_ping(dbapi_connection: Any) -> bool:
-        try:
-            return bool(ping(dbapi_connection))
-        except OSError:
-            return False
 
-    dialect.do_ping = do_ping  # type: ignore[method-assign]
+def _check_alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """At checkout, one round trip proves the connection alive: the transaction's BEGIN, else a ping.
+
+    A connection idle through a database restart is dead; found here, it is replaced (and every
+    older one with it) and the request goes on, so the first request after an outage succeeds.
+    A transaction's BEGIN is the ping, so a transaction costs no extra round trip for it. (This
+    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.)
+    """
+    begin = _begin_on_checkout.get()
+    if record.info.pop("fresh", False) and not begin:
+        return  # just connected
+    try:
+        dbapi_connection.execute_simple(BEGIN if begin else "SELECT 1")
+    except Exception as exc:  # pg8000 lets some socket errors out unwrapped (ConnectionResetError)
+        raise sa.exc.InvalidatePoolError(str(exc)) from exc
 
 
 def _mark_server_goodbyes_as_disconnects(context: sa.engine.ExceptionContext) -> None:
@@ -117,9 +129,7 @@ def _pool_options(settings: Settings) -> dict[str, Any]:
         "pool_timeout": settings.db_pool_timeout_seconds,
         # Replace idle connections before Cloud SQL or a NAT drops them; cheaper than a ping per checkout.
         "pool_recycle": settings.db_pool_recycle_seconds,
-        # A connection idle through a database restart is dead; a ping at checkout replaces it, so
-        # the first request after an outage succeeds (one round trip, well under a millisecond).
-        "pool_pre_ping": True,
+        # No pool_pre_ping: _check_alive does its work at checkout, in the BEGIN of a transaction.
         # Statement parameters are customer text and token hashes: keep them out of error messages.
         "hide_parameters": True,
         # Every hot-path statement is a single atomic statement, so no BEGIN/COMMIT round trips.
@@ -176,13 +186,13 @@ def transaction() -> Iterator[sa.Connection]:
     """A connection inside one READ COMMITTED transaction, for multi-statement writes; an outage becomes a 503.
 
     The pool's connections are in autocommit mode. Switching one to a transactional isolation
-    level and back costs about six round trips per transaction; an explicit BEGIN and COMMIT
-    (simple queries) cost one each. A transaction left open by a failure is rolled back here,
-    and the pool's reset on return rolls back whatever is still open.
+    level and back costs about six round trips per transaction; an explicit BEGIN (sent at
+    checkout, where it also proves the connection alive) and COMMIT cost one each. A
+    transaction left open by a failure is rolled back here, and the pool's reset on return
+    rolls back whatever is still open.
     """
-    with _outages_as_unavailable(), _checkout(get_engine()) as conn:
+    with _outages_as_unavailable(), _checkout(get_engine(), begin=True) as conn:
         driver: Any = conn.connection.driver_connection
-        driver.execute_simple("begin transaction isolation level read committed")
         try:
             yield conn
         except BaseException:
@@ -217,13 +227,16 @@ _CONNECTION_WORDS = ("network", "communication", "connection", "connect", "close
 _UNAVAILABLE = "The database is unavailable. Please try again shortly."
 
 
-def _checkout(engine: sa.Engine) -> sa.Connection:
+def _checkout(engine: sa.Engine, *, begin: bool = False) -> sa.Connection:
     # Getting a connection fails only for reasons outside the request: the server, the network, the
     # Cloud SQL connector or the pool. Some escape unwrapped (an isolation level set on a dead link).
+    beginning = _begin_on_checkout.set(begin)
     try:
         return engine.connect()
     except Exception as exc:
         raise errors.ServiceUnavailable(_UNAVAILABLE) from exc
+    finally:
+        _begin_on_checkout.reset(beginning)
 
 
 @contextmanager
