@@ -103,9 +103,14 @@ def transition(
     kind: str | None = None,
     operator_id: uuid.UUID | None = None,
     assignee_id: uuid.UUID | None = None,
+    locked_state: State | None = None,
 ) -> tuple[State, State]:
-    """Apply `event` inside the caller's transaction; returns (before, after). Conflict if not allowed."""
-    current = handoff_db.lock_state(conn, session_id=session_id)
+    """Apply `event` inside the caller's transaction; returns (before, after). Conflict if not allowed.
+
+    `locked_state`: the state the caller read while locking the conversation's row in this
+    transaction (it cannot have changed since), which saves locking and reading it again.
+    """
+    current = locked_state or handoff_db.lock_state(conn, session_id=session_id)
     if current is None:
         raise errors.NotFound(NO_CONVERSATION)
     target = next_state(current, event)

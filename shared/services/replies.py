@@ -50,16 +50,17 @@ def store(
         sources=[s.model_dump(mode="json") for s in sources],
         suggested_actions=answer.suggested_actions,
         details=details,
+        pins=_pins(sources, retrieved),
     )
     with transaction() as conn:
         stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
         if stored.is_new:
-            _pin_versions(conn, stored.id, sources, retrieved)
             limits.charge_tokens(conn, session_id, answer.usage)
             model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
             if answer.hands_over:
                 handoff.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
-        state = session_state(conversations.session_state(conn, session_id=session_id))
+        fresh = stored.is_new and not answer.hands_over  # else the state is read after the handover
+        state = session_state(stored.session if fresh else conversations.session_state(conn, session_id=session_id))
         if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
             return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
     reply = MessagePublic(
@@ -75,12 +76,10 @@ def store(
     return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
-def _pin_versions(
-    conn: sa.Connection, message_id: int, sources: list[SourcePublic], retrieved: list[ScoredEntry]
-) -> None:
-    """Record which version of each entry the reply used, for review when the entry changes."""
+def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
+    """The version of each entry the reply used, for review when the entry changes."""
     versions = {entry.id: entry.version for entry in retrieved}
-    conversations.pin_versions(conn, message_id=message_id, versions={s.id: versions[s.id] for s in sources})
+    return {source.id: versions[source.id] for source in sources}
 
 
 def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
