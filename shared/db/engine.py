@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pg8000.exceptions
 import sqlalchemy as sa
@@ -16,10 +16,13 @@ import sqlalchemy as sa
 from shared import errors
 from shared.settings import Settings, get_settings
 
+T = TypeVar("T")
 _embedded_lock = threading.Lock()
 BEGIN = "begin transaction isolation level read committed"
-# Set while `transaction()` checks a connection out: the checkout's liveness check is its BEGIN.
-_begin_on_checkout: ContextVar[bool] = ContextVar("begin_on_checkout", default=False)
+PING = "SELECT 1"
+# What a checkout sends to prove its connection alive: a ping, a transaction's BEGIN, or nothing
+# for a read that is retried on a new connection if its link turns out dead.
+_on_checkout: ContextVar[str | None] = ContextVar("on_checkout", default=PING)
 log = logging.getLogger("support.db")
 
 
@@ -94,13 +97,14 @@ def _check_alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     A connection idle through a database restart is dead; found here, it is replaced (and every
     older one with it) and the request goes on, so the first request after an outage succeeds.
     A transaction's BEGIN is the ping, so a transaction costs no extra round trip for it. (This
-    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.)
+    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.) `read` sends nothing:
+    it runs its work again on a checked connection if the link was dead.
     """
-    begin = _begin_on_checkout.get()
-    if record.info.pop("fresh", False) and not begin:
-        return  # just connected
+    statement = _on_checkout.get()
+    if statement is None or (record.info.pop("fresh", False) and statement == PING):
+        return
     try:
-        dbapi_connection.execute_simple(BEGIN if begin else "SELECT 1")
+        dbapi_connection.execute_simple(statement)
     except Exception as exc:  # pg8000 lets some socket errors out unwrapped (ConnectionResetError)
         raise sa.exc.InvalidatePoolError(str(exc)) from exc
 
@@ -181,6 +185,21 @@ def connection() -> Iterator[sa.Connection]:
         yield conn
 
 
+def read(work: Callable[[sa.Connection], T]) -> T:
+    """Run read-only `work` on an autocommit connection checked out without a ping (one round trip less).
+
+    If the connection turns out dead (idle through a database restart), `work` runs again on a
+    connection checked as `connection()` checks it: the ping's guarantee without its round trip.
+    Only for work that is safe to run twice.
+    """
+    try:
+        with _outages_as_unavailable(), _checkout(get_engine(), first=None) as conn:
+            return work(conn)
+    except errors.ServiceUnavailable:
+        with connection() as conn:
+            return work(conn)
+
+
 @contextmanager
 def transaction() -> Iterator[sa.Connection]:
     """A connection inside one READ COMMITTED transaction, for multi-statement writes; an outage becomes a 503.
@@ -191,7 +210,7 @@ def transaction() -> Iterator[sa.Connection]:
     transaction left open by a failure is rolled back here, and the pool's reset on return
     rolls back whatever is still open.
     """
-    with _outages_as_unavailable(), _checkout(get_engine(), begin=True) as conn:
+    with _outages_as_unavailable(), _checkout(get_engine(), first=BEGIN) as conn:
         driver: Any = conn.connection.driver_connection
         try:
             yield conn
@@ -227,16 +246,16 @@ _CONNECTION_WORDS = ("network", "communication", "connection", "connect", "close
 _UNAVAILABLE = "The database is unavailable. Please try again shortly."
 
 
-def _checkout(engine: sa.Engine, *, begin: bool = False) -> sa.Connection:
+def _checkout(engine: sa.Engine, *, first: str | None = PING) -> sa.Connection:
     # Getting a connection fails only for reasons outside the request: the server, the network, the
     # Cloud SQL connector or the pool. Some escape unwrapped (an isolation level set on a dead link).
-    beginning = _begin_on_checkout.set(begin)
+    sending = _on_checkout.set(first)
     try:
         return engine.connect()
     except Exception as exc:
         raise errors.ServiceUnavailable(_UNAVAILABLE) from exc
     finally:
-        _begin_on_checkout.reset(beginning)
+        _on_checkout.reset(sending)
 
 
 @contextmanager
