@@ -21,7 +21,7 @@ _embedded_lock = threading.Lock()
 BEGIN = "begin transaction isolation level read committed"
 PING = "SELECT 1"
 # What a checkout sends to prove its connection alive: a ping, a transaction's BEGIN, or nothing
-# for a read that is retried on a new connection if its link turns out dead.
+# for work that is run again on a new connection if its link turns out dead.
 _on_checkout: ContextVar[str | None] = ContextVar("on_checkout", default=PING)
 log = logging.getLogger("support.db")
 
@@ -97,7 +97,7 @@ def _check_alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     A connection idle through a database restart is dead; found here, it is replaced (and every
     older one with it) and the request goes on, so the first request after an outage succeeds.
     A transaction's BEGIN is the ping, so a transaction costs no extra round trip for it. (This
-    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.) `read` sends nothing:
+    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.) `run_idempotent` sends nothing:
     it runs its work again on a checked connection if the link was dead.
     """
     statement = _on_checkout.get()
@@ -185,12 +185,12 @@ def connection() -> Iterator[sa.Connection]:
         yield conn
 
 
-def read(work: Callable[[sa.Connection], T]) -> T:
-    """Run read-only `work` on an autocommit connection checked out without a ping (one round trip less).
+def run_idempotent(work: Callable[[sa.Connection], T]) -> T:
+    """Run `work` on an autocommit connection checked out without a ping (one round trip less).
 
     If the connection turns out dead (idle through a database restart), `work` runs again on a
     connection checked as `connection()` checks it: the ping's guarantee without its round trip.
-    Only for work that is safe to run twice.
+    Only for work that is safe to run twice: reads, and single statements that store at most once.
     """
     try:
         with _outages_as_unavailable(), _checkout(get_engine(), first=None) as conn:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from shared.answering.types import AnswerRequest, Turn
-from shared.db.engine import read
+from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
 from shared.knowledge import retrieval
 from shared.language import language_of
@@ -77,7 +77,7 @@ def explain(
         return found, by_part, retrieval.cached_popular_entries(db)
 
     try:
-        found, by_part, popular = retrieve(conn) if conn is not None else read(retrieve)
+        found, by_part, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
         return AnswerRequest(question=question, entries=[], history=history, language=language), []

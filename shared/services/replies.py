@@ -8,13 +8,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.answering import metering
 from shared.answering.links import neutralise, policy_for
+from shared.answering.metering import Tally
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
-from shared.db.engine import connection, transaction
+from shared.db.engine import connection, run_idempotent, transaction
 from shared.knowledge.retrieval import ScoredEntry
-from shared.schemas import MessageExchange, MessagePublic, SourcePublic
+from shared.schemas import MessageExchange, MessagePublic, SessionState, SourcePublic
 from shared.services import handoff, limits, model_usage
 from shared.services.views import message_public, session_state
 
@@ -52,17 +54,14 @@ def store(
         details=details,
         pins=_pins(sources, retrieved),
     )
-    with transaction() as conn:
-        stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
-        if stored.is_new:
-            limits.charge_tokens(conn, session_id, answer.usage)
-            model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
-            if answer.hands_over:
-                handoff.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
-        fresh = stored.is_new and not answer.hands_over  # else the state is read after the handover
-        state = session_state(stored.session if fresh else conversations.session_state(conn, session_id=session_id))
-        if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
-            return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
+    tally = metering.take()  # this request's other model calls: the embedding of the question, for one
+    if answer.hands_over or answer.usage or tally.calls:
+        with transaction() as conn:
+            stored, state, earlier = _store_and_charge(conn, session_id, user_message.id, to_store, answer, tally)
+    else:  # nothing to write but the reply: one statement, safe to run again if its connection was dead
+        stored, state, earlier = run_idempotent(lambda conn: _stored(conn, session_id, user_message.id, to_store))
+    if earlier is not None:
+        return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
     reply = MessagePublic(
         id=stored.id,
         sender="bot",
@@ -74,6 +73,37 @@ def store(
         degraded=answer.degraded,
     )
     return MessageExchange(user_message=user_message, reply=reply, session=state)
+
+
+Stored = tuple[conversations.StoredReply, SessionState, Any | None]  # the reply, the state, an earlier reply
+
+
+def _store_and_charge(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any, answer: Answer, tally: Tally
+) -> Stored:
+    """In the caller's transaction: the reply, its model usage charged, and the handover it asks for."""
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    if stored.is_new:
+        limits.charge_tokens(conn, session_id, answer.usage)
+        model_usage.charge(conn, tally, session_id=session_id)
+        if answer.hands_over:
+            handoff.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=answer.hands_over)
+
+
+def _stored(conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any) -> Stored:
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=False)
+
+
+def _stored_with_state(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, stored: Any, *, read_again: bool
+) -> Stored:
+    """The reply as stored, the conversation's state after it, and the reply stored earlier if this one was not new."""
+    if stored.is_new and not read_again:
+        return stored, session_state(stored.session), None
+    state = session_state(conversations.session_state(conn, session_id=session_id))
+    return stored, state, None if stored.is_new else conversations.reply_to(conn, message_id=message_id)
 
 
 def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
