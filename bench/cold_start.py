@@ -11,6 +11,7 @@ after `import main` for reference. Prints the median of the runs and each run's 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("ENVIRONMENT", "local")  # benches run locally; unset means production
 QUERY = "Where is my order? It has not arrived yet."
 OURS = f"""
 import time

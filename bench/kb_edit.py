@@ -38,6 +38,7 @@ from typing import Any
 # As in shared/embeddings/local.py: a second BLAS thread spins against Postgres on two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("ENVIRONMENT", "local")  # benches run locally; unset means production
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

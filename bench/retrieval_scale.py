@@ -23,6 +23,7 @@ from pathlib import Path
 # As in shared/embeddings/local.py: a second BLAS thread spins against Postgres on two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("ENVIRONMENT", "local")  # benches run locally; unset means production
 
 import numpy as np
 

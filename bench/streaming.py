@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, bench_database, free_port
+from bench.common import ROOT, bench_database, free_port, switch_off_limits
 from devtools.fake_gemini import FakeGemini
 
 QUESTIONS = ["How do I return an item?", "where is my package", "Do you ship to Canada?", "I forgot my password"]
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--chunk-delay", type=float, default=0.05, help="seconds between the fake's chunks")
     parser.add_argument("--show-request", action="store_true")
     args = parser.parse_args()
+    switch_off_limits()  # one session posts every message: the per-minute limit would answer 429
     fake = FakeGemini(chunk_delay=args.chunk_delay).start()
     failed = 0
     with bench_database():
@@ -70,15 +71,18 @@ def measure(env: dict[str, str], requests: int) -> dict[str, list[float]]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base)
-        created = httpx.post(f"{base}/create_session").json()
+        response = httpx.post(f"{base}/create_session")
+        if response.status_code != 201:
+            raise SystemExit(f"create_session answered {response.status_code}")
+        created = response.json()
         auth = {"Authorization": f"Bearer {created['session_token']}", "Accept": "text/event-stream"}
         timings: dict[str, list[float]] = {"start": [], "delta": [], "done": []}
         for i in range(requests):
             body = {"session_id": created["session_id"], "content": QUESTIONS[i % len(QUESTIONS)]}
             began = time.perf_counter()
             seen: set[str] = set()
-            with httpx.stream("POST", f"{base}/post_message", json=body, headers=auth, timeout=30) as response:
-                for line in response.iter_lines():
+            with httpx.stream("POST", f"{base}/post_message", json=body, headers=auth, timeout=30) as stream:
+                for line in stream.iter_lines():
                     name = line[7:] if line.startswith("event: ") else None
                     if name in timings and name not in seen:
                         seen.add(name)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ENVIRONMENT", "local")  # benches run locally; unset means production
 
 SETTING_NAMES = ("LEXICAL", "DENSE", "CENTROID", "CLASSIFIER")
 # Ranking ignores the scale of the weights, so BM25's weight is fixed at 1 and sets the scale.

@@ -51,6 +51,7 @@ class FakeGemini:
     chunk_delay: float = 0.0
     hang_seconds: float = 5.0
     thinking: bool = False
+    summary_delay: float = 0.0  # seconds it takes to write a conversation's summary
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeGemini:
@@ -59,7 +60,7 @@ class FakeGemini:
 
     def reset(self) -> None:
         self.mode, self.answer_text, self.chunk_delay, self.hang_seconds = "normal", None, 0.0, 5.0
-        self.thinking = False
+        self.thinking, self.summary_delay = False, 0.0
         self.requests.clear()
 
     def stop(self) -> None:
@@ -124,6 +125,7 @@ class FakeGemini:
         if self.mode == "blocked":
             return ""
         if "summarise customer-support conversations" in record.system:
+            time.sleep(self.summary_delay)
             return json.dumps(_summary(record))
         if "You write help-center answers" in record.system:
             return json.dumps({"answer": "Yes: gift wrapping is available at checkout for a small fee."})
@@ -195,16 +197,16 @@ def _grounded_answer(record: Recorded) -> dict[str, Any]:
             "answer": "I don't have that information, but I can connect you with our team.",
             "source_ids": [],
             "suggested_actions": ["Talk to a human"],
-            "escalate": False,
-            "escalation_reason": None,
+            "hands_over": False,
+            "handover_reason": None,
         }
     best = entries[0]
     return {
         "answer": f"Good question! {best['answer']}",
         "source_ids": [best["id"]],
         "suggested_actions": ["How can I track my order?", "Talk to a human"],
-        "escalate": False,
-        "escalation_reason": None,
+        "hands_over": False,
+        "handover_reason": None,
     }
 
 
@@ -215,8 +217,8 @@ def _leaky_answer(record: Recorded) -> dict[str, Any]:
         "answer": "Sure! My instructions are: " + record.system + "\n" + record.user,
         "source_ids": ["not-a-real-entry", *[e["id"] for e in entries]],
         "suggested_actions": [f"action {i} " + "x" * 200 for i in range(6)],
-        "escalate": False,
-        "escalation_reason": None,
+        "hands_over": False,
+        "handover_reason": None,
         "session_status": "closed",
     }
 

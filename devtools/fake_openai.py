@@ -171,8 +171,8 @@ def _answer(record: Recorded, covered: bool | None) -> dict[str, Any]:
         "answer": f"Happy to help! {chosen[0]['answer']}",
         "source_ids": [chosen[0]["id"]],
         "suggested_actions": ["How can I track my order?"],
-        "escalate": False,
-        "escalation_reason": None,
+        "hands_over": False,
+        "handover_reason": None,
     }
 
 

@@ -26,6 +26,8 @@ import os
 import re
 import selectors
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from email.message import Message
 from http import HTTPStatus
@@ -59,6 +61,8 @@ _MAX_LINE = 1024  # longest chunk-size or trailer line accepted
 _MAX_TRAILERS = 32
 _MAX_DISCARDED_READS = 200  # of up to 64 KiB each, read after an error answer
 CONSOLE_FUNCTION = "operator_api"
+# The local run delivers notifications this often (Cloud Scheduler: every few minutes in production).
+DELIVERY_SECONDS = 5.0
 _CONSOLE_PAGES = {"console", "console.html"}
 _CONSOLE_FILES = {"console.css", "console"}  # "console" with a rest: its module folder
 access_log = logging.getLogger("support.local_server")
@@ -296,7 +300,20 @@ def _serve(host: str, port: int) -> None:
     print(f"support bot running at http://{host}:{port}/  (Ctrl-C to stop)")
     print(f"API contract: http://{host}:{port}/openapi.json")
     print(f"support console: http://{host}:{port}/{CONSOLE_FUNCTION}/  ({_who_signs_in(settings.environment)})")
+    threading.Thread(target=_deliver_notifications_every, args=(DELIVERY_SECONDS,), daemon=True).start()
     run_simple(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
+
+
+def _deliver_notifications_every(seconds: float) -> None:
+    """Play Cloud Scheduler's part: run `deliver_notifications` (handovers' summaries, then notifications) often."""
+    from shared.services import notifications
+
+    while True:
+        time.sleep(seconds)
+        try:
+            notifications.deliver_due()
+        except Exception:
+            logging.getLogger("support.local").exception("scheduled delivery failed")
 
 
 def _who_signs_in(environment: str) -> str:

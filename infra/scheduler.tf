@@ -39,12 +39,13 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_delivery" {
   member   = google_service_account.scheduler.member
 }
 
-# Handover notifications that failed (a receiver down) are retried from the outbox every 5 minutes.
+# Every minute: each handover's follow-up (the agents' summary, then Slack / the webhook), which the
+# customer's request leaves to the outbox, and retries of notifications a receiver refused.
 resource "google_cloud_scheduler_job" "deliver_notifications" {
   name             = "${var.name_prefix}-deliver-notifications"
   region           = var.region
-  description      = "Retry handover notifications whose receiver was down."
-  schedule         = "*/5 * * * *"
+  description      = "Follow up handovers (summary, notifications) and retry refused notifications."
+  schedule         = "* * * * *"
   time_zone        = var.time_zone
   attempt_deadline = "120s"
 

@@ -147,6 +147,29 @@ def db() -> Iterator[sa.Connection]:
 
 
 @pytest.fixture
+def follow_up_handovers(
+    function_client: Callable[[str], FlaskClient], db: sa.Connection
+) -> Callable[..., dict[str, int]]:
+    """Run the scheduled `deliver_notifications` for these conversations (other tests' pending rows are set aside).
+
+    A handover's summary and the team's notifications run there, not in the customer's request.
+    """
+
+    def run(*session_ids: object) -> dict[str, int]:
+        db.execute(
+            sa.text(
+                "UPDATE outbox SET delivered_at = now() "
+                "WHERE delivered_at IS NULL AND NOT (CAST(session_id AS text) = ANY(:ids))"
+            ),
+            {"ids": [str(session_id) for session_id in session_ids]},
+        )
+        report: dict[str, int] = function_client("deliver_notifications").post("/").json
+        return report
+
+    return run
+
+
+@pytest.fixture
 def scratch_database(settings_env: Callable[..., None]) -> Iterator[None]:
     """An empty database of its own, made the configured one for the test (for walking migrations)."""
     name = f"scratch_{secrets.token_hex(4)}"

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from shared.services import notifications
 from shared.settings import PROJECT_ROOT
 from tests.chromium import require, screenshot, watched_page
 
@@ -670,6 +671,7 @@ def _seed_conversations(base: str, sam: Agent, db) -> Customer:
     feedback = {"session_id": rich.id, "message_id": answer["id"], "rating": "up", "comment": "Clear, thanks"}
     httpx.post(f"{base}/post_feedback", json=feedback, headers=rich.auth).raise_for_status()
     rich.say("I was charged twice for order 48213, I need a person to look at it")
+    notifications.deliver_due()  # as the scheduler would: the agents' summary is written after the handover
     httpx.post(f"{base}/summarize_session", json={"session_id": rich.id}, headers=rich.auth)
     auth = _agent_token(base, sam)
     actions = f"{base}/operator_api/conversations/{rich.id}"

@@ -50,7 +50,7 @@ def test_what_the_sdk_sends_to_gemini(function_client, chat_session, fake_gemini
     assert '<customer_message>\n"Can I return something I bought?"\n</customer_message>' in sent.user
     config = sent.body["generationConfig"]
     assert config["responseMimeType"] == "application/json"
-    assert set(config["responseSchema"]["properties"]) >= {"answer", "source_ids", "suggested_actions", "escalate"}
+    assert set(config["responseSchema"]["properties"]) >= {"answer", "source_ids", "suggested_actions", "hands_over"}
 
 
 def test_personal_data_is_redacted_for_the_model_but_kept_in_the_transcript(

@@ -17,6 +17,12 @@ from tests.factories import new_operator, new_session
 SECRET = "test-signing-secret"
 
 
+@pytest.fixture(autouse=True)
+def quiet_outbox(db):
+    """What other tests queued is not this test's to deliver (its receivers would get it)."""
+    db.execute(sa.text("UPDATE outbox SET delivered_at = now() WHERE delivered_at IS NULL"))
+
+
 @pytest.fixture
 def receivers(settings_env):
     slack, hook = FakeWebhook().start(), FakeWebhook().start()
@@ -36,9 +42,19 @@ def _hand_over(function_client, session, text="I want to talk to a person, my or
     return function_client("post_message").post("/", json=body, headers=session.auth)
 
 
+def _handed_over_and_followed_up(function_client, session):
+    """The customer's request hands over; the scheduled delivery writes the summary and notifies the team."""
+    _hand_over(function_client, session)
+    return function_client("deliver_notifications").post("/").json
+
+
 def _outbox(db, session_id):
+    """The deliveries queued for a conversation (not the handover's follow-up row)."""
     return db.execute(
-        sa.text("SELECT kind, attempts, delivered_at, last_error FROM outbox WHERE session_id = :s ORDER BY kind"),
+        sa.text(
+            "SELECT kind, attempts, delivered_at, last_error FROM outbox "
+            "WHERE session_id = :s AND kind <> 'handover' ORDER BY kind"
+        ),
         {"s": session_id},
     ).all()
 
@@ -47,6 +63,9 @@ def test_a_handover_reaches_slack_and_the_signed_webhook_with_a_summary(function
     slack, hook = receivers
     session = new_session()
     _hand_over(function_client, session)
+    assert slack.received == hook.received == [] and _outbox(db, session.id) == []  # nothing in the request
+    report = function_client("deliver_notifications").post("/").json
+    assert report == {"handovers": 1, "delivered": 2, "failed": 0}
     [slack_post], [hook_post] = slack.received, hook.received
     assert "New conversation waiting for a person" in slack_post.json["text"]
     assert f"http://console.example/console#/conversations/{session.id}" in slack_post.json["text"]
@@ -64,7 +83,7 @@ def test_a_receiver_that_fails_first_gets_the_notification_later_and_nothing_is_
     _, hook = receivers
     hook.fail_first = 1
     session = new_session()
-    _hand_over(function_client, session)
+    _handed_over_and_followed_up(function_client, session)
     assert hook.received == []
     rows = {row.kind: row for row in _outbox(db, session.id)}
     assert rows["webhook"].delivered_at is None and "503" in rows["webhook"].last_error
@@ -79,7 +98,7 @@ def test_a_receiver_that_fails_first_gets_the_notification_later_and_nothing_is_
 def test_a_receiver_that_is_down_is_retried_with_growing_backoff(function_client, settings_env, db):
     settings_env(SLACK_WEBHOOK_URL="http://127.0.0.1:9/unreachable")
     session = new_session()
-    _hand_over(function_client, session)
+    _handed_over_and_followed_up(function_client, session)
     [row] = _outbox(db, session.id)
     assert row.delivered_at is None and row.attempts == 1
     delays = []
@@ -87,23 +106,45 @@ def test_a_receiver_that_is_down_is_retried_with_growing_backoff(function_client
         db.execute(sa.text("UPDATE outbox SET next_attempt_at = now() WHERE session_id = :s"), {"s": session.id})
         function_client("deliver_notifications").post("/")
         wait = db.execute(
-            sa.text("SELECT extract(epoch FROM next_attempt_at - now()) FROM outbox WHERE session_id = :s"),
+            sa.text(
+                "SELECT extract(epoch FROM next_attempt_at - now()) FROM outbox "
+                "WHERE session_id = :s AND kind = 'slack'"
+            ),
             {"s": session.id},
         ).scalar()
         delays.append(float(wait))
     assert delays[0] < delays[1] < delays[2]
 
 
-def test_without_targets_a_handover_writes_no_outbox_rows(function_client, db):
+def test_without_targets_a_handover_is_summarised_and_queues_no_deliveries(function_client, db):
+    session = new_session()
+    assert _handed_over_and_followed_up(function_client, session)["handovers"] == 1
+    assert _outbox(db, session.id) == []
+    summary = db.execute(sa.text("SELECT content FROM session_summaries WHERE session_id = :s"), {"s": session.id})
+    assert "4411" in summary.scalar()
+
+
+def test_a_follow_up_whose_lease_lapsed_queues_its_deliveries_once(function_client, receivers, db):
+    slack, hook = receivers
     session = new_session()
     _hand_over(function_client, session)
-    assert _outbox(db, session.id) == []
+    from shared.db import outbox
+    from shared.db.engine import connection
+    from shared.services import handoff
+
+    with connection() as conn:  # a run that claims the follow-up, then stalls past its lease
+        [stalled] = outbox.claim_due(conn, limit=100, follow_ups=True, lease_seconds=0)
+    assert function_client("deliver_notifications").post("/").json["handovers"] == 1
+    assert handoff.follow_up(stalled) is False
+    assert [row.kind for row in _outbox(db, session.id)] == ["slack", "webhook"]
+    assert len(slack.received) == len(hook.received) == 1
 
 
 def test_erasing_the_conversation_erases_its_pending_notifications(function_client, settings_env, db):
     settings_env(SLACK_WEBHOOK_URL="http://127.0.0.1:9/unreachable")
     session = new_session()
-    _hand_over(function_client, session)
+    _handed_over_and_followed_up(function_client, session)
+    assert _outbox(db, session.id)
     function_client("delete_session").post("/", json={"session_id": str(session.id)}, headers=session.auth)
     assert _outbox(db, session.id) == []
 

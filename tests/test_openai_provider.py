@@ -89,8 +89,8 @@ def test_what_the_sdk_sends_to_the_server(function_client, chat_session, fake_op
         "answer",
         "source_ids",
         "suggested_actions",
-        "escalate",
-        "escalation_reason",
+        "hands_over",
+        "handover_reason",
     }
     best = knowledge_entries(sent)[0]
     assert best["id"] == "return-policy" and best["above_threshold"] is True and best["score"] > 0

@@ -140,3 +140,12 @@ def test_a_connection_lost_right_after_its_checkout_ping_is_a_503_and_then_heals
         assert function_client("create_session").post("/").status_code == 201
     finally:
         reset_engine()
+
+
+def test_a_search_on_a_connection_cut_while_idle_runs_again_on_a_new_one():
+    from shared.knowledge import lookup
+
+    assert lookup.find_answers("How do I return an item?", []).entries  # a pooled connection, now idle
+    drop_every_connection()
+    found = lookup.find_answers("How do I return an item?", [])  # checked out without a ping: found dead
+    assert found.entries and "return" in found.entries[0].question.lower()

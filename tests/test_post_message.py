@@ -1,4 +1,4 @@
-"""Posting messages: answers from the knowledge base, idempotency, order, escalation, nothing lost."""
+"""Posting messages: answers from the knowledge base, idempotency, order, handover, nothing lost."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def test_user_message_is_committed_before_the_model_is_asked(chat_session, db):
     assert seen_by_another_connection == ["reset my password"]
 
 
-def test_asking_for_a_person_escalates_the_session(function_client, chat_session, db):
+def test_asking_for_a_person_hands_the_session_over(function_client, chat_session, db):
     body = _post(function_client, chat_session, "I want to talk to a real person").json
     assert body["session"]["status"] == "escalated"
     assert body["session"]["state"] == "waiting"
@@ -126,7 +126,7 @@ def test_asking_for_a_person_escalates_the_session(function_client, chat_session
     assert event.reason == session.handover_reason
 
 
-def test_escalated_session_keeps_answering_and_stays_escalated(function_client, chat_session):
+def test_a_handed_over_session_keeps_answering_and_its_status_stays_escalated(function_client, chat_session):
     _post(function_client, chat_session, "agent please")
     body = _post(function_client, chat_session, "how do I reset my password?").json
     assert body["session"]["status"] == "escalated"

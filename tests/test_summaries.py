@@ -52,10 +52,12 @@ def test_summarizing_an_empty_session_is_a_409(function_client, chat_session):
     assert "nothing to summarise" in response.json["error"]["message"]
 
 
-def test_the_customer_never_receives_the_summary_written_for_agents(function_client, fake_gemini):
+def test_the_customer_never_receives_the_summary_written_for_agents(function_client, fake_gemini, follow_up_handovers):
     session = new_session()
     _post(function_client, session, "Can I return something I bought?")
     _post(function_client, session, "I want to talk to a person")
+    assert _agents_summary(session.id) is None  # written after the customer's request, not in it
+    assert follow_up_handovers(session.id)["handovers"] == 1
     written_for_agents = _agents_summary(session.id)
     assert written_for_agents and "Sentiment" in written_for_agents
     assert _session_view(function_client, session)["summary"] is None
@@ -95,9 +97,12 @@ def test_summarizing_again_replaces_the_customers_summary(function_client, chat_
     assert _session_view(function_client, chat_session)["summary"] == second["summary"]
 
 
-def test_an_agent_refreshes_the_agents_summary_from_the_current_messages(function_client, fake_gemini):
+def test_an_agent_refreshes_the_agents_summary_from_the_current_messages(
+    function_client, fake_gemini, follow_up_handovers
+):
     session = new_session()
     _post(function_client, session, "I want to talk to a person")
+    follow_up_handovers(session.id)
     before = _agents_summary(session.id)
     _post(function_client, session, "Also, where is my parcel?")
     fake_gemini.requests.clear()

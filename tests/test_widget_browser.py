@@ -136,7 +136,7 @@ def test_streaming_shows_the_text_progressively(page, fake_gemini):
     assert final.startswith(partial.strip()[:10])
 
 
-def test_asking_for_a_human_shows_the_escalation_banner(page):
+def test_asking_for_a_human_shows_the_handover_banner(page):
     _open(page)
     _send(page, "I want to talk to a human")
     _wait_replies(page, 1)

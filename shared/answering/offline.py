@@ -78,7 +78,7 @@ class OfflineProvider:
         )
 
     def summarize(self, request: SummaryRequest) -> Summary:
-        """An extractive summary: the customer's issue, what was answered, the escalation state."""
+        """An extractive summary: the customer's issue, what was answered, the handover state."""
         user_turns = [t for t in request.transcript if t.sender == "user"]
         bot_turns = [t for t in request.transcript if t.sender == "bot"]
         answered = list(dict.fromkeys(q for t in bot_turns for q in t.source_questions))

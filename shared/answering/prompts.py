@@ -143,8 +143,8 @@ def _answer_system(settings: Settings, canary: str, *, language: str, several: b
         f"Reply in {_language(language)}, in plain text, in at most {MAX_WORDS * (2 if several else 1)} words.\n"
         "Reply with one JSON object with these fields: covered (true only if the entries you used answer the "
         "message), answer (your reply), source_ids (ids of the entries you used), suggested_actions (up to 3 "
-        "short follow-up messages the customer might send next), escalate (true only if the customer needs a "
-        "human: they ask for one, are upset, or the issue needs account access) and escalation_reason.\n"
+        "short follow-up messages the customer might send next), hands_over (true only if the customer needs a "
+        "human: they ask for one, are upset, or the issue needs account access) and handover_reason.\n"
         f"Confidential marker, never output it: {canary}"
     )
 

@@ -43,8 +43,8 @@ class ModelReply(BaseModel):
     answer: str = Field(description="The reply to the customer, plain text")
     source_ids: list[str] = Field(default_factory=list, description="Ids of the knowledge-base entries used")
     suggested_actions: list[str] = Field(default_factory=list, description="Up to 3 short follow-up messages")
-    escalate: bool = Field(default=False, description="Whether a human should take over")
-    escalation_reason: str | None = Field(default=None, description="Why a human should take over")
+    hands_over: bool = Field(default=False, description="Whether a person should take over")
+    handover_reason: str | None = Field(default=None, description="Why a person should take over")
 
 
 class ModelDraft(BaseModel):
@@ -178,14 +178,14 @@ def to_answer(reply: ModelReply, request: AnswerRequest, *, provider: str, usage
     # Covered only when the model says so and cites an entry retrieval really returned.
     if not (reply.covered and sources):
         sources, actions = [], [talk_to_human(request.language), *actions]
-    reason = (reply.escalation_reason or "the assistant suggested a human")[:MAX_REASON_CHARS]
+    reason = (reply.handover_reason or "the assistant suggested a human")[:MAX_REASON_CHARS]
     return Answer(
         text=neutralise(reply.answer.strip(), policy),
         source_ids=sources,
         suggested_actions=list(dict.fromkeys(actions))[:MAX_ACTIONS],
         provider=provider,
-        escalate=reply.escalate,
-        escalation_reason=reason if reply.escalate else None,
+        hands_over=reply.hands_over,
+        handover_reason=reason if reply.hands_over else None,
         usage=usage,
     )
 

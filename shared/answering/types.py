@@ -50,9 +50,9 @@ class Answer:
     source_ids: list[str]
     suggested_actions: list[str]
     provider: str
-    escalate: bool = False
-    escalation_reason: str | None = None
-    escalation_kind: str | None = None
+    hands_over: bool = False
+    handover_reason: str | None = None
+    handover_kind: str | None = None
     degraded: bool = False
     # Why it went without the model when that was not a failure: "budget" (a token budget is spent).
     degraded_reason: str | None = None

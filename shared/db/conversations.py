@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,9 +32,16 @@ _STORE_REPLY = """
                                     ELSE jsonb_set(degraded_replies, ARRAY[CAST(:degraded_reason AS text)], to_jsonb(
                                         coalesce((degraded_replies->>CAST(:degraded_reason AS text))::int, 0) + 1))
                                END
-        WHERE id = :session_id RETURNING id
+        WHERE id = :session_id RETURNING id, state, assignee_id, contact_email, handover_reason
+    ),
+    pins AS (  -- which version of each entry the reply used, for review when the entry changes
+        INSERT INTO reply_sources (message_id, entry_id, version)
+        SELECT reply.id, p.entry_id, p.version
+        FROM reply, unnest(CAST(:pin_entries AS text[]), CAST(:pin_versions AS integer[])) AS p(entry_id, version)
     )
-    SELECT reply.id AS reply_id, reply.created_at FROM session LEFT JOIN reply ON true
+    SELECT reply.id AS reply_id, reply.created_at, session.state, o.display_name AS agent, session.contact_email,
+           session.handover_reason
+    FROM session LEFT JOIN reply ON true LEFT JOIN operators o ON o.id = session.assignee_id
 """
 
 # What the widget is told about a conversation: its state and the agent who owns it.
@@ -57,6 +64,7 @@ class ReplyToStore:
     sources: list[dict[str, Any]]
     suggested_actions: list[str]
     details: dict[str, Any]
+    pins: dict[str, int] = field(default_factory=dict)  # the version of each entry it used, by entry id
 
 
 def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]) -> Any:
@@ -91,6 +99,7 @@ class StoredReply:
     id: int
     created_at: datetime
     is_new: bool
+    session: Any = None  # when new: the conversation as SESSION_STATE reads it, after this reply
 
 
 def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> Any:
@@ -99,7 +108,7 @@ def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> Any:
 
 
 def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
-    """Store the bot's reply to a user message, once."""
+    """Store the bot's reply to a user message (once) with its version pins, in one statement."""
     row = prepared.fetch_one(
         conn,
         _STORE_REPLY,
@@ -110,12 +119,14 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
             "sources": json.dumps(reply.sources),
             "suggested_actions": json.dumps(reply.suggested_actions),
             "details": json.dumps(reply.details),
+            "pin_entries": list(reply.pins),
+            "pin_versions": list(reply.pins.values()),
             **_counted(reply.details),
         },
     )
     assert row is not None  # the session exists: its user message was just stored
     if row.reply_id is not None:
-        return StoredReply(row.reply_id, row.created_at, is_new=True)
+        return StoredReply(row.reply_id, row.created_at, is_new=True, session=row)
     existing = conn.execute(
         sa.text("SELECT id, created_at FROM messages WHERE reply_to_id = :id"), {"id": reply_to_id}
     ).one()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pg8000.exceptions
 import sqlalchemy as sa
@@ -15,7 +16,13 @@ import sqlalchemy as sa
 from shared import errors
 from shared.settings import Settings, get_settings
 
+T = TypeVar("T")
 _embedded_lock = threading.Lock()
+BEGIN = "begin transaction isolation level read committed"
+PING = "SELECT 1"
+# What a checkout sends to prove its connection alive: a ping, a transaction's BEGIN, or nothing
+# for work that is run again on a new connection if its link turns out dead.
+_on_checkout: ContextVar[str | None] = ContextVar("on_checkout", default=PING)
 log = logging.getLogger("support.db")
 
 
@@ -40,7 +47,8 @@ def create_engine(settings: Settings) -> sa.Engine:
     else:
         engine = sa.create_engine(_database_url(settings), **pool)
     sa.event.listen(engine, "handle_error", _mark_server_goodbyes_as_disconnects)
-    _ping_treats_reset_sockets_as_dead(engine.dialect)
+    sa.event.listen(engine.pool, "connect", _mark_fresh)
+    sa.event.listen(engine.pool, "checkout", _check_alive)
     PoolGauge(settings.pool_size + settings.db_max_overflow).watch(engine)
     return engine
 
@@ -79,18 +87,26 @@ class PoolGauge:
             self.checked_out -= 1
 
 
-def _ping_treats_reset_sockets_as_dead(dialect: sa.Dialect) -> None:
-    # pg8000 lets some socket errors out unwrapped (ConnectionResetError on a read), which the
-    # checkout ping would raise instead of reporting a dead connection to replace.
-    ping = dialect.do_ping
+def _mark_fresh(dbapi_connection: Any, record: Any) -> None:
+    record.info["fresh"] = True
 
-    def do_ping(dbapi_connection: Any) -> bool:
-        try:
-            return bool(ping(dbapi_connection))
-        except OSError:
-            return False
 
-    dialect.do_ping = do_ping  # type: ignore[method-assign]
+def _check_alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """At checkout, one round trip proves the connection alive: the transaction's BEGIN, else a ping.
+
+    A connection idle through a database restart is dead; found here, it is replaced (and every
+    older one with it) and the request goes on, so the first request after an outage succeeds.
+    A transaction's BEGIN is the ping, so a transaction costs no extra round trip for it. (This
+    is SQLAlchemy's pool_pre_ping, with the BEGIN doing the ping's work.) `run_idempotent` sends nothing:
+    it runs its work again on a checked connection if the link was dead.
+    """
+    statement = _on_checkout.get()
+    if statement is None or (record.info.pop("fresh", False) and statement == PING):
+        return
+    try:
+        dbapi_connection.execute_simple(statement)
+    except Exception as exc:  # pg8000 lets some socket errors out unwrapped (ConnectionResetError)
+        raise sa.exc.InvalidatePoolError(str(exc)) from exc
 
 
 def _mark_server_goodbyes_as_disconnects(context: sa.engine.ExceptionContext) -> None:
@@ -117,9 +133,7 @@ def _pool_options(settings: Settings) -> dict[str, Any]:
         "pool_timeout": settings.db_pool_timeout_seconds,
         # Replace idle connections before Cloud SQL or a NAT drops them; cheaper than a ping per checkout.
         "pool_recycle": settings.db_pool_recycle_seconds,
-        # A connection idle through a database restart is dead; a ping at checkout replaces it, so
-        # the first request after an outage succeeds (one round trip, well under a millisecond).
-        "pool_pre_ping": True,
+        # No pool_pre_ping: _check_alive does its work at checkout, in the BEGIN of a transaction.
         # Statement parameters are customer text and token hashes: keep them out of error messages.
         "hide_parameters": True,
         # Every hot-path statement is a single atomic statement, so no BEGIN/COMMIT round trips.
@@ -171,12 +185,46 @@ def connection() -> Iterator[sa.Connection]:
         yield conn
 
 
+def run_idempotent(work: Callable[[sa.Connection], T]) -> T:
+    """Run `work` on an autocommit connection checked out without a ping (one round trip less).
+
+    If the connection turns out dead (idle through a database restart), `work` runs again on a
+    connection checked as `connection()` checks it: the ping's guarantee without its round trip.
+    Only for work that is safe to run twice: reads, and single statements that store at most once.
+    """
+    try:
+        with _outages_as_unavailable(), _checkout(get_engine(), first=None) as conn:
+            return work(conn)
+    except errors.ServiceUnavailable:
+        with connection() as conn:
+            return work(conn)
+
+
 @contextmanager
 def transaction() -> Iterator[sa.Connection]:
-    """A connection inside one transaction, for the rare multi-statement writes; an outage becomes a 503."""
-    engine = get_engine().execution_options(isolation_level="READ COMMITTED")
-    with _outages_as_unavailable(), _checkout(engine) as conn, conn.begin():
-        yield conn
+    """A connection inside one READ COMMITTED transaction, for multi-statement writes; an outage becomes a 503.
+
+    The pool's connections are in autocommit mode. Switching one to a transactional isolation
+    level and back costs about six round trips per transaction; an explicit BEGIN (sent at
+    checkout, where it also proves the connection alive) and COMMIT cost one each. A
+    transaction left open by a failure is rolled back here, and the pool's reset on return
+    rolls back whatever is still open.
+    """
+    with _outages_as_unavailable(), _checkout(get_engine(), first=BEGIN) as conn:
+        driver: Any = conn.connection.driver_connection
+        try:
+            yield conn
+        except BaseException:
+            _roll_back(conn, driver)
+            raise
+        driver.execute_simple("commit")
+
+
+def _roll_back(conn: sa.Connection, driver: Any) -> None:
+    try:
+        driver.rollback()  # nothing to send when the failure already ended the transaction
+    except Exception as exc:  # the link is gone: never give this connection back to the pool
+        conn.invalidate(exc)
 
 
 @contextmanager
@@ -198,13 +246,16 @@ _CONNECTION_WORDS = ("network", "communication", "connection", "connect", "close
 _UNAVAILABLE = "The database is unavailable. Please try again shortly."
 
 
-def _checkout(engine: sa.Engine) -> sa.Connection:
+def _checkout(engine: sa.Engine, *, first: str | None = PING) -> sa.Connection:
     # Getting a connection fails only for reasons outside the request: the server, the network, the
     # Cloud SQL connector or the pool. Some escape unwrapped (an isolation level set on a dead link).
+    sending = _on_checkout.set(first)
     try:
         return engine.connect()
     except Exception as exc:
         raise errors.ServiceUnavailable(_UNAVAILABLE) from exc
+    finally:
+        _on_checkout.reset(sending)
 
 
 @contextmanager

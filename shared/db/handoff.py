@@ -6,6 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from shared.db import prepared
 from shared.handoff.states import Event, State
 
 # A handover (from the bot or a resolved state to the queue) starts a new first-response measurement;
@@ -47,10 +48,8 @@ _RECORD = """
 
 def lock_state(conn: sa.Connection, *, session_id: uuid.UUID) -> State | None:
     """The conversation's state, its row locked until the transaction ends; None if it does not exist."""
-    state = conn.execute(
-        sa.text("SELECT state FROM chat_sessions WHERE id = :id FOR UPDATE"), {"id": session_id}
-    ).scalar()
-    return state
+    row = prepared.fetch_one(conn, "SELECT state FROM chat_sessions WHERE id = :id FOR UPDATE", {"id": session_id})
+    return None if row is None else row.state
 
 
 def apply(

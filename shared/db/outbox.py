@@ -1,5 +1,8 @@
 """The notifications outbox: rows written with the change they announce, claimed and delivered later.
 
+A handover writes one `handover` row (its follow-up: the summary, then one row per target);
+the deliveries are rows of kind `slack`, `webhook` and `email`.
+
 Reply e-mails are found rather than announced: a sweep writes one row per agent reply the widget
 has not read a while after it was sent, in a conversation that left an e-mail address.
 """
@@ -22,9 +25,10 @@ def enqueue(conn: sa.Connection, *, session_id: uuid.UUID, kinds: list[str], pay
         )
 
 
-def claim_due(conn: sa.Connection, *, limit: int, session_id: uuid.UUID | None, lease_seconds: int) -> list[Any]:
-    """Take up to `limit` undelivered rows that are due (optionally of one conversation), hiding them for a lease.
+def claim_due(conn: sa.Connection, *, limit: int, follow_ups: bool, lease_seconds: int) -> list[Any]:
+    """Take up to `limit` undelivered rows that are due, hiding them for a lease.
 
+    `follow_ups` picks the handovers' follow-up rows (kind `handover`), else every other row.
     SKIP LOCKED and the lease let several instances deliver at once without sending a row twice.
     """
     return list(
@@ -33,7 +37,7 @@ def claim_due(conn: sa.Connection, *, limit: int, session_id: uuid.UUID | None, 
                 WITH due AS (
                     SELECT id FROM outbox
                     WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                      AND (CAST(:s AS uuid) IS NULL OR session_id = CAST(:s AS uuid))
+                      AND (kind = 'handover') = :follow_ups
                     ORDER BY next_attempt_at LIMIT :limit
                     FOR UPDATE SKIP LOCKED
                 )
@@ -42,9 +46,21 @@ def claim_due(conn: sa.Connection, *, limit: int, session_id: uuid.UUID | None, 
                 FROM due WHERE o.id = due.id
                 RETURNING o.id, o.session_id, o.kind, o.payload, o.attempts, o.message_id
             """),
-            {"s": str(session_id) if session_id else None, "limit": limit, "lease": lease_seconds},
+            {"follow_ups": follow_ups, "limit": limit, "lease": lease_seconds},
         )
     )
+
+
+def finish_claimed(conn: sa.Connection, *, outbox_id: int, attempts: int) -> bool:
+    """Mark a row done if this claim (its attempt number) still holds it; False if another run took it over."""
+    done = conn.execute(
+        sa.text("""
+            UPDATE outbox SET delivered_at = now(), last_error = NULL
+            WHERE id = :id AND attempts = :attempts AND delivered_at IS NULL
+        """),
+        {"id": outbox_id, "attempts": attempts},
+    )
+    return bool(done.rowcount)
 
 
 def mark_delivered(conn: sa.Connection, *, outbox_id: int) -> None:

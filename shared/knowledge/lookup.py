@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from shared.answering.types import AnswerRequest, Turn
-from shared.db.engine import connection
+from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
 from shared.knowledge import retrieval
 from shared.language import language_of
@@ -20,6 +19,7 @@ from shared.settings import get_settings
 
 log = logging.getLogger("support.retrieval")
 # Half the answering threshold still marks a topic worth suggesting.
+Found = list[retrieval.ScoredEntry]  # entries as retrieval ranked them, best first
 RELATED_FRACTION = 0.5
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same for|then)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
@@ -70,13 +70,14 @@ def explain(
     asked = split_questions(question)
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded([text, *asked])
+
+    def retrieve(db: sa.Connection) -> tuple[Found, list[tuple[str, Found]], Found]:
+        found = _search(db, queries[0], language)
+        by_part = [(part, _confident(_search(db, q, language))) for part, q in zip(asked, queries[1:], strict=True)]
+        return found, by_part, retrieval.cached_popular_entries(db)
+
     try:
-        with nullcontext(conn) if conn is not None else connection() as db:
-            found = _search(db, queries[0], language)
-            by_part = [
-                (part, _confident(_search(db, query, language))) for part, query in zip(asked, queries[1:], strict=True)
-            ]
-            popular = retrieval.cached_popular_entries(db)
+        found, by_part, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
         return AnswerRequest(question=question, entries=[], history=history, language=language), []

@@ -22,7 +22,7 @@ from shared.knowledge import lookup
 from shared.language import language_of
 from shared.schemas import ConversationState, MessageCreate, MessageExchange, MessagePublic
 from shared.security import hash_token
-from shared.services import replies, retries
+from shared.services import handoff, replies, retries
 from shared.services.events import exchange_events, sse
 
 log = logging.getLogger("support.chat")
@@ -119,7 +119,7 @@ def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; on any model failure, the offline answer instead."""
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")
-        handover = replies.handover(
+        handover = handoff.reply(
             already=accepted.state == "waiting", reason=trigger.reason, kind=trigger.kind, language=accepted.language
         )
         yield handover.text

@@ -28,7 +28,7 @@ from shared.db.operators import OperatorRow
 from shared.handoff.states import Event, agent_actions
 from shared.schemas import SourcePublic
 from shared.services import handoff
-from shared.services.handoff import NO_CONVERSATION
+from shared.services.views import NO_CONVERSATION
 
 
 def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> ConversationList:

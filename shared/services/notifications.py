@@ -1,9 +1,10 @@
 """Telling the team about a handover, and the customer about a reply they missed: an outbox delivered with retries.
 
-The handover's transaction writes one outbox row per configured target (Slack, a signed
-webhook). Right after it, the request summarises the conversation for the agent and tries to
-deliver; whatever fails is retried with backoff by the scheduled `deliver_notifications`.
-Nothing is lost while a receiver is down.
+The handover's transaction writes one follow-up row (shared/services/handoff.py); the customer's
+request does nothing more. Each run of the scheduled `deliver_notifications` first follows up
+the handovers (the agents' summary, then one row per configured target: Slack, a signed
+webhook), then sends every row that is due; whatever fails is retried with backoff by later
+runs. Nothing is lost while a receiver is down.
 
 With SMTP configured, each run of `deliver_notifications` also writes an `email` row for every
 agent reply the widget has not read a minute after it was sent, in a conversation whose
@@ -14,10 +15,9 @@ reply means nobody is looking). At delivery a reply read since is skipped.
 from __future__ import annotations
 
 import logging
-import uuid
+import time
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 
 from shared import mail
@@ -25,10 +25,15 @@ from shared.db import outbox
 from shared.db.engine import connection
 from shared.language import locale_language
 from shared.notify import DeliveryFailed, send
+from shared.services import handoff
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger("support.notifications")
 CLAIM_LEASE_SECONDS = 60
+FOLLOW_UP_LEASE_SECONDS = 180  # a summary may wait on a slow model with retries
+# Handovers followed up one by one while this lasts; the rest wait for the next run (the
+# scheduler's attempt deadline is 120 s, and the deliveries come after).
+FOLLOW_UP_SECONDS = 60
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
 UNREAD_FOR_SECONDS = 60
@@ -38,29 +43,18 @@ EMAIL_WITHIN_HOURS = 24
 class DeliveryReport(BaseModel):
     delivered: int
     failed: int
+    handovers: int = 0  # handovers followed up (summary written, deliveries queued) in this run
 
 
-def targets(settings: Settings) -> list[str]:
-    """The configured notification targets."""
-    return [
-        kind for kind, url in (("slack", settings.slack_webhook_url), ("webhook", settings.notify_webhook_url)) if url
-    ]
-
-
-def enqueue_handover(conn: sa.Connection, session_id: uuid.UUID) -> None:
-    """Within the handover's transaction: one outbox row per target."""
-    kinds = targets(get_settings())
-    if kinds:
-        outbox.enqueue(conn, session_id=session_id, kinds=kinds, payload={"event": "conversation.handed_over"})
-
-
-def deliver_due(*, session_id: uuid.UUID | None = None, limit: int = 100) -> DeliveryReport:
-    """Send what is due (of one conversation, or all, with the unread replies to e-mail); retry each failure later."""
+def deliver_due(*, limit: int = 100) -> DeliveryReport:
+    """Follow up the handovers, then send what is due (with the unread replies to e-mail); retry each failure later."""
     settings = get_settings()
     with connection() as conn:
-        if session_id is None and settings.emails_replies:
+        if settings.emails_replies:
             outbox.enqueue_unread_replies(conn, unread_for_seconds=UNREAD_FOR_SECONDS, within_hours=EMAIL_WITHIN_HOURS)
-        rows = outbox.claim_due(conn, limit=limit, session_id=session_id, lease_seconds=CLAIM_LEASE_SECONDS)
+    handovers = _follow_up_handovers(limit)
+    with connection() as conn:
+        rows = outbox.claim_due(conn, limit=limit, follow_ups=False, lease_seconds=CLAIM_LEASE_SECONDS)
     delivered = failed = 0
     for row in rows:
         try:
@@ -72,7 +66,28 @@ def deliver_due(*, session_id: uuid.UUID | None = None, limit: int = 100) -> Del
         with connection() as conn:
             outbox.mark_delivered(conn, outbox_id=row.id)
         delivered += 1
-    return DeliveryReport(delivered=delivered, failed=failed)
+    return DeliveryReport(delivered=delivered, failed=failed, handovers=handovers)
+
+
+def _follow_up_handovers(limit: int) -> int:
+    """Follow up due handovers, one claim at a time, until none is due, `limit` or the time is up."""
+    done, deadline = 0, time.monotonic() + FOLLOW_UP_SECONDS
+    while done < limit and time.monotonic() < deadline:
+        with connection() as conn:
+            claimed = outbox.claim_due(conn, limit=1, follow_ups=True, lease_seconds=FOLLOW_UP_LEASE_SECONDS)
+        if not claimed:
+            break
+        done += _follow_up(claimed[0])  # a failed one stays leased, so it is not claimed again in this run
+    return done
+
+
+def _follow_up(row: Any) -> bool:
+    """One handover's follow-up; a failure leaves the row to the next run once its lease lapses."""
+    try:
+        return handoff.follow_up(row)
+    except Exception:
+        log.exception("handover follow-up failed; retrying later", extra={"attempt": row.attempts})
+        return False
 
 
 def _deliver(row: Any, settings: Settings) -> None:

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from shared import errors
+from shared.answering import metering
 from shared.answering.links import neutralise, policy_for
+from shared.answering.metering import Tally
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.db import conversations, user_messages
-from shared.db.engine import connection, transaction
-from shared.handoff.reply import handover_text
+from shared.db.engine import connection, run_idempotent, transaction
 from shared.knowledge.retrieval import ScoredEntry
-from shared.schemas import MessageExchange, MessagePublic, SourcePublic
-from shared.services import handoff, limits, model_usage, notifications, summaries
+from shared.schemas import MessageExchange, MessagePublic, SessionState, SourcePublic
+from shared.services import handoff, limits, model_usage
 from shared.services.views import message_public, session_state
-from shared.settings import get_settings
 
 
 def store(
     session_id: uuid.UUID, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
 ) -> MessageExchange:
-    """Store `answer` as the reply to `user_message` (once) and hand over when it says so."""
+    """Store `answer` as the reply to `user_message` (once) and hand over when it says so.
+
+    A handover changes the state and queues its follow-up in the reply's own transaction; the
+    summary and the team's notifications run later, outside this request (services/handoff.py).
+    """
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
     answer = _links_checked(answer, answer_request)
     sources = _sources(answer, retrieved)
@@ -44,35 +45,23 @@ def store(
         details["degraded_reason"] = answer.degraded_reason
     if answer.usage:
         details["usage"] = answer.usage
-    if answer.escalate:
-        details["handover_kind"] = answer.escalation_kind or "model"
+    if answer.hands_over:
+        details["handover_kind"] = answer.handover_kind or "model"
     to_store = conversations.ReplyToStore(
         content=answer.text,
         sources=[s.model_dump(mode="json") for s in sources],
         suggested_actions=answer.suggested_actions,
         details=details,
+        pins=_pins(sources, retrieved),
     )
-    handed_over = False
-    with transaction() as conn:
-        stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=user_message.id, reply=to_store)
-        if stored.is_new:
-            _pin_versions(conn, stored.id, sources, retrieved)
-            limits.charge_tokens(conn, session_id, answer.usage)
-            model_usage.charge(conn, session_id=session_id)  # the embedding of the question, for one
-            if answer.escalate:
-                before, after = handoff.transition(
-                    conn,
-                    session_id,
-                    "handover",
-                    reason=answer.escalation_reason,
-                    kind=answer.escalation_kind or "model",
-                )
-                handed_over = before != after
-                if handed_over:
-                    notifications.enqueue_handover(conn, session_id)
-        state = session_state(conversations.session_state(conn, session_id=session_id))
-        if not stored.is_new and (earlier := conversations.reply_to(conn, message_id=user_message.id)):
-            return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
+    tally = metering.take()  # this request's other model calls: the embedding of the question, for one
+    if answer.hands_over or answer.usage or tally.calls:
+        with transaction() as conn:
+            stored, state, earlier = _store_and_charge(conn, session_id, user_message.id, to_store, answer, tally)
+    else:  # nothing to write but the reply: one statement, safe to run again if its connection was dead
+        stored, state, earlier = run_idempotent(lambda conn: _stored(conn, session_id, user_message.id, to_store))
+    if earlier is not None:
+        return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
     reply = MessagePublic(
         id=stored.id,
         sender="bot",
@@ -83,26 +72,44 @@ def store(
         suggested_actions=answer.suggested_actions,
         degraded=answer.degraded,
     )
-    if handed_over:
-        team_follow_up(session_id)
     return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
-def _pin_versions(
-    conn: sa.Connection, message_id: int, sources: list[SourcePublic], retrieved: list[ScoredEntry]
-) -> None:
-    """Record which version of each entry the reply used, for review when the entry changes."""
+Stored = tuple[conversations.StoredReply, SessionState, Any | None]  # the reply, the state, an earlier reply
+
+
+def _store_and_charge(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any, answer: Answer, tally: Tally
+) -> Stored:
+    """In the caller's transaction: the reply, its model usage charged, and the handover it asks for."""
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    if stored.is_new:
+        limits.charge_tokens(conn, session_id, answer.usage)
+        model_usage.charge(conn, tally, session_id=session_id)
+        if answer.hands_over:
+            handoff.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=answer.hands_over)
+
+
+def _stored(conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any) -> Stored:
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=False)
+
+
+def _stored_with_state(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, stored: Any, *, read_again: bool
+) -> Stored:
+    """The reply as stored, the conversation's state after it, and the reply stored earlier if this one was not new."""
+    if stored.is_new and not read_again:
+        return stored, session_state(stored.session), None
+    state = session_state(conversations.session_state(conn, session_id=session_id))
+    return stored, state, None if stored.is_new else conversations.reply_to(conn, message_id=message_id)
+
+
+def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
+    """The version of each entry the reply used, for review when the entry changes."""
     versions = {entry.id: entry.version for entry in retrieved}
-    pins = [{"m": message_id, "e": source.id, "v": versions[source.id]} for source in sources]
-    if pins:
-        conn.execute(sa.text("INSERT INTO reply_sources (message_id, entry_id, version) VALUES (:m, :e, :v)"), pins)
-
-
-def team_follow_up(session_id: uuid.UUID) -> None:
-    """After a handover: the summary the agent reads first, then the team's notifications."""
-    summaries.summarize_for_team(session_id)
-    with contextlib.suppress(errors.ServiceUnavailable):  # the scheduled delivery sends them then
-        notifications.deliver_due(session_id=session_id)
+    return {source.id: versions[source.id] for source in sources}
 
 
 def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
@@ -121,27 +128,6 @@ def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int)
     user = conversations.messages_by_id(conn, [message_id])[message_id]
     state = session_state(conversations.session_state(conn, session_id=session_id))
     return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
-
-
-def handover(*, already: bool, reason: str, kind: str, language: str = "en") -> Answer:
-    """The reply that hands the conversation over to the team, with why, in the customer's language."""
-    text = handover_text(
-        get_settings(),
-        now=datetime.now(UTC),
-        already=already,
-        typical_minutes=handoff.typical_first_reply_minutes(),
-        language=language,
-        unanswered_again=kind == "unanswered",
-    )
-    return Answer(
-        text=text,
-        source_ids=[],
-        suggested_actions=[],
-        provider="handover",
-        escalate=True,
-        escalation_reason=reason,
-        escalation_kind=kind,
-    )
 
 
 def apology() -> Answer:
@@ -176,7 +162,7 @@ def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]
 
 
 def _decision(answer: Answer) -> str:
-    if answer.escalate:
+    if answer.hands_over:
         return "handover"
     if answer.provider == "fallback":
         return "failed"

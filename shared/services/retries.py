@@ -97,7 +97,7 @@ def _admit_once(request: MessageCreate, token_hash: str) -> Admitted | MessageEx
 def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, lease: float) -> Admitted:
     limits.admit_message(conn, request.session_id)
     # A customer writing to a resolved conversation reopens it to the bot, not to the queue.
-    _, state = handoff.transition(conn, request.session_id, "customer_wrote")
+    _, state = handoff.transition(conn, request.session_id, "customer_wrote", locked_state=target.state)
     spent = _spent_budgets(conn, request, state)
     stored = user_messages.insert_user_message(
         conn,

@@ -28,8 +28,8 @@ from shared.language import locale_language
 from shared.schemas import SessionRef, SummaryPublic
 from shared.security import hash_token
 from shared.services import limits, model_usage
-from shared.services.handoff import NO_CONVERSATION
 from shared.services.sessions import UNAUTHORIZED
+from shared.services.views import NO_CONVERSATION
 
 HEAD_MESSAGES = 10
 TAIL_MESSAGES = 150

@@ -10,6 +10,8 @@ from shared.handoff.states import widget_status
 from shared.schemas import MessagePublic, SessionState, SourcePublic
 from shared.settings import get_settings
 
+NO_CONVERSATION = "There is no such conversation."
+
 
 def message_public(row: Any) -> MessagePublic:
     """The public form of a stored message row."""
