@@ -150,12 +150,12 @@ def test_a_draft_written_from_an_agents_reply_asks_to_be_reviewed_and_shows_no_p
     console, local_run, restore_knowledge_base
 ):
     admin, marker = new_operator("admin"), unique_marker()
-    question = f"Can you engrave the charging case {marker}?"
+    question = f"Can I pay for a parcel with a paper cheque sent by post {marker}?"
     reply = _ask(local_run, question)
     _dislike(local_run, reply)
     conversation = reply["session"]["session_id"]
     _operator_api(local_run, admin, "POST", f"/conversations/{conversation}/actions", json={"action": "take_over"})
-    agent_reply = {"content": "Hi Jordan, engraving is not offered yet; order #10482 ships plain."}
+    agent_reply = {"content": "Hi Jordan, cheques are not accepted; order #10482 stays unpaid until a card payment."}
     sent = _operator_api(local_run, admin, "POST", f"/conversations/{conversation}/messages", json=agent_reply)
     assert sent.status_code == 201, sent.text
     page = console(admin, "#/knowledge/gaps")
@@ -166,7 +166,7 @@ def test_a_draft_written_from_an_agents_reply_asks_to_be_reviewed_and_shows_no_p
     page.wait_for_selector("#kb-draft-review", state="visible")
     assert "placeholders" in page.inner_text("#kb-draft-review")
     answer = page.input_value("#kb-answer")
-    assert "engraving is not offered" in answer and "Jordan" not in answer and "10482" not in answer
+    assert "cheques are not accepted" in answer and "Jordan" not in answer and "10482" not in answer
     assert page.problems == []
 
 

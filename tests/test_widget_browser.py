@@ -373,7 +373,7 @@ def test_a_message_from_another_day_shows_its_date(open_page, db):
     assert "14. März 2025" in time.inner_text() and "16:30" in time.inner_text()
     assert time.get_attribute("title").startswith("Freitag, 14. März 2025")
     if datetime.now(berlin).date() == sent_on:  # past Berlin's midnight, today's message shows its date too
-        assert re.fullmatch(r"\d{2}:\d{2}", page.locator(W + ".msg.user time").inner_text())
+        assert re.fullmatch(r"\d{1,2}:\d{2}", page.locator(W + ".msg.user time").inner_text())  # "0:41" in German
 
 
 @pytest.mark.parametrize(
