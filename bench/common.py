@@ -38,7 +38,7 @@ NO_LIMITS = {
 def switch_off_limits() -> None:
     """Switch the abuse limits and model budgets off for this process and the servers it starts."""
     os.environ.update(NO_LIMITS)
-    from shared.settings import get_settings
+    from shared.core.settings import get_settings
 
     get_settings.cache_clear()
 

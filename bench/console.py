@@ -362,8 +362,8 @@ def describe(engine: sa.Engine) -> str:
 
 def reads(engine: sa.Engine) -> list[tuple[str, Read]]:
     """Every read the console makes, through the services, as (name, call with the run's index)."""
-    from shared.console_schemas import ConversationsQuery, MetricsQuery
     from shared.db.operators import OperatorRow
+    from shared.schemas.console import ConversationsQuery, MetricsQuery
     from shared.services import inbox, metrics
 
     with engine.connect() as conn:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT
 from bench.load import NO_LIMITS, REPLY_CHUNKS, local_server
 from devtools.fake_gemini import FakeGemini
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 LABELLED_SET = ROOT / "tests" / "fixtures" / "innovatetech_eval.jsonl"
 CHARS_PER_TOKEN = 4.0  # English text in Gemini's tokenizer, roughly; the fake counts no tokens

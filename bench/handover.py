@@ -63,7 +63,7 @@ def main() -> None:
 
 def measure(rounds: int) -> tuple[int, dict[str, list[float]], list[str]]:
     """Post both kinds of message in turn; returns failures, seconds by message, handed-over sessions."""
-    from shared.schemas import SessionCreate
+    from shared.schemas.public import SessionCreate
     from shared.services import sessions
 
     times: dict[str, list[float]] = {ORDINARY: [], HANDOVER: []}

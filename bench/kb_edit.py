@@ -74,7 +74,7 @@ PHRASINGS = (
 
 def synthetic_entry(entry_id: str, action: str, thing: str, seed: int) -> Any:
     """An entry about doing `action` to `thing`, with ten of the phrasings."""
-    from shared.knowledge.base import FaqEntry
+    from shared.schemas.faq import FaqEntry
 
     return FaqEntry(
         id=entry_id,
@@ -88,8 +88,8 @@ def synthetic_entry(entry_id: str, action: str, thing: str, seed: int) -> Any:
 
 def knowledge_base(size: int) -> list[Any]:
     """The demo entries, then synthetic ones up to `size`."""
-    from shared.evaluate import DEMO_KB
-    from shared.knowledge.base import load_knowledge_base
+    from devtools.evaluate import DEMO_KB
+    from shared.schemas.faq import load_knowledge_base
 
     demo = load_knowledge_base(DEMO_KB)[:size]
     things = [thing.strip() for thing in THINGS.split(",")]
@@ -173,11 +173,11 @@ class Bench:
 
 def run_size(size: int, runs: int, watch: Stopwatch) -> Bench:
     """Every measurement at one size, in a database of its own."""
+    from devtools.evaluate import fresh_database
+    from shared.core.settings import get_settings
     from shared.db.engine import reset_engine
     from shared.db.migrate import upgrade
-    from shared.evaluate import fresh_database
     from shared.knowledge.sync import sync_entries
-    from shared.settings import get_settings
 
     faqs = knowledge_base(size)
     print(f"{len(faqs)} entries:", file=sys.stderr, flush=True)
@@ -232,9 +232,9 @@ def edit_and_retire(bench: Bench, faqs: list[Any], runs: int) -> None:
 
 def export_and_reimport(bench: Bench, runs: int) -> None:
     """The export, and the re-import of its output."""
-    from shared.knowledge.base import KnowledgeBaseFile
     from shared.knowledge.export import render_knowledge_base
     from shared.knowledge.sync import sync_entries
+    from shared.schemas.faq import KnowledgeBaseFile
 
     texts = bench.measure("export", lambda _: render_knowledge_base(), runs)
     bench.rows[-1].note = f"{len(texts[-1].encode()) / 1e6:.2f} MB of JSON"

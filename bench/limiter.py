@@ -75,7 +75,7 @@ def _row(name: str, timings: Timings) -> str:
 
 
 def _configure(values: dict[str, str]) -> None:
-    from shared.settings import get_settings
+    from shared.core.settings import get_settings
 
     os.environ.update(values)
     get_settings.cache_clear()
@@ -86,8 +86,9 @@ def limiter_alone(runs: int) -> list[Timings]:
     import sqlalchemy as sa
 
     from shared.db.engine import transaction
-    from shared.schemas import SessionCreate
-    from shared.services import limits, sessions
+    from shared.schemas.public import SessionCreate
+    from shared.services import _limits as limits
+    from shared.services import sessions
 
     session_id = sessions.create_session(SessionCreate()).session_id
     address = f"198.51.100.{secrets.randbelow(250)}"
@@ -110,7 +111,7 @@ def limiter_alone(runs: int) -> list[Timings]:
 
 def through_the_services(runs: int) -> tuple[Timings, Timings]:
     """Time create_session (with a client address) and post_message (offline answers)."""
-    from shared.schemas import MessageCreate, SessionCreate
+    from shared.schemas.public import MessageCreate, SessionCreate
     from shared.services import chat, sessions
 
     created = sessions.create_session(SessionCreate())

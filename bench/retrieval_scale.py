@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     os.environ["EMBEDDER"] = "local"
-    from shared.evaluate import fresh_database
+    from devtools.evaluate import fresh_database
 
     with fresh_database():
         run(args.sizes, args.queries)
@@ -102,7 +102,7 @@ def _noise_table(transaction) -> None:  # type: ignore[no-untyped-def]
 def _grow_to(transaction, size: int) -> float:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from shared.knowledge.sync import refresh_lexical_index, vacuum_lexical_index
+    from shared.knowledge.lexical import refresh_lexical_index, vacuum_lexical_index
     from shared.knowledge.vectors import INDEXED_VECTORS, drop_indexes, ensure_index
 
     started = time.perf_counter()

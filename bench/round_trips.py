@@ -21,7 +21,7 @@ QUESTIONS = ["How do I return an item?", "Do you ship abroad?", "what's the weat
 
 def round_trips_per_post(runs: int = 40, questions: list[str] = QUESTIONS) -> float:
     """Average socket flushes (request/response exchanges) per post_message, warm pool."""
-    from shared.schemas import MessageCreate, SessionCreate
+    from shared.schemas.public import MessageCreate, SessionCreate
     from shared.services import chat, sessions
 
     created = sessions.create_session(SessionCreate())

@@ -10,7 +10,7 @@ soft max cosine, centroid cosine, classifier logit) of up to 40 candidates and t
 - RETRIEVAL_MIN_HYBRID_SCORE: the 80th percentile of the fused top score of clinc150's
   out-of-scope *training* queries (so about 80% of unseen out-of-scope queries are refused);
 - RETRIEVAL_MIN_SCORE (lexical only): the threshold with the best overall accuracy on clinc150 dev.
-The demo knowledge base's probes (tests/fixtures/innovatetech_probes.jsonl) are printed as a
+The demo knowledge base's probes (datasets/innovatetech_probes.jsonl) are printed as a
 check that the thresholds carry over to a small knowledge base; they choose nothing.
 Prints the chosen settings and the figures they give; nothing is written.
 """
@@ -53,14 +53,14 @@ class Query:
 
 def collect(kb: Path, queries: Path) -> list[Query]:
     """Hybrid candidates' features and the lexical top hit for every query, from a fresh database."""
+    from devtools.evaluate import fresh_database, load_kb, load_queries
+    from shared.core.settings import get_settings
     from shared.db import prepared
     from shared.db.engine import connection, reset_engine
     from shared.db.migrate import upgrade
     from shared.embeddings import get_embedder
-    from shared.evaluate import fresh_database, load_kb, load_queries
     from shared.knowledge import retrieval
     from shared.knowledge.sync import sync_entries
-    from shared.settings import get_settings
 
     collected = []
     with fresh_database():
@@ -139,7 +139,7 @@ def main() -> None:
         "banking77": collect(args.eval_dir / "banking77/kb.json", args.eval_dir / "banking77/dev.jsonl"),
         "clinc150": collect(args.eval_dir / "clinc150/kb.json", args.eval_dir / "clinc150/dev.jsonl"),
         "clinc150_oos_train": collect(args.eval_dir / "clinc150/kb.json", args.eval_dir / "clinc150/oos_train.jsonl"),
-        "demo_probes": collect(ROOT / "knowledge_base.json", ROOT / "tests/fixtures/innovatetech_probes.jsonl"),
+        "demo_probes": collect(ROOT / "knowledge_base.json", ROOT / "datasets/innovatetech_probes.jsonl"),
     }
     dev = ("banking77", "clinc150")
     weights = max(

@@ -14,9 +14,9 @@ import argparse
 import zipfile
 from pathlib import Path
 
-from shared import console_site
+from shared.core.settings import PROJECT_ROOT
 from shared.embeddings import local
-from shared.settings import PROJECT_ROOT
+from shared.web import console_site
 
 # knowledge_base.json: prepare_deployment imports it from the archive, with the archive's encoders.
 ROOT_FILES = ("main.py", "requirements.txt", "knowledge_base.json")

@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 description of every public function, generated from the code so it cannot drift.
 
 `python -m devtools.openapi` writes openapi.json at the repo root; `--check` exits 1 when that file is
-stale. Bodies are the pydantic models of shared/schemas.py and shared/console_schemas.py, error codes
-the `AppError` classes of shared/errors.py; `OPERATIONS` says which customer function takes and
+stale. Bodies are the pydantic models of shared/schemas/public.py and shared/schemas/console.py, error codes
+the `AppError` classes of shared/core/errors.py; `OPERATIONS` says which customer function takes and
 answers what, and the operator API's own route table (who may call, rate limit, Idempotency-Key)
 with devtools/openapi_operator.py (bodies and answers) says it for each of its routes.
 purge_expired and deliver_notifications are left out: they are private (Cloud Scheduler calls them).
@@ -25,9 +25,9 @@ import main
 from devtools import openapi_operator
 from devtools.openapi_operator import PATH_PARAMETERS, OperatorCall
 from functions.operator_api import ROUTES as OPERATOR_ROUTES
-from shared import errors
-from shared.routing import Route
-from shared.schemas import (
+from shared.core import errors
+from shared.core.settings import PROJECT_ROOT, Settings
+from shared.schemas.public import (
     ContactCreate,
     CsatCreate,
     FeedbackCreate,
@@ -41,7 +41,7 @@ from shared.schemas import (
     SessionRef,
     SummaryPublic,
 )
-from shared.settings import PROJECT_ROOT, Settings
+from shared.web.routing import Route
 
 OUTPUT = PROJECT_ROOT / "openapi.json"
 DEFAULTS = Settings.model_fields

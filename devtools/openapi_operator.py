@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from shared.console_schemas import (
+from shared.schemas.console import (
     ActionRequest,
     AgentMessageCreate,
     AgentSummary,
@@ -33,7 +33,7 @@ from shared.console_schemas import (
     SignInOptions,
     SummaryRefresh,
 )
-from shared.knowledge_schemas import (
+from shared.schemas.knowledge import (
     ApproveRequest,
     ApproveResult,
     CaseList,

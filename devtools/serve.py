@@ -40,9 +40,9 @@ from pydantic import ValidationError
 from werkzeug.serving import WSGIRequestHandler, run_simple
 from werkzeug.wrappers import Response
 
-from shared import errors
-from shared.logs import configure_logging
-from shared.settings import PROJECT_ROOT, get_settings
+from shared.core import errors
+from shared.core.settings import PROJECT_ROOT, get_settings
+from shared.web.logs import configure_logging
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
@@ -79,7 +79,7 @@ def prepare_database() -> None:
     """Apply migrations and sync the knowledge base."""
     from shared.db.migrate import upgrade
     from shared.knowledge.sync import sync_file
-    from shared.services import model_usage
+    from shared.services import _model_usage as model_usage
 
     upgrade()
     report = sync_file()

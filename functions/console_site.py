@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shared import console_site
-from shared.http import Call, Reply
-from shared.routing import Route
-from shared.settings import get_settings
+from shared.core.settings import get_settings
+from shared.web import console_site
+from shared.web.http import Call, Reply
+from shared.web.routing import Route
 
 
 def console_page(call: Call) -> Reply:

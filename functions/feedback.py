@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.http import Call, Reply, endpoint
-from shared.schemas import FeedbackCreate
+from shared.schemas.public import FeedbackCreate
 from shared.services import feedback
+from shared.web.http import Call, Reply, endpoint
 
 
 @endpoint("POST")

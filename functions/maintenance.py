@@ -6,9 +6,9 @@ prepare_deployment after each deploy (with a token minted for the same service a
 
 from __future__ import annotations
 
-from shared.http import Call, Reply, endpoint
-from shared.identity import require_scheduler
+from shared.auth.google import require_scheduler
 from shared.services import maintenance, notifications, prepare
+from shared.web.http import Call, Reply, endpoint
 
 
 @endpoint("POST")

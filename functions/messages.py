@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.http import Call, Reply, endpoint
-from shared.schemas import MessageCreate
+from shared.schemas.public import MessageCreate
 from shared.services import chat
+from shared.web.http import Call, Reply, endpoint
 
 
 @endpoint("POST")

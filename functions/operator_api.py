@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from functions import console_site
-from shared.console_schemas import (
+from shared.core.settings import Settings
+from shared.db.operators import OperatorRow as Operator
+from shared.schemas.console import (
     ActionRequest,
     AgentMessageCreate,
     ConversationRef,
@@ -26,9 +28,7 @@ from shared.console_schemas import (
     SignIn,
     SummaryRefresh,
 )
-from shared.db.operators import OperatorRow as Operator
-from shared.http import Call, Reply, endpoint, validate
-from shared.knowledge_schemas import (
+from shared.schemas.knowledge import (
     ApproveRequest,
     CheckRequest,
     EntryDraft,
@@ -38,7 +38,6 @@ from shared.knowledge_schemas import (
     RetireRequest,
     TryRequest,
 )
-from shared.routing import Route, match
 from shared.services import (
     gaps,
     idempotency,
@@ -50,7 +49,8 @@ from shared.services import (
     review,
     summaries,
 )
-from shared.settings import Settings
+from shared.web.http import Call, Reply, endpoint, validate
+from shared.web.routing import Route, match
 
 
 class _AnyJson(BaseModel):

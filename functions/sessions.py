@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.http import Call, Reply, endpoint
-from shared.schemas import ContactCreate, CsatCreate, MessagesQuery, SessionCreate, SessionRef
+from shared.schemas.public import ContactCreate, CsatCreate, MessagesQuery, SessionCreate, SessionRef
 from shared.services import sessions
+from shared.web.http import Call, Reply, endpoint
 
 
 @endpoint("POST")

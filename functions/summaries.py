@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.http import Call, Reply, endpoint
-from shared.schemas import SessionRef
+from shared.schemas.public import SessionRef
 from shared.services import summaries
+from shared.web.http import Call, Reply, endpoint
 
 
 @endpoint("POST")

@@ -1,4 +1,4 @@
-# Reply e-mails (shared/mail.py): an agent's reply the customer has not read in the widget a minute
+# Reply e-mails (shared/clients/mail.py): an agent's reply the customer has not read in the widget a minute
 # after it was sent goes to the address they left, delivered by deliver_notifications with retries.
 # With smtp_host empty nothing is e-mailed and the widget offers no e-mail. The password (when
 # smtp_user is set) lives in Secret Manager as <name_prefix>-smtp-password (secrets.tf); add it once:

@@ -24,7 +24,7 @@ output "instance_connection_name" {
 }
 
 output "functions_database_user" {
-  description = "The functions' IAM database user, to pass to `python -m shared.db.migrate --grant-to`."
+  description = "The functions' IAM database user, to pass to `python -m shared.cli migrate --grant-to`."
   value       = google_sql_user.functions.name
 }
 

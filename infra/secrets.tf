@@ -31,7 +31,7 @@ resource "google_secret_manager_secret_iam_member" "prepare_reads_key" {
 # The OpenAI key when the server wants one; for handover notifications, the webhook URLs (they
 # embed credentials) and the signing secret. Add each value once the first apply created it, e.g.:
 #   printf %s "$URL" | gcloud secrets versions add <name_prefix>-slack-webhook-url --data-file=-
-# The OpenAI key is quoted so the secret-value check in tests/test_infra.py does not take the
+# The OpenAI key is quoted so the secret-value check in tests/deploy/test_infra.py does not take the
 # secret's name for a key.
 locals {
   function_secrets = merge(

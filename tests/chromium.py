@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"

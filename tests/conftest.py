@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 from devtools.fake_gemini import FakeGemini
 from devtools.fake_openai import FakeOpenAI
 from devtools.serve import Dispatcher, LocalRequestHandler, function_apps
+from shared.core.settings import PROJECT_ROOT, get_settings
 from shared.db.engine import get_engine, reset_engine
-from shared.settings import PROJECT_ROOT, get_settings
 from tests.factories import NewSession, new_session
 
 # Tests share one client address and post quickly; the limiter's own tests switch limits on.
@@ -203,7 +203,7 @@ def fake_gemini_server() -> Iterator[FakeGemini]:
 @pytest.fixture
 def fake_gemini(fake_gemini_server: FakeGemini, settings_env: Callable[..., None]) -> Iterator[FakeGemini]:
     """The local fake Gemini server, reset, with the bot configured to answer through it."""
-    from shared import genai_client
+    from shared.clients import genai as genai_client
 
     fake_gemini_server.reset()
     settings_env(

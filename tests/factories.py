@@ -6,7 +6,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from shared.schemas import SessionCreate
+from shared.schemas.public import SessionCreate
 from shared.services import sessions
 
 
@@ -58,10 +58,10 @@ class NewOperator:
 
 def new_operator(role: str = "agent") -> NewOperator:
     """An operator with a random email, signed in (a live token)."""
-    from shared.console_schemas import OperatorCreate
+    from shared.auth.tokens import hash_token, new_session_token
     from shared.db import operators as operators_db
     from shared.db.engine import connection
-    from shared.security import hash_token, new_session_token
+    from shared.schemas.console import OperatorCreate
     from shared.services import operators
 
     name = f"Agent {secrets.token_hex(3)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from shared.answering.offline import OfflineProvider
+from shared.answering.providers.offline import OfflineProvider
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 
 

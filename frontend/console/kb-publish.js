@@ -9,13 +9,13 @@ import { notify } from "./notice.js";
 import { state } from "./state.js";
 import { T, fill } from "./strings.js";
 
-export const LANGS = ["fr", "es", "de"];  // the translations an entry can have (shared/knowledge_schemas.py Language)
+export const LANGS = ["fr", "es", "de"];  // the translations an entry can have (shared/schemas/knowledge.py Language)
 
 function lines(text) {
   return text.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
 }
 
-// The form as an EntryDraft (shared/knowledge_schemas.py); a translation left blank is left out.
+// The form as an EntryDraft (shared/schemas/knowledge.py); a translation left blank is left out.
 function readDraft() {
   const draft = {
     question: $("kb-question").value.trim(),

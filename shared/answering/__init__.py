@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from shared.answering.offline import OfflineProvider
+from shared.answering.providers.offline import OfflineProvider
 from shared.answering.types import AnswerProvider
-from shared.settings import get_settings
+from shared.core.settings import get_settings
 
 _override: AnswerProvider | None = None
 _offline = OfflineProvider()
@@ -36,13 +36,13 @@ def offline_provider() -> OfflineProvider:
 
 
 def _gemini() -> AnswerProvider:
-    from shared.answering.gemini import GeminiProvider
+    from shared.answering.providers.gemini import GeminiProvider
 
     return GeminiProvider()
 
 
 def _openai() -> AnswerProvider:
-    from shared.answering.openai_compatible import OpenAICompatibleProvider
+    from shared.answering.providers.openai_compatible import OpenAICompatibleProvider
 
     return OpenAICompatibleProvider()
 

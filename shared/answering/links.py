@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from shared.settings import get_settings
+from shared.core.settings import get_settings
 
 # A markdown link, whatever its target ("javascript:" included).
 _MARKDOWN = re.compile(r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+\"[^\"\n]*\")?\s*\)")

@@ -11,11 +11,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.answering.types import AnswerRequest, SummaryRequest, Turn
-from shared.handoff.hours import describe_weekly
+from shared.answering.types import AnswerRequest, SummaryRequest
+from shared.core.settings import Settings
+from shared.handover.hours import describe_weekly
 from shared.knowledge.retrieval import ScoredEntry
-from shared.redaction import redact
-from shared.settings import Settings
+from shared.text.redaction import redact
+from shared.text.turns import Turn
 
 CHARS_PER_TOKEN = 4
 MAX_CONTEXT_ENTRIES = 5

@@ -18,15 +18,15 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from shared.answering import metering
 from shared.answering.guard import OutputGuard
 from shared.answering.json_stream import StringFieldReader
 from shared.answering.links import LinkFilter, neutralise, policy_for
 from shared.answering.prompts import Prompt, answer_prompt, draft_answer_prompt, summary_prompt
 from shared.answering.suggestions import talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
-from shared.errors import ModelFailed, ModelOutputRejected
-from shared.settings import get_settings
+from shared.clients import metering
+from shared.core.errors import ModelFailed, ModelOutputRejected
+from shared.core.settings import get_settings
 
 log = logging.getLogger("support.model")
 MAX_ACTIONS = 3

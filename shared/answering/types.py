@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
+from shared.knowledge.lookup import Findings
 from shared.knowledge.retrieval import ScoredEntry
+from shared.text.turns import Turn
 
 # Yields text deltas as they are produced, and returns the complete, validated answer.
 AnswerStream = Generator[str, None, "Answer"]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One message of a conversation, as a provider sees it."""
-
-    sender: str
-    content: str
-    source_questions: tuple[str, ...] = ()
-    answered: bool = True
 
 
 @dataclass(frozen=True)
@@ -40,6 +32,11 @@ class AnswerRequest:
     history: list[Turn] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     language: str = "en"
+
+    @classmethod
+    def of(cls, found: Findings) -> AnswerRequest:
+        """The request for what retrieval found."""
+        return cls(**{f.name: getattr(found, f.name) for f in fields(found)})
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import pg8000.exceptions
 import sqlalchemy as sa
 
-from shared import errors
-from shared.settings import Settings, get_settings
+from shared.core import errors
+from shared.core.settings import Settings, get_settings
 
 T = TypeVar("T")
 _embedded_lock = threading.Lock()

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.db.handoff import FIRST_RESPONSE_SECONDS
+from shared.db.handover import FIRST_RESPONSE_SECONDS
 
 # One index-only scan of chat_sessions_written_idx; a conversation with a thumbs-down is not bot-resolved.
 _CONVERSATIONS = f"""

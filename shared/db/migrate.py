@@ -1,4 +1,4 @@
-"""Apply the schema migrations: `python -m shared.db.migrate [--grant-to ROLE]`.
+"""Apply the schema migrations: `python -m shared.cli migrate [--grant-to ROLE]`.
 
 Uses the same settings as the functions (Cloud SQL connector, DATABASE_URL or embedded).
 Run it as a user that may create the `vector` and `pg_trgm` extensions (on Cloud SQL, the
@@ -8,8 +8,8 @@ IAM user of their service account, the row privileges it needs.
 
 from __future__ import annotations
 
-import argparse
 import re
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -51,16 +51,7 @@ def grant_runtime_privileges(role: str) -> None:
             conn.execute(sa.text(statement))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Apply the schema migrations.")
-    parser.add_argument("--grant-to", metavar="ROLE", help="database user of the functions to grant row access")
-    args = parser.parse_args()
-    upgrade()
-    print("database schema is up to date")
-    if args.grant_to:
-        grant_runtime_privileges(args.grant_to)
-        print(f"granted read and write access to {args.grant_to}")
+if __name__ == "__main__":  # the earlier name of `python -m shared.cli migrate`
+    from shared.cli import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["migrate", *sys.argv[1:]]))

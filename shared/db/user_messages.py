@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from shared.db import prepared
-from shared.schemas import ConversationState
+from shared.schemas.public import ConversationState
 
 HISTORY_MESSAGES = 10
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from shared.core.settings import get_settings
 from shared.embeddings.base import Embedder
-from shared.settings import get_settings
 
 _override: list[Embedder | None] = []
 _choosing = threading.Lock()

@@ -11,12 +11,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from shared.answering import metering
+from shared.clients import metering
+from shared.clients.genai import get_client
+from shared.core.errors import ModelFailed
+from shared.core.settings import get_settings
 from shared.embeddings.base import Vector, normalized
-from shared.errors import ModelFailed
-from shared.genai_client import get_client
-from shared.redaction import for_model
-from shared.settings import get_settings
+from shared.text.redaction import for_model
 
 BATCH = 100  # texts per batchEmbedContents request
 CHARS_PER_TOKEN = 4

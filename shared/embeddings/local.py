@@ -23,9 +23,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 from numpy.typing import NDArray
 
+from shared.core.settings import PROJECT_ROOT
 from shared.embeddings.base import ArrayEncoder
 from shared.embeddings.wordpiece import WordPiece
-from shared.settings import PROJECT_ROOT
 
 F32 = NDArray[np.float32]
 MODEL = "local/all-MiniLM-L6-v2"

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from shared import errors
+from shared.core import errors
 from shared.db.engine import transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import calibration, entries, vectors
-from shared.knowledge.base import FaqEntry
-from shared.knowledge.sync import refresh_lexical_index
+from shared.knowledge.lexical import refresh_lexical_index
+from shared.schemas.faq import FaqEntry
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.knowledge.base import TRANSLATION_LANGUAGES, FaqEntry
+from shared.schemas.faq import TRANSLATION_LANGUAGES, FaqEntry
 
 FIELDS = ("question", "answer", "keywords", "examples", "url", "translations")
 

@@ -1,19 +1,17 @@
 """Write the live knowledge base, or the labelled regression cases, to files a team keeps in git.
 
-    python -m shared.knowledge.export [PATH]            the entries, in the import format (default: stdout)
-    python -m shared.knowledge.export --cases [PATH]    the regression cases, one JSON object a line
+    python -m shared.cli kb export [PATH]            the entries, in the import format (default: stdout)
+    python -m shared.cli kb export --cases [PATH]    the regression cases, one JSON object a line
 
 The entries come out in knowledge-base order with their ids, in the format
-`python -m shared.knowledge.sync` reads, so export then import changes nothing. The cases come
-out in the format `python -m shared.evaluate --regression` reads.
+`python -m shared.cli kb import` reads, so export then import changes nothing. The cases come
+out in the format `python -m devtools.evaluate --regression` reads.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,20 +52,7 @@ def render_cases() -> str:
     return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared.knowledge.export", description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, help="file to write (default: standard output)")
-    parser.add_argument("--cases", action="store_true", help="write the regression cases instead of the entries")
-    args = parser.parse_args(argv)
-    text = render_cases() if args.cases else render_knowledge_base()
-    if args.path is None:
-        sys.stdout.write(text)
-    else:
-        args.path.write_text(text, encoding="utf-8")
-        what = "regression cases" if args.cases else "entries"
-        print(f"wrote the {what} to {args.path}", file=sys.stderr)
-    return 0
+if __name__ == "__main__":  # the earlier name of `python -m shared.cli kb export`
+    from shared.cli import main
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["kb", "export", *sys.argv[1:]]))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from shared.answering.types import AnswerRequest, Turn
+from shared.core.settings import get_settings
 from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
 from shared.knowledge import retrieval
-from shared.language import language_of
-from shared.redaction import redact
-from shared.settings import get_settings
+from shared.text.language import language_of
+from shared.text.redaction import redact
+from shared.text.turns import Turn
 
 log = logging.getLogger("support.retrieval")
 # Half the answering threshold still marks a topic worth suggesting.
@@ -39,6 +39,26 @@ _SPLIT = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What retrieval found for a message: `entries` fit it, `related` are near it.
+
+    `parts` are the separate questions of a message that asks several (each retrieved on its
+    own; `entries` then holds what fits any of them); `language` is the customer's, as an ISO
+    639-1 code, for the reply.
+    """
+
+    question: str
+    entries: list[retrieval.ScoredEntry]
+    top_score: float = 0.0
+    top_threshold: float | None = None
+    related: list[retrieval.ScoredEntry] = field(default_factory=list)
+    popular: list[retrieval.ScoredEntry] = field(default_factory=list)
+    history: list[Turn] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    language: str = "en"
+
+
 def search_text(question: str, history: list[Turn]) -> str:
     """The text to search: a follow-up ("and abroad?") is joined to the customer's previous message."""
     previous = next((turn.content for turn in reversed(history) if turn.sender == "user"), None)
@@ -52,7 +72,7 @@ def search_text(question: str, history: list[Turn]) -> str:
 
 def find_answers(
     question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
-) -> AnswerRequest:
+) -> Findings:
     """Retrieve for `question`, and for each of its parts when it asks several things.
 
     A failing embedder or database degrades to less, never to an error. `conn` searches a
@@ -63,7 +83,7 @@ def find_answers(
 
 def explain(
     question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
-) -> tuple[AnswerRequest, list[retrieval.ScoredEntry]]:
+) -> tuple[Findings, list[retrieval.ScoredEntry]]:
     """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
     language = language_of(question, locale)
     text = search_text(question, history)
@@ -80,7 +100,7 @@ def explain(
         found, by_part, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
-        return AnswerRequest(question=question, entries=[], history=history, language=language), []
+        return Findings(question=question, entries=[], history=history, language=language), []
     settings = get_settings()
     entries = _confident(found)
     answered_parts = [(part, best[0]) for part, best in by_part if best]
@@ -92,7 +112,7 @@ def explain(
         entries = [*firsts.values(), *(e for e in entries if e.id not in firsts)]
     shown = [e.in_language(language) for e in entries]
     shown_ids = {e.id for e in shown}
-    decided = AnswerRequest(
+    decided = Findings(
         question=question,
         entries=shown,
         top_score=found[0].score if found else 0.0,

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from shared.conversation_eval import Case, Outcome, run
 from shared.db.engine import connection, rehearsal
 from shared.embeddings import get_embedder
 from shared.knowledge import editing, entries, vectors
-from shared.knowledge.base import FaqEntry
-from shared.knowledge.sync import refresh_lexical_index
-from shared.language import language_of
+from shared.knowledge.conversation_eval import Case, Outcome, run
+from shared.knowledge.lexical import refresh_lexical_index
+from shared.schemas.faq import FaqEntry
+from shared.text.language import language_of
 
 
 def stored_cases(conn: sa.Connection) -> list[Case]:

@@ -23,9 +23,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.core.settings import Settings, get_settings
 from shared.db import prepared
 from shared.embeddings.base import to_pgvector
-from shared.settings import Settings, get_settings
 
 _QUERY_TERMS = """
     query_words AS (

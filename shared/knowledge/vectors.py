@@ -15,9 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.core.settings import get_settings
 from shared.db.engine import transaction
 from shared.embeddings.base import Embedder, to_pgvector
-from shared.settings import get_settings
 
 
 @dataclass(frozen=True)

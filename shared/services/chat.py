@@ -14,16 +14,19 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from shared import errors
 from shared.answering import get_provider, offline_provider
-from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, Turn, collect
-from shared.handoff.detect import Handover, handover_trigger, unanswered_again
+from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
+from shared.auth.tokens import hash_token
+from shared.core import errors
+from shared.handover.detect import Handover, handover_trigger, unanswered_again
 from shared.knowledge import lookup
-from shared.language import language_of
-from shared.schemas import ConversationState, MessageCreate, MessageExchange, MessagePublic
-from shared.security import hash_token
-from shared.services import handoff, replies, retries
-from shared.services.events import exchange_events, sse
+from shared.schemas.public import ConversationState, MessageCreate, MessageExchange, MessagePublic
+from shared.services import _handover
+from shared.services import _intake as retries
+from shared.services import _replies as replies
+from shared.services._events import exchange_events, sse
+from shared.text.language import language_of
+from shared.text.turns import Turn
 
 log = logging.getLogger("support.chat")
 
@@ -94,7 +97,7 @@ def accept_message(
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
-        answer_request = lookup.find_answers(request.content, history, locale=outcome.locale)
+        answer_request = AnswerRequest.of(lookup.find_answers(request.content, history, locale=outcome.locale))
     unanswered = None if answer_request.entries else unanswered_again(history)
     return Accepted(
         request.session_id,
@@ -119,7 +122,7 @@ def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; on any model failure, the offline answer instead."""
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")
-        handover = handoff.reply(
+        handover = _handover.reply(
             already=accepted.state == "waiting", reason=trigger.reason, kind=trigger.kind, language=accepted.language
         )
         yield handover.text

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared import errors
+from shared.auth.tokens import hash_token
+from shared.core import errors
 from shared.db import conversations
 from shared.db.engine import connection
-from shared.schemas import FeedbackCreate
-from shared.security import hash_token
+from shared.schemas.public import FeedbackCreate
 from shared.services.sessions import UNAUTHORIZED
 
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared import errors
 from shared.answering import get_provider
 from shared.answering.structured import StructuredProvider
+from shared.core import errors
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import editing, entries, gaps, lookup, regression
-from shared.knowledge_schemas import (
+from shared.schemas.knowledge import (
     ApproveRequest,
     ApproveResult,
     EntryDraft,
@@ -30,9 +30,9 @@ from shared.knowledge_schemas import (
     MessageIds,
     Suggestion,
 )
-from shared.redaction import anonymize, for_model
-from shared.services import model_usage
+from shared.services import _model_usage as model_usage
 from shared.services.knowledge import live_entry
+from shared.text.redaction import anonymize, for_model
 
 log = logging.getLogger("support.gaps")
 # The newest gaps considered for grouping; older ones wait until these are handled.

@@ -20,11 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared import errors
+from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db import idempotency
 from shared.db.engine import connection
-from shared.http import Reply
-from shared.settings import get_settings
+from shared.web.http import Reply
 
 TTL_SECONDS = 24 * 3600
 # Longer than any operator request takes (a summary's model call with its retries included), so a

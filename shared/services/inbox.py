@@ -8,8 +8,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from shared import errors
-from shared.console_schemas import (
+from shared.core import errors
+from shared.db import handover as handover_db
+from shared.db import inbox, operators
+from shared.db.engine import connection, transaction
+from shared.db.operators import OperatorRow
+from shared.handover.states import Event, agent_actions
+from shared.schemas.console import (
     ActionRequest,
     AgentMessageCreate,
     ConversationDetail,
@@ -21,14 +26,9 @@ from shared.console_schemas import (
     StateChange,
     TranscriptMessage,
 )
-from shared.db import handoff as handoff_db
-from shared.db import inbox, operators
-from shared.db.engine import connection, transaction
-from shared.db.operators import OperatorRow
-from shared.handoff.states import Event, agent_actions
-from shared.schemas import SourcePublic
-from shared.services import handoff
-from shared.services.views import NO_CONVERSATION
+from shared.schemas.public import SourcePublic
+from shared.services import _handover
+from shared.services._views import NO_CONVERSATION
 
 
 def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> ConversationList:
@@ -80,7 +80,7 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
         if header is None:
             raise errors.NotFound(NO_CONVERSATION)
         messages = inbox.transcript(conn, session_id=conversation_id)
-        history = handoff_db.history(conn, session_id=conversation_id)
+        history = handover_db.history(conn, session_id=conversation_id)
         if messages:
             inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=messages[-1].id)
     fields = header._asdict()
@@ -101,7 +101,7 @@ def reply(conversation_id: uuid.UUID, request: AgentMessageCreate, *, operator: 
         if header is None:
             raise errors.NotFound(NO_CONVERSATION)
         if not request.internal and header.assignee_id is None:
-            handoff.transition(
+            _handover.transition(
                 conn,
                 conversation_id,
                 "take_over",
@@ -126,7 +126,7 @@ def act(conversation_id: uuid.UUID, request: ActionRequest, *, operator: Operato
     assignee = _assignee(request, operator)
     event: Event = request.action
     with transaction() as conn:
-        handoff.transition(
+        _handover.transition(
             conn,
             conversation_id,
             event,

@@ -6,11 +6,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared import errors
+from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db.engine import connection
 from shared.embeddings import describe_retrieval
 from shared.knowledge import editing, lookup
-from shared.knowledge_schemas import (
+from shared.schemas.knowledge import (
     Candidate,
     EntryDetail,
     EntryDraft,
@@ -21,8 +22,7 @@ from shared.knowledge_schemas import (
     TryResult,
     VersionPublic,
 )
-from shared.services import model_usage
-from shared.settings import get_settings
+from shared.services import _model_usage as model_usage
 
 _ENTRY_COLUMNS = """
     e.id, e.question, e.answer, e.keywords, e.examples, e.url, e.translations, e.version, e.updated_at,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from shared.core.settings import get_settings
 from shared.db import conversations, idempotency
 from shared.db.engine import connection
 from shared.db.limits import purge_expired_counters
-from shared.settings import get_settings
 
 
 class PurgeReport(BaseModel):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from shared import errors
-from shared.console_schemas import Metrics, MetricsQuery
+from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db import metrics, model_usage
 from shared.db.engine import connection
-from shared.settings import get_settings
+from shared.schemas.console import Metrics, MetricsQuery
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 366

@@ -1,6 +1,6 @@
 """Telling the team about a handover, and the customer about a reply they missed: an outbox delivered with retries.
 
-The handover's transaction writes one follow-up row (shared/services/handoff.py); the customer's
+The handover's transaction writes one follow-up row (shared/services/_handover.py); the customer's
 request does nothing more. Each run of the scheduled `deliver_notifications` first follows up
 the handovers (the agents' summary, then one row per configured target: Slack, a signed
 webhook), then sends every row that is due; whatever fails is retried with backoff by later
@@ -20,13 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared import mail
+from shared.clients import mail
+from shared.clients.webhooks import DeliveryFailed, send
+from shared.core.settings import Settings, get_settings
 from shared.db import outbox
 from shared.db.engine import connection
-from shared.language import locale_language
-from shared.notify import DeliveryFailed, send
-from shared.services import handoff
-from shared.settings import Settings, get_settings
+from shared.services import _handover
+from shared.text.language import locale_language
 
 log = logging.getLogger("support.notifications")
 CLAIM_LEASE_SECONDS = 60
@@ -84,7 +84,7 @@ def _follow_up_handovers(limit: int) -> int:
 def _follow_up(row: Any) -> bool:
     """One handover's follow-up; a failure leaves the row to the next run once its lease lapses."""
     try:
-        return handoff.follow_up(row)
+        return _handover.follow_up(row)
     except Exception:
         log.exception("handover follow-up failed; retrying later", extra={"attempt": row.attempts})
         return False

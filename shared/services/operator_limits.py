@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 
-from shared import errors
+from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db import limits
 from shared.db.engine import transaction
 from shared.db.limits import Rule
-from shared.routing import Cost
-from shared.settings import get_settings
+from shared.web.routing import Cost
 
 MINUTE = 60
 

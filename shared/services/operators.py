@@ -6,22 +6,14 @@ import uuid
 
 import sqlalchemy as sa
 
-from shared import errors
-from shared.console_schemas import (
-    OperatorCreate,
-    OperatorList,
-    OperatorPublic,
-    Role,
-    SignedIn,
-    SignIn,
-    SignInOptions,
-)
+from shared.auth.google import verify_google_id_token
+from shared.auth.tokens import hash_token, new_session_token
+from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db import operators
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
-from shared.identity import verify_google_id_token
-from shared.security import hash_token, new_session_token
-from shared.settings import get_settings
+from shared.schemas.console import OperatorCreate, OperatorList, OperatorPublic, Role, SignedIn, SignIn, SignInOptions
 
 SIGN_IN_AGAIN = "Please sign in."
 NOT_AN_OPERATOR = "This account is not a member of the support team."

@@ -15,12 +15,12 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from shared.core.settings import get_settings
 from shared.db.engine import connection
 from shared.db.migrate import grant_runtime_privileges, upgrade
 from shared.embeddings import get_embedder
 from shared.knowledge.sync import sync_file
-from shared.services import model_usage
-from shared.settings import get_settings
+from shared.services import _model_usage as model_usage
 
 log = logging.getLogger("support.prepare")
 # Any constant every preparing process agrees on (pg_advisory_lock takes a bigint).

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection, transaction
 from shared.knowledge import entries, regression
-from shared.knowledge_schemas import (
+from shared.schemas.knowledge import (
     BrokenCase,
     CaseList,
     CasePublic,
@@ -16,7 +16,7 @@ from shared.knowledge_schemas import (
     ReviewItem,
     ReviewList,
 )
-from shared.services import model_usage
+from shared.services import _model_usage as model_usage
 
 MAX_LISTED = 200
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from shared import errors
+from shared.auth.tokens import hash_token, new_session_token
+from shared.core import errors
+from shared.core.settings import Settings, get_settings
 from shared.db import conversations
 from shared.db.engine import connection, transaction
-from shared.language import locale_language
-from shared.schemas import (
+from shared.schemas.public import (
     ContactCreate,
     CsatCreate,
     MessageList,
@@ -16,10 +17,9 @@ from shared.schemas import (
     SessionRef,
     SessionView,
 )
-from shared.security import hash_token, new_session_token
-from shared.services import limits
-from shared.services.views import message_public, session_state
-from shared.settings import Settings, get_settings
+from shared.services import _limits as limits
+from shared.services._views import message_public, session_state
+from shared.text.language import locale_language
 
 UNAUTHORIZED = "Unknown session or invalid token."
 # The default GREETING (English) and its translations in the widget's other languages, so that a shop

@@ -15,21 +15,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared import errors
 from shared.answering import get_provider, offline_provider
-from shared.answering.metering import Tally
-from shared.answering.types import AnswerProvider, Summary, SummaryRequest, Turn
-from shared.console_schemas import AgentSummary
-from shared.customer_summary import customer_summary
+from shared.answering.types import AnswerProvider, Summary, SummaryRequest
+from shared.auth.tokens import hash_token
+from shared.clients.metering import Tally
+from shared.core import errors
 from shared.db import conversations
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
-from shared.language import locale_language
-from shared.schemas import SessionRef, SummaryPublic
-from shared.security import hash_token
-from shared.services import limits, model_usage
+from shared.schemas.console import AgentSummary
+from shared.schemas.public import SessionRef, SummaryPublic
+from shared.services import _limits as limits
+from shared.services import _model_usage as model_usage
+from shared.services._customer_summary import customer_summary
+from shared.services._views import NO_CONVERSATION
 from shared.services.sessions import UNAUTHORIZED
-from shared.services.views import NO_CONVERSATION
+from shared.text.language import locale_language
+from shared.text.turns import Turn
 
 HEAD_MESSAGES = 10
 TAIL_MESSAGES = 150

@@ -1,0 +1,125 @@
+"""Answers without any model: the best entry's answer, related topics as next steps, extractive summaries."""
+
+from __future__ import annotations
+
+from shared.answering.suggestions import suggest_actions, talk_to_human
+from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
+from shared.core.settings import get_settings
+
+CONFIDENT_SCORE = 0.8
+CHUNK_WORDS = 4
+
+# The offline provider's own sentences, in each language it answers in.
+PHRASES = {
+    "en": {
+        "lead_in": "Here's what I found about “{question}”:\n\n",
+        "about": "About “{question}”:",
+        "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
+        "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
+    },
+    "fr": {
+        "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
+        "about": "À propos de « {question} » :",
+        "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
+        "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
+    },
+    "es": {
+        "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
+        "about": "Sobre «{question}»:",
+        "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
+        "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
+    },
+    "de": {
+        "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
+        "about": "Zu „{question}“:",
+        "not_covered": "Leider habe ich dazu in unserem Hilfe-Center keine Antwort gefunden. "
+        "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
+        "oder sagen Sie es einfach.",
+    },
+}
+
+
+class OfflineProvider:
+    """The provider used when no model credentials are configured, and the fallback when a model fails."""
+
+    name = "offline"
+
+    def stream(self, request: AnswerRequest) -> AnswerStream:
+        """The answer in a few chunks, so clients have one protocol whatever the provider."""
+        answer = self.answer(request)
+        words = answer.text.split(" ")
+        for start in range(0, len(words), CHUNK_WORDS):
+            yield " ".join(words[start : start + CHUNK_WORDS]) + (" " if start + CHUNK_WORDS < len(words) else "")
+        return answer
+
+    def answer(self, request: AnswerRequest) -> Answer:
+        """The best entry's answer (each part's, for several questions), or an honest 'not covered'."""
+        phrases = phrases_for(request.language)
+        if not request.entries:
+            return Answer(
+                text=not_covered_text(request.language),
+                source_ids=[],
+                suggested_actions=suggest_actions([], request.popular, offer_human_in=request.language),
+                provider=self.name,
+            )
+        used = request.entries[: len(request.parts) or 1]
+        best = used[0]
+        if len(used) > 1:
+            text = "\n\n".join(f"{phrases['about'].format(question=e.question)}\n{e.answer}" for e in used)
+        else:
+            confident = best.score >= CONFIDENT_SCORE
+            text = ("" if confident else phrases["lead_in"].format(question=best.question)) + best.answer
+        others = [e for e in request.entries + request.related if e not in used]
+        return Answer(
+            text=text,
+            source_ids=[e.id for e in used],
+            suggested_actions=suggest_actions(others, request.popular, answered=best),
+            provider=self.name,
+        )
+
+    def summarize(self, request: SummaryRequest) -> Summary:
+        """An extractive summary: the customer's issue, what was answered, the handover state."""
+        user_turns = [t for t in request.transcript if t.sender == "user"]
+        bot_turns = [t for t in request.transcript if t.sender == "bot"]
+        answered = list(dict.fromkeys(q for t in bot_turns for q in t.source_questions))
+        unanswered = sum(1 for t in bot_turns if not t.answered)
+        lines = [f"Customer's issue: {_clip(user_turns[0].content)}"]
+        if len(user_turns) > 1:
+            lines.append(f"Later they asked: {_clip(user_turns[-1].content)}")
+        lines.append(
+            _sentence("Answered from the help center: " + ("; ".join(answered) if answered else "nothing yet"))
+        )
+        if unanswered:
+            lines.append(f"Questions the help center did not cover: {unanswered}.")
+        lines.append(_status_line(request))
+        return Summary("\n".join(lines))
+
+
+def phrases_for(language: str) -> dict[str, str]:
+    """The offline sentences in `language`, or in English."""
+    return PHRASES.get(language, PHRASES["en"])
+
+
+def not_covered_text(language: str = "en") -> str:
+    """The honest reply when the knowledge base has nothing that fits, with the offer of a person."""
+    company = get_settings().company_name
+    return phrases_for(language)["not_covered"].format(company=company, human=talk_to_human(language))
+
+
+def _status_line(request: SummaryRequest) -> str:
+    reason = request.handover_reason or "no reason recorded"
+    lines = {
+        "waiting": f"Status: handed over to a human agent, waiting ({reason}).",
+        "assigned": f"Status: handed over to a human agent, who is on it ({reason}).",
+        "resolved": "Status: resolved.",
+    }
+    return lines.get(request.state, "Status: open, handled by the bot.")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

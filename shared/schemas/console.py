@@ -1,0 +1,234 @@
+"""Request and response shapes of the operator API (the console's); constraints live on the fields."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from shared.schemas.public import MAX_ID, ConversationState, Request, SourcePublic
+
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Role = Literal["agent", "admin"]
+StateFilter = Literal["waiting", "assigned", "resolved", "bot", "open", "all"]
+Action = Literal["take_over", "hand_back", "resolve", "reopen", "assign"]
+
+
+class SignIn(Request):
+    local_email: Email | None = Field(default=None, description="Local runs only: sign in as this operator")
+    id_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)] | None = Field(
+        default=None, description="A Google ID token from Google Identity Services"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SignIn:
+        if (self.local_email is None) == (self.id_token is None):
+            raise ValueError("send exactly one of id_token and local_email")
+        return self
+
+
+class OperatorPublic(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class SignedIn(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`; shown once")
+    expires_at: datetime
+    operator: OperatorPublic
+
+
+class SignInOptions(BaseModel):
+    """How one may sign in here, for the sign-in page to say who may."""
+
+    google_client_id: str | None = Field(description="Google sign-in's OAuth client id; null: Google sign-in is off")
+    workspace_domain: str | None = Field(description="Only Google accounts of this Workspace domain may sign in")
+    email: bool = Field(description="Sign-in by email alone: only in a local run, and only from its own machine")
+    first_sign_in_becomes_admin: bool = Field(
+        description="With email sign-in: the team is empty, so the first email to sign in becomes its admin"
+    )
+
+
+class OperatorCreate(Request):
+    email: Email
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    role: Role = "agent"
+
+
+class OperatorList(BaseModel):
+    operators: list[OperatorPublic]
+
+
+class OperatorRef(Request):
+    operator_id: uuid.UUID
+
+
+class RoleChange(Request):
+    role: Role
+
+
+class ConversationsQuery(Request):
+    state: StateFilter = "open"
+    view: StateFilter | None = Field(
+        default=None, description="The inbox view; `all` is every conversation a customer wrote in. Wins over `state`"
+    )
+    reason: Annotated[str, StringConstraints(max_length=24)] | None = None
+    assigned: Literal["me", "anyone", "nobody"] | None = None
+    q: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Text the customer or an agent wrote, or a conversation's id"
+    )
+    before: datetime | None = Field(default=None, description="Newest-first tabs: items active before this time")
+    cursor: Annotated[str, StringConstraints(max_length=120, pattern=r"^[A-Za-z0-9_-]+={0,2}$")] | None = Field(
+        default=None, description="The `next_cursor` of the previous page: the page after it"
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class ConversationItem(BaseModel):
+    id: uuid.UUID
+    state: ConversationState
+    reason: str | None
+    reason_kind: str | None
+    waiting_since: datetime | None
+    last_activity_at: datetime
+    preview: str | None
+    assignee: str | None
+    unread: int
+    thumbs_down: int
+    thumbs_up: int
+    csat: int | None = None
+
+
+class ConversationList(BaseModel):
+    conversations: list[ConversationItem]
+    counts: dict[str, int] = Field(description="Conversations per inbox tab: waiting, mine, open, resolved")
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last")
+
+
+class TranscriptMessage(BaseModel):
+    id: int
+    sender: Literal["user", "bot", "agent", "system"]
+    content: str
+    created_at: datetime
+    author: str | None = None
+    internal: bool = False
+    sources: list[SourcePublic] = Field(default_factory=list)
+    decision: str | None = None
+    feedback: Literal["up", "down"] | None = None
+    feedback_comment: str | None = None
+
+
+class StateChange(BaseModel):
+    from_state: ConversationState
+    to_state: ConversationState
+    event: str
+    reason: str | None
+    operator: str | None
+    created_at: datetime
+
+
+class Csat(BaseModel):
+    rating: int
+    comment: str | None
+
+
+class ConversationDetail(BaseModel):
+    id: uuid.UUID
+    state: ConversationState
+    reason: str | None
+    reason_kind: str | None
+    assignee: str | None
+    assignee_id: uuid.UUID | None
+    waiting_since: datetime | None
+    created_at: datetime
+    summary: str | None
+    locale: str | None
+    attributes: dict[str, Any]
+    contact_email: str | None = None
+    csat: Csat | None = None
+    messages: list[TranscriptMessage]
+    history: list[StateChange]
+    actions: list[Action] = Field(
+        description="What the signed-in operator may do to it now (from the server's table of state changes)"
+    )
+
+
+class AgentSummary(BaseModel):
+    """The summary written for agents, as refreshed from the conversation's current messages."""
+
+    conversation_id: uuid.UUID
+    summary: str
+    updated_at: datetime
+    degraded: bool = Field(description="Written without the model (it failed, or the token budget is spent)")
+
+
+class SummaryRefresh(Request):
+    """Nothing to say (an empty object, or no body): the summary is written from the conversation as it is."""
+
+
+class AgentMessageCreate(Request):
+    content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    internal: bool = False
+
+
+class ActionRequest(Request):
+    action: Action
+    operator_id: uuid.UUID | None = Field(default=None, description="For assign: who gets the conversation")
+
+
+class ConversationRef(Request):
+    conversation_id: uuid.UUID
+
+
+class MessageId(BaseModel):
+    id: int = Field(le=MAX_ID)
+
+
+def _utc_within_reach(value: datetime) -> datetime:
+    """A time without a zone is UTC (a date alone is its midnight); years 2000-2999 only, so range arithmetic holds."""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not 2000 <= value.astimezone(UTC).year <= 2999:
+        raise ValueError("must be a time between the years 2000 and 2999")
+    return value
+
+
+MetricsTime = Annotated[datetime, AfterValidator(_utc_within_reach)]
+
+
+class MetricsQuery(Request):
+    from_: MetricsTime | None = Field(default=None, alias="from")
+    to: MetricsTime | None = None
+
+
+class Metrics(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: datetime = Field(alias="from")
+    to: datetime
+    conversations: int
+    bot_resolved_rate: float | None = Field(description="Ended without a person and without a thumbs-down")
+    handover_rate: float | None
+    handovers_by_reason: dict[str, int]
+    degraded_replies: int = Field(description="Bot replies answered without the model (budget spent, model failed)")
+    degraded_replies_by_reason: dict[str, int] = Field(description="`budget`, `model` (failed) or `guarded`")
+    median_first_response_seconds: float | None = Field(
+        description="From each conversation's latest handover to the first agent reply after it"
+    )
+    median_resolution_seconds: float | None
+    csat_average: float | None
+    csat_response_rate: float | None
+    csat_responses: int
+    thumbs_up: int
+    thumbs_down: int
+    unanswered_questions: int
+    model_input_tokens: int = Field(description="Conversations' tokens plus those of no conversation")
+    model_output_tokens: int = Field(description="Thinking tokens included: they are billed as output")
+    model_tokens_outside_conversations: int = Field(
+        description="Input and output tokens of drafts, gap grouping, Try it and re-indexing, by whole hours"
+    )
+    estimated_cost_usd: float

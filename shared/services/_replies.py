@@ -1,0 +1,171 @@
+"""Storing the bot's reply to a user message, and the replies that need no model."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+
+from shared.answering.links import neutralise, policy_for
+from shared.answering.suggestions import TALK_TO_HUMAN
+from shared.answering.types import Answer, AnswerRequest
+from shared.clients import metering
+from shared.clients.metering import Tally
+from shared.db import conversations, user_messages
+from shared.db.engine import connection, run_idempotent, transaction
+from shared.knowledge.retrieval import ScoredEntry
+from shared.schemas.public import MessageExchange, MessagePublic, SessionState, SourcePublic
+from shared.services import _handover
+from shared.services import _limits as limits
+from shared.services import _model_usage as model_usage
+from shared.services._views import message_public, session_state
+
+
+def store(
+    session_id: uuid.UUID, user_message: MessagePublic, answer: Answer, answer_request: AnswerRequest | None
+) -> MessageExchange:
+    """Store `answer` as the reply to `user_message` (once) and hand over when it says so.
+
+    A handover changes the state and queues its follow-up in the reply's own transaction; the
+    summary and the team's notifications run later, outside this request (services/_handover.py).
+    """
+    retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
+    answer = _links_checked(answer, answer_request)
+    sources = _sources(answer, retrieved)
+    details: dict[str, Any] = {
+        "provider": answer.provider,
+        "decision": _decision(answer),
+        "answered": bool(sources),
+        "top_score": answer_request.top_score if answer_request else None,
+        "threshold": answer_request.top_threshold if answer_request else None,
+        "degraded": answer.degraded,
+        "guarded": answer.guarded,
+    }
+    if answer.degraded_reason:
+        details["degraded_reason"] = answer.degraded_reason
+    if answer.usage:
+        details["usage"] = answer.usage
+    if answer.hands_over:
+        details["handover_kind"] = answer.handover_kind or "model"
+    to_store = conversations.ReplyToStore(
+        content=answer.text,
+        sources=[s.model_dump(mode="json") for s in sources],
+        suggested_actions=answer.suggested_actions,
+        details=details,
+        pins=_pins(sources, retrieved),
+    )
+    tally = metering.take()  # this request's other model calls: the embedding of the question, for one
+    if answer.hands_over or answer.usage or tally.calls:
+        with transaction() as conn:
+            stored, state, earlier = _store_and_charge(conn, session_id, user_message.id, to_store, answer, tally)
+    else:  # nothing to write but the reply: one statement, safe to run again if its connection was dead
+        stored, state, earlier = run_idempotent(lambda conn: _stored(conn, session_id, user_message.id, to_store))
+    if earlier is not None:
+        return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
+    reply = MessagePublic(
+        id=stored.id,
+        sender="bot",
+        content=answer.text,
+        created_at=stored.created_at,
+        reply_to=user_message.id,
+        sources=sources,
+        suggested_actions=answer.suggested_actions,
+        degraded=answer.degraded,
+    )
+    return MessageExchange(user_message=user_message, reply=reply, session=state)
+
+
+Stored = tuple[conversations.StoredReply, SessionState, Any | None]  # the reply, the state, an earlier reply
+
+
+def _store_and_charge(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any, answer: Answer, tally: Tally
+) -> Stored:
+    """In the caller's transaction: the reply, its model usage charged, and the handover it asks for."""
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    if stored.is_new:
+        limits.charge_tokens(conn, session_id, answer.usage)
+        model_usage.charge(conn, tally, session_id=session_id)
+        if answer.hands_over:
+            _handover.hand_over(conn, session_id, reason=answer.handover_reason, kind=answer.handover_kind or "model")
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=answer.hands_over)
+
+
+def _stored(conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any) -> Stored:
+    stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
+    return _stored_with_state(conn, session_id, message_id, stored, read_again=False)
+
+
+def _stored_with_state(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, stored: Any, *, read_again: bool
+) -> Stored:
+    """The reply as stored, the conversation's state after it, and the reply stored earlier if this one was not new."""
+    if stored.is_new and not read_again:
+        return stored, session_state(stored.session), None
+    state = session_state(conversations.session_state(conn, session_id=session_id))
+    return stored, state, None if stored.is_new else conversations.reply_to(conn, message_id=message_id)
+
+
+def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
+    """The version of each entry the reply used, for review when the entry changes."""
+    versions = {entry.id: entry.version for entry in retrieved}
+    return {source.id: versions[source.id] for source in sources}
+
+
+def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchange:
+    """The exchange when an agent owns the conversation: the message is stored, the bot says nothing."""
+    with connection() as conn:
+        user_messages.release_answer(conn, message_id=user_message.id)
+        state = session_state(conversations.session_state(conn, session_id=session_id))
+    return MessageExchange(user_message=user_message, reply=None, session=state)
+
+
+def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int) -> MessageExchange | None:
+    """The stored user message and its reply, if the reply exists."""
+    reply = conversations.reply_to(conn, message_id=message_id)
+    if reply is None:
+        return None
+    user = conversations.messages_by_id(conn, [message_id])[message_id]
+    state = session_state(conversations.session_state(conn, session_id=session_id))
+    return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
+
+
+def apology() -> Answer:
+    """The reply of last resort, when even the offline answer fails."""
+    return Answer(
+        text="I'm sorry, something went wrong while I was looking into that. Your message is saved. "
+        "Please try again in a moment, or ask to talk to a human.",
+        source_ids=[],
+        suggested_actions=[TALK_TO_HUMAN],
+        provider="fallback",
+        degraded=True,
+    )
+
+
+def _links_checked(answer: Answer, request: AnswerRequest | None) -> Answer:
+    """The answer with links only where they belong, whoever wrote it (every client gets the same text)."""
+    if request is None:  # our own handover and apology texts
+        return answer
+    policy = policy_for([*request.entries, *request.related, *request.popular])
+    actions = [neutralise(action, policy) for action in answer.suggested_actions]
+    return replace(answer, text=neutralise(answer.text, policy), suggested_actions=actions)
+
+
+def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]:
+    """The entries the answer used, keeping only ids that retrieval really returned."""
+    by_id = {entry.id: entry for entry in retrieved}
+    return [
+        SourcePublic(id=by_id[i].id, question=by_id[i].question, url=by_id[i].url)
+        for i in dict.fromkeys(answer.source_ids)
+        if i in by_id
+    ]
+
+
+def _decision(answer: Answer) -> str:
+    if answer.hands_over:
+        return "handover"
+    if answer.provider == "fallback":
+        return "failed"
+    return "answered" if answer.source_ids else "not_covered"

@@ -1,0 +1,42 @@
+"""Turning stored rows into the public API's shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.core.settings import get_settings
+from shared.handover.reply import support_open
+from shared.handover.states import widget_status
+from shared.schemas.public import MessagePublic, SessionState, SourcePublic
+
+NO_CONVERSATION = "There is no such conversation."
+
+
+def message_public(row: Any) -> MessagePublic:
+    """The public form of a stored message row."""
+    return MessagePublic(
+        id=row.id,
+        sender=row.sender,
+        content=row.content,
+        created_at=row.created_at,
+        client_message_id=row.client_message_id,
+        reply_to=row.reply_to_id,
+        sources=[SourcePublic.model_validate(s) for s in row.sources or []],
+        suggested_actions=list(row.suggested_actions or []),
+        degraded=bool((row.details or {}).get("degraded", False)),
+        author=getattr(row, "author", None),
+    )
+
+
+def session_state(row: Any) -> SessionState:
+    """The widget's view of a conversation's state from a row with `state`, `agent` and `contact_email`."""
+    settings = get_settings()
+    # The address is asked for only when a reply can actually be e-mailed to it.
+    away = (
+        row.state == "waiting"
+        and not row.contact_email
+        and settings.emails_replies
+        and not support_open(settings, datetime.now(UTC))
+    )
+    return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent, offer_contact=away)
