@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from devtools.evaluate import REGRESSION_SET
+from shared import cli
 from shared.knowledge import conversation_eval, export
 from shared.knowledge.sync import sync_entries
 from shared.schemas.faq import load_knowledge_base
@@ -20,7 +21,7 @@ def test_the_exported_knowledge_base_is_the_imported_file(db):
 
 def test_an_export_imports_back_with_nothing_changed(db, tmp_path):
     path = tmp_path / "kb.json"
-    assert export.main([str(path)]) == 0
+    assert cli.main(["kb", "export", str(path)]) == 0
     report = sync_entries(load_knowledge_base(path))
     assert (report.inserted, report.updated, report.removed, report.conflicts) == (0, 0, 0, [])
 
@@ -38,7 +39,7 @@ def test_a_console_edit_reaches_the_export(function_client, restore_knowledge_ba
 
 def test_cases_export_one_json_object_a_line_in_the_evaluation_format(db, tmp_path):
     path = tmp_path / "cases.jsonl"
-    assert export.main(["--cases", str(path)]) == 0
+    assert cli.main(["kb", "export", "--cases", str(path)]) == 0
     cases = conversation_eval.load_cases(path)
     assert all(isinstance(case.expected, tuple) for case in cases)
 
