@@ -8,6 +8,10 @@ With `--regression [CASES.jsonl]`: the regression cases exported from the consol
 (`python -m shared.cli kb export --cases`), each of which must be answered rightly; the
 failures are printed and the exit status is 1 if there are any.
 
+With `--summaries [SET.jsonl]`: ROUGE-1/2/L F1 of the agents' summary written without a model,
+and of the first customer message with the first reply, against written summaries
+(default: datasets/summaries.jsonl; devtools/summary_quality.py).
+
 With `--kb` and `--queries` (a public set with one expected entry per query):
 
 Loads the knowledge base (`[{"id", "question", "examples"}]`, answers optional) into a fresh
@@ -41,6 +45,7 @@ DEMO_KB = PROJECT_ROOT / "knowledge_base.json"
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 REGRESSION_SET = DATASETS / "regression_cases.jsonl"
 CONVERSATION_SET = DATASETS / "innovatetech_eval.jsonl"
+SUMMARY_SET = DATASETS / "summaries.jsonl"
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,17 @@ def main() -> None:
         const=REGRESSION_SET,
         help="run a regression set (default: datasets/regression_cases.jsonl); exit 1 if a case fails",
     )
+    parser.add_argument(
+        "--summaries",
+        nargs="?",
+        type=Path,
+        const=SUMMARY_SET,
+        help="measure the summaries without a model (default: datasets/summaries.jsonl)",
+    )
     args = parser.parse_args()
+    if args.summaries:
+        print(format_summaries(args.summaries))
+        return
     if args.embedder:
         os.environ["EMBEDDER"] = args.embedder
     if args.regression:
@@ -186,6 +201,16 @@ def main() -> None:
         return
     figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set)
     print(json.dumps(figures) if args.json else _format_conversations(figures))
+
+
+def format_summaries(path: Path) -> str:
+    """ROUGE F1 of the offline agents' summary and of the first-messages baseline, as a table."""
+    from devtools import summary_quality
+
+    lines = [f"{path.name}: ROUGE F1 against the written summaries", "summary          R-1    R-2    R-L"]
+    for name, figures in summary_quality.measure(path).items():
+        lines.append(f"{name:<16} {figures.rouge1:.3f}  {figures.rouge2:.3f}  {figures.rougeL:.3f}")
+    return "\n".join(lines)
 
 
 def run_regression(entries: list[FaqEntry], path: Path) -> int:
