@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.answering.extractive import extractive_summary
 from shared.answering.suggestions import suggest_actions, talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.core.settings import get_settings
@@ -78,21 +79,8 @@ class OfflineProvider:
         )
 
     def summarize(self, request: SummaryRequest) -> Summary:
-        """An extractive summary: the customer's issue, what was answered, the handover state."""
-        user_turns = [t for t in request.transcript if t.sender == "user"]
-        bot_turns = [t for t in request.transcript if t.sender == "bot"]
-        answered = list(dict.fromkeys(q for t in bot_turns for q in t.source_questions))
-        unanswered = sum(1 for t in bot_turns if not t.answered)
-        lines = [f"Customer's issue: {_clip(user_turns[0].content)}"]
-        if len(user_turns) > 1:
-            lines.append(f"Later they asked: {_clip(user_turns[-1].content)}")
-        lines.append(
-            _sentence("Answered from the help center: " + ("; ".join(answered) if answered else "nothing yet"))
-        )
-        if unanswered:
-            lines.append(f"Questions the help center did not cover: {unanswered}.")
-        lines.append(_status_line(request))
-        return Summary("\n".join(lines))
+        """An extractive summary in the model's structure: the customer's problem, what was answered, how it ended."""
+        return extractive_summary(request)
 
 
 def phrases_for(language: str) -> dict[str, str]:
@@ -104,22 +92,3 @@ def not_covered_text(language: str = "en") -> str:
     """The honest reply when the knowledge base has nothing that fits, with the offer of a person."""
     company = get_settings().company_name
     return phrases_for(language)["not_covered"].format(company=company, human=talk_to_human(language))
-
-
-def _status_line(request: SummaryRequest) -> str:
-    reason = request.handover_reason or "no reason recorded"
-    lines = {
-        "waiting": f"Status: handed over to a human agent, waiting ({reason}).",
-        "assigned": f"Status: handed over to a human agent, who is on it ({reason}).",
-        "resolved": "Status: resolved.",
-    }
-    return lines.get(request.state, "Status: open, handled by the bot.")
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
