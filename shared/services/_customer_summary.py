@@ -1,22 +1,29 @@
-"""The summary a customer asks for: what they asked, what they were answered, where it stands, in their language.
+"""The summary a customer asks for: their problem, what they were answered, where it stands, in their language.
 
-Built only from what the customer already saw (their messages, the help-center questions the bot
-answered from, how many replies the team sent) and the conversation's state: never the summary
-written for agents (sentiment, next steps for the agent, the handover reason) and no model call.
+Built only from what the customer already saw (their messages, the bot's and the team's replies,
+the help-center questions the bot answered from) and the conversation's state: never the summary
+written for agents (sentiment, next steps for the agent, the handover reason), never an internal
+note, and no model call. The problem and the answers are picked by content, as for the agents'
+summary without a model (`shared.text.summarising`); the fixed sentences are in the customer's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+from shared.text.summarising import ANSWERED, ASKED_CUSTOMER, AWAITING_REPLY, Gist, as_text, gist
+from shared.text.turns import Turn
 
 _WORDS = {
     "en": {
         "asked": "You asked: “{text}”",
-        "latest": "Your latest message: “{text}”",
-        "answered": "Answered from our help center: {questions}",
-        "team": "Replies from our team: {count}.",
+        "open": "Still open: “{text}”",
+        "replies": "What we answered: “{text}”",
+        "help_center": "Answered from our help center: {questions}",
         "bot": "You can keep asking here.",
+        "was_answered": "Your question was answered. You can keep asking here if you need anything else.",
+        "bot_open": "You can keep asking here, or ask for a member of our team.",
+        "asked_you": "We asked you for something: reply here when you can.",
         "waiting": "A member of our team will reply here.",
         "assigned": "{agent} from our team is looking after your conversation.",
         "assigned_anonymous": "A member of our team is looking after your conversation.",
@@ -24,10 +31,13 @@ _WORDS = {
     },
     "fr": {
         "asked": "Votre question : « {text} »",
-        "latest": "Votre dernier message : « {text} »",
-        "answered": "Réponses de notre centre d'aide : {questions}",
-        "team": "Réponses de notre équipe : {count}.",
+        "open": "Encore en suspens : « {text} »",
+        "replies": "Notre réponse : « {text} »",
+        "help_center": "Réponses de notre centre d'aide : {questions}",
         "bot": "Vous pouvez continuer à poser vos questions ici.",
+        "was_answered": "Nous avons répondu à votre question. Écrivez-nous ici si vous avez besoin d'autre chose.",
+        "bot_open": "Vous pouvez continuer à poser vos questions ici, ou demander un membre de notre équipe.",
+        "asked_you": "Nous vous avons demandé quelque chose : répondez ici quand vous pouvez.",
         "waiting": "Un membre de notre équipe vous répondra ici.",
         "assigned": "{agent}, de notre équipe, s'occupe de votre conversation.",
         "assigned_anonymous": "Un membre de notre équipe s'occupe de votre conversation.",
@@ -35,10 +45,13 @@ _WORDS = {
     },
     "es": {
         "asked": "Su pregunta: «{text}»",
-        "latest": "Su último mensaje: «{text}»",
-        "answered": "Respuestas de nuestro centro de ayuda: {questions}",
-        "team": "Respuestas de nuestro equipo: {count}.",
+        "open": "Pendiente: «{text}»",
+        "replies": "Nuestra respuesta: «{text}»",
+        "help_center": "Respuestas de nuestro centro de ayuda: {questions}",
         "bot": "Puede seguir preguntando aquí.",
+        "was_answered": "Respondimos a su pregunta. Escriba aquí si necesita algo más.",
+        "bot_open": "Puede seguir preguntando aquí o pedir hablar con un miembro de nuestro equipo.",
+        "asked_you": "Le pedimos algo: responda aquí cuando pueda.",
         "waiting": "Un miembro de nuestro equipo le responderá aquí.",
         "assigned": "{agent}, de nuestro equipo, se ocupa de su conversación.",
         "assigned_anonymous": "Un miembro de nuestro equipo se ocupa de su conversación.",
@@ -46,42 +59,48 @@ _WORDS = {
     },
     "de": {
         "asked": "Ihre Frage: „{text}“",
-        "latest": "Ihre letzte Nachricht: „{text}“",
-        "answered": "Antworten aus unserem Hilfecenter: {questions}",
-        "team": "Antworten unseres Teams: {count}.",
+        "open": "Noch offen: „{text}“",
+        "replies": "Unsere Antwort: „{text}“",
+        "help_center": "Antworten aus unserem Hilfecenter: {questions}",
         "bot": "Sie können hier gern weiterfragen.",
+        "was_answered": "Ihre Frage wurde beantwortet. Schreiben Sie hier, wenn Sie noch etwas brauchen.",
+        "bot_open": "Sie können hier weiterfragen oder nach einem Mitglied unseres Teams fragen.",
+        "asked_you": "Wir haben Sie um etwas gebeten: Antworten Sie hier, sobald Sie können.",
         "waiting": "Ein Mitglied unseres Teams antwortet Ihnen hier.",
         "assigned": "{agent} aus unserem Team kümmert sich um Ihre Unterhaltung.",
         "assigned_anonymous": "Ein Mitglied unseres Teams kümmert sich um Ihre Unterhaltung.",
         "resolved": "Diese Unterhaltung ist erledigt. Schreiben Sie hier erneut, wenn Sie noch etwas brauchen.",
     },
 }
-CLIP_CHARS = 200
 
 
-def customer_summary(rows: Sequence[Any], *, state: str, agent: str | None, language: str) -> str:
-    """The customer's own summary of the transcript rows (sender, content, sources), in `language`."""
+def customer_summary(turns: Sequence[Turn], *, state: str, agent: str | None, language: str) -> str:
+    """The customer's own summary of the conversation's turns, in `language`."""
     words = _WORDS.get(language, _WORDS["en"])
-    asked = [row.content for row in rows if row.sender == "user"]
-    lines = [words["asked"].format(text=_clip(asked[0]))] if asked else []
-    if len(asked) > 1:
-        lines.append(words["latest"].format(text=_clip(asked[-1])))
-    questions = list(dict.fromkeys(s["question"] for row in rows if row.sender == "bot" for s in row.sources or []))
+    found = gist(turns)
+    lines = [words["asked"].format(text=as_text(found.problem))] if found.problem else []
+    if found.still_open and state != "resolved":
+        lines.append(words["open"].format(text=found.still_open))
+    if found.answers:
+        lines.append(words["replies"].format(text=as_text(found.answers)))
+    questions = list(dict.fromkeys(q for t in turns if t.sender == "bot" for q in t.source_questions))
     if questions:
         listed = "; ".join(questions)
-        lines.append(words["answered"].format(questions=listed) + ("" if listed.endswith(("?", "!", ".")) else "."))
-    if team := sum(1 for row in rows if row.sender == "agent"):
-        lines.append(words["team"].format(count=team))
-    lines.append(_status(words, state, agent))
+        lines.append(words["help_center"].format(questions=listed) + ("" if listed.endswith(("?", "!", ".")) else "."))
+    lines.append(_status(words, found, state, agent))
     return "\n".join(lines)
 
 
-def _status(words: dict[str, str], state: str, agent: str | None) -> str:
+def _status(words: dict[str, str], found: Gist, state: str, agent: str | None) -> str:
+    """Where it stands, as the conversation ended: resolved, answered, waiting for them, or for us."""
+    if state == "resolved":
+        return words["resolved"]
+    if found.ending == ASKED_CUSTOMER:
+        return words["asked_you"]
+    if found.ending == ANSWERED and (state == "bot" or found.ended_by == "agent"):
+        return words["was_answered"]
     if state == "assigned":
         return words["assigned"].format(agent=agent) if agent else words["assigned_anonymous"]
-    return words.get(state, words["bot"])
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= CLIP_CHARS else text[: CLIP_CHARS - 1].rstrip() + "…"
+    if state == "waiting":
+        return words["waiting"]
+    return words["bot_open"] if found.ending == AWAITING_REPLY else words["bot"]

@@ -50,9 +50,8 @@ def summarize_session(request: SessionRef, *, token: str) -> SummaryPublic:
         if not any(row.sender == "user" for row in rows):
             raise errors.Conflict(NOTHING_YET)
         limits.admit_message(conn, request.session_id)  # no model call, but it counts as a message
-        text = customer_summary(
-            rows, state=session.state, agent=session.agent, language=locale_language(session.locale)
-        )
+        language = locale_language(session.locale)
+        text = customer_summary(condensed_transcript(rows), state=session.state, agent=session.agent, language=language)
         row = conversations.save_customer_summary(conn, session_id=request.session_id, content=text)
     if row is None:
         raise errors.Unauthorized(UNAUTHORIZED)

@@ -26,8 +26,22 @@ def _post(function_client, session, content):
     )
 
 
+def _agent_says(function_client, agent, session, content, *, internal=False):
+    sent = function_client("operator_api").post(
+        f"/conversations/{session.id}/messages", json={"content": content, "internal": internal}, headers=agent.auth
+    )
+    assert sent.status_code == 201
+
+
 def _session_view(function_client, session):
     return function_client("get_messages").get(f"/?session_id={session.id}", headers=session.auth).json["session"]
+
+
+def _handover_reason(session_id) -> str:
+    with get_engine().connect() as conn:
+        return conn.execute(
+            sa.text("SELECT handover_reason FROM chat_sessions WHERE id = :s"), {"s": session_id}
+        ).scalar_one()
 
 
 def _agents_summary(session_id) -> str | None:
@@ -62,7 +76,7 @@ def test_the_customer_never_receives_the_summary_written_for_agents(function_cli
     assert written_for_agents and "Sentiment" in written_for_agents
     assert _session_view(function_client, session)["summary"] is None
     own = _summarize(function_client, session).json["summary"]
-    for for_agents_only in ("Sentiment", "Next steps", "neutral", "return label", "asked for a person"):
+    for for_agents_only in ("Sentiment", "Next steps", "neutral", "Check that the return label", "asked for a person"):
         assert for_agents_only not in own
     assert _session_view(function_client, session)["summary"] == own
     assert _agents_summary(session.id) == written_for_agents
@@ -77,6 +91,42 @@ def test_the_customers_summary_recalls_their_question_the_answers_and_where_it_s
     assert "My package arrived damaged" in summary
     assert "What should I do if my item arrived damaged or wrong?" in summary
     assert "A member of our team will reply here." in summary
+
+
+def test_the_customers_summary_holds_the_teams_answer_and_nothing_only_agents_see(function_client, follow_up_handovers):
+    agent, session = new_operator(), new_session()
+    _post(function_client, session, "hi!")
+    _post(function_client, session, "My blender arrived with a cracked jug")
+    _post(function_client, session, "I want to talk to a person")
+    follow_up_handovers(session.id)
+    _agent_says(function_client, agent, session, "Customer sounds upset, offer the voucher if they push", internal=True)
+    _agent_says(
+        function_client, agent, session, "Hi, I'm Dana. A new jug ships today and you can keep the cracked one."
+    )
+    own = _summarize(function_client, session).json["summary"]
+    assert own.startswith("You asked: “My blender arrived with a cracked jug”")
+    assert "A new jug ships today and you can keep the cracked one." in own
+    assert own.endswith("Your question was answered. You can keep asking here if you need anything else.")
+    for agents_only in ("voucher", "upset", _handover_reason(session.id), "Sentiment", "Next steps", "Issue:"):
+        assert agents_only not in own
+    assert "Resolved:" in (_agents_summary(session.id) or "")
+
+
+def test_the_customers_summary_says_their_question_was_answered_when_it_was(function_client, chat_session):
+    _post(function_client, chat_session, "Do you accept PayPal?")
+    _post(function_client, chat_session, "great, thanks!")
+    summary = _summarize(function_client, chat_session).json["summary"]
+    assert summary.endswith("Your question was answered. You can keep asking here if you need anything else.")
+    assert "great, thanks" not in summary
+
+
+def test_the_customers_summary_cuts_a_long_message_at_a_word_end(function_client, chat_session):
+    words = [f"detail{n}" for n in range(60)]
+    _post(function_client, chat_session, "My parcel never arrived " + " ".join(words))
+    asked = _summarize(function_client, chat_session).json["summary"].splitlines()[0]
+    assert asked.endswith("…”")
+    whole_words = {"My", "parcel", "never", "arrived", *words}
+    assert set(asked.removeprefix("You asked: “").removesuffix("…”").split()) <= whole_words
 
 
 def test_the_customers_summary_speaks_their_language(function_client):
