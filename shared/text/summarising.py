@@ -8,6 +8,7 @@ colleague. How it ended is read from the last message that says something.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _TRAILING_TAGS = re.compile(r"(\s*#[^\W\d_]\w*)+\W*$")
 _HASH = re.compile(r"#(?=[^\W\d_])")
+_THREAD_MARK = re.compile(r"\s*\(\d/\d\)\s*")  # "(1/2)": one reply split over several posts
 _SIGNATURE = re.compile(r"(^|\s)(?:[\^*~]\s?|[-–—/]\s?)[A-Z]{2,3}\s*$")
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?;:])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
@@ -98,8 +100,8 @@ def sentences(turns: Sequence[Turn]) -> list[Sentence]:
 
 
 def clean(text: str) -> str:
-    """`text` without links, @handles, trailing hashtags, signatures like "^JD" or emoji."""
-    text = _URL.sub(" ", text.replace("’", "'"))
+    """`text` without links, @handles, trailing hashtags, signatures like "^JD", "(1/2)" or emoji."""
+    text = _URL.sub(" ", _THREAD_MARK.sub(" ", html.unescape(text).replace("’", "'")))
     text = _HANDLE.sub(" ", _TRAILING_TAGS.sub("", text.rstrip()))
     text = _HASH.sub("", _SIGNATURE.sub("", text.rstrip()))
     text = "".join(c for c in text if unicodedata.category(c) != "So" and c not in "\ufe0f\u200d")

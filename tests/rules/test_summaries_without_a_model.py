@@ -48,6 +48,13 @@ def test_what_an_agent_answered_is_in_the_summary_without_their_greeting_or_sign
     assert resolved == "An agent answered: A replacement blender ships today, no need to return the old one."
 
 
+def test_a_reply_split_over_posts_loses_its_markers_and_html_escapes():
+    agent = "@sam_k Sorry! We've refunded the $14.50 &amp; flagged it with the restaurant (1/2)"
+    summary = _summary([*BLENDER, ("agent", agent)], state="resolved")
+    resolved = _field(summary, "Resolved")
+    assert resolved == "An agent answered: We've refunded the $14.50 & flagged it with the restaurant."
+
+
 def test_the_bots_offer_of_a_colleague_is_not_taken_for_an_answer():
     summary = _summary(
         [
