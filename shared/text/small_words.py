@@ -88,16 +88,19 @@ HANDOVER = re.compile(
 # The bot's or an agent's sign-offs and small talk around an answer.
 CLOSING = re.compile(
     r"anything else|you're welcome|you are welcome|(have|enjoy) (a|the rest of your) (good|great|nice|lovely)? ?"
-    r"(day|evening|weekend)|let (us|me) know if|happy to help|glad to help|how can (i|we) help|what can (i|we) do"
+    r"(day|evening|weekend)|let (us|me) know (if|how)|happy to help|glad to help|how can (i|we) help|what can (i|we) do"
     r"|(are|you're) all set|other questions|algo más|autre chose|noch etwas|qualcos'altro|altre domande"
     r"|mais alguma coisa|puis-je vous aider|puedo ayudar|kann ich (ihnen )?helfen|posso aiutar",
     re.IGNORECASE,
 )
 
-# A greeting at a sentence's start ("Hi Jess,", "Hola,"), which the summary leaves out.
-GREETING = re.compile(
-    r"^(hi|hey|hello|dear|good (morning|afternoon|evening)|hola|buenos días|buenas( tardes)?|bonjour|bonsoir|salut"
-    r"|hallo|guten (tag|morgen|abend)|ciao|buongiorno|olá|oi|bom dia)\b[^,.!?]{0,25}?[,.!]+\s*",
+# What a sentence may open with before it says anything ("Hi Jess,", "Hola,", "Thanks, ", "I'm sorry, "):
+# the summary leaves it out.
+OPENING = re.compile(
+    r"^((hi|hey|hello|dear|good (morning|afternoon|evening)|hola|buenos días|buenas( tardes)?|bonjour|bonsoir|salut"
+    r"|hallo|guten (tag|morgen|abend)|ciao|buongiorno|olá|oi|bom dia)\b[^,.!?]{0,25}?[,.!]+\s*"
+    r"|((i'm|i am|we're|we are) )?((so|really|very|truly) )?(thanks|thank you|sorry|no problem|ok|okay|great|perfect"
+    r"|merci|gracias|danke|grazie|obrigad[oa]|désolée?|lo siento)\b[^,.!?]{0,25}?[,!]+\s+)+",
     re.IGNORECASE,
 )
 

@@ -28,7 +28,7 @@ LEADS_WORDS = 70  # each reply's first sentence of substance may take the answer
 SENTENCE_WORDS = 35
 THANKS_WORDS = 8  # "Thanks for the detail." is courtesy; a longer sentence that starts with thanks may say more
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
+_URL = re.compile(r":?\s*(https?://\S+|www\.\S+)")  # with the colon that announced it
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _TRAILING_TAGS = re.compile(r"(\s*#[^\W\d_]\w*)+\W*$")
 _HASH = re.compile(r"#(?=[^\W\d_])")
@@ -51,9 +51,11 @@ class Sentence:
 
     @property
     def says_something(self) -> bool:
-        """Two content words, or one in a question or complaint: not "this one", "yes please", "thanks for that!"."""
+        """Two content words, or a customer's one in a question or complaint: not "this one", "yes please"."""
         if small_words.THANKS_OR_SORRY.search(self.text) and len(self.text.split()) <= THANKS_WORDS:
             return False
+        if self.sender != "user":
+            return len(self.words) >= 2
         return len(self.words) >= 2 or (len(self.words) == 1 and bool(small_words.WANTS_SOMETHING.search(self.text)))
 
 
@@ -93,7 +95,7 @@ def sentences(turns: Sequence[Turn]) -> list[Sentence]:
     for index, turn in enumerate(turns):
         if turn.sender in ("user", *REPLIES):
             for text in _SENTENCE_END.split(clean(turn.content)):
-                text = small_words.GREETING.sub("", text)
+                text = small_words.OPENING.sub("", text)
                 if text.strip(" .,;:!?-"):
                     found.append(Sentence(turn.sender, text[0].upper() + text[1:], index, content_words(text)))
     return found

@@ -55,6 +55,12 @@ def test_a_reply_split_over_posts_loses_its_markers_and_html_escapes():
     assert resolved == "An agent answered: We've refunded the $14.50 & flagged it with the restaurant."
 
 
+def test_what_follows_a_thank_you_or_a_link_is_kept():
+    agents = [("agent", "Thanks, we've refunded the extra $15.99."), ("agent", "More on refunds here: https://t.co/r3")]
+    summary = _summary([*BLENDER, *agents], state="resolved")
+    assert _field(summary, "Resolved") == "An agent answered: We've refunded the extra $15.99. More on refunds here."
+
+
 def test_the_bots_offer_of_a_colleague_is_not_taken_for_an_answer():
     summary = _summary(
         [
