@@ -4,8 +4,9 @@ Each name below is deployed as its own function (`entry_point`) and served local
 `/<name>`. Importing this module opens no connection and loads no model SDK.
 """
 
+from functions.deployment import prepare_deployment
 from functions.feedback import post_feedback
-from functions.maintenance import deliver_notifications, prepare_deployment, purge_expired
+from functions.maintenance import deliver_notifications, purge_expired
 from functions.messages import post_message
 from functions.operator_api import operator_api
 from functions.sessions import create_session, delete_session, get_messages, post_contact, post_csat
