@@ -78,6 +78,30 @@ def free_port() -> int:
 @contextmanager
 def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
     """Serve `target` with the functions-framework command; yields its URL and seconds to the first answer."""
+    with _served(target, source, env) as (url, seconds, _):
+        yield url, seconds
+
+
+def cold_start(target: str, source: Path) -> float | None:
+    """Seconds from spawning functions-framework with `target` to its first 2xx answer to an empty POST.
+
+    None, with the reason on stderr, when its first answer that is not a server error is not a
+    2xx either, or when it does not answer within 60 s.
+    """
+    try:
+        with _served(target, source) as (_, seconds, status):
+            pass
+    except RuntimeError as exc:
+        print(f"FAILED: {target} from {source}: {exc}", file=sys.stderr)
+        return None
+    if not 200 <= status < 300:
+        print(f"FAILED: {target} from {source} answered {status} first", file=sys.stderr)
+        return None
+    return seconds
+
+
+@contextmanager
+def _served(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int]]:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -89,21 +113,22 @@ def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Itera
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        cold_start = _first_success(url, process, started)
-        yield url, cold_start
+        seconds, status = _first_answer(url, process, started)
+        yield url, seconds, status
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _first_success(url: str, process: subprocess.Popen[bytes], started: float) -> float:
+def _first_answer(url: str, process: subprocess.Popen[bytes], started: float) -> tuple[float, int]:
     with httpx.Client() as client:
         while time.perf_counter() - started < 60:
             if process.poll() is not None:
                 raise RuntimeError(f"{url} exited with {process.returncode}")
             try:
-                if client.post(url, timeout=5).status_code < 500:
-                    return time.perf_counter() - started
+                status = client.post(url, timeout=5).status_code
+                if status < 500:
+                    return time.perf_counter() - started, status
             except httpx.TransportError:
                 time.sleep(0.01)
     raise RuntimeError(f"{url} did not answer within 60 s")
