@@ -1,30 +1,34 @@
 """Every Cloud Function entry point; the deployed source's root module.
 
 Each name below is deployed as its own function (`entry_point`) and served locally at
-`/<name>`. Importing this module opens no connection and loads no model SDK.
+`/<name>`. Importing this module imports none of them: functions-framework serves one target
+per process and reads it with `getattr(main, target)`, which imports only the module of
+`functions/` that defines it (PEP 562), so a customer's function never loads the operator
+console's code and only the answering function loads the encoders.
 """
 
-from functions.feedback import post_feedback
-from functions.maintenance import deliver_notifications, prepare_deployment, purge_expired
-from functions.messages import post_message
-from functions.operator_api import operator_api
-from functions.sessions import create_session, delete_session, get_messages, post_contact, post_csat
-from functions.summaries import summarize_session
+from __future__ import annotations
 
-__all__ = [
-    "create_session",
-    "delete_session",
-    "deliver_notifications",
-    "get_messages",
-    "operator_api",
-    "post_contact",
-    "post_csat",
-    "post_feedback",
-    "post_message",
-    "prepare_deployment",
-    "purge_expired",
-    "summarize_session",
-]
+import importlib
+from typing import Any
+
+# Each entry point and the module of functions/ that defines it.
+_MODULES = {
+    "create_session": "functions.sessions",
+    "delete_session": "functions.sessions",
+    "deliver_notifications": "functions.maintenance",
+    "get_messages": "functions.sessions",
+    "operator_api": "functions.operator_api",
+    "post_contact": "functions.sessions",
+    "post_csat": "functions.sessions",
+    "post_feedback": "functions.feedback",
+    "post_message": "functions.messages",
+    "prepare_deployment": "functions.deployment",
+    "purge_expired": "functions.maintenance",
+    "summarize_session": "functions.summaries",
+}
+
+__all__ = list(_MODULES)
 
 # Called by the widget, with a session token; everything else is private (IAM only) except the
 # operator API, public because the console's browser calls it, which refuses anything without an
@@ -42,3 +46,16 @@ PUBLIC_ENTRY_POINTS = (
 )
 
 ENTRY_POINTS: tuple[str, ...] = tuple(__all__)
+
+
+def __getattr__(name: str) -> Any:
+    """The entry point `name`, imported from its module of functions/ on first access."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    entry_point = getattr(importlib.import_module(_MODULES[name]), name)
+    globals()[name] = entry_point  # later reads find it without coming here
+    return entry_point
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -78,6 +79,45 @@ def free_port() -> int:
 @contextmanager
 def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
     """Serve `target` with the functions-framework command; yields its URL and seconds to the first answer."""
+    with _served(target, source, env) as (url, seconds, _, _):
+        yield url, seconds
+
+
+class ColdStart(NamedTuple):
+    seconds: float  # from spawning the server to its first 2xx answer
+    cpu_seconds: float  # the CPU time the server used until then: less swayed by other load on the machine
+
+
+def cold_start(target: str, source: Path) -> ColdStart | None:
+    """How long functions-framework serving `target` takes to give its first 2xx answer to an empty POST.
+
+    None, with the reason on stderr, when its first answer that is not a server error is not a
+    2xx either, or when it does not answer within 60 s.
+    """
+    try:
+        with _served(target, source) as (_, seconds, status, pid):
+            cpu_seconds = _cpu_seconds(pid)
+    except RuntimeError as exc:
+        print(f"FAILED: {target} from {source}: {exc}", file=sys.stderr)
+        return None
+    if not 200 <= status < 300:
+        print(f"FAILED: {target} from {source} answered {status} first", file=sys.stderr)
+        return None
+    return ColdStart(seconds, cpu_seconds)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (gunicorn's worker), read from Linux's /proc."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for process in (pid, *map(int, children)):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def _served(target: str, source: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int, int]]:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -89,21 +129,22 @@ def serve(target: str, source: Path, env: dict[str, str] | None = None) -> Itera
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        cold_start = _first_success(url, process, started)
-        yield url, cold_start
+        seconds, status = _first_answer(url, process, started)
+        yield url, seconds, status, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _first_success(url: str, process: subprocess.Popen[bytes], started: float) -> float:
+def _first_answer(url: str, process: subprocess.Popen[bytes], started: float) -> tuple[float, int]:
     with httpx.Client() as client:
         while time.perf_counter() - started < 60:
             if process.poll() is not None:
                 raise RuntimeError(f"{url} exited with {process.returncode}")
             try:
-                if client.post(url, timeout=5).status_code < 500:
-                    return time.perf_counter() - started
+                status = client.post(url, timeout=5).status_code
+                if status < 500:
+                    return time.perf_counter() - started, status
             except httpx.TransportError:
                 time.sleep(0.01)
     raise RuntimeError(f"{url} did not answer within 60 s")

@@ -1,13 +1,13 @@
 """Entry points for maintenance; deployed private, invoked with the scheduler's OIDC token.
 
-Cloud Scheduler calls purge_expired and deliver_notifications; Terraform calls
-prepare_deployment after each deploy (with a token minted for the same service account).
+Cloud Scheduler calls purge_expired and deliver_notifications (prepare_deployment, which Terraform
+calls after each deploy, is in deployment.py).
 """
 
 from __future__ import annotations
 
 from shared.auth.google import require_scheduler
-from shared.services import maintenance, notifications, prepare
+from shared.services import maintenance, notifications
 from shared.web.http import Call, Reply, endpoint
 
 
@@ -23,10 +23,3 @@ def deliver_notifications(call: Call) -> Reply:
     """Send the handover notifications that are due, retrying failed ones with backoff."""
     require_scheduler(call.optional_bearer_token())
     return Reply(200, notifications.deliver_due())
-
-
-@endpoint("POST")
-def prepare_deployment(call: Call) -> Reply:
-    """Migrate the schema and import the knowledge base with this archive's encoders; safe to call again."""
-    require_scheduler(call.optional_bearer_token())
-    return Reply(200, prepare.prepare())

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from shared.embeddings.base import Embedder
 
 # Paraphrases of one question score about 0.6-0.9 with the multilingual encoder, different
@@ -39,6 +37,8 @@ class Group:
 
 def group(questions: Sequence[Question], embedder: Embedder | None) -> list[list[Question]]:
     """`questions` (newest first) in groups of the same topic, the largest first."""
+    import numpy as np  # here, not at the top: the operator API starts without it
+
     groups: list[Group] = []
     vectors = np.array(embedder.embed_documents([q.text for q in questions])) if embedder and questions else None
     for index, question in enumerate(questions):
@@ -69,5 +69,7 @@ def _add(target: Group, question: Question, vector: Any, words: set[str]) -> Non
 
 
 def _unit(vector: Any) -> Any:
+    import numpy as np
+
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm else vector

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -22,8 +22,6 @@ from shared.clients.metering import Tally
 from shared.core import errors
 from shared.db import conversations
 from shared.db.engine import connection, transaction
-from shared.db.operators import OperatorRow
-from shared.schemas.console import AgentSummary
 from shared.schemas.public import SessionRef, SummaryPublic
 from shared.services import _limits as limits
 from shared.services import _model_usage as model_usage
@@ -32,6 +30,10 @@ from shared.services._views import NO_CONVERSATION
 from shared.services.sessions import UNAUTHORIZED
 from shared.text.language import locale_language
 from shared.text.turns import Turn
+
+if TYPE_CHECKING:  # the console's types: summarize_session, a customer's function, does not load them
+    from shared.db.operators import OperatorRow
+    from shared.schemas.console import AgentSummary
 
 HEAD_MESSAGES = 10
 TAIL_MESSAGES = 150
@@ -78,6 +80,8 @@ def summarize_for_team(session_id: uuid.UUID, *, provider: AnswerProvider | None
 def _write_for_agents(
     session_id: uuid.UUID, provider: AnswerProvider | None, *, requested_by: uuid.UUID | None = None
 ) -> AgentSummary:
+    from shared.schemas.console import AgentSummary
+
     with connection() as conn:
         state = conversations.session_state(conn, session_id=session_id)
         if state is None:
