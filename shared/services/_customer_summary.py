@@ -8,7 +8,10 @@ written for agents (sentiment, next steps for the agent, the handover reason) an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.db.conversations import MessageRow
 
 _WORDS = {
     "en": {
@@ -59,7 +62,7 @@ _WORDS = {
 CLIP_CHARS = 200
 
 
-def customer_summary(rows: Sequence[Any], *, state: str, agent: str | None, language: str) -> str:
+def customer_summary(rows: Sequence[MessageRow], *, state: str, agent: str | None, language: str) -> str:
     """The customer's own summary of the transcript rows (sender, content, sources), in `language`."""
     words = _WORDS.get(language, _WORDS["en"])
     asked = [row.content for row in rows if row.sender == "user"]
