@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from shared.db import prepared
+from shared.handover.states import State
+from shared.schemas.public import Sender
 
 _STORE_REPLY = """
     WITH reply AS (
@@ -59,6 +62,75 @@ _MESSAGES = "messages m LEFT JOIN operators o ON o.id = m.operator_id"
 
 
 @dataclass(frozen=True)
+class StoredSession:
+    id: uuid.UUID
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as its customer may see it, with their own summary (never the agents')."""
+
+    id: uuid.UUID
+    state: State
+    handover_reason: str | None
+    agent: str | None
+    contact_email: str | None
+    locale: str | None
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class SessionStateRow:
+    """The conversation as SESSION_STATE reads it: its state and the agent who owns it."""
+
+    state: State
+    agent: str | None
+    contact_email: str | None
+    handover_reason: str | None
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """A stored message (_MESSAGE_COLUMNS), with its agent's display name as `author`."""
+
+    id: int
+    sender: Sender
+    content: str
+    created_at: datetime
+    client_message_id: str | None
+    reply_to_id: int | None
+    sources: list[dict[str, Any]]
+    suggested_actions: list[str]
+    details: dict[str, Any]
+    internal: bool
+    author: str | None
+
+
+@dataclass(frozen=True)
+class NumberedMessageRow(MessageRow):
+    """A message with its position in the conversation and the conversation's total."""
+
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    session_id: uuid.UUID
+    content: str
+    updated_at: datetime
+
+
+def _message(row: Sequence[Any] | None) -> MessageRow | None:
+    return MessageRow(*row) if row is not None else None
+
+
+def _summary(row: Sequence[Any] | None) -> StoredSummary | None:
+    return StoredSummary(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
 class ReplyToStore:
     content: str
     sources: list[dict[str, Any]]
@@ -67,9 +139,11 @@ class ReplyToStore:
     pins: dict[str, int] = field(default_factory=dict)  # the version of each entry it used, by entry id
 
 
-def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]) -> Any:
+def create_session(
+    conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]
+) -> StoredSession:
     """Insert a new session and return its id and creation time."""
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             INSERT INTO chat_sessions (id, token_hash, locale, attributes)
             VALUES (:id, :token_hash, :locale, CAST(:attributes AS jsonb))
@@ -77,11 +151,12 @@ def create_session(conn: sa.Connection, *, token_hash: str, locale: str | None, 
         """),
         {"id": uuid.uuid4(), "token_hash": token_hash, "locale": locale, "attributes": json.dumps(attributes)},
     ).one()
+    return StoredSession(*row)
 
 
-def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> Any | None:
+def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> SessionRow | None:
     """The session with the customer's own summary (never the agents'), when the token matches; None otherwise."""
-    return prepared.fetch_one(
+    row = prepared.fetch_one(
         conn,
         """
         SELECT s.id, s.state, s.handover_reason, o.display_name AS agent, s.contact_email, s.locale,
@@ -92,6 +167,7 @@ def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str)
         """,
         {"session_id": session_id, "token_hash": token_hash},
     )
+    return SessionRow(*row) if row is not None else None
 
 
 @dataclass(frozen=True)
@@ -99,12 +175,13 @@ class StoredReply:
     id: int
     created_at: datetime
     is_new: bool
-    session: Any = None  # when new: the conversation as SESSION_STATE reads it, after this reply
+    session: SessionStateRow | None = None  # when new: the conversation after this reply
 
 
-def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> Any:
-    """The conversation's state and its agent's display name."""
-    return prepared.fetch_one(conn, SESSION_STATE, {"session_id": session_id})
+def session_state(conn: sa.Connection, *, session_id: uuid.UUID) -> SessionStateRow | None:
+    """The conversation's state and its agent's display name; None if there is no such conversation."""
+    row = prepared.fetch_one(conn, SESSION_STATE, {"session_id": session_id})
+    return SessionStateRow(*row) if row is not None else None
 
 
 def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int, reply: ReplyToStore) -> StoredReply:
@@ -126,7 +203,8 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
     )
     assert row is not None  # the session exists: its user message was just stored
     if row.reply_id is not None:
-        return StoredReply(row.reply_id, row.created_at, is_new=True, session=row)
+        session = SessionStateRow(row.state, row.agent, row.contact_email, row.handover_reason)
+        return StoredReply(row.reply_id, row.created_at, is_new=True, session=session)
     existing = conn.execute(
         sa.text("SELECT id, created_at FROM messages WHERE reply_to_id = :id"), {"id": reply_to_id}
     ).one()
@@ -151,27 +229,30 @@ def degraded_reason(details: dict[str, Any]) -> str | None:
     return str(details.get("degraded_reason") or ("guarded" if details.get("guarded") else "model"))
 
 
-def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Any]:
+def messages_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, MessageRow]:
     """Messages keyed by id."""
     rows = conn.execute(sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES} WHERE m.id = ANY(:ids)"), {"ids": ids})
-    return {row.id: row for row in rows}
+    return {row.id: MessageRow(*row) for row in rows}
 
 
-def reply_to(conn: sa.Connection, *, message_id: int) -> Any | None:
+def reply_to(conn: sa.Connection, *, message_id: int) -> MessageRow | None:
     """The bot's reply to a user message, if stored."""
-    return conn.execute(
-        sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES} WHERE m.reply_to_id = :id"), {"id": message_id}
-    ).first()
+    return _message(
+        conn.execute(
+            sa.text(f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES} WHERE m.reply_to_id = :id"), {"id": message_id}
+        ).first()
+    )
 
 
-def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | None, limit: int) -> list[Any]:
+def list_messages(conn: sa.Connection, *, session_id: uuid.UUID, after: int | None, limit: int) -> list[MessageRow]:
     """A session's messages in order, after the cursor."""
-    return prepared.fetch(
+    rows = prepared.fetch(
         conn,
         f"SELECT {_MESSAGE_COLUMNS} FROM {_MESSAGES}"
         " WHERE m.session_id = :session_id AND m.id > :after AND NOT m.internal ORDER BY m.id LIMIT :limit",
         {"session_id": session_id, "after": after or 0, "limit": limit},
     )
+    return [MessageRow(*row) for row in rows]
 
 
 def mark_seen(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) -> None:
@@ -185,10 +266,12 @@ def mark_seen(conn: sa.Connection, *, session_id: uuid.UUID, message_id: int) ->
     )
 
 
-def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]) -> Any | None:
+def save_summary(
+    conn: sa.Connection, *, session_id: uuid.UUID, content: str, details: dict[str, Any]
+) -> StoredSummary | None:
     """Store a session's summary, replacing any earlier one; None when the session was erased meanwhile."""
     # FOR KEY SHARE waits for a concurrent erasure, then finds no session instead of breaking the foreign key.
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             INSERT INTO session_summaries (session_id, content, details)
             SELECT s.id, :content, CAST(:details AS jsonb) FROM chat_sessions s WHERE s.id = :session_id
@@ -199,11 +282,12 @@ def save_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str, de
         """),
         {"session_id": session_id, "content": content, "details": json.dumps(details)},
     ).first()
+    return _summary(row)
 
 
-def save_customer_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str) -> Any | None:
+def save_customer_summary(conn: sa.Connection, *, session_id: uuid.UUID, content: str) -> StoredSummary | None:
     """Store the summary the customer asked for, replacing theirs; None when the session was erased meanwhile."""
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             INSERT INTO customer_summaries (session_id, content)
             SELECT s.id, :content FROM chat_sessions s WHERE s.id = :session_id
@@ -213,9 +297,12 @@ def save_customer_summary(conn: sa.Connection, *, session_id: uuid.UUID, content
         """),
         {"session_id": session_id, "content": content},
     ).first()
+    return _summary(row)
 
 
-def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int, tail: int, middle: int) -> list[Any]:
+def summary_transcript(
+    conn: sa.Connection, *, session_id: uuid.UUID, head: int, tail: int, middle: int
+) -> list[NumberedMessageRow]:
     """The first `head` and last `tail` messages, and about `middle` customer messages spread over the rest.
 
     Each row has its `position` in the conversation and the conversation's `total`.
@@ -234,7 +321,7 @@ def summary_transcript(conn: sa.Connection, *, session_id: uuid.UUID, head: int,
         """),
         {"session_id": session_id, "head": head, "tail": tail, "middle": max(middle, 1)},
     )
-    return list(rows)
+    return [NumberedMessageRow(*row) for row in rows]
 
 
 def delete_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -46,6 +48,18 @@ _RECORD = """
 """
 
 
+@dataclass(frozen=True)
+class StateChangeRow:
+    """One recorded change of a conversation's state, with the operator's name."""
+
+    from_state: State
+    to_state: State
+    event: Event
+    reason: str | None
+    created_at: datetime
+    operator: str | None
+
+
 def lock_state(conn: sa.Connection, *, session_id: uuid.UUID) -> State | None:
     """The conversation's state, its row locked until the transaction ends; None if it does not exist."""
     row = prepared.fetch_one(conn, "SELECT state FROM chat_sessions WHERE id = :id FOR UPDATE", {"id": session_id})
@@ -79,18 +93,17 @@ def apply(
     conn.execute(sa.text(_RECORD), params)
 
 
-def history(conn: sa.Connection, *, session_id: uuid.UUID) -> list[sa.Row[tuple[object, ...]]]:
+def history(conn: sa.Connection, *, session_id: uuid.UUID) -> list[StateChangeRow]:
     """Every recorded change of a conversation, oldest first, with the operator's name."""
-    return list(
-        conn.execute(
-            sa.text("""
-                SELECT e.from_state, e.to_state, e.event, e.reason, e.created_at, o.display_name AS operator
-                FROM conversation_events e LEFT JOIN operators o ON o.id = e.operator_id
-                WHERE e.session_id = :id ORDER BY e.id
-            """),
-            {"id": session_id},
-        )
+    rows = conn.execute(
+        sa.text("""
+            SELECT e.from_state, e.to_state, e.event, e.reason, e.created_at, o.display_name AS operator
+            FROM conversation_events e LEFT JOIN operators o ON o.id = e.operator_id
+            WHERE e.session_id = :id ORDER BY e.id
+        """),
+        {"id": session_id},
     )
+    return [StateChangeRow(*row) for row in rows]
 
 
 def median_first_reply_seconds(conn: sa.Connection, *, days: int, at_least: int) -> float | None:

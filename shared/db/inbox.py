@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
+
+from shared.handover.states import State
+from shared.schemas.public import Sender
 
 # Each tab's filter over chat_sessions s; `mine` needs :me.
 STATE_FILTERS = {
@@ -71,6 +75,66 @@ class Position(NamedTuple):
     id: uuid.UUID
 
 
+@dataclass(frozen=True)
+class InboxRow:
+    """One conversation of a page of the inbox (_LIST)."""
+
+    id: uuid.UUID
+    state: State
+    reason: str | None
+    reason_kind: str | None
+    waiting_since: datetime | None
+    last_activity_at: datetime
+    assignee: str | None
+    preview: str | None
+    unread: int
+    thumbs_down: int
+    thumbs_up: int
+    csat: int | None
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """One conversation's header: state, owner, reason, customer details, summary, the customer's rating."""
+
+    id: uuid.UUID
+    state: State
+    reason: str | None
+    reason_kind: str | None
+    assignee_id: uuid.UUID | None
+    assignee: str | None
+    waiting_since: datetime | None
+    created_at: datetime
+    locale: str | None
+    attributes: dict[str, Any]
+    contact_email: str | None
+    summary: str | None
+    csat_rating: int | None
+    csat_comment: str | None
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    """A message as the agents see it: with its author, internal or not, and the customer's rating."""
+
+    id: int
+    sender: Sender
+    content: str
+    created_at: datetime
+    author: str | None
+    internal: bool
+    sources: list[dict[str, Any]]
+    decision: str | None
+    feedback: Literal["up", "down"] | None
+    feedback_comment: str | None
+
+
+@dataclass(frozen=True)
+class StoredAgentMessage:
+    id: int
+    created_at: datetime
+
+
 def list_conversations(
     conn: sa.Connection,
     *,
@@ -82,7 +146,7 @@ def list_conversations(
     before: datetime | None,
     after: Position | None,
     limit: int,
-) -> list[Any]:
+) -> list[InboxRow]:
     """One page of the inbox: the waiting queue oldest first, any other tab newest activity first.
 
     `after` is the last item of the previous page; ties on time are broken by id.
@@ -107,7 +171,7 @@ def list_conversations(
     sql = _LIST.format(where=" AND ".join(where), order=order)
     if after:
         params |= {"at": after.at, "after_id": after.id}
-    return list(conn.execute(sa.text(sql), params))
+    return [InboxRow(*row) for row in conn.execute(sa.text(sql), params)]
 
 
 def _search(q: str) -> tuple[str, dict[str, Any]]:
@@ -138,9 +202,9 @@ def tab_counts(conn: sa.Connection, *, me: uuid.UUID) -> dict[str, int]:
     return {"waiting": row.waiting, "mine": row.mine, "open": row.open, "resolved": row.resolved}
 
 
-def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:
+def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> ConversationRow | None:
     """One conversation's header: state, owner, reason, customer details, summary."""
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.assignee_id,
                    o.display_name AS assignee, s.waiting_since, s.created_at, s.locale, s.attributes,
@@ -153,28 +217,28 @@ def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:
         """),
         {"id": session_id},
     ).first()
+    return ConversationRow(*row) if row is not None else None
 
 
-def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[Any]:
+def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[TranscriptRow]:
     """Every message, internal notes included, with its author and the customer's rating."""
-    return list(
-        conn.execute(
-            sa.text("""
-                SELECT m.id, m.sender, m.content, m.created_at, o.display_name AS author, m.internal, m.sources,
-                       m.details->>'decision' AS decision, f.rating AS feedback, f.comment AS feedback_comment
-                FROM messages m
-                LEFT JOIN operators o ON o.id = m.operator_id
-                LEFT JOIN message_feedback f ON f.message_id = m.id
-                WHERE m.session_id = :id ORDER BY m.id
-            """),
-            {"id": session_id},
-        )
+    rows = conn.execute(
+        sa.text("""
+            SELECT m.id, m.sender, m.content, m.created_at, o.display_name AS author, m.internal, m.sources,
+                   m.details->>'decision' AS decision, f.rating AS feedback, f.comment AS feedback_comment
+            FROM messages m
+            LEFT JOIN operators o ON o.id = m.operator_id
+            LEFT JOIN message_feedback f ON f.message_id = m.id
+            WHERE m.session_id = :id ORDER BY m.id
+        """),
+        {"id": session_id},
     )
+    return [TranscriptRow(*row) for row in rows]
 
 
 def insert_agent_message(
     conn: sa.Connection, *, session_id: uuid.UUID, operator_id: uuid.UUID, content: str, internal: bool
-) -> Any:
+) -> StoredAgentMessage:
     """Store an agent's reply (or internal note); the first reply to the customer is timed."""
     row = conn.execute(
         sa.text("""
@@ -192,7 +256,7 @@ def insert_agent_message(
         """),
         {"s": session_id, "internal": internal},
     )
-    return row
+    return StoredAgentMessage(*row)
 
 
 def mark_read(conn: sa.Connection, *, operator_id: uuid.UUID, session_id: uuid.UUID, message_id: int) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -61,6 +60,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CounterRow:
+    """A key's stored counts (_LOCK, _READ): its window's start and the database's clock, in epoch seconds."""
+
+    key: str
+    window_start: float
+    count: int
+    previous: int
+    clock: float
+
+
+@dataclass(frozen=True)
 class Window:
     """A key's counts at one moment: in the window that holds it and in the window before."""
 
@@ -86,7 +96,7 @@ class Window:
         return max(1, math.ceil(fits_at - at))
 
 
-def window_at(rule: Rule, row: Any, at: float) -> Window:
+def window_at(rule: Rule, row: CounterRow | None, at: float) -> Window:
     """The counts of `row` (None for a key never counted) as seen from the moment `at`."""
     start = at // rule.seconds * rule.seconds
     if row is None or row.window_start < start - rule.seconds:
@@ -128,7 +138,8 @@ def full(conn: sa.Connection, rules: list[Rule]) -> dict[str, int]:
     """
     if not rules:
         return {}
-    rows = {row.key: row for row in prepared.fetch(conn, _READ, {"keys": [rule.key for rule in rules]})}
+    read = [CounterRow(*row) for row in prepared.fetch(conn, _READ, {"keys": [rule.key for rule in rules]})]
+    rows = {row.key: row for row in read}
     if not rows:
         return {}
     clock = next(iter(rows.values())).clock
@@ -140,8 +151,9 @@ def full(conn: sa.Connection, rules: list[Rule]) -> dict[str, int]:
     }
 
 
-def _lock(conn: sa.Connection, rules: list[Rule]) -> tuple[dict[str, Any], float]:
-    rows = prepared.fetch(conn, _LOCK, {"keys": [r.key for r in rules], "seconds": [r.seconds for r in rules]})
+def _lock(conn: sa.Connection, rules: list[Rule]) -> tuple[dict[str, CounterRow], float]:
+    locked = prepared.fetch(conn, _LOCK, {"keys": [r.key for r in rules], "seconds": [r.seconds for r in rules]})
+    rows = [CounterRow(*row) for row in locked]
     # Rows lock one after another: only the last clock reading is sure to come after every lock.
     return {row.key: row for row in rows}, max(row.clock for row in rows)
 

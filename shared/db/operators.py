@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ class OperatorRow:
     created_at: datetime
 
 
-def _row(row: Any) -> OperatorRow | None:
+def _row(row: Sequence[Any] | None) -> OperatorRow | None:
     return OperatorRow(*row) if row is not None else None
 
 

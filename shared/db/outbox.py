@@ -11,9 +11,47 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A claimed row: what to deliver, about which conversation, and which attempt this is."""
+
+    id: int
+    session_id: uuid.UUID  # nullable in the schema, but every row is written for a conversation (and erased with it)
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a reply e-mail carries, and whether the widget has read the reply since."""
+
+    content: str
+    agent: str | None
+    contact_email: str | None
+    locale: str | None
+    read: bool
+
+
+@dataclass(frozen=True)
+class HandoverContext:
+    """What a handover notification says about its conversation."""
+
+    id: uuid.UUID
+    handover_reason: str | None
+    handover_kind: str | None
+    waiting_since: datetime | None
+    contact_email: str | None
+    locale: str | None
+    summary: str | None
 
 
 def enqueue(conn: sa.Connection, *, session_id: uuid.UUID, kinds: list[str], payload: dict[str, Any]) -> None:
@@ -25,30 +63,29 @@ def enqueue(conn: sa.Connection, *, session_id: uuid.UUID, kinds: list[str], pay
         )
 
 
-def claim_due(conn: sa.Connection, *, limit: int, follow_ups: bool, lease_seconds: int) -> list[Any]:
+def claim_due(conn: sa.Connection, *, limit: int, follow_ups: bool, lease_seconds: int) -> list[OutboxRow]:
     """Take up to `limit` undelivered rows that are due, hiding them for a lease.
 
     `follow_ups` picks the handovers' follow-up rows (kind `handover`), else every other row.
     SKIP LOCKED and the lease let several instances deliver at once without sending a row twice.
     """
-    return list(
-        conn.execute(
-            sa.text("""
-                WITH due AS (
-                    SELECT id FROM outbox
-                    WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                      AND (kind = 'handover') = :follow_ups
-                    ORDER BY next_attempt_at LIMIT :limit
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE outbox o SET attempts = o.attempts + 1,
-                                    next_attempt_at = now() + make_interval(secs => :lease)
-                FROM due WHERE o.id = due.id
-                RETURNING o.id, o.session_id, o.kind, o.payload, o.attempts, o.message_id
-            """),
-            {"follow_ups": follow_ups, "limit": limit, "lease": lease_seconds},
-        )
+    rows = conn.execute(
+        sa.text("""
+            WITH due AS (
+                SELECT id FROM outbox
+                WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                  AND (kind = 'handover') = :follow_ups
+                ORDER BY next_attempt_at LIMIT :limit
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE outbox o SET attempts = o.attempts + 1,
+                                next_attempt_at = now() + make_interval(secs => :lease)
+            FROM due WHERE o.id = due.id
+            RETURNING o.id, o.session_id, o.kind, o.payload, o.attempts, o.message_id
+        """),
+        {"follow_ups": follow_ups, "limit": limit, "lease": lease_seconds},
     )
+    return [OutboxRow(*row) for row in rows]
 
 
 def finish_claimed(conn: sa.Connection, *, outbox_id: int, attempts: int) -> bool:
@@ -101,9 +138,9 @@ def enqueue_unread_replies(conn: sa.Connection, *, unread_for_seconds: int, with
     return int(result.rowcount)
 
 
-def reply_context(conn: sa.Connection, *, message_id: int) -> Any | None:
+def reply_context(conn: sa.Connection, *, message_id: int) -> ReplyContext | None:
     """What a reply e-mail carries: the reply, its author, the address, the language; whether it was read since."""
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             SELECT m.content, o.display_name AS agent, s.contact_email, s.locale,
                    coalesce(s.last_seen_message_id, 0) >= m.id AS read
@@ -113,11 +150,12 @@ def reply_context(conn: sa.Connection, *, message_id: int) -> Any | None:
         """),
         {"id": message_id},
     ).first()
+    return ReplyContext(*row) if row is not None else None
 
 
-def handover_context(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | None:
+def handover_context(conn: sa.Connection, *, session_id: uuid.UUID) -> HandoverContext | None:
     """What a handover notification says: why, when, the summary, the contact address."""
-    return conn.execute(
+    row = conn.execute(
         sa.text("""
             SELECT s.id, s.handover_reason, s.handover_kind, s.waiting_since, s.contact_email, s.locale,
                    sm.content AS summary
@@ -126,3 +164,4 @@ def handover_context(conn: sa.Connection, *, session_id: uuid.UUID) -> Any | Non
         """),
         {"id": session_id},
     ).first()
+    return HandoverContext(*row) if row is not None else None

@@ -18,7 +18,6 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -72,7 +71,7 @@ def reply(*, already: bool, reason: str, kind: str, language: str = "en") -> Ans
     )
 
 
-def follow_up(row: Any, *, provider: AnswerProvider | None = None) -> bool:
+def follow_up(row: outbox.OutboxRow, *, provider: AnswerProvider | None = None) -> bool:
     """Out of the customer's request: the agents' summary, then one delivery row per target (False if taken over).
 
     `row` is a claimed follow-up row. Run twice (its lease lapsed), the summary is written again

@@ -77,11 +77,17 @@ def store(
     return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
-Stored = tuple[conversations.StoredReply, SessionState, Any | None]  # the reply, the state, an earlier reply
+# The reply, the conversation's state after it, and the reply stored earlier if this one was not new.
+Stored = tuple[conversations.StoredReply, SessionState, conversations.MessageRow | None]
 
 
 def _store_and_charge(
-    conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any, answer: Answer, tally: Tally
+    conn: sa.Connection,
+    session_id: uuid.UUID,
+    message_id: int,
+    to_store: conversations.ReplyToStore,
+    answer: Answer,
+    tally: Tally,
 ) -> Stored:
     """In the caller's transaction: the reply, its model usage charged, and the handover it asks for."""
     stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
@@ -93,19 +99,33 @@ def _store_and_charge(
     return _stored_with_state(conn, session_id, message_id, stored, read_again=answer.hands_over)
 
 
-def _stored(conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: Any) -> Stored:
+def _stored(
+    conn: sa.Connection, session_id: uuid.UUID, message_id: int, to_store: conversations.ReplyToStore
+) -> Stored:
     stored = conversations.store_reply(conn, session_id=session_id, reply_to_id=message_id, reply=to_store)
     return _stored_with_state(conn, session_id, message_id, stored, read_again=False)
 
 
 def _stored_with_state(
-    conn: sa.Connection, session_id: uuid.UUID, message_id: int, stored: Any, *, read_again: bool
+    conn: sa.Connection,
+    session_id: uuid.UUID,
+    message_id: int,
+    stored: conversations.StoredReply,
+    *,
+    read_again: bool,
 ) -> Stored:
     """The reply as stored, the conversation's state after it, and the reply stored earlier if this one was not new."""
-    if stored.is_new and not read_again:
+    if stored.session is not None and not read_again:  # a new reply comes with the state it left
         return stored, session_state(stored.session), None
-    state = session_state(conversations.session_state(conn, session_id=session_id))
+    state = _state(conn, session_id)
     return stored, state, None if stored.is_new else conversations.reply_to(conn, message_id=message_id)
+
+
+def _state(conn: sa.Connection, session_id: uuid.UUID) -> SessionState:
+    """The widget's view of the conversation's state now."""
+    row = conversations.session_state(conn, session_id=session_id)
+    assert row is not None  # the conversation holds the message being answered
+    return session_state(row)
 
 
 def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
@@ -118,7 +138,7 @@ def silence(session_id: uuid.UUID, user_message: MessagePublic) -> MessageExchan
     """The exchange when an agent owns the conversation: the message is stored, the bot says nothing."""
     with connection() as conn:
         user_messages.release_answer(conn, message_id=user_message.id)
-        state = session_state(conversations.session_state(conn, session_id=session_id))
+        state = _state(conn, session_id)
     return MessageExchange(user_message=user_message, reply=None, session=state)
 
 
@@ -128,7 +148,7 @@ def stored_exchange(conn: sa.Connection, session_id: uuid.UUID, message_id: int)
     if reply is None:
         return None
     user = conversations.messages_by_id(conn, [message_id])[message_id]
-    state = session_state(conversations.session_state(conn, session_id=session_id))
+    state = _state(conn, session_id)
     return MessageExchange(user_message=message_public(user), reply=message_public(reply), session=state)
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from shared.core.settings import get_settings
 from shared.handover.reply import support_open
 from shared.handover.states import widget_status
 from shared.schemas.public import MessagePublic, SessionState, SourcePublic
 
+if TYPE_CHECKING:
+    from shared.db.conversations import MessageRow, SessionRow, SessionStateRow
+
 NO_CONVERSATION = "There is no such conversation."
 
 
-def message_public(row: Any) -> MessagePublic:
+def message_public(row: MessageRow) -> MessagePublic:
     """The public form of a stored message row."""
     return MessagePublic(
         id=row.id,
@@ -25,11 +28,11 @@ def message_public(row: Any) -> MessagePublic:
         sources=[SourcePublic.model_validate(s) for s in row.sources or []],
         suggested_actions=list(row.suggested_actions or []),
         degraded=bool((row.details or {}).get("degraded", False)),
-        author=getattr(row, "author", None),
+        author=row.author,
     )
 
 
-def session_state(row: Any) -> SessionState:
+def session_state(row: SessionRow | SessionStateRow) -> SessionState:
     """The widget's view of a conversation's state from a row with `state`, `agent` and `contact_email`."""
     settings = get_settings()
     # The address is asked for only when a reply can actually be e-mailed to it.

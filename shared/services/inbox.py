@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from shared.core import errors
 from shared.db import handover as handover_db
@@ -46,7 +46,7 @@ def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> C
             limit=query.limit,
         )
         counts = inbox.tab_counts(conn, me=operator.id)
-    items = [ConversationItem.model_validate(row._asdict()) for row in rows]
+    items = [ConversationItem.model_validate(row, from_attributes=True) for row in rows]
     full = len(items) == query.limit
     return ConversationList(conversations=items, counts=counts, next_cursor=_cursor(items[-1], query) if full else None)
 
@@ -83,14 +83,14 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
         history = handover_db.history(conn, session_id=conversation_id)
         if messages:
             inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=messages[-1].id)
-    fields = header._asdict()
+    fields = asdict(header)
     rating, comment = fields.pop("csat_rating"), fields.pop("csat_comment")
     return ConversationDetail(
         **fields,
         csat=Csat(rating=rating, comment=comment) if rating is not None else None,
         messages=[_transcript_message(row) for row in messages],
-        history=[StateChange.model_validate(row._asdict()) for row in history],
-        actions=agent_actions(fields["state"], owned_by_me=fields["assignee_id"] == operator.id),
+        history=[StateChange.model_validate(row, from_attributes=True) for row in history],
+        actions=agent_actions(header.state, owned_by_me=header.assignee_id == operator.id),
     )
 
 
@@ -165,7 +165,7 @@ def _reason(request: ActionRequest) -> str | None:
     return reasons[request.action]
 
 
-def _transcript_message(row: Any) -> TranscriptMessage:
+def _transcript_message(row: inbox.TranscriptRow) -> TranscriptMessage:
     return TranscriptMessage(
         id=row.id,
         sender=row.sender,

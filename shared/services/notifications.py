@@ -81,7 +81,7 @@ def _follow_up_handovers(limit: int) -> int:
     return done
 
 
-def _follow_up(row: Any) -> bool:
+def _follow_up(row: outbox.OutboxRow) -> bool:
     """One handover's follow-up; a failure leaves the row to the next run once its lease lapses."""
     try:
         return _handover.follow_up(row)
@@ -90,14 +90,14 @@ def _follow_up(row: Any) -> bool:
         return False
 
 
-def _deliver(row: Any, settings: Settings) -> None:
+def _deliver(row: outbox.OutboxRow, settings: Settings) -> None:
     if row.kind == "email":
         _email(row, settings)
     else:
         send(row.kind, _event(row, settings), settings)
 
 
-def _email(row: Any, settings: Settings) -> None:
+def _email(row: outbox.OutboxRow, settings: Settings) -> None:
     """E-mail the reply, unless it was read in the widget since, erased, or e-mail is no longer configured."""
     with connection() as conn:
         found = outbox.reply_context(conn, message_id=row.message_id) if row.message_id else None
@@ -107,14 +107,14 @@ def _email(row: Any, settings: Settings) -> None:
     mail.send(reply, settings)
 
 
-def _retry(row: Any, error: str) -> None:
+def _retry(row: outbox.OutboxRow, error: str) -> None:
     delay = min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1))
     log.warning("notification not delivered; retrying later", extra={"target": row.kind, "attempt": row.attempts})
     with connection() as conn:
         outbox.retry_later(conn, outbox_id=row.id, delay_seconds=delay, error=error)
 
 
-def _event(row: Any, settings: Settings) -> dict[str, Any]:
+def _event(row: outbox.OutboxRow, settings: Settings) -> dict[str, Any]:
     with connection() as conn:
         context = outbox.handover_context(conn, session_id=row.session_id)
     if context is None:

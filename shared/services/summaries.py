@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -106,13 +106,13 @@ def _write_for_agents(
     )
 
 
-def _transcript(conn: sa.Connection, session_id: uuid.UUID) -> list[Any]:
+def _transcript(conn: sa.Connection, session_id: uuid.UUID) -> list[conversations.NumberedMessageRow]:
     return conversations.summary_transcript(
         conn, session_id=session_id, head=HEAD_MESSAGES, tail=TAIL_MESSAGES, middle=MIDDLE_SAMPLES
     )
 
 
-def condensed_transcript(rows: list[Any]) -> list[Turn]:
+def condensed_transcript(rows: list[conversations.NumberedMessageRow]) -> list[Turn]:
     """The rows as turns, with a note wherever messages between them were left out."""
     turns: list[Turn] = []
     previous = 0
@@ -142,7 +142,7 @@ def _offline(request: SummaryRequest, reason: str) -> Summary:
     return Summary(fallback.text, {**fallback.details, "degraded": True, "degraded_reason": reason})
 
 
-def _turn(row: Any) -> Turn:
+def _turn(row: conversations.MessageRow) -> Turn:
     details = row.details or {}
     sources = row.sources or []
     return Turn(

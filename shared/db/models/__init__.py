@@ -1,0 +1,64 @@
+"""The schema, one module per area; importing the package registers every table on `Base.metadata`.
+
+Alembic's env and the schema test compare the migrations with `Base.metadata`.
+"""
+
+from __future__ import annotations
+
+from shared.db.models.base import Base
+from shared.db.models.conversations import (
+    SENDERS,
+    SESSION_STATES,
+    ChatSession,
+    ConversationEvent,
+    CustomerSummary,
+    Message,
+    SessionSummary,
+)
+from shared.db.models.counters import ModelUsageHour, RateCounter
+from shared.db.models.feedback import CsatRating, MessageFeedback
+from shared.db.models.knowledge import (
+    EntryVectors,
+    KnowledgeEntry,
+    KnowledgeText,
+    Lexeme,
+    RetrievalCalibration,
+    TermWeight,
+    VocabularyWord,
+)
+from shared.db.models.knowledge_review import DismissedGap, EntryVersion, KnowledgeAudit, RegressionCase, ReplySource
+from shared.db.models.operators import Operator, OperatorAudit, OperatorIdempotency, OperatorRead, OperatorToken
+from shared.db.models.outbox import OutboxMessage
+
+__all__ = [
+    "SENDERS",
+    "SESSION_STATES",
+    "Base",
+    "ChatSession",
+    "ConversationEvent",
+    "CsatRating",
+    "CustomerSummary",
+    "DismissedGap",
+    "EntryVectors",
+    "EntryVersion",
+    "KnowledgeAudit",
+    "KnowledgeEntry",
+    "KnowledgeText",
+    "Lexeme",
+    "Message",
+    "MessageFeedback",
+    "ModelUsageHour",
+    "Operator",
+    "OperatorAudit",
+    "OperatorIdempotency",
+    "OperatorRead",
+    "OperatorToken",
+    "OutboxMessage",
+    "RateCounter",
+    "RegressionCase",
+    "ReplySource",
+    "RetrievalCalibration",
+    "SessionSummary",
+    "TermWeight",
+    "VocabularyWord",
+]
