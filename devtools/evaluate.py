@@ -97,7 +97,7 @@ def evaluate(entries: list[FaqEntry], queries: list[Labelled]) -> Report:
     from shared.db.engine import connection
     from shared.db.migrate import upgrade
     from shared.embeddings import get_embedder
-    from shared.knowledge import retrieval
+    from shared.knowledge import decision, retrieval
     from shared.knowledge.sync import sync_entries
 
     upgrade()
@@ -117,7 +117,9 @@ def evaluate(entries: list[FaqEntry], queries: list[Labelled]) -> Report:
             latencies.append((time.perf_counter() - began) * 1000)
             ids = [f.id for f in found]
             ranks.append(ids.index(item.expected) + 1 if item.expected in ids else None)
-            answered.append(bool(found) and found[0].fits(settings))
+            # Answered as the bot decides: the entry asserted, not merely above the threshold.
+            ranked = found[: settings.retrieval_top_k]
+            answered.append(decision.decide(ranked, settings, words=len(item.query.split())).outcome == "answered")
     return _report(embedder.model if embedder else "none", queries, ranks, answered, latencies, build_seconds)
 
 

@@ -201,6 +201,15 @@ def _grounded_answer(record: Recorded) -> dict[str, Any]:
             "handover_reason": None,
         }
     best = entries[0]
+    if "answer" not in best:  # only the questions of a suggestion: ask, assert nothing
+        return {
+            "covered": False,
+            "answer": f"Do you mean: {best['question']}",
+            "source_ids": [],
+            "suggested_actions": [best["question"]],
+            "hands_over": False,
+            "handover_reason": None,
+        }
     return {
         "answer": f"Good question! {best['answer']}",
         "source_ids": [best["id"]],

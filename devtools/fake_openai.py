@@ -168,7 +168,7 @@ def _answer(record: Recorded, covered: bool | None) -> dict[str, Any]:
         return {"covered": False, "answer": HONEST, "source_ids": [], "suggested_actions": ["Talk to a human"]}
     return {
         "covered": bool(confident) if covered is None else covered,
-        "answer": f"Happy to help! {chosen[0]['answer']}",
+        "answer": f"Happy to help! {chosen[0].get('answer', chosen[0]['question'])}",
         "source_ids": [chosen[0]["id"]],
         "suggested_actions": ["How can I track my order?"],
         "hands_over": False,

@@ -28,8 +28,15 @@ function renderTry(result) {
   const facts = el("dl", { class: "facts" });
   const add = function (label, value) { addFact(facts, label, value); };
   add(T.kbDecision, el("span", { id: "kb-try-decision", class: "decision " + result.decision,
-    "data-decision": result.decision, text: T.kbDecisions[result.decision] || result.decision }));
+    "data-decision": result.decision, "data-outcome": result.outcome,
+    text: T.kbOutcomes[result.outcome] || result.outcome }));
+  add(T.kbReason, el("span", { id: "kb-try-reason", "data-reason": result.reason,
+    text: T.kbReasons[result.reason] || result.reason }));
   add(T.kbAnsweredWith, result.answered_with.join(", ") || T.m.none);
+  if (result.offered.length) add(T.kbOffered, el("span", { id: "kb-try-offered", text: result.offered.join(", ") }));
+  if (result.unknown_words.length) {
+    add(T.kbUnknownWords, el("span", { id: "kb-try-unknown", text: result.unknown_words.join(", ") }));
+  }
   add(T.kbThreshold, el("span", { id: "kb-try-threshold", text: score(result.threshold) }));
   add(T.kbLanguage, el("span", { id: "kb-try-language", text: result.language }));
   add(T.kbMode, result.mode);

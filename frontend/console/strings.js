@@ -86,6 +86,15 @@ export const T = {
   kbTryTitle: "Try a question", kbTryLead: "What the bot would answer, and why. No customer sees this.",
   kbTryQuestion: "A customer question", kbAnyLanguage: "Detect the language", kbTryRun: "Try",
   kbDecision: "Decision", kbDecisions: { answer: "Answers", not_covered: "Not covered" },
+  kbOutcomes: { answered: "Answers", suggested: "Suggests", unknown: "Does not know" },
+  kbReason: "Why", kbOffered: "Asks about", kbUnknownWords: "Words no entry uses",
+  kbReasons: {
+    clear_match: "well above the threshold", evidence_agrees: "above the threshold, and nothing speaks against it",
+    parts_answered: "each question of the message has its entry", follow_up: "a follow-up on the previous answer",
+    key_terms_not_in_kb: "the message has words no entry uses", views_disagree: "words and meaning point to different entries",
+    close_runner_up: "two entries are about as likely", below_threshold: "near an entry, but under the threshold",
+    nothing_near: "no entry comes near", nothing_found: "nothing found", no_retrieval: "the knowledge base could not be searched"
+  },
   kbAnsweredWith: "Answers with", kbThreshold: "Threshold", kbLanguage: "Language", kbMode: "Retrieval",
   kbParts: "Parts", kbEntry: "Entry", kbScore: "Score", kbFits: "Fits", yes: "yes", no: "no",
   kbNoCandidates: "No entry comes close.",

@@ -22,6 +22,14 @@ CHARS_PER_TOKEN = 4
 MAX_CONTEXT_ENTRIES = 5
 MAX_WORDS = 120
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# Retrieval's decision binds the model too: it may not assert an entry retrieval was unsure of.
+OUTCOME_RULES = {
+    "suggested": "\nThis time retrieval is not sure what the customer means: <knowledge_base> holds only the "
+    "questions of the nearest entries, not answers. Do not answer from them, state no fact and cite nothing: set "
+    "covered to false and source_ids to [], and ask whether the customer means one of those questions.",
+    "unknown": "\nThis time nothing in the knowledge base matches the message: set covered to false and source_ids "
+    "to [], say plainly that you don't have that information and offer to connect the customer with a human.",
+}
 SEVERAL_QUESTIONS = (
     "The customer's message asks several questions, listed in <questions>: answer each of them in turn, "
     "and for any that the entries do not answer, say so.\n"
@@ -46,7 +54,12 @@ def answer_prompt(request: AnswerRequest, settings: Settings, canary: str | None
     """The prompt for answering `request` from the entries retrieval found, with their scores."""
     canary = canary or new_canary()
     clean = _cleaner(settings)
-    entries = [_entry(e, settings) for e in candidates(request)]
+    # Only an answer may rest on entries; a suggestion shows their questions, "don't know" shows none.
+    entries = (
+        [_entry(e, settings) for e in candidates(request)]
+        if request.outcome == "answered"
+        else [{"id": e.id, "question": e.question} for e in request.offered]
+    )
     history = [{"from": t.sender, "text": clean(t.content)} for t in window(request.history, settings)]
     questions = [clean(part) for part in request.parts] if len(request.parts) > 1 else []
     blocks = [
@@ -56,7 +69,7 @@ def answer_prompt(request: AnswerRequest, settings: Settings, canary: str | None
         _tagged("customer_message", clean(request.question)),
     ]
     system = _answer_system(settings, canary, language=request.language, several=bool(questions))
-    return Prompt(system=system, user="\n".join(blocks), canary=canary)
+    return Prompt(system=system + OUTCOME_RULES.get(request.outcome, ""), user="\n".join(blocks), canary=canary)
 
 
 def candidates(request: AnswerRequest) -> list[ScoredEntry]:

@@ -175,8 +175,10 @@ def to_answer(reply: ModelReply, request: AnswerRequest, *, provider: str, usage
     sources = [i for i in dict.fromkeys(reply.source_ids) if i in retrieved]
     policy = policy_for([*request.entries, *request.related, *request.popular])
     actions = [neutralise(a.strip(), policy)[:MAX_ACTION_CHARS] for a in reply.suggested_actions if a.strip()]
-    # Covered only when the model says so and cites an entry retrieval really returned.
-    if not (reply.covered and sources):
+    # Covered only when retrieval decided to answer, the model says so and cites an entry retrieval returned.
+    if request.outcome == "suggested":
+        sources, actions = [], [*(e.question for e in request.offered[:2]), talk_to_human(request.language)]
+    elif not (request.outcome == "answered" and reply.covered and sources):
         sources, actions = [], [talk_to_human(request.language), *actions]
     reason = (reply.handover_reason or "the assistant suggested a human")[:MAX_REASON_CHARS]
     return Answer(

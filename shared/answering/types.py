@@ -6,6 +6,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
+from shared.knowledge.decision import Outcome
 from shared.knowledge.lookup import Findings
 from shared.knowledge.retrieval import ScoredEntry
 from shared.text.turns import Turn
@@ -32,6 +33,10 @@ class AnswerRequest:
     history: list[Turn] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     language: str = "en"
+    # answered: `entries` may be asserted; suggested: `offered` are only asked about; unknown: neither.
+    outcome: Outcome = "answered"
+    reason: str = "clear_match"
+    offered: list[ScoredEntry] = field(default_factory=list)
 
     @classmethod
     def of(cls, found: Findings) -> AnswerRequest:

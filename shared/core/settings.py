@@ -138,6 +138,10 @@ class Settings(BaseSettings):
     classifier_max_entries: int = Field(default=2000, ge=0)
     classifier_l2: float = Field(default=1e-4, gt=0)
     retrieval_min_score: float = Field(default=0.6, ge=0)
+    # From this multiple of the threshold an entry answers whatever else is known; between the
+    # threshold and it, only when no evidence speaks against it (shared/knowledge/decision.py).
+    # Lower answers more covered questions and asserts more wrong entries (README, Retrieval).
+    retrieval_sure_factor: float = Field(default=1.4, ge=1.0)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
     # Who writes the answers: offline (no model), gemini, openai (any OpenAI-compatible server), or

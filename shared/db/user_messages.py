@@ -32,9 +32,11 @@ _FIND_FOR_POST = """
 """
 
 _HISTORY = """
-    SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content, 'decision', h.decision)
+    SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content, 'decision', h.decision,
+                                               'about', h.about)
                              ORDER BY h.id), '[]'::json)
-    FROM (SELECT m.id, m.sender, m.content, m.details->>'decision' AS decision FROM messages m
+    FROM (SELECT m.id, m.sender, m.content, m.details->>'decision' AS decision, m.details->'about' AS about
+          FROM messages m
           WHERE m.session_id = :session_id AND m.id < :before AND NOT m.internal
           ORDER BY m.id DESC LIMIT :history_limit) AS h
 """

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from shared.core.settings import get_settings
+from shared.core.settings import Settings, get_settings
 from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
-from shared.knowledge import retrieval
+from shared.knowledge import decision, followups, retrieval
 from shared.text.language import language_of
 from shared.text.redaction import redact
 from shared.text.turns import Turn
@@ -21,8 +21,6 @@ log = logging.getLogger("support.retrieval")
 # Half the answering threshold still marks a topic worth suggesting.
 Found = list[retrieval.ScoredEntry]  # entries as retrieval ranked them, best first
 RELATED_FRACTION = 0.5
-_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|what if|same for|then)\b", re.IGNORECASE)
-_REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
 MIN_PART_WORDS = 3
 MAX_PARTS = 3
 # Where a message turns to another question: after a sentence's end, or at "and"/"also" (in
@@ -57,17 +55,10 @@ class Findings:
     history: list[Turn] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     language: str = "en"
-
-
-def search_text(question: str, history: list[Turn]) -> str:
-    """The text to search: a follow-up ("and abroad?") is joined to the customer's previous message."""
-    previous = next((turn.content for turn in reversed(history) if turn.sender == "user"), None)
-    if previous is None:
-        return question
-    words = len(question.split())
-    if _FOLLOW_UP_START.search(question) or words <= 3 or (words <= 8 and _REFERS_BACK.search(question)):
-        return f"{previous} {question}"
-    return question
+    # answered (`entries` are asserted), suggested (`offered` are asked about), or unknown; and why.
+    outcome: decision.Outcome = "unknown"
+    reason: str = "nothing_found"
+    offered: list[retrieval.ScoredEntry] = field(default_factory=list)
 
 
 def find_answers(
@@ -86,33 +77,28 @@ def explain(
 ) -> tuple[Findings, list[retrieval.ScoredEntry]]:
     """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
     language = language_of(question, locale)
-    text = search_text(question, history)
+    form = followups.form_of(question, history)
     asked = split_questions(question)
+    texts = [question, *asked, *([followups.in_context(question, history)] if form else [])]
     # Embedded before a connection is taken: the embedder may be a model called over the network.
-    queries = _embedded([text, *asked])
+    queries = _embedded(texts)
 
-    def retrieve(db: sa.Connection) -> tuple[Found, list[tuple[str, Found]], Found]:
-        found = _search(db, queries[0], language)
-        by_part = [(part, _confident(_search(db, q, language))) for part, q in zip(asked, queries[1:], strict=True)]
-        return found, by_part, retrieval.cached_popular_entries(db)
+    def retrieve(db: sa.Connection) -> tuple[list[Found], Found]:
+        return [_search(db, query, language) for query in queries], retrieval.cached_popular_entries(db)
 
     try:
-        found, by_part, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
+        searched, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
-        return Findings(question=question, entries=[], history=history, language=language), []
+        return Findings(question=question, entries=[], history=history, language=language, reason="no_retrieval"), []
     settings = get_settings()
-    entries = _confident(found)
-    answered_parts = [(part, best[0]) for part, best in by_part if best]
-    parts: list[str] = []
-    if len({entry.id for _, entry in answered_parts}) >= 2:
-        # Each part's best entry, in the order asked; the whole message's other confident ones after.
-        parts = [part for part, _ in answered_parts]
-        firsts = {entry.id: entry for _, entry in answered_parts}
-        entries = [*firsts.values(), *(e for e in entries if e.id not in firsts)]
-    shown = [e.in_language(language) for e in entries]
+    found = searched[0]
+    decided = _decided(question, found, list(zip(asked, searched[1 : 1 + len(asked)], strict=True)), settings)
+    if form is not None:
+        decided, found = _read_in_context(question, form, (decided, found), searched[-1], history, settings)
+    shown = [e.in_language(language) for e in decided.entries]
     shown_ids = {e.id for e in shown}
-    decided = Findings(
+    findings = Findings(
         question=question,
         entries=shown,
         top_score=found[0].score if found else 0.0,
@@ -124,10 +110,62 @@ def explain(
         ],
         popular=[e.in_language(language) for e in popular],
         history=history,
-        parts=parts,
+        parts=decided.parts,
         language=language,
+        outcome=decided.outcome,
+        reason=decided.reason,
+        offered=[e.in_language(language) for e in decided.offered],
     )
-    return decided, found
+    return findings, found
+
+
+@dataclass(frozen=True)
+class _Decided(decision.Decision):
+    parts: list[str] = field(default_factory=list)
+
+
+def _decided(text: str, found: Found, by_part: list[tuple[str, Found]], settings: Settings) -> _Decided:
+    """The whole message's decision, or, when it asks several things answered by different entries, each part's."""
+    whole = decision.decide(found, settings, words=len(text.split()))
+    answered_parts = [
+        (part, decided.entries[0])
+        for part, decided in (
+            (part, decision.decide(ranked, settings, words=len(part.split()))) for part, ranked in by_part
+        )
+        if decided.outcome == "answered"
+    ]
+    # Each entry with the first part it answers, in the order asked.
+    firsts: dict[str, tuple[str, retrieval.ScoredEntry]] = {}
+    for part, entry in answered_parts:
+        firsts.setdefault(entry.id, (part, entry))
+    if len(firsts) < 2:
+        return _Decided(whole.outcome, whole.reason, whole.entries, whole.offered)
+    # The parts' entries first; the whole message's other confident ones after.
+    entries = [entry for _, entry in firsts.values()]
+    entries += [e for e in whole.entries if e.id not in firsts]
+    return _Decided("answered", "parts_answered", entries, parts=[part for part, _ in firsts.values()])
+
+
+def _read_in_context(
+    question: str,
+    form: followups.Form,
+    alone: tuple[_Decided, Found],
+    in_context: Found,
+    history: list[Turn],
+    settings: Settings,
+) -> tuple[_Decided, Found]:
+    """A follow-up's decision: its own answer when it is elliptic and has one, else read with the previous message."""
+    if form == "elliptic" and alone[0].outcome == "answered":
+        return alone
+    context = followups.context_entries(history)
+    ranked = followups.prefer_context(in_context, context, settings)
+    if ranked and ranked[0].id in context and ranked[0].fits(settings):
+        # The conversation's topic, found again with this message: the customer asks more about it.
+        return _Decided("answered", "follow_up", [ranked[0]]), ranked
+    unknown = followups.own_words(question, ranked[0].unknown_words) if ranked else ()
+    # The views read the previous message too: they are not evidence about this one.
+    decided = decision.decide(ranked, settings, words=len(question.split()), unknown=unknown, views=False)
+    return _Decided(decided.outcome, decided.reason, decided.entries, decided.offered), ranked
 
 
 def split_questions(message: str) -> list[str]:
@@ -208,9 +246,3 @@ def vectors_available(conn: sa.Connection, model: str) -> bool:
             extra={"embedder": model, "stored_models": list(stored)},
         )
     return False
-
-
-def _confident(found: list[retrieval.ScoredEntry]) -> list[retrieval.ScoredEntry]:
-    """The best-ranked entry decides; others join it when they are confident too."""
-    settings = get_settings()
-    return [e for e in found if e.fits(settings)] if found and found[0].fits(settings) else []

@@ -32,7 +32,7 @@ _QUERY_TERMS = """
         SELECT word FROM unnest(tsvector_to_array(to_tsvector('simple', :query))) AS word
     ),
     corrected AS MATERIALIZED (
-        SELECT CASE
+        SELECT q.word AS original, CASE
             WHEN length(q.word) < 4 OR EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.word = q.word) THEN q.word
             ELSE coalesce(
                 (SELECT v.word FROM kb_vocabulary v
@@ -42,12 +42,25 @@ _QUERY_TERMS = """
             END AS word
         FROM query_words q
     ),
+    stems AS MATERIALIZED (
+        SELECT c.original, s.lexeme
+        FROM corrected c,
+             unnest(tsvector_to_array(to_tsvector(CAST(:text_config AS regconfig), c.word))) AS s(lexeme)
+    ),
+    -- A lexeme no entry has is one the knowledge base never uses: it weighs as much as the rarest.
     lexemes AS MATERIALIZED (
-        SELECT q.lexeme, coalesce(x.rarity, 1.0) AS rarity
-        FROM (SELECT DISTINCT lexeme
-              FROM corrected,
-                   unnest(tsvector_to_array(to_tsvector(CAST(:text_config AS regconfig), corrected.word))) AS lexeme) q
+        SELECT q.lexeme, coalesce(x.rarity, 1.0) AS rarity, x.lexeme IS NULL AS unknown
+        FROM (SELECT DISTINCT lexeme FROM stems) q
         LEFT JOIN kb_lexemes x ON x.lexeme = q.lexeme
+    ),
+    -- The message's words (not stop words, not numbers) that no entry uses, even corrected for typos.
+    unknown_words AS MATERIALIZED (
+        SELECT coalesce(array_agg(DISTINCT s.original ORDER BY s.original), CAST('{}' AS text[])) AS words
+        FROM stems s JOIN lexemes l ON l.lexeme = s.lexeme
+        WHERE l.unknown AND s.original !~ '[0-9]'
+    ),
+    known_mass AS MATERIALIZED (
+        SELECT coalesce(sum(rarity), 0) AS mass FROM lexemes WHERE NOT unknown AND rarity >= 0.1
     ),
     -- A lexeme weighing under a tenth of a word found in one entry (one in over 63% of the
     -- entries of a 150-entry knowledge base, 33% of a 100k one) counts for nothing, as a stop
@@ -70,12 +83,14 @@ LEXICAL_SQL = f"""
     ranked AS (
         SELECT e.id, e.question, e.answer, e.url, e.translations, e.position, e.version,
                b.matched / (SELECT sum(rarity) FROM informative) AS share,
+               b.matched / nullif((SELECT mass FROM known_mass), 0) AS coverage,
                b.score + :fuzzy_weight * similarity(e.question, :query) AS rank_score
         FROM shortlist b JOIN kb_entries e ON e.id = b.entry_id
     )
     SELECT id, question, answer, url, translations, version, rank_score * share AS score, false AS hybrid,
            CAST(NULL AS float8) AS calibrated, CAST(NULL AS float8) AS lexical, CAST(NULL AS float8) AS dense,
-           CAST(NULL AS float8) AS centroid, CAST(NULL AS float8) AS learned
+           CAST(NULL AS float8) AS centroid, CAST(NULL AS float8) AS learned, coverage,
+           (SELECT words FROM unknown_words) AS unknown_words
     FROM ranked
     ORDER BY rank_score DESC, position
     LIMIT :top_k
@@ -105,6 +120,7 @@ def hybrid_sql(dims: int) -> str:
     features AS (
         SELECT e.id, e.question, e.answer, e.url, e.translations, e.position, e.version,
                coalesce(b.score, 0) AS lexical,
+               coalesce(b.matched, 0) / nullif((SELECT mass FROM known_mass), 0) AS coverage,
                (SELECT :tau * ln(sum(exp((1 - (t.embedding::{v} <=> q.v)) / :tau)))
                 FROM kb_texts t WHERE t.entry_id = e.id AND t.model = :model) AS dense,
                1 - (c.centroid::{v} <=> q.v) AS centroid,
@@ -116,7 +132,7 @@ def hybrid_sql(dims: int) -> str:
         LEFT JOIN kb_entry_vectors c ON c.entry_id = e.id AND c.model = :model
     ),
     scored AS (
-        SELECT id, question, answer, url, translations, position, version, lexical, dense, centroid, learned,
+        SELECT id, question, answer, url, translations, position, version, lexical, dense, centroid, learned, coverage,
                :w_lexical * lexical + :w_dense * coalesce(dense, 0) + :w_centroid * coalesce(centroid, 0)
                  + :w_learned * coalesce(learned, 0) AS score
         FROM features
@@ -124,7 +140,8 @@ def hybrid_sql(dims: int) -> str:
         LIMIT :candidates
     )
     SELECT id, question, answer, url, translations, version, score, lexical, dense, centroid, learned, true AS hybrid,
-           (SELECT c.threshold FROM kb_calibration c WHERE c.mode = :model) AS calibrated
+           (SELECT c.threshold FROM kb_calibration c WHERE c.mode = :model) AS calibrated, coverage,
+           (SELECT words FROM unknown_words) AS unknown_words
     FROM scored
     ORDER BY score DESC, position
     LIMIT :top_k
@@ -156,6 +173,10 @@ class ScoredEntry:
     version: int = 0
     # The hybrid score's parts (BM25, soft max cosine, centroid cosine, classifier logit), for "try it".
     features: dict[str, float] = field(default_factory=dict, compare=False)
+    # The share of the message's known words (by rarity) this entry contains, and the message's words
+    # no entry contains (the same for every entry of one search): evidence for the decision.
+    coverage: float | None = field(default=None, compare=False)
+    unknown_words: tuple[str, ...] = field(default=(), compare=False)
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
@@ -216,6 +237,8 @@ def search(
             r.translations or {},
             r.version,
             {name: float(getattr(r, name)) for name in FEATURES if getattr(r, name) is not None},
+            None if r.coverage is None else float(r.coverage),
+            tuple(r.unknown_words or ()),
         )
         for r in rows
     ]

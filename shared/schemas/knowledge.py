@@ -120,6 +120,12 @@ class TryResult(BaseModel):
     language: str
     threshold: float
     decision: Literal["answer", "not_covered"]
+    outcome: Literal["answered", "suggested", "unknown"] = Field(
+        description="Answers from an entry, suggests entries (asserting nothing), or says it does not know"
+    )
+    reason: str = Field(description="Why, as a short code: clear_match, key_terms_not_in_kb, close_runner_up, ...")
+    offered: list[str] = Field(description="The entries a suggestion asks about")
+    unknown_words: list[str] = Field(description="The message's words that no entry uses")
     answered_with: list[str] = Field(description="The entries the bot would answer with, in order")
     parts: list[str] = Field(description="The questions the message was split into")
     candidates: list[Candidate]

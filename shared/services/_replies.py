@@ -42,6 +42,7 @@ def store(
         "threshold": answer_request.top_threshold if answer_request else None,
         "degraded": answer.degraded,
         "guarded": answer.guarded,
+        **_outcome(sources, answer_request),
     }
     if answer.degraded_reason:
         details["degraded_reason"] = answer.degraded_reason
@@ -189,3 +190,16 @@ def _decision(answer: Answer) -> str:
     if answer.provider == "fallback":
         return "failed"
     return "answered" if answer.source_ids else "not_covered"
+
+
+def _outcome(sources: list[SourcePublic], request: AnswerRequest | None) -> dict[str, Any]:
+    """What the reply did (answered, suggested, unknown), why, and the entries it was about (for follow-ups)."""
+    if request is None:
+        return {}
+    if sources:
+        return {"outcome": "answered", "outcome_reason": request.reason, "about": [s.id for s in sources]}
+    if request.outcome == "suggested":
+        return {"outcome": "suggested", "outcome_reason": request.reason, "about": [e.id for e in request.offered[:1]]}
+    # A model may find that the entries retrieval was sure of do not answer after all.
+    reason = "model_not_covered" if request.outcome == "answered" else request.reason
+    return {"outcome": "unknown", "outcome_reason": reason, "about": []}

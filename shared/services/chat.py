@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from shared.answering import get_provider, offline_provider
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
@@ -98,7 +99,8 @@ def accept_message(
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
         answer_request = AnswerRequest.of(lookup.find_answers(request.content, history, locale=outcome.locale))
-    unanswered = None if answer_request.entries else unanswered_again(history)
+    # A second message in a row that nothing comes near goes to a person; a suggestion lets the customer choose.
+    unanswered = unanswered_again(history) if answer_request.outcome == "unknown" else None
     return Accepted(
         request.session_id,
         user_message,
@@ -110,11 +112,12 @@ def accept_message(
     )
 
 
-def _turn(stored: dict[str, str | None]) -> Turn:
+def _turn(stored: dict[str, Any]) -> Turn:
     return Turn(
         sender=stored["sender"] or "user",
         content=stored["content"] or "",
         answered=stored.get("decision") != "not_covered",
+        source_ids=tuple(stored.get("about") or ()),
     )
 
 

@@ -88,6 +88,10 @@ def try_question(request: TryRequest) -> TryResult:
         language=decided.language,
         threshold=round(threshold, 4),
         decision="answer" if decided.entries else "not_covered",
+        outcome=decided.outcome,
+        reason=decided.reason,
+        offered=[entry.id for entry in decided.offered],
+        unknown_words=list(found[0].unknown_words) if found else [],
         answered_with=[entry.id for entry in decided.entries],
         parts=decided.parts,
         candidates=[

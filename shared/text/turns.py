@@ -13,3 +13,5 @@ class Turn:
     content: str
     source_questions: tuple[str, ...] = ()
     answered: bool = True
+    # The entries a bot reply answered from (a follow-up is read against them).
+    source_ids: tuple[str, ...] = ()

@@ -124,8 +124,10 @@ def test_try_it_shows_ranked_entries_with_their_scores_and_the_decision(function
     best = tried["candidates"][0]
     assert best["id"] == "password-reset" and best["fits"] and best["score"] >= tried["threshold"]
     assert set(best["features"]) == {"lexical", "dense", "centroid", "learned"}
+    assert tried["outcome"] == "answered" and tried["reason"] in {"clear_match", "evidence_agrees"}
     unknown = _api(function_client, "post", "/kb/try", agent, json={"question": "what is the capital of Peru"}).json
     assert unknown["decision"] == "not_covered" and unknown["answered_with"] == []
+    assert unknown["outcome"] in {"suggested", "unknown"} and unknown["reason"]
 
 
 def test_an_import_reports_entries_edited_in_the_console_and_keeps_them(

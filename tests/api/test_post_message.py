@@ -45,6 +45,29 @@ def test_post_message_stores_the_retrieval_decision_with_the_reply(function_clie
     assert details["provider"] == "offline"
 
 
+def _details(db, message_id):
+    return db.execute(sa.text("SELECT details FROM messages WHERE id = :id"), {"id": message_id}).scalar()
+
+
+def test_post_message_stores_the_outcome_its_reason_and_the_entry_it_was_about(function_client, chat_session, db):
+    answered = _post(function_client, chat_session, "How do I reset my password?").json["reply"]
+    details = _details(db, answered["id"])
+    assert (details["outcome"], details["about"]) == ("answered", ["password-reset"])
+    assert details["outcome_reason"] in {"clear_match", "evidence_agrees"}
+    unknown = _details(
+        db, _post(function_client, chat_session, "Who painted the Sistine Chapel ceiling?").json["reply"]["id"]
+    )
+    assert unknown["outcome"] in {"suggested", "unknown"} and unknown["decision"] == "not_covered"
+
+
+def test_a_follow_up_is_answered_from_the_previous_topic_and_a_new_question_is_not(function_client, chat_session):
+    assert _post(function_client, chat_session, "What warranty do your products have?").json["reply"]["sources"]
+    follow_up = _post(function_client, chat_session, "and how do I claim it?").json["reply"]
+    assert [s["id"] for s in follow_up["sources"]] == ["warranty"]
+    unrelated = _post(function_client, chat_session, "Who painted the Sistine Chapel ceiling?").json["reply"]
+    assert unrelated["sources"] == []
+
+
 def test_retry_with_same_client_message_id_returns_the_same_reply_once(function_client, chat_session, db):
     provider = CountingProvider()
     cid = client_message_id()

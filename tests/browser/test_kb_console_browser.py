@@ -238,6 +238,7 @@ def test_try_it_shows_the_decision_the_threshold_and_each_candidates_scores(cons
     page.click("#kb-try-run")
     page.wait_for_selector("#kb-try-candidates")
     assert page.locator("#kb-try-decision").inner_text() == "Answers"
+    assert page.locator("#kb-try-reason").get_attribute("data-reason") in {"clear_match", "evidence_agrees"}
     assert page.locator("#kb-try-language").inner_text() == "en"
     assert float(page.locator("#kb-try-threshold").inner_text()) > 0
     assert page.locator("#kb-try-parts").count() == 0  # one question, not split
@@ -245,6 +246,11 @@ def test_try_it_shows_the_decision_the_threshold_and_each_candidates_scores(cons
     assert best.get_attribute("data-id") == "password-reset" and "fits" in best.get_attribute("class")
     for feature in ("lexical", "dense", "centroid", "learned"):
         float(best.locator(f"[data-feature={feature}]").inner_text())
+
+    page.fill("#kb-try-question", "Who painted the Sistine Chapel ceiling?")
+    page.click("#kb-try-run")
+    page.wait_for_selector("#kb-try-decision[data-outcome=suggested], #kb-try-decision[data-outcome=unknown]")
+    assert page.locator("#kb-try-reason").inner_text()  # the reason in words
 
     page.fill("#kb-try-question", "How do I reset my password? And how long does shipping take?")
     page.click("#kb-try-run")
@@ -297,6 +303,11 @@ def test_the_knowledge_views_have_no_serious_accessibility_violations(console, l
     assert _axe(page) == []
     screenshot(page, "console-knowledge-entry.png")
     page.click("#kb-tab-try")
+    page.fill("#kb-try-question", "Who painted the Sistine Chapel ceiling?")
+    page.click("#kb-try-run")
+    page.wait_for_selector("#kb-try-decision[data-outcome=suggested], #kb-try-decision[data-outcome=unknown]")
+    assert page.locator("#kb-try-reason").inner_text()  # the reason in words
+
     page.fill("#kb-try-question", "How do I reset my password? And how long does shipping take?")
     page.click("#kb-try-run")
     page.wait_for_selector("#kb-try-candidates")

@@ -15,8 +15,10 @@ from shared.knowledge import conversation_eval
 from shared.knowledge.sync import sync_file
 
 # The README's figures for the default mode (Retrieval); a change that lowers one fails here.
-FLOORS = {"in_scope_answered_right": 0.828, "out_of_scope_refused": 0.46}
-LANGUAGE_FLOORS = {"en": 0.735, "fr": 0.809, "es": 0.809, "de": 0.857}
+FLOORS = {"in_scope_answered_right": 0.747, "out_of_scope_refused": 0.84}
+LANGUAGE_FLOORS = {"en": 0.715, "fr": 1.0, "es": 0.857, "de": 0.904}
+# ... and at most this share of all messages gets an answer from an entry that does not answer it.
+CONFIDENTLY_WRONG_CEILING = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,14 @@ def test_covered_messages_are_answered_from_the_right_entries_and_uncovered_ones
     figures = conversation_eval.scope_figures(outcomes)
     for name, floor in FLOORS.items():
         assert figures[name] >= floor, (name, figures)
+
+
+def test_few_replies_assert_an_entry_that_does_not_answer_the_message(outcomes):
+    assert conversation_eval.scope_figures(outcomes)["confidently_wrong"] <= CONFIDENTLY_WRONG_CEILING
+
+
+def test_follow_ups_are_answered_from_the_conversation(outcomes):
+    assert conversation_eval.accuracy_by(outcomes, "kind")["followup"] >= 0.95
 
 
 def test_every_language_is_answered_at_least_as_well_as_recorded(outcomes):

@@ -9,30 +9,40 @@ from shared.core.settings import get_settings
 
 CONFIDENT_SCORE = 0.8
 CHUNK_WORDS = 4
+# Entries a suggestion offers: with the offer of a person, three chips.
+MAX_OFFERED = 2
 
 # The offline provider's own sentences, in each language it answers in.
 PHRASES = {
     "en": {
         "lead_in": "Here's what I found about “{question}”:\n\n",
         "about": "About “{question}”:",
+        "suggest": "I'm not sure I understood. Do you mean one of these?",
+        "clarify": "Which of these do you mean?",
         "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
         "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
     },
     "fr": {
         "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
         "about": "À propos de « {question} » :",
+        "suggest": "Je ne suis pas sûr d'avoir bien compris. Voulez-vous parler de l'un de ces sujets ?",
+        "clarify": "Duquel de ces sujets voulez-vous parler ?",
         "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
         "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
     },
     "es": {
         "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
         "about": "Sobre «{question}»:",
+        "suggest": "No estoy seguro de haberle entendido. ¿Se refiere a alguno de estos temas?",
+        "clarify": "¿A cuál de estos temas se refiere?",
         "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
         "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
     },
     "de": {
         "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
         "about": "Zu „{question}“:",
+        "suggest": "Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinen Sie eines dieser Themen?",
+        "clarify": "Welches dieser Themen meinen Sie?",
         "not_covered": "Leider habe ich dazu in unserem Hilfe-Center keine Antwort gefunden. "
         "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
         "oder sagen Sie es einfach.",
@@ -54,9 +64,11 @@ class OfflineProvider:
         return answer
 
     def answer(self, request: AnswerRequest) -> Answer:
-        """The best entry's answer (each part's, for several questions), or an honest 'not covered'."""
+        """The best entry's answer (each part's, for several questions), a question back, or an honest 'not covered'."""
         phrases = phrases_for(request.language)
-        if not request.entries:
+        if request.outcome == "suggested" and request.offered:
+            return self._suggestion(request)
+        if request.outcome != "answered" or not request.entries:
             return Answer(
                 text=not_covered_text(request.language),
                 source_ids=[],
@@ -75,6 +87,17 @@ class OfflineProvider:
             text=text,
             source_ids=[e.id for e in used],
             suggested_actions=suggest_actions(others, request.popular, answered=best),
+            provider=self.name,
+        )
+
+    def _suggestion(self, request: AnswerRequest) -> Answer:
+        """Asks whether the customer means one of the nearest entries; asserts and cites nothing."""
+        offered = request.offered[:MAX_OFFERED]
+        lead = phrases_for(request.language)["clarify" if request.reason == "close_runner_up" else "suggest"]
+        return Answer(
+            text="\n".join([lead, *(f"• {entry.question}" for entry in offered)]),
+            source_ids=[],
+            suggested_actions=[*(entry.question for entry in offered), talk_to_human(request.language)],
             provider=self.name,
         )
 

@@ -1,0 +1,103 @@
+"""What a reply may do with what retrieval ranked: answer from an entry, suggest entries, or say it does not know.
+
+The fused score alone asserted the nearest entry whenever it cleared the threshold, and shop
+questions next to a covered topic ("a discount for students" next to "discounts for bulk
+orders") clear it often. So an entry is asserted only when its score is well above the
+threshold, or when it is above it and no other evidence speaks against it:
+
+- key terms not in the knowledge base: words of the message that no entry uses at all (a
+  product, a place, a service the knowledge base never mentions), counted only when the
+  knowledge base reads the message's language (most of its words are known);
+- the views disagree: the entry is not first for the words (BM25) or for the meaning (vectors);
+- a close runner-up: a second entry scores about as high, so the customer is asked which one.
+
+Otherwise the reply suggests the nearest entries (asserting nothing, citing nothing), or, when
+nothing comes near the threshold, says it does not know and offers a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from shared.core.settings import Settings
+from shared.knowledge.retrieval import ScoredEntry
+
+Outcome = Literal["answered", "suggested", "unknown"]
+# From this multiple of the threshold up an entry is worth suggesting (from RETRIEVAL_SURE_FACTOR
+# times it, it answers whatever else is known).
+NEAR = 0.75
+# A runner-up within this share of the threshold is as plausible as the first.
+CLOSE = 0.1
+MAX_OFFERED = 3
+# The knowledge base reads a message whose words it mostly knows; otherwise unknown words say
+# more about the language than about the topic.
+READABLE_UNKNOWN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome, a short machine reason, what the reply asserts and what it offers instead."""
+
+    outcome: Outcome
+    reason: str
+    entries: list[ScoredEntry] = field(default_factory=list)
+    offered: list[ScoredEntry] = field(default_factory=list)
+
+
+def decide(
+    found: list[ScoredEntry],
+    settings: Settings,
+    *,
+    words: int,
+    unknown: tuple[str, ...] | None = None,
+    views: bool = True,
+) -> Decision:
+    """The decision for one search's ranked entries.
+
+    `words` is how many words the message has; `unknown`, its words no entry uses (by default,
+    those the search found); `views`, whether the lexical and vector views are evidence.
+    """
+    if not found:
+        return Decision("unknown", "nothing_found")
+    top = found[0]
+    threshold = top.threshold(settings)
+    near = [e for e in found if e.score >= NEAR * e.threshold(settings)][:MAX_OFFERED]
+    if top.score < NEAR * threshold:
+        return Decision("unknown", "nothing_near")
+    if top.score < threshold:
+        return Decision("suggested", "below_threshold", offered=near)
+    confident = [e for e in found if e.fits(settings)]
+    if top.score >= settings.retrieval_sure_factor * threshold:
+        return Decision("answered", "clear_match", entries=confident)
+    doubt = _doubt(found, threshold, top.unknown_words if unknown is None else unknown, words, views=views)
+    if doubt is None:
+        return Decision("answered", "evidence_agrees", entries=confident)
+    offered = found[:2] if doubt == "close_runner_up" else near
+    return Decision("suggested", doubt, offered=offered)
+
+
+def _doubt(
+    found: list[ScoredEntry], threshold: float, unknown: tuple[str, ...], words: int, *, views: bool
+) -> str | None:
+    """The first piece of evidence against asserting the first entry, or None."""
+    top = found[0]
+    if unknown and len(unknown) <= READABLE_UNKNOWN_SHARE * max(1, words):
+        return "key_terms_not_in_kb"
+    if views and not _views_agree(found):
+        return "views_disagree"
+    if len(found) > 1 and top.score - found[1].score < CLOSE * threshold:
+        return "close_runner_up"
+    return None
+
+
+def _views_agree(found: list[ScoredEntry]) -> bool:
+    """Whether the first entry is also first by its words and by its meaning (when the search has both)."""
+    top = found[0]
+    for view in ("lexical", "dense"):
+        if view not in top.features:
+            continue
+        best = max(found, key=lambda e: e.features.get(view, 0.0))
+        if best.id != top.id and best.features.get(view, 0.0) > top.features.get(view, 0.0):
+            return False
+    return True

@@ -1,0 +1,85 @@
+"""Reading a message against the conversation, without a model: "and to Canada?", "how much is it?".
+
+A follow-up is read with the customer's previous message (its terms), and the entry the bot's
+previous reply was about is preferred when it ranks about as high as the first. Two forms:
+
+- elliptic ("and to Canada?", "what about Amex?"): a new detail that replaces one of the
+  previous question; when the message alone finds a confident answer, that answer stands;
+- referring back ("how long does that take?", "is it free?"): a pronoun points at the previous
+  topic, so the message is read in context.
+
+Anything else is a new question and is read alone: a previous topic never leaks into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal
+
+from shared.core.settings import Settings
+from shared.knowledge.retrieval import ScoredEntry
+from shared.text.turns import Turn
+
+Form = Literal["elliptic", "refers_back"]
+SHORT_WORDS = 4
+MAX_FOLLOW_UP_WORDS = 14
+# The previous reply's entry is kept when it scores within this share of the threshold of the first.
+CONTEXT_MARGIN = 0.25
+_CONNECTOR = re.compile(
+    r"^\W*(and|but|also|so|ok(ay)?|what about|how about|what if|same for|then|"
+    r"et|mais|aussi|alors|y|pero|también|entonces|und|aber|auch|also|e|ma|anche|quindi|en|maar|ook|mas|então)\b",
+    re.IGNORECASE,
+)
+# Pronouns and place words that point back, in each language customers write in (articles left out).
+_REFERS_BACK = re.compile(
+    r"\b(it|its|that|this|they|them|those|these|there|one|ones|"
+    r"ça|cela|ceci|là|eso|esto|ello|allí|ahí|es|das|dies|dort|damit|dafür|"
+    r"questo|quello|ciò|lì|isso|isto|lá|dat|dit|het|daar)\b|\bl'",
+    re.IGNORECASE,
+)
+
+
+def previous_message(history: list[Turn]) -> str | None:
+    """The customer's previous message, if any."""
+    return next((turn.content for turn in reversed(history) if turn.sender == "user"), None)
+
+
+def context_entries(history: list[Turn]) -> tuple[str, ...]:
+    """The entries the bot's previous reply was about."""
+    return next((turn.source_ids for turn in reversed(history) if turn.sender == "bot"), ())
+
+
+def form_of(question: str, history: list[Turn]) -> Form | None:
+    """How `question` depends on the conversation, or None when it stands alone."""
+    if previous_message(history) is None:
+        return None
+    words = len(question.split())
+    if words <= MAX_FOLLOW_UP_WORDS and _REFERS_BACK.search(question):
+        return "refers_back"
+    if _CONNECTOR.search(question) or words <= SHORT_WORDS:
+        return "elliptic"
+    return None
+
+
+def in_context(question: str, history: list[Turn]) -> str:
+    """The text a follow-up is searched with: the previous message, then this one."""
+    return f"{previous_message(history)} {question}"
+
+
+def prefer_context(found: list[ScoredEntry], context: tuple[str, ...], settings: Settings) -> list[ScoredEntry]:
+    """`found` with the previous reply's entry first when it scores about as high as the first."""
+    if not found or not context or found[0].id in context:
+        return found
+    margin = CONTEXT_MARGIN * found[0].threshold(settings)
+    kept = next((e for e in found if e.id in context and e.score >= found[0].score - margin), None)
+    if kept is None:
+        return found
+    # It answers in place of the first, with the first's score: it is the entry the customer means.
+    return [replace(kept, score=found[0].score), *(e for e in found if e.id != kept.id)]
+
+
+def own_words(question: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """The unknown words that belong to this message (not to the previous one it is read with)."""
+    words = {w.lower() for w in re.findall(r"\w+(?:-\w+)*", question)}
+    return tuple(w for w in unknown if w in words)

@@ -1,0 +1,71 @@
+"""The decision between answering, suggesting and not knowing, from what retrieval ranked."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.core.settings import get_settings
+from shared.knowledge.decision import decide
+from shared.knowledge.retrieval import ScoredEntry
+
+THRESHOLD = 10.0
+
+
+def _entry(entry_id: str, score: float, *, lexical: float = 1.0, dense: float = 0.5, unknown=()) -> ScoredEntry:
+    return ScoredEntry(
+        entry_id,
+        f"Question {entry_id}?",
+        f"Answer {entry_id}.",
+        None,
+        score,
+        hybrid=True,
+        calibrated=THRESHOLD,
+        features={"lexical": lexical, "dense": dense},
+        unknown_words=tuple(unknown),
+    )
+
+
+@pytest.fixture
+def settings():
+    return get_settings()
+
+
+def test_an_entry_well_above_the_threshold_answers(settings):
+    decided = decide([_entry("a", 20.0), _entry("b", 19.5)], settings, words=6)
+    assert (decided.outcome, decided.reason) == ("answered", "clear_match")
+    assert [e.id for e in decided.entries] == ["a", "b"]
+
+
+def test_an_entry_just_above_the_threshold_answers_when_no_evidence_speaks_against_it(settings):
+    decided = decide([_entry("a", 12.0), _entry("b", 5.0, lexical=0.2, dense=0.3)], settings, words=6)
+    assert (decided.outcome, decided.reason) == ("answered", "evidence_agrees")
+
+
+def test_a_key_term_no_entry_uses_makes_an_answer_a_suggestion(settings):
+    found = [_entry("a", 12.0, unknown=["skateboards"]), _entry("b", 5.0, lexical=0.2, dense=0.3)]
+    decided = decide(found, settings, words=6)
+    assert (decided.outcome, decided.reason) == ("suggested", "key_terms_not_in_kb")
+    assert decided.entries == [] and [e.id for e in decided.offered] == ["a"]
+
+
+def test_unknown_words_of_a_language_the_knowledge_base_does_not_read_are_no_evidence(settings):
+    found = [_entry("a", 12.0, unknown=["hoe", "ik", "mijn", "nieuwsbrief"]), _entry("b", 5.0, lexical=0, dense=0.3)]
+    assert decide(found, settings, words=6).outcome == "answered"
+
+
+def test_words_and_meaning_pointing_to_different_entries_only_suggest(settings):
+    found = [_entry("a", 12.0, lexical=0.2, dense=0.6), _entry("b", 8.0, lexical=2.0, dense=0.4)]
+    assert decide(found, settings, words=6).reason == "views_disagree"
+
+
+def test_two_entries_about_as_likely_ask_which_one_is_meant(settings):
+    found = [_entry("a", 12.0), _entry("b", 11.5, lexical=0.5, dense=0.4), _entry("c", 8.0, lexical=0.1, dense=0.1)]
+    decided = decide(found, settings, words=6)
+    assert (decided.outcome, decided.reason) == ("suggested", "close_runner_up")
+    assert [e.id for e in decided.offered] == ["a", "b"]
+
+
+def test_near_the_threshold_suggests_and_far_under_it_does_not_know(settings):
+    assert decide([_entry("a", 8.0)], settings, words=6).outcome == "suggested"
+    assert decide([_entry("a", 5.0)], settings, words=6).outcome == "unknown"
+    assert decide([], settings, words=6).reason == "nothing_found"
