@@ -191,3 +191,19 @@ def test_a_mildly_frustrated_question_nothing_answers_hands_over_as_frustration(
     assert body["session"]["state"] == "waiting"
     assert "team" in body["reply"]["content"]
     assert _handover(db, chat_session).handover_kind == "frustration"
+
+
+def test_a_safety_report_hands_over_at_once_and_says_what_to_do_meanwhile(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "The power bank swelled up overnight, how do I reset my password?").json
+    assert body["session"]["state"] == "waiting"
+    assert body["reply"]["sources"] == []
+    assert "unplug" in body["reply"]["content"]
+    session = _handover(db, chat_session)
+    assert session.handover_kind == "safety"
+    assert "top priority" in session.handover_reason
+
+
+def test_a_chargeback_threat_hands_over_as_legal(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "Refund me by Monday or my bank reverses the payment").json
+    assert body["session"]["state"] == "waiting"
+    assert _handover(db, chat_session).handover_kind == "legal"
