@@ -46,9 +46,13 @@ def negated(lexicon: Lexicon) -> str:
     return rf"(?:n't|\b(?:{lexicon.negator}))\s+(?:\w+\s+)?$"
 
 
+_SAFEGUARD = "|".join(f"(?:{x.safeguard})" for x in LEXICONS)
+
+
 def hypothetical(lexicon: Lexicon) -> str:
-    """A question or a safeguard within four words before: "does it", "protection against"."""
-    return rf"\b(?:{lexicon.hypothetical})\b(?:\W+\w+){{0,3}}\W*$"
+    """Within four words before: a question or a denial in the same language ("does it", "not"), or a
+    safeguard in any ("protection against", "protección contra"): safeguard words are no function words."""
+    return rf"\b(?:{lexicon.hypothetical}|{_SAFEGUARD})\b(?:\W+\w+){{0,3}}\W*$"
 
 
 def in_every_language(

@@ -274,3 +274,49 @@ def test_a_safety_report_in_any_language_hands_over_as_safety(text):
 )
 def test_a_legal_threat_or_chargeback_in_any_language_hands_over_as_legal(text):
     assert detect(text).kind == "legal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Hay algún agente disponible?",
+        "Ist ein Mitarbeiter verfügbar?",
+        "C'è un operatore disponibile?",
+        "Tem algum atendente disponível?",
+        "Is er een medewerker beschikbaar?",
+    ],
+)
+def test_asking_whether_a_person_is_free_now_is_a_request(text):
+    assert detect(text).kind == "person"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous êtes nuls",
+        "Son unos incompetentes",
+        "Sie sind eine Katastrophe",
+        "Siete degli incapaci",
+        "Vocês são uns incompetentes",
+        "Jullie zijn echt incompetent",
+    ],
+)
+def test_insulting_the_team_in_any_language_hands_over(text):
+    assert detect(text).kind == "frustration"
+
+
+@pytest.mark.parametrize(
+    "report, question",
+    [
+        ("Le chargeur chauffe énormément", "Le chargeur chauffe-t-il beaucoup ?"),
+        ("Das Ladegerät wird extrem heiß", "Wird das Ladegerät heiß?"),
+        ("O carregador esquenta muito", "O carregador esquenta?"),
+    ],
+)
+def test_heat_reported_hands_over_and_heat_asked_about_is_answered(report, question):
+    assert detect(report).kind == "safety"
+    assert detect(question) is None
+
+
+def test_a_safeguard_named_in_one_language_keeps_another_languages_safety_word_a_question():
+    assert detect("¿El cargador tiene protección contra incendios?") is None

@@ -30,6 +30,7 @@ LEXICON = Lexicon(
         rf"\b{_ARTICLE}{_TEAM_PERSON}\b[^.?!]{{0,30}}\b(?:{_HANDLE})\b"
         rf"|\b(?:{_HANDLE})\b[^.?!]{{0,30}}\b{_ARTICLE}{_TEAM_PERSON}\b",
         r"^\W*(?:bitte )?(?:einen |ein )?(?:menschen?|mitarbeiter|berater|person)\W*(?:bitte)?\W*$",
+        r"\b(?:ein|eine) (?:mitarbeiter|mensch|berater|ansprechpartner|kollege)\w* (?:verfugbar|erreichbar|frei|da)\b",
         r"\b(?:gibt es|ist (?:da|hier)) (?:\w+ )?jemand\w*\b|\bjemand\w*,? (?:der|die) (?:\w+ ){0,4}(?:entscheid\w*"
         r"|kann|darf|helfen)\b|\b(?:echten|richtigen) menschen\b",
     ),
@@ -81,6 +82,8 @@ LEXICON = Lexicon(
             r"\b(?:service|kundenservice|support)\b[^.?!]{0,15}\bschlecht|\bwie schlecht\b|\bso geht das nicht\b",
             r"^\W*(?:unfassbar|unglaublich)\b|\bnicht zu fassen\b|\bzum (?:wiederholten|x-ten|zigsten) mal\b"
             r"|\bschlechte\w* (?:service|kundenservice|support)\b",
+            r"\b(?:sie sind|ihr seid|du bist) (?:\w+ )?(?:unfahig|inkompetent|eine katastrophe|eine frechheit|betruger"
+            r"|nutzlos|unmoglich)\b|\bschnauze voll\b|\b(?:mir reicht|hab genug|habe genug)\b",
             r"\b(?:unverschamt\w*|stocksauer|frechheit|skandal\w*|unmoglich|inakzeptabel|katastroph\w*|wutend"
             r"|stinksauer"
             r"|unzumutbar|zumutung|sauerei)\b",
@@ -105,13 +108,16 @@ LEXICON = Lexicon(
         r"\bbuch\w* (?:\w+ ){0,4}zuruck\b|\b(?:ruck|zuruck)buch\w*|\blastschrift (?:zuruck|widerruf)\w*"
         r"|\bwiderruf\w* (?:die |der )?lastschrift|\bchargeback\b"
         r"|\bkauferschutz (?:beantrag|eroffn|einleit)\w*|\b(?:beantrage|eroffne|nutze) (?:den )?kauferschutz\b",
-        r"\b(?:mein\w*|einen?) (?:anwalt|rechtsanwalt|anwaltin)\b|\banwalt einschalten\b|\bklage\w*|\bverklag\w*",
+        r"\b(?:rechts)?anwalt\w*|\banwalt einschalten\b|\bklage\w*|\bverklag\w*",
         r"\b(?:vor )?gericht\b|\bgerichtlich\w*|\brechtliche schritte\b|\banzeige erstatten\b|\berstatte\w* anzeige\b"
-        r"|\bpolizei\b|\bverbraucherzentrale\b|\bschlichtungsstelle\b",
+        r"|\bpolizei\b|\bverbraucherzentrale\b|\bverbraucherschutz\w*|\bdatenschutzbeauftragt\w*"
+        r"|\bschlichtungsstelle\b",
         r"\bdatenschutzbehorde\b|\bbundesnetzagentur\b",
     ),
     safety=(
+        r"\bwird (?:extrem |total |viel zu |gluhend )?heiß\b(?![^.!?]*\?)|\bgluht\b(?![^.!?]*\?)",
         r"\b(?:akku|batterie)\b[^.?!]{0,30}\bausgelaufen\b|\bkurzschluss\b",
+        r"\bhat (?:\w+ )?gebrannt\b|\bbrannte\b",
         r"\b(?:angefangen|begonnen|fing an|beginnt) zu (?:rauchen|qualmen|brennen|schmelzen)\b",
         r"\b(?:kam|stieg|qualmte) (?:\w+ )?rauch\b|\brauchentwicklung\b|\bgequalmt\b|\bqualm\w*|\braucht\b"
         r"|\brauch (?:kam|stieg)\b|\bfunken\b|\bgefunkt\b|\bfeuer gefangen\b",
@@ -121,5 +127,6 @@ LEXICON = Lexicon(
         r"\bstromschlag\b|\beine gewischt\b|\b(?:elektrischen )?schlag bekommen\b|\buberhitz(?:t|te|ten|en|ung)\b"
         r"|\bzu heiß zum anfassen\b",
     ),
-    hypothetical=r"kann|konnte|risiko|vermeiden|gegen|schutz|melder|ohne|nicht|kein\w*|nie|wenn|ob",
+    hypothetical=r"kann|konnte|ohne|nicht|kein\w*|nie|wenn|ob",
+    safeguard=r"risiko|vermeid\w*|gegen|\w*schutz\w*|\w*melder|\w*fest",
 )

@@ -157,7 +157,7 @@ _ANGER = (
     r"\b(?:are|r) (?:you|u) (?:\w+ )?(?:kidding|serious|joking)\b|\bseriously ?\?|\bgot to be kidding\b",
     r"\bthanks? for nothing\b|\bexplain yoursel\w+|\bthis is too much\b|\bbeen (?:very |more than )?patient\b",
     r"\bregret (?:buying|ordering|purchasing|shopping)\b",
-    r"\b(?:los(?:e|ing)|lost|running out of) (?:my |all )?(?:patience|temper)\b|\bhad it with\b",
+    r"\b(?:los(?:e|ing)|lost|running out of) (?:my |all )?(?:patience|temper)\b|\bhad it with\b|\bsick to death\b",
     r"\benough is enough\b|\bwhat kind of (?:company|shop|service|store)\b|\btreats? (?:your )?customers like\b",
     r"\bso (?:hard|difficult) to (?:get|reach|find)\b",
     r"\b(?:i'?m|im|i am|i feel|this is|that'?s|it'?s|so|very|really|extremely|incredibly|beyond) "
@@ -173,6 +173,7 @@ _MILD = (
     r"|already)\b|\bgot no (?:reply|answer|response)\b",
     r"\b(?:no ?(?:one|body)|nobody) (?:\w+ ){0,2}?(?:repl\w+|answer\w*|respond\w*|gets? back|got back)\b",
     r"\bstill (?:no|nothing|waiting|haven'?t)\b|\b(?:asking|ask) (?:this |you |it )?again\b|\bagain ?:",
+    r"\balready (?:asked|wrote|e-?mailed|messaged)\b",
     r"^\W*(?:ugh+|argh+|sigh|hmph)\b|\b(?:asking|ask|writing|messaging) (?:you )?(?:for )?(?:the )?(?:second"
     r"|2nd) time\b",
     r"\b(?:no ?(?:one|body)|nobody) (?:\w+ ){0,2}?(?:contact\w*|call\w*|e-?mail\w*) me\b",
@@ -195,6 +196,7 @@ _LEGAL = (
     r"|taking you to) court\b",
     r"\b(?:trading standards|ombudsman|bbb|better business bureau|attorney general|consumer (?:protection|agency"
     r"|authority|council|association)|data protection (?:authority|regulator|office)|ico|ftc|cfpb)\b",
+    r"\b(?:complain\w*|report\w*|complaint)\b[^.?!]{0,30}\b(?:gdpr|rgpd|dsgvo|lgpd|avg)\b",
     r"\bcomplaint (?:with|to) (?:the )?(?:\w+ ){0,3}(?:authority|commission|regulator|ombudsman|bureau|agency"
     r"|council)\b",
     r"\breport\w* (?:this|it|you) to (?:my|the) (?:bank|card issuer|credit card \w+|paypal)\b|\bas fraud\b",
@@ -208,7 +210,9 @@ _SAFETY = (
     r"\bsparks?\b(?! joy)|\bspark(?:ed|ing)\b|\bcaught fire\b|\bon fire\b|\b(?:burst into|in) flames\b"
     r"|\bflames? (?:came|coming|shot|out)\b",
     r"\bmelt(?:ed|ing)\b|\bburn(?:ing|t) (?:plastic )?(?:smell|odou?r)\b|\bsmel\w* (?:of |like )?(?:burn|melt|smoke)",
-    r"\bballoon(?:ed|ing)\b|\bbatter\w*\b[^.?!]{0,20}\bexpand(?:ed|ing)\b|\bscorch\w*|\bblister\w*",
+    r"\b(?:bang|pop)(?:ed)? and (?:a )?(?:flash|spark|smoke)|\bflash(?:ed)? and (?:a )?(?:bang|pop|smoke)\b",
+    r"\bgot burn(?:ed|t)\b|\bburn(?:ed|t) me\b|\bballoon(?:ed|ing)\b|\bbatter\w*\b[^.?!]{0,20}\bexpand(?:ed|ing)\b"
+    r"|\bscorch\w*|\bblister\w*",
     r"\bswell(?:ed|ing|s up)\b|\bswollen\b|\bbulg\w*|\bpuff(?:ed|ing) (?:up|out)\b|\bexplod\w*|\bexplosion\b",
     r"\bgot (?:a )?(?:bit )?shocked\b|\bshocked (?:me|when|while|touching)\b|\belectric(?:al)? shock\b|\bshock (?:from"
     r"|off) (?:the|my|it|this)\b|\bshocked me\b|\bzapped me\b"
@@ -267,7 +271,6 @@ LEXICON = Lexicon(
     r"|haha\w*|yeah|wow",
     legal=_LEGAL,
     safety=_SAFETY,
-    hypothetical=r"before|until|when|whether|does|do|will|would|can|could|might|may|won'?t|doesn'?t|not|never"
-    r"|prevent\w*|protect\w*|against"
-    r"|avoid\w*|risk|resistant|proof|detector|alarm|if",
+    hypothetical=r"before|until|when|whether|does|do|will|would|can|could|might|may|won'?t|doesn'?t|not|never|if",
+    safeguard=r"prevent\w*|protect\w*|against|avoid\w*|risk|resistant|proof|detector|alarm",
 )

@@ -24,6 +24,7 @@ LEXICON = Lexicon(
         either_order(_HANDLE, _PEOPLE, 25),
         followed_by(_WANT, _PEOPLE, 2),
         r"^\W*(?:por favor )?(?:un |una )?(?:humano|agente|asesor|persona real|persona)\W*(?:por favor|porfa)?\W*$",
+        r"\b(?:algun|un|una|alguna) (?:agente|asesor|persona|operador|humano)\w* disponibles?\b",
         r"\bhay alguien\b|\b(?:alguien|persona) (?:real|de verdad)\b|\balguien que (?:pueda|puede|tenga|sepa)\b",
     ),
     callback=(
@@ -71,6 +72,8 @@ LEXICON = Lexicon(
             r"\bhasta (?:las narices|el gorro|la coronilla|los huevos)\b|\b(?:pesimo|mal|malisimo) servicio\b",
             r"\b(?:verguenza|vergonzoso|inaceptable|indignante|intolerable|increible que|el colmo|ya basta|absurdo"
             r"|furios[oa]|indignad[oa]|(?<!poco )hart[oa]s?)\b",
+            r"\b(?:son|sois|eres) (?:unos? |unas? )?(?:incompetentes?|inutiles?|ladrones|estafadores|un desastre"
+            r"|una verguenza|penosos?)\b|\bno puedo mas\b|\bestoy hasta\b",
             r"\b(?:es|esto es) un robo\b|\b(?:que|un|menudo|vaya) desastre\b|\buna chapuza\b|\btom\w* el pelo\b",
             rf"\b(?:estoy|muy|super|realmente|totalmente) (?:\w+ )?{_FEELING}\b",
             r"\bno es (?:normal|serio|aceptable)\b|\bes una broma\b|\bse me acaba la paciencia\b",
@@ -93,17 +96,20 @@ LEXICON = Lexicon(
         r"\breclam\w* (?:el |un |este )?(?:cargo|cobro|pago) (?:a|al|con|en) (?:mi|el) banco\b|\bjuicio\b",
         r"\b(?:reclamacion|disputa) (?:con|en|a) (?:paypal|el banco|mi banco|la tarjeta)\b",
         r"\breclamacion (?:al|con el|en el) banco\b|\babrir una disputa\b|\bdisputa (?:en|con) paypal\b",
-        r"\b(?:mi|un) abogad[oa]\b|\b(?:poner|pondre|presentar) una demanda\b|\bdemandar\w*|\bdenuncia\w*"
+        r"\babogad[oa]s?\b|\b(?:poner|pondre|presentar) una demanda\b|\bdemandar\w*|\bdenuncia\w*"
         r"|\b(?:los )?tribunal\w*|\bjuzgado\b",
         r"\bvia judicial\b|\bacciones legales\b|\b(?:reclamacion|denuncia) (?:en|a) consumo\b"
-        r"|\bhoja de reclamaciones\b|\bomic\b|\bfacua\b|\bocu\b",
+        r"|\bhoja de reclamaciones\b|\bomic\b|\bfacua\b|\bocu\b|\baepd\b"
+        r"|\bproteccion de datos\b",
     ),
     safety=(
+        r"\bse calienta (?:muchisimo|demasiado|un monton)\b(?![^.!?]*\?)|\bquema al tocar\w*",
         r"\b(?:bateria|pila)s?\b[^.?!]{0,30}\b(?:fuga|pierde liquido|gotea)\w*|\bcortocircuito\b",
         r"\bhumo\b|\bhumea\w*|\bchispa\w*|\bse (?:incendio|prendio|quemo)\b|\bprendio fuego\b|\ben llamas\b",
         r"\bquemad[oa]\b|\bolor a quemado\b|\bme queme\b|\bme quemo\b|\bderriti\w*|\bse derritio\b",
-        r"\bhinchad[oa]\b|\bse hincho\b|\binflad[oa]\b|\babombad[oa]\b|\bexplot\w*|\bexplosion\b",
+        r"\bhinchad[oa]\b|\babultad[oa]\b|\bse hincho\b|\binflad[oa]\b|\babombad[oa]\b|\bexplot\w*|\bexplosion\b",
         r"\bcalambre\b|\bdescarga electrica\b|\bme dio corriente\b|\belectrocut\w*|\bsobrecalent\w*",
     ),
-    hypothetical=r"puede|podria|riesgo|evitar|contra|proteccion|detector|anti|sin|no|nunca|si",
+    hypothetical=r"puede|podria|sin|no|nunca|si",
+    safeguard=r"riesgo|evitar|contra|proteccion|detector|anti\w*",
 )

@@ -9,9 +9,9 @@ _PEOPLE = (
     r"|operat(?:eur|rice)s?|superviseur|interlocut\w+|technicien\w*)"
     r"|(?:un|une|le|la|l'|des|vos|votre|d'un|d'une|a un|a une) ?(?:vrai |vraie |autre )?(?:personne|agent|responsable"
     r"|employe\w*|manager|collegue)|etre humain|personne (?:reelle|physique|en chair)|service client"
-    r"|membres? de (?:l'|votre |vos )?equipe"
+    r"|membres? de (?:l'|votre |vos )?equipe|(?:contact|echange|interlocuteur|assistance) humaine?"
 )
-_TALK = r"parler|discuter|echanger|joindre|contacter|passe[zr]?-?moi|passer|transfer\w*|avoir affaire"
+_TALK = r"transmet\w*|parler|discuter|echanger|joindre|contacter|passe[zr]?-?moi|passer|transfer\w*|avoir affaire"
 _HANDLE = r"regarder|verifier|examiner|traiter|s'occuper|voir|gerer|prendre le relais|aider|etudier"
 _WANT = r"avoir|veux|voudrais|souhait\w*|aimerais|prefere\w*|besoin|exige"
 _FEELING = r"(?:agace|enerve|decu|fache|frustre|irrite|impatient|lasse)e?s?"
@@ -27,6 +27,7 @@ LEXICON = Lexicon(
         r"^\W*(?:svp |s'il vous plait )?(?:un |une )?(?:humain|conseiller|agent|operateur|vraie personne)\W*(?:svp"
         r"|stp|s'il vous plait)?\W*$",
         r"\bun (?:etre )?humain\b|\bun conseiller\b|\bune (?:vraie personne|personne reelle)\b",
+        r"\b(?:un|une|des) (?:conseill|agent|operat|humain|personne)\w* (?:est |sont )?(?:disponible|dispo|libre)s?\b",
         r"\bquelqu'?un (?:qui (?:puisse|peut|pourrait|sache)|de (?:votre|l'|chez))|\by a(?:-t-il| t il)? quelqu'?un\b",
     ),
     callback=(
@@ -70,6 +71,8 @@ LEXICON = Lexicon(
         "insult toward the bot or the shop": (
             r"\b(?:bot|robot|chat|service|vous etes|c'est|ce site) (?:\w+ )?(?:inutile|nul|nulle|incompetent\w*"
             r"|lamentable|pitoyable|debile)\b|\bne sert a rien\b|\b(?:vous ne|tu ne|ne) compren\w* rien\b",
+            r"\bvous etes (?:\w+ )?(?:nuls?|incompetents?|des (?:incompetents|escrocs|voleurs|amateurs|guignols|clowns)"
+            r"|lamentables?)\b",
             r"\barnaque\w*|\bescroc\w*|\bvoleurs?\b|\bfoutage de gueule\b",
             r"\bvous (?:vous )?(?:fichez|foutez|moquez) (?:de|du|des)\b|\bvous me prenez pour\b",
         ),
@@ -80,7 +83,8 @@ LEXICON = Lexicon(
             r"|trop c'est trop)\b",
             rf"\b(?:je suis|suis|tres|vraiment|tellement|trop|super|completement) (?:\w+ )?{_FEELING}\b",
             r"\bc'est pas (?:serieux|possible|normal)\b|\bce n'est pas (?:serieux|normal|acceptable)\b|\bca suffit\b",
-            r"\bperd\w* (?:toute )?patience\b|\bma patience a des limites\b",
+            r"\bje n'en peux plus\b|\bj'en ai (?:ma claque|assez|plein le dos)\b|\bperd\w* (?:toute )?patience\b"
+            r"|\bma patience a des limites\b",
         ),
     },
     mild=(
@@ -100,18 +104,21 @@ LEXICON = Lexicon(
         r"\b(?:litige|reclamation|contestation) (?:avec|aupres de|sur) (?:paypal|ma banque|la banque)\b",
         r"\bchargeback\b|\b(?:ouvert|ouvrir|ouvre) un litige\b|\blitige (?:paypal|bancaire|avec (?:paypal"
         r"|ma banque))\b",
-        r"\b(?:mon|un) avocat\b|\bmise en demeure\b|\bporte\w* plainte\b|\bplainte (?:contre|aupres)\b|\btribuna(?:l"
+        r"\b(?:mon|un|des|les|mes|nos) avocats?\b|\bmise en demeure\b|\bporte\w* plainte\b|\bplainte (?:contre"
+        r"|aupres)\b|\btribuna(?:l"
         r"|ux)\b",
         r"\bpoursuites judiciaires\b|\ben justice\b|\bjudiciaire\w*|\bsaisi\w* (?:la justice|le tribunal"
         r"|le mediateur)\b|\bdgccrf\b|\bque choisir\b|\bsignalconso\b|\bmediateur\b",
         r"\bcnil\b|\bassociation de consommateurs\b|\brepression des fraudes\b|\bsignaler (?:votre|vous)\b",
     ),
     safety=(
+        r"\bchauffe (?:enormement|beaucoup trop|trop|tellement)\b(?![^.!?]*\?)|\bbrulant\w*(?![^.!?]*\?)",
         r"\b(?:batterie|pile)s?\b[^.?!]{0,30}\b(?:fui\w*|coule\w*)\b|\bcourt-circuit\b",
         r"\b(?:a|avait|qui|ont) fume\b|\bfumee\b|\bfumait\b|\betincel\w*|\bpris feu\b|\ben feu\b|\bflammes\b",
         r"\bbrul\w*|\bodeur de (?:cram|plastique)|\bcram\w*|\b(?:a|ont|commence a) fond(?:u|re)\b|\bplastique fondu\b",
         r"\bgonfl(?:e|ee|es|ees|ait|ent)\b|\bexplos\w*|\bdecharge electrique\b|\bpris (?:une|la) (?:decharge|jus)\b",
         r"\belectrocut\w*|\bsurchauff\w*",
     ),
-    hypothetical=r"est-ce|peut-il|peut-elle|pourrait|risque|eviter|contre|protection|detecteur|anti|sans|pas|jamais|si",
+    hypothetical=r"est-ce|peut-il|peut-elle|pourrait|sans|pas|jamais|si",
+    safeguard=r"risque|eviter|contre|protection|detecteur|anti\w*",
 )

@@ -21,6 +21,7 @@ LEXICON = Lexicon(
         either_order(_HANDLE, _PEOPLE, 25),
         followed_by(_WANT, _PEOPLE, 1),
         r"^\W*(?:per favore )?(?:un |una )?(?:operatore|umano|persona vera|persona)\W*(?:per favore|grazie)?\W*$",
+        r"\b(?:un|una|qualche) (?:operat|persona|addett|consulent|umano)\w* disponibil\w*",
         r"\bc'e qualcuno\b|\bqualcuno che (?:possa|puo|sappia)\b|\bpersona (?:vera|reale)\b",
         r"\b(?:essere )?mess[oa] in contatto\b|\bmettetemi in contatto\b|\bmi mett\w* in contatto\b",
     ),
@@ -31,7 +32,8 @@ LEXICON = Lexicon(
     names_person=_PEOPLE,
     negation=(r"\bnon (?:serve|ho bisogno|voglio|c'e bisogno|e necessario|mi passate)\b|\bsenza\b",),
     negator=r"non|mai",
-    clause_break=r"ma|invece di|piuttosto che",
+    clause_break=r"ma(?= (?:un|una|uno|il|lo|la|i|gli|le|voglio|vorrei|non|io|per|con|solo|ora|qualcuno)\b)|invece di"
+    r"|piuttosto che",  # French "ma" is "my"
     greeting=r"ciao|salve|buongiorno|buonasera",
     info_opener=r"avete|offrite|fate|c'e (?:un|una) (?!umano|operatore|persona|addetto)|bisogna|il vostro|la vostra",
     wh_opener=r"come|quando|qual[ei]?|dove|a che ora|quanto|fino a che ora",
@@ -66,6 +68,9 @@ LEXICON = Lexicon(
             r"|non ne posso piu|ne ho abbastanza)\b|^\W*basta\W*(?:[,!.]|$)|\b(?:ora|adesso|e) basta\b",
             rf"\b(?:sono|molto|davvero|proprio|veramente|super) (?:\w+ )?{_FEELING}\b",
             r"\b(?:pessimo|pessima) (?:servizio|assistenza)\b|\b(?:servizio|assistenza) (?:pessim[oa]|scandalos[oa])\b",
+            r"\b(?:siete|sei) (?:degli |dei |delle |proprio )?(?:incapaci|incompetenti|ladri|truffatori|inutili"
+            r"|ridicoli"
+            r"|pessimi|una vergogna)\b|\bstufo marcio\b|\bne ho (?:le scatole piene|abbastanza)\b",
             r"\bnon e (?:normale|accettabile|possibile)\b|\bho perso la pazienza\b",
         ),
     },
@@ -81,20 +86,25 @@ LEXICON = Lexicon(
     praise=r"fantastic\w*|bellissim\w*|stupend\w*|ottim\w*|perfett\w*|adoro|mi piace|geniale|bravissim\w*|incredibil\w*"
     r"|haha\w*",
     legal=(
-        r"\bstornar\w*|\bstorno (?:alla|con la|sulla|dalla) (?:banca|carta)\b|\bchiedo lo storno\b|\bchargeback\b",
+        r"\bstorn\w*\b[^.?!]{0,30}\b(?:banca|carta)\b|\bstornar\w*|\bstorno (?:alla|con la|sulla|dalla) (?:banca"
+        r"|carta)\b|\bchiedo lo storno\b|\bchargeback\b",
         r"\b(?:contestazione|contesto|contestare) (?:l'addebito|il pagamento|alla banca)\b|\bdisputa (?:su"
         r"|con) paypal\b",
-        r"\b(?:un|mio|il mio) avvocat[oa]\b|\bvie legali\b|\bazioni legali\b|\bdenunci\w*|\b(?:faro|faccio|fare"
+        r"\b(?:un|mio|il mio) avvocat[oa]\b|\bvie legali\b|\bazioni legali\b|\bdenunc\w*|\bavvocat[oi]\b|\b(?:faro"
+        r"|faccio|fare"
         r"|far) causa\b|\bcausa legale\b|\b(?:un|al mio|il mio|mio) legale\b|\bcontestazione (?:con|su|a"
         r"|alla|presso) (?:la )?(?:paypal|banca|carta)\b|\btribunale\b",
-        r"\bgiudice di pace\b|\bassociazion\w* (?:dei |di )?consumatori\b|\bcodacons\b|\bagcm\b|\bantitrust\b",
+        r"\bgiudice di pace\b|\bassociazion\w* (?:dei |di )?consumatori\b|\bcodacons\b|\bgarante (?:della "
+        r"|per la )?(?:privacy|protezione)\b|\bagcm\b|\bantitrust\b",
     ),
     safety=(
+        r"\bsi scalda (?:troppo|tantissimo|da morire)\b(?![^.!?]*\?)|\bbollente\b(?![^.!?]*\?)",
         r"\b(?:batteria|pila)\b[^.?!]{0,30}\bperde (?:liquido|acido)\b|\bcortocircuito\b",
         r"\bfumo\b|\bfumava\b|\bfumare\b|\bscintill\w*|\bpreso fuoco\b|\bin fiamme\b|\bfiamme\b|\bincendi\w*",
         r"\b(?:odore|puzza) di (?:bruciato|plastica)\b|\bbruciat[oa]\b|\bmi sono bruciat\w*|\bsciolt[oa]\b",
         r"\bgonfi(?:at[oa]|ata|ato|a)\b|\bsi e gonfiat\w*|\besplos[oa]\b|\besplosione\b|\besplod\w*",
         r"\bscossa\b|\bfulminat\w*|\bsurriscald\w*",
     ),
-    hypothetical=r"puo|potrebbe|rischio|evitare|contro|protezione|rilevatore|anti|senza|non|mai|se",
+    hypothetical=r"puo|potrebbe|senza|non|mai|se",
+    safeguard=r"rischio|evitare|contro|protezione|rilevatore|anti\w*",
 )

@@ -32,7 +32,8 @@ class Lexicon:
     praise: str
     legal: tuple[str, ...]  # legal action, chargebacks, complaints to an authority
     safety: tuple[str, ...]  # smoke, sparks, fire, melting, swelling, shocks, burns
-    hypothetical: str  # just before a safety word, makes it a question: "protection against"
+    hypothetical: str  # just before a safety word, makes it a question or denies it: "does it", "not"
+    safeguard: str  # just before a safety word in any language, names a protection: "protection against"
 
 
 def either_order(first: str, second: str, gap: int = 30) -> str:

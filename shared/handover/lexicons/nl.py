@@ -19,6 +19,8 @@ LEXICON = Lexicon(
         either_order(_TALK, _PEOPLE),
         either_order(_HANDLE, _PEOPLE, 25),
         followed_by(_WANT, _PEOPLE, 1),
+        r"\b(?:een|de) (?:medewerker|mens|persoon)\w* (?:beschikbaar|vrij|aanwezig)\b",
+        r"\b(?:me|mij) (?:\w+ )?doorverbind\w*|\bverbind (?:me|mij) door\b",
         r"^\W*(?:graag )?(?:een )?(?:mens|medewerker|persoon)\W*(?:graag|alstublieft|aub|pls)?\W*$",
         rf"\bheb (?:\w+ ){{0,2}}(?:{_PEOPLE}) nodig\b",
         r"\biemand (?:nodig )?die (?:\w+ ){0,4}"
@@ -33,7 +35,7 @@ LEXICON = Lexicon(
     negator=r"niet|geen|nooit",
     clause_break=r"maar|in plaats van",
     greeting=r"hallo|hoi|hey|goedemorgen|goedemiddag|goedenavond|dag",
-    info_opener=r"(?:hebben|bieden) jullie|heeft u|is (?:de|het|er een)|moet ik|kan men",
+    info_opener=r"(?:hebben|bieden) jullie|heeft u|is (?:de|het|er een (?!medewerker|mens|persoon))|moet ik|kan men",
     wh_opener=r"hoe|wanneer|waar|welke|wat|hoe laat|tot hoe laat|vanaf wanneer",
     question=r"hoe|wanneer|waar|welke|wat|waarom|kan|kunnen|mag|hebben|heeft|is|zijn|moet|leveren|verkopen",
     support_detail=r"\b(?:openingstijden|open|geopend|bereikbaar|gesloten|maandag|dinsdag|woensdag|donderdag|vrijdag"
@@ -65,7 +67,9 @@ LEXICON = Lexicon(
             r"\bklantonvriendelijk\w*|\bwat een (?:slecht|rot|waardelo|brak)\w* (?:bedrijf|service|winkel)\b",
             r"\b(?:ben|zijn) (?:er )?(?:\w+ )?klaar mee\b",
             r"\bwat een (?:puinhoop|zooitje|janboel|bende)\b",
-            r"\b(?:schandalig|schande|onacceptabel|onaanvaardbaar|woedend|razend|spuugzat|genoeg is genoeg)\b",
+            r"\b(?:schandalig\w*|schande|onacceptabel\w*|onaanvaardbaar\w*|woedend|razend|spuugzat|genoeg is genoeg)\b",
+            r"\bjullie zijn (?:echt |zo |gewoon )?(?:incompetent|waardeloos|oplichters|een grap|amateurs|onbekwaam)\b"
+            r"|\b(?:schoon )?genoeg van\b",
             r"\bbelachelijk\b(?! (?:goed|mooi|snel|goedkoop|lekker))|\b(?:ik ben )?het (?:zat|beu)\b",
             rf"\b(?:ik ben|ben|erg|echt|heel|zeer|super|behoorlijk) (?:\w+ )?{_FEELING}\b",
         ),
@@ -84,13 +88,16 @@ LEXICON = Lexicon(
         r"\bbetaling\b[^.?!]{0,30}\bterug (?:te )?(?:boeken|draaien|halen|vorderen)\b",
         r"\bbetaling\b[^.?!]{0,30}\bterug(?:draai|boek|vorder|halen)\w*|\bterugboek\w*|\bterugvorder\w*|\bstorner\w*"
         r"|\bchargeback\b|\b(?:een|mijn) advocaat\b|\brechter\b",
-        r"\baanklag\w*|\baangeklaagd\b|\brechtszaak\b|\bjuridische stappen\b|\bdagvaard\w*|\bgeschillencommissie\b"
-        r"|\bconsumentenbond\b|\bacm\b",
+        r"\bgeschil\w*|\badvoca(?:at|ten)\b|\baanklag\w*|\baangeklaagd\b|\brechtszaak\b|\bjuridische stappen\b"
+        r"|\bdagvaard\w*|\bgeschillencommissie\b"
+        r"|\bconsumentenbond\b|\bjuridisch loket\b|\bacm\b",
         r"\bconsuwijzer\b|\baangifte (?:doen|bij|van)\b|\bautoriteit persoonsgegevens\b",
     ),
     safety=(
+        r"\bwordt (?:erg |heel |te |gloei)heet\b(?![^.!?]*\?)|\bgloeiend heet\b(?![^.!?]*\?)",
         r"\b(?:batterij|accu)\b[^.?!]{0,30}\blekt\b|\bkortsluiting\b",
-        r"\b(?:gaan|begon te|begint te) roken\b|\brookt\b|\brookte\b|\brook (?:kwam|uit)\b|\ber kwam rook\b"
+        r"\b(?:zo|te|erg|heel) heet (?:dat|om)\b|\bbrandde\b|\b(?:gaan|begon te|begint te) roken\b|\brookt\b"
+        r"|\brookte\b|\brook (?:kwam|uit)\b|\ber kwam rook\b"
         r"|\brookwolk\b|\bvonk\w*",
         r"\bin brand\b|\bvlam gevat\b|\bvlammen\b|\bbrandlucht\b|\bbrandgeur\b|\bverbrand\w*|\bgeschroeid\w*",
         r"\bgesmolten\b|\bsmolt\b|\bopgezwollen\b|\bgezwollen\b|\b(?:op)?zwell\w*|\bbol (?:gaan )?staan\b"
@@ -98,5 +105,6 @@ LEXICON = Lexicon(
         r"\bexplosie\b|\bexplodeerde\b|\bschok\b|\bstroomstoot\b|\bonder stroom\b|\bgeelektrocuteerd\b"
         r"|\boververhit(?:te|ten|ting)?\b",
     ),
-    hypothetical=r"kan|kunnen|zou|risico|voorkomen|tegen|bescherming|beveiliging|melder|zonder|niet|geen|nooit|als|of",
+    hypothetical=r"kan|kunnen|zou|zonder|niet|geen|nooit|als|of",
+    safeguard=r"risico|voorkomen|tegen|bescherming|\w*beveiliging|\w*melder|\w*bestendig",
 )

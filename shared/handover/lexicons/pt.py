@@ -21,6 +21,7 @@ LEXICON = Lexicon(
         either_order(_HANDLE, _PEOPLE, 25),
         followed_by(_WANT, _PEOPLE, 2),
         r"^\W*(?:por favor )?(?:um |uma )?(?:atendente|humano|pessoa)\W*(?:por favor|pfv|pf)?\W*$",
+        r"\b(?:algum|um|uma|alguma) (?:atendente|pessoa|humano|agente)\w* disponive\w*",
         r"\btem alguem\b|\balguem que (?:possa|pode|tenha|saiba)\b|\bpessoa de verdade\b",
     ),
     callback=(
@@ -32,7 +33,8 @@ LEXICON = Lexicon(
     negator=r"nao|nunca|nem",
     clause_break=r"mas|em vez de|ao inves de",
     greeting=r"ola|oi|bom dia|boa tarde|boa noite",
-    info_opener=r"(?:voces )?(?:tem (?!alguem)|oferecem|fazem)|e preciso|o (?:atendimento|suporte)",
+    info_opener=r"(?:voces )?(?:tem (?!alguem|algu\w* (?:atendente|humano|pessoa))|oferecem|fazem)|e preciso"
+    r"|o (?:atendimento|suporte)",
     wh_opener=r"como|quando|qual|onde|que horas|a que horas|quanto|ate que horas",
     question=r"como|quando|qual|onde|quanto|por que|porque|posso|podem|tem|e possivel|da para",
     support_detail=r"\b(?:horarios?|abert[oa]|abre|fecha|fechad[oa]|segunda|terca|quarta|quinta|sexta|sabados?"
@@ -65,6 +67,8 @@ LEXICON = Lexicon(
             r"|nao aguento mais|to farto|estou farto|estou farta|farto|farta)\b",
             rf"\b(?:estou|to|muito|super|realmente|totalmente) (?:\w+ )?{_FEELING}\b",
             r"\b(?:pessimo|mau|horrivel) (?:atendimento|servico)\b|\b(?:atendimento|servico) (?:pessimo|horrivel)\b",
+            r"\b(?:voces sao|sao) (?:uns |umas )?(?:incompetentes|inuteis|ladroes|golpistas|uma piada|uma vergonha"
+            r"|pessimos)\b|\bsaco cheio\b|\bcansei\b",
             r"\bnao e (?:normal|serio|aceitavel)\b|\bperdi a paciencia\b",
         ),
     },
@@ -82,16 +86,20 @@ LEXICON = Lexicon(
         r"\bcontestar (?:a |essa |esta )?(?:compra|cobranca)\b|\bestorno (?:no|com o) (?:cartao|banco)\b"
         r"|\bchargeback\b",
         r"\b(?:abrir|abri|abro|vou abrir) (?:uma )?disputa\b|\bdisputa (?:no|com o) paypal\b",
-        r"\b(?:um|meu) advogad[oa]\b|\b(?:vou|vamos) (?:te |lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa"
+        r"\badvogad[oa]s?\b|\bcontesta\w* (?:no|do|com o) (?:cartao|banco)\b|\b(?:vou|vamos) (?:te "
+        r"|lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa"
         r"|loja))\b|\bprocesso judicial\b|\bjustica\b|\bjuizado\b|\bpequenas causas\b",
-        r"\bprocon\b|\basae\b|\blivro de reclamacoes\b|\bconsumidor\.gov\b|\bacao judicial\b",
+        r"\banpd\b|\bcnpd\b|\bdeco proteste\b|\bprocon\b|\basae\b|\blivro de reclamacoes\b|\bconsumidor\.gov\b"
+        r"|\bacao judicial\b",
     ),
     safety=(
+        r"\besquenta (?:muito|demais|absurdo)\b(?![^.!?]*\?)|\bpelando\b(?![^.!?]*\?)",
         r"\bbateria\b[^.?!]{0,30}\bvaza\w*|\bcurto[- ]circuito\b",
         r"\bfumaca\b|\bsoltou fumo\b|\bfaisc\w*|\bpegou fogo\b|\bem chamas\b|\bchamas\b|\bincendi\w*",
         r"\bcheiro (?:de|a) queimado\b|\bqueimou\b|\bqueimad[oa]\b|\bme queimei\b|\bderret\w*",
         r"\binchad[oa]\b|\binchou\b|\bestufad[oa]\b|\bestufou\b|\bexplod\w*|\bexplosao\b",
         r"\bchoque\b|\beletrocut\w*|\bsuperaquec\w*",
     ),
-    hypothetical=r"pode|poderia|risco|evitar|contra|protecao|prova|detector|anti|sem|nao|nunca|se",
+    hypothetical=r"pode|poderia|sem|nao|nunca|se",
+    safeguard=r"risco|evitar|contra|protecao|prova|detector|anti\w*",
 )
