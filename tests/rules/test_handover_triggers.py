@@ -225,11 +225,16 @@ def test_a_trigger_cannot_be_changed():
         trigger.kind = "frustration"
 
 
-def test_detection_takes_well_under_a_millisecond_a_message():
+def _seconds_a_message() -> float:
     started = time.perf_counter()
     for example in EXAMPLES:
         detect(example.text)
-    per_message = (time.perf_counter() - started) / len(EXAMPLES)
+    return (time.perf_counter() - started) / len(EXAMPLES)
+
+
+def test_detection_takes_well_under_a_millisecond_a_message():
+    # The fastest of three passes, as timeit reports: the machine's other work only ever adds time.
+    per_message = min(_seconds_a_message() for _ in range(3))
     assert per_message < 0.001, f"{per_message * 1e6:.0f} µs a message"
 
 

@@ -6,7 +6,8 @@ from shared.handover.lexicons.lexicon import Lexicon, followed_by
 
 _ARTICLE = r"(?:ein|einen|einem|einer|eine|den|dem|der|die|ihrem|ihrer|ihren) "
 _TEAM_PERSON = (
-    rf"(?:{_ARTICLE})?(?:echten |richtigen |menschlichen )?(?:mitarbeiter\w*|mensch\w*|person|berater\w*"
+    rf"(?:{_ARTICLE})?(?:echten |richtigen |menschlichen |personlichen |zustandigen |kompetenten )?(?:mitarbeiter\w*"
+    rf"|mensch\w*|person|berater\w*"
     rf"|kundenberater\w*|ansprechpartner\w*|sachbearbeiter\w*"
     r"|kolleg\w*|vorgesetzt\w*|kundendienst|kundenservice|support)"
 )
@@ -108,7 +109,8 @@ LEXICON = Lexicon(
         r"\bbuch\w* (?:\w+ ){0,4}zuruck\b|\b(?:ruck|zuruck)buch\w*|\blastschrift (?:zuruck|widerruf)\w*"
         r"|\bwiderruf\w* (?:die |der )?lastschrift|\bchargeback\b"
         r"|\bkauferschutz (?:beantrag|eroffn|einleit)\w*|\b(?:beantrage|eroffne|nutze) (?:den )?kauferschutz\b",
-        r"\b(?:rechts)?anwalt\w*|\banwalt einschalten\b|\bklage\w*|\bverklag\w*",
+        r"\b(?:rechts)?anwalt\w*|\banwalt einschalten\b|\bklage\w*|\brechtlich\w*|\banfecht\w*|\bangefochten\b"
+        r"|\bverklag\w*",
         r"\b(?:vor )?gericht\b|\bgerichtlich\w*|\brechtliche schritte\b|\banzeige erstatten\b|\berstatte\w* anzeige\b"
         r"|\bpolizei\b|\bverbraucherzentrale\b|\bverbraucherschutz\w*|\bdatenschutzbeauftragt\w*"
         r"|\bschlichtungsstelle\b",
@@ -119,7 +121,7 @@ LEXICON = Lexicon(
         r"\b(?:akku|batterie)\b[^.?!]{0,30}\bausgelaufen\b|\bkurzschluss\b",
         r"\bhat (?:\w+ )?gebrannt\b|\bbrannte\b",
         r"\b(?:angefangen|begonnen|fing an|beginnt) zu (?:rauchen|qualmen|brennen|schmelzen)\b",
-        r"\b(?:kam|stieg|qualmte) (?:\w+ )?rauch\b|\brauchentwicklung\b|\bgequalmt\b|\bqualm\w*|\braucht\b"
+        r"\b(?:kommt|kam|steigt|stieg|qualmte) (?:\w+ )?rauch\b|\brauchentwicklung\b|\bgequalmt\b|\bqualm\w*|\braucht\b"
         r"|\brauch (?:kam|stieg)\b|\bfunken\b|\bgefunkt\b|\bfeuer gefangen\b",
         r"\bangebrannt\b|\bflammen\b|\bin brand\b|\bverbrannt\w*|\bbrandgeruch\b|\bverschmort\w*",
         r"\bgeschmolzen\b|\bschmolz\b|\baufgeblaht\b|\baufgeblasen\b|\bdick geworden\b|\bgeblaht\b|\baufgequollen\b"

@@ -8,12 +8,14 @@ from shared.handover.lexicons.lexicon import Lexicon
 _PERSON = (
     r"(?:hu+m[ae]ns?|hooman|person|some ?(?:one|body)|any ?(?:one|body)|agents?|reps?|repres\w+|operators?"
     r"|(?:support )?staff|(?:team|staff) members?|members? of (?:the |your |our )?(?:\w+ )?(?:staff|team)|colleagues?"
-    r"|employees?|managers?|supervisors?|boss|whoever|adult|customer (?:service|support|care))"
+    r"|employees?|managers?|supervisors?|boss|whoever|adult|customer (?:service|support|care)"
+    r"|advis[eo]rs?|consultants?|specialists?|technicians?)"
     r"(?!-| (?:account|dashboard|role|feature|mode|view|app|access|permission))"  # "manager account", "human-grade"
 )
 _A = r"(?:(?:an?|the|your|ur|yr|some|one of your|one of the) )?(?:(?:real|actual|live|human) )?"
 _ASK_TO_TALK = (
-    rf"\b(?:talk|tlak|tak|speak|speek|chat|discuss|deal|sort|complain|explain|word)\w*(?: \S+){{0,4}}? (?:to|with|2) "
+    rf"\b(?:talk|tlak|tak|speak|speek|chat|discuss|deal|sort|complain|explain|word|raise"
+    rf"|take)\w*(?: \S+){{0,4}}? (?:to|with|2) "
     rf"(?:{_A}{_PERSON}|support|(?:one of )?(?:your|the) team)\b",
     rf"\b{_PERSON} (?:i can |to )(?:talk|speak|chat)|\b{_PERSON} (?:to )?take over\b",
     r"\bwho else (?:can|could|should|do|is there)\b|\bwho (?:can|could)\W*$|\bwho (?:can|could|should) i (?:talk"
@@ -187,7 +189,8 @@ _LEGAL = (
     r"(?:dispute|claim)\b|\bdispute with (?:paypal|my bank|visa|mastercard|amex|klarna)\b",
     r"\b(?:i'?ll|i will|i'?m|im|i am|going to|i want to|will be) (?:\w+ )?(?:contact|call|phon|ring|tell)\w* my "
     r"(?:bank|credit card (?:company|provider)|card (?:issuer|company))\b",
-    r"\b(?:my|our) (?:lawyer|attorney|solicitor)s?\b(?! (?:uses?|needs?|recommend\w*))|\blegal (?:action|steps"
+    r"\b(?:my|our) (?:lawyer|attorney|solicitor)s?\b(?! (?:uses?|needs?|recommend\w*))|\b(?:seek|get|take|getting"
+    r"|seeking|taking)\w* legal (?:advice|help|counsel)\b|\blegal (?:action|steps"
     r"|proceedings)\b|\b(?:consult|contact|call|get|hire|speak to|talk to|see|involv|instruct)\w* (?:a|an) (?:lawyer"
     r"|attorney|solicitor)\b",
     r"\b(?:i'?ll|will|going to|gonna) sue\b|\bsue you\b|\bbreach of contract\b|\bviolat\w* (?:\w+ )?(?:law|rights"

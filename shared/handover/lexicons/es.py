@@ -30,7 +30,8 @@ LEXICON = Lexicon(
     callback=(
         r"\bme (?:puede|pueden|podria|podrian|podeis|puedes) (?:llamar|escribir|contactar)\b|\bser atendid[oa]\b"
         r"|\bcontactar(?:me|nos)\b|\bme contact\w+|\bescribirme\b|\bpongan? en contacto conmigo\b",
-        r"\bllam(?:enme|arme|adme)\b|\bme (?:llame|llamen|llamas|puede llamar|pueden llamar|devuelvan la llamada)\b",
+        r"\bque me llam(?:en|e|aran|ara|asen|ase)\b|\bllam(?:enme|arme|adme)\b|\bme (?:llame|llamen|llamas"
+        r"|puede llamar|pueden llamar|devuelvan la llamada)\b",
     ),
     names_person=_PEOPLE,
     negation=(
@@ -91,7 +92,8 @@ LEXICON = Lexicon(
     praise=r"pasada|brutal|flipante|bestial|genial|increible|buenisim\w*|bien|encanta\w*|perfect[oa]|maravilla|guay"
     r"|chulo|jaja\w*",
     legal=(
-        r"\b(?:anul|retroced|revert|bloque)\w* (?:el |ese |este )?(?:cargo|cobro)\b|\bcontracargo\b|\bchargeback\b"
+        r"\b(?:anul|retroced|revert|bloque)\w* (?:el |ese |este )?(?:cargo|cobro)\b|\bcontracargo\b|\b(?:devolucion"
+        r"|anulacion|retrocesion) del (?:cargo|cobro)\b|\bchargeback\b"
         r"|\banular (?:el )?(?:cargo|pago) (?:con|en) (?:el|mi) banco\b",
         r"\breclam\w* (?:el |un |este )?(?:cargo|cobro|pago) (?:a|al|con|en) (?:mi|el) banco\b|\bjuicio\b",
         r"\b(?:reclamacion|disputa) (?:con|en|a) (?:paypal|el banco|mi banco|la tarjeta)\b",
@@ -108,7 +110,7 @@ LEXICON = Lexicon(
         r"\bhumo\b|\bhumea\w*|\bchispa\w*|\bse (?:incendio|prendio|quemo)\b|\bprendio fuego\b|\ben llamas\b",
         r"\bquemad[oa]\b|\bolor a quemado\b|\bme queme\b|\bme quemo\b|\bderriti\w*|\bse derritio\b",
         r"\bhinchad[oa]\b|\babultad[oa]\b|\bse hincho\b|\binflad[oa]\b|\babombad[oa]\b|\bexplot\w*|\bexplosion\b",
-        r"\bcalambre\b|\bdescarga electrica\b|\bme dio corriente\b|\belectrocut\w*|\bsobrecalent\w*",
+        r"\bcalambr\w*|\bdescarga electrica\b|\bme dio corriente\b|\belectrocut\w*|\bsobrecalent\w*",
     ),
     hypothetical=r"puede|podria|sin|no|nunca|si",
     safeguard=r"riesgo|evitar|contra|proteccion|detector|anti\w*",

@@ -32,7 +32,8 @@ LEXICON = Lexicon(
     ),
     callback=(
         r"\betre (?:re)?contacte\w*|\bme (?:re)?contact(?:e|er|ent|iez)\b|\bme joindre\b|\bm'ecrire\b",
-        r"\brappel\w*-? ?moi\b|\bme rappeler\b|\betre rappele\w*|\b(?:appele[zr]|telephone[zr])-? ?moi\b"
+        r"\brappel\w*-? ?moi\b|\bme rappel(?:er|le|lent|liez)\b|\betre rappele\w*|\b(?:appele[zr]"
+        r"|telephone[zr])-? ?moi\b"
         r"|\bm'appeler\b|\bme telephoner\b",
     ),
     names_person=_PEOPLE,

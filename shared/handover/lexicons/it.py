@@ -12,7 +12,7 @@ _PEOPLE = (
 _TALK = r"parlare|pass(?:a|i|ate|are)\w*|contattare|sentire|trasferi\w+|mettermi in contatto"
 _HANDLE = r"vedere|guardare|controllare|verificare|aiutar\w*|gestire|occupar\w*|risolvere|esaminare"
 _WANT = r"avere|vorrei|voglio|ho bisogno di|mi serve|preferirei|pretendo|chiedo"
-_FEELING = r"(?:seccat|arrabbiat|infastidit|delus|stuf|irritat|scocciat|impazient|nervos)[oaie]"
+_FEELING = r"(?:seccat|arrabbiat|infastidit|delus|stuf|irritat|scocciat|impazient|nervos)\w*"
 
 LEXICON = Lexicon(
     language="it",
@@ -26,7 +26,8 @@ LEXICON = Lexicon(
         r"\b(?:essere )?mess[oa] in contatto\b|\bmettetemi in contatto\b|\bmi mett\w* in contatto\b",
     ),
     callback=(
-        r"\bessere contattat\w*|\bcontattatemi\b|\bmi contatt\w+|\brichiamar\w*|\bessere richiamat\w*|\bmi richiam\w+"
+        r"\bricontatt\w*|\bessere contattat\w*|\bcontattatemi\b|\bmi contatt\w+|\brichiamar\w*|\bessere richiamat\w*"
+        r"|\bmi richiam\w+"
         r"|\brichiamatemi\b|\bmi (?:chiami|chiamate|puo chiamare|potete chiamare)\b",
     ),
     names_person=_PEOPLE,

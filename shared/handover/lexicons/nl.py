@@ -67,7 +67,8 @@ LEXICON = Lexicon(
             r"\bklantonvriendelijk\w*|\bwat een (?:slecht|rot|waardelo|brak)\w* (?:bedrijf|service|winkel)\b",
             r"\b(?:ben|zijn) (?:er )?(?:\w+ )?klaar mee\b",
             r"\bwat een (?:puinhoop|zooitje|janboel|bende)\b",
-            r"\b(?:schandalig\w*|schande|onacceptabel\w*|onaanvaardbaar\w*|woedend|razend|spuugzat|genoeg is genoeg)\b",
+            r"\b(?:schandalig\w*|schande|onacceptabel\w*|onaanvaardbaar\w*|woedend|woest|razend|spuugzat"
+            r"|genoeg is genoeg)\b",
             r"\bjullie zijn (?:echt |zo |gewoon )?(?:incompetent|waardeloos|oplichters|een grap|amateurs|onbekwaam)\b"
             r"|\b(?:schoon )?genoeg van\b",
             r"\bbelachelijk\b(?! (?:goed|mooi|snel|goedkoop|lekker))|\b(?:ik ben )?het (?:zat|beu)\b",
@@ -88,6 +89,7 @@ LEXICON = Lexicon(
         r"\bbetaling\b[^.?!]{0,30}\bterug (?:te )?(?:boeken|draaien|halen|vorderen)\b",
         r"\bbetaling\b[^.?!]{0,30}\bterug(?:draai|boek|vorder|halen)\w*|\bterugboek\w*|\bterugvorder\w*|\bstorner\w*"
         r"|\bchargeback\b|\b(?:een|mijn) advocaat\b|\brechter\b",
+        r"\bdraai\w* (?:de |het )?(?:betaling|bedrag|geld|transactie) terug\b",
         r"\bgeschil\w*|\badvoca(?:at|ten)\b|\baanklag\w*|\baangeklaagd\b|\brechtszaak\b|\bjuridische stappen\b"
         r"|\bdagvaard\w*|\bgeschillencommissie\b"
         r"|\bconsumentenbond\b|\bjuridisch loket\b|\bacm\b",
@@ -99,7 +101,8 @@ LEXICON = Lexicon(
         r"\b(?:zo|te|erg|heel) heet (?:dat|om)\b|\bbrandde\b|\b(?:gaan|begon te|begint te) roken\b|\brookt\b"
         r"|\brookte\b|\brook (?:kwam|uit)\b|\ber kwam rook\b"
         r"|\brookwolk\b|\bvonk\w*",
-        r"\bin brand\b|\bvlam gevat\b|\bvlammen\b|\bbrandlucht\b|\bbrandgeur\b|\bverbrand\w*|\bgeschroeid\w*",
+        r"\bvat\w* vlam\b|\bstroomschok\w*|\belektrische schok\b|\been schok\b|\bin brand\b|\bvlam gevat\b"
+        r"|\bvlammen\b|\bbrandlucht\b|\bbrandgeur\b|\bverbrand\w*|\bgeschroeid\w*",
         r"\bgesmolten\b|\bsmolt\b|\bopgezwollen\b|\bgezwollen\b|\b(?:op)?zwell\w*|\bbol (?:gaan )?staan\b"
         r"|\bstaat bol\b|\bontploft\b",
         r"\bexplosie\b|\bexplodeerde\b|\bschok\b|\bstroomstoot\b|\bonder stroom\b|\bgeelektrocuteerd\b"

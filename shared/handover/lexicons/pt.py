@@ -26,7 +26,8 @@ LEXICON = Lexicon(
     ),
     callback=(
         r"\bser (?:atendid|contatad|contactad)[oa]\b|\bme (?:ligar|liguem|ligue|ligam|ligasse\w*|retornar|retorne"
-        r"|retornem)\b|\bligar de volta\b|\bligacao de volta\b",
+        r"|retornem)\b|\b(?:um )?retorno (?:por|via) (?:telefone|e-?mail|ligacao)\b|\bligar de volta\b"
+        r"|\bligacao de volta\b",
     ),
     names_person=_PEOPLE,
     negation=(r"\bnao (?:preciso|quero|e necessario|precisa|precisam)\b|\bsem (?:falar|precisar)\b",),
@@ -88,7 +89,8 @@ LEXICON = Lexicon(
         r"\b(?:abrir|abri|abro|vou abrir) (?:uma )?disputa\b|\bdisputa (?:no|com o) paypal\b",
         r"\badvogad[oa]s?\b|\bcontesta\w* (?:no|do|com o) (?:cartao|banco)\b|\b(?:vou|vamos) (?:te "
         r"|lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa"
-        r"|loja))\b|\bprocesso judicial\b|\bjustica\b|\bjuizado\b|\bpequenas causas\b",
+        r"|loja))\b|\bprocesso judicial\b|\bjustica\b|\bjuizado\b|\bpequenas causas\b|\bentrar com (?:um "
+        r"|uma )?(?:processo|acao)\b",
         r"\banpd\b|\bcnpd\b|\bdeco proteste\b|\bprocon\b|\basae\b|\blivro de reclamacoes\b|\bconsumidor\.gov\b"
         r"|\bacao judicial\b",
     ),
