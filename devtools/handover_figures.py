@@ -19,7 +19,7 @@ from pathlib import Path
 from shared.handover.triggers import Trigger, detect
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = ("datasets/handover_messages.jsonl", "datasets/handover_people.jsonl")
+DEFAULT_SETS = ("datasets/handover_messages.jsonl", "datasets/handover_people.jsonl", "datasets/handover_probes.jsonl")
 HAND_OVER = ("person", "frustration", "legal", "safety")
 OUTCOMES = ("handover", "offer", "answer")
 EXPECTED = {**{label: "handover" for label in HAND_OVER}, "ordinary": "answer", "answer_and_offer": "offer"}

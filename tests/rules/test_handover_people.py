@@ -3,6 +3,8 @@
 datasets/handover_people.jsonl is the development half of a set written for this (labels person,
 frustration, legal, safety, ordinary and answer_and_offer; each message with its language and the
 kind of case it is). The other half is written by someone else after the rules are frozen.
+datasets/handover_probes.jsonl holds the messages the rules' author wrote in waves while tuning,
+each wave on phrasings the rules had not seen: a guard against regressions, not a measure.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from shared.handover.lexicons import LEXICONS
 from shared.handover.triggers import PERSON_REASON, detect
 
 FIXTURE = PROJECT_ROOT / "datasets" / "handover_people.jsonl"
+PROBES = PROJECT_ROOT / "datasets" / "handover_probes.jsonl"
 HAND_OVER = ("person", "frustration", "legal", "safety")
 LANGUAGES = {lexicon.language for lexicon in LEXICONS}
 MIN_RECALL = 0.9  # each label, each language
@@ -36,9 +39,9 @@ class Example(NamedTuple):
     kind: str
 
 
-def _examples() -> list[Example]:
-    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [Example(row["text"], row["label"], row["lang"], row["kind"]) for row in rows]
+def _examples(path=FIXTURE) -> list[Example]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Example(row["text"], row["label"], row["lang"], row.get("kind", "")) for row in rows]
 
 
 EXAMPLES = _examples()
@@ -118,6 +121,15 @@ def test_mild_frustration_with_a_question_is_answered_with_the_offer_of_a_person
     examples = _by("label", EXAMPLES)["answer_and_offer"]
     wrong = [(e.text, _outcome(e.text)) for e in examples if _outcome(e.text) != "offer"]
     assert 1 - len(wrong) / len(examples) >= MIN_ANSWERED_WITH_OFFER, wrong
+
+
+def test_the_messages_written_while_tuning_stay_recognised():
+    probes = _examples(PROBES)
+    due = [e for e in probes if e.label in HAND_OVER]
+    ordinary = [e for e in probes if e.label == "ordinary"]
+    missed, mistaken = _missed(probes), [e.text for e in ordinary if _outcome(e.text) == "handover"]
+    assert 1 - len(missed) / len(due) >= 0.97, missed
+    assert len(mistaken) / len(ordinary) <= MAX_FALSE_HANDOVER, mistaken
 
 
 @pytest.mark.parametrize("label", ["safety", "legal", "person"])
