@@ -15,6 +15,7 @@ from shared.handover.lexicons import LEXICONS
 from shared.handover.lexicons.lexicon import Lexicon, union
 
 _SENTENCE_END = re.compile(r"[.?!]")
+_REST_IS_A_QUESTION = re.compile(r"[^.!?]*\?")
 _SPACES = re.compile(r"\s+")
 
 
@@ -27,18 +28,24 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """One language's pattern for one thing, and the guard that takes a match back when it ends the text before."""
+    """One language's pattern for one thing; `unless_before` takes a match back when it ends the sentence's text
+    before it, `unless_asked` when it occurs in that text and the sentence is a question."""
 
     pattern: re.Pattern[str]
     unless_before: re.Pattern[str]
+    unless_asked: re.Pattern[str] | None = None
 
     def occur_in(self, folded: str) -> bool:
-        """Whether the words occur once with nothing just before them, in their sentence, that takes them back."""
-        for match in self.pattern.finditer(folded):
-            before = _SENTENCE_END.split(folded[max(0, match.start() - 40) : match.start()])[-1]
-            if not self.unless_before.search(before):
-                return True
-        return False
+        """Whether the words occur once and are not taken back."""
+        return any(not self._taken_back(folded, match) for match in self.pattern.finditer(folded))
+
+    def _taken_back(self, folded: str, match: re.Match[str]) -> bool:
+        before = _SENTENCE_END.split(folded[max(0, match.start() - 80) : match.start()])[-1]
+        if self.unless_before.search(before[-40:]):
+            return True
+        if self.unless_asked is None or not _REST_IS_A_QUESTION.match(folded, match.end()):
+            return False
+        return bool(self.unless_asked.search(before))
 
 
 def negated(lexicon: Lexicon) -> str:
@@ -55,12 +62,21 @@ def hypothetical(lexicon: Lexicon) -> str:
     return rf"\b(?:{lexicon.hypothetical}|{_SAFEGUARD})\b(?:\W+\w+){{0,3}}\W*$"
 
 
+def modal(lexicon: Lexicon) -> str:
+    """A modal verb anywhere before, in a question: "Can a power bank swell in a hot car?"."""
+    return rf"\b(?:{lexicon.modal})\b"
+
+
 def in_every_language(
-    words_of: Callable[[Lexicon], Iterable[str]], unless_before: Callable[[Lexicon], str] = negated
+    words_of: Callable[[Lexicon], Iterable[str]],
+    unless_before: Callable[[Lexicon], str] = negated,
+    unless_asked: Callable[[Lexicon], str] | None = None,
 ) -> tuple[Words, ...]:
-    """Each language's `words_of(lexicon)`, guarded by its own `unless_before(lexicon)`."""
+    """Each language's `words_of(lexicon)`, guarded by its own `unless_before(lexicon)` and `unless_asked(lexicon)`."""
     return tuple(
-        Words(union(patterns), re.compile(unless_before(x))) for x in LEXICONS if (patterns := tuple(words_of(x)))
+        Words(union(patterns), re.compile(unless_before(x)), re.compile(unless_asked(x)) if unless_asked else None)
+        for x in LEXICONS
+        if (patterns := tuple(words_of(x)))
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.handover._person import asks_for_person
-from shared.handover._words import Words, fold, hypothetical, in_every_language, occur
+from shared.handover._words import Words, fold, hypothetical, in_every_language, modal, occur
 from shared.handover.lexicons import LEXICONS
 
 UNANSWERED_IN_A_ROW = 2  # the bot could not answer this many questions in a row: hand over
@@ -49,7 +49,7 @@ def _strong(reason: str) -> tuple[Words, ...]:
     return in_every_language(lambda x: x.frustration.get(reason, ()))
 
 
-_SAFETY = in_every_language(lambda x: x.safety, hypothetical)
+_SAFETY = in_every_language(lambda x: x.safety, hypothetical, modal)
 _LEGAL = in_every_language(lambda x: x.legal)
 _STRONG = {reason: _strong(reason) for reason in LEXICONS[0].frustration}  # in the order the reasons are tried
 _MILD = in_every_language(lambda x: x.mild)

@@ -332,3 +332,23 @@ def test_heat_reported_hands_over_and_heat_asked_about_is_answered(report, quest
 
 def test_a_safeguard_named_in_one_language_keeps_another_languages_safety_word_a_question():
     assert detect("¿El cargador tiene protección contra incendios?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can a power bank swell if it stays in a hot car?",
+        "La batterie peut-elle gonfler avec le temps ?",
+        "¿La batería puede hincharse con el tiempo?",
+        "Kann sich der Akku mit der Zeit aufblähen?",
+        "La batteria può gonfiarsi col tempo?",
+        "A bateria pode estufar com o tempo?",
+        "Kan de batterij na verloop van tijd opzwellen?",
+    ],
+)
+def test_asking_whether_something_can_happen_is_no_safety_report(text):
+    assert detect(text) is None
+
+
+def test_a_safety_report_followed_by_a_question_is_still_one():
+    assert detect("My charger melted, can you replace it?").kind == "safety"

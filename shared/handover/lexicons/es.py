@@ -5,15 +5,15 @@ from __future__ import annotations
 from shared.handover.lexicons.lexicon import Lexicon, either_order, followed_by
 
 _PEOPLE = (
-    r"alguien|(?:humano|agente|asesor\w*|representante|operador\w*"
-    r"|empleado\w*|encargad[oa]|supervisor\w*|gerente|responsable)|(?:un|una|la|otra) persona|persona (?:real"
-    r"|de verdad|humana)|ser humano|atencion al cliente|servicio (?:de atencion )?al cliente|soporte"
+    r"alguien|(?:humano|agente|asesor\w*|representante|operador\w*|empleado\w*|encargad[oa]|supervisor\w*|gerente"
+    r"|responsable)|(?:un|una|la|otra) persona|persona (?:real|de verdad|humana)|ser humano|atencion al cliente"
+    r"|servicio (?:de atencion )?al cliente|soporte|(?:el )?departamento de \w+"
 )
 _TALK = (
     r"atienda|atiendan|atender\w*|hablar|comunicarme|contactar|pas(?:ar|a|as|e|en|an|ame|eme|adme)|comuniqueme"
     r"|transfier\w+|transferir\w*"
 )
-_HANDLE = r"revisar|revise|mirar|mire|ver|verificar|comprobar|ayudar\w*|gestionar|encargarse|resolver|ocuparse"
+_HANDLE = r"revis\w*|mir[ae]\w*|ver|verific\w*|comprob\w*|ayud\w*|gestion\w*|encarg\w*|resolv\w*|ocup\w*"
 _WANT = r"quiero|quisiera|necesito|me gustaria|prefiero|exijo|pido"
 _FEELING = r"(?:molest|enfadad|enojad|cansad|hart|frustrad|decepcionad|irritad|impacient)[oa]s?"
 
@@ -44,8 +44,8 @@ LEXICON = Lexicon(
     wh_opener=r"como|cuando|cual|donde|a que hora|cuanto|hasta que hora",
     question=r"como|cuando|cual|donde|cuanto|por que|que|puedo|pueden|tienen|hay|se puede|es posible",
     support_detail=r"\b(?:horarios?|abiert[oa]|abre|cierra|cerrad[oa]|lunes|martes|miercoles|jueves|viernes|sabados?"
-    r"|domingos?|fin(?:es)? de semana|festivos?|noche|manana|horas?|numero|gratis|gratuit[oa]|ingles|espanol"
-    r"|idiomas?|24 ?h|en linea)\b",
+    r"|domingos?|fin(?:es)? de semana|festivos?|noche|manana|horas?|numero|gratis|gratuit[oa]|ingles|espanol|idiomas?"
+    r"|24 ?h|en linea)\b",
     channel=r"atencion al cliente|servicio (?:de atencion )?al cliente|soporte|chat en vivo|linea|equipo",
     medium=r"telefono|correo|e-?mail|whatsapp",
     frustration={
@@ -55,10 +55,9 @@ LEXICON = Lexicon(
             r"\bdando vueltas\b|\bme ignoran\b",
         ),
         "long wait or repeated problem": (
-            r"\b(?:un|una|dos|tres|cuatro|varias|\d+) (?:semanas?|mes|meses) (?:esperando|sin)\b"
-            r"|\bllevo (?:un|una|dos|tres|varias|\d+)"
-            r" (?:semanas|meses)\b|\b(?:tambien|otra vez|de nuevo) (?:llego |esta |vino )?(?:rot[oa]|danad[oa]"
-            r"|defectuos[oa]|tarde)\b",
+            r"\b(?:un|una|dos|tres|cuatro|varias|\d+) (?:semanas?|mes|meses) (?:esperando|sin)\b|\bllevo (?:un|una|dos"
+            r"|tres|varias|\d+) (?:semanas|meses)\b|\b(?:tambien|otra vez|de nuevo) (?:llego |esta |vino )?(?:rot[oa]"
+            r"|danad[oa]|defectuos[oa]|tarde)\b",
         ),
         "compensation demand": (r"\bcompensacion\b|\bindemniza\w*|\bexijo (?:el|un|mi) (?:reembolso|dinero)\b",),
         "threat to complain or leave": (
@@ -69,6 +68,8 @@ LEXICON = Lexicon(
             r"|pesimo|una basura|un desastre)\b|\bestafa\w*|\bladrones\b|\bme toman el pelo\b|\btomadura de pelo\b",
         ),
         "angry wording": (
+            r"\b(?:inadmisible|cabread\w*|mosquead\w*|indignad\w*|impresentable|sinverguenzas?|cachondeo|un timo"
+            r"|de risa|no hay derecho|es el colmo|ya esta bien|basta ya|una tomadura de pelo|lamentable|penoso)\b",
             r"\bservicio (?:mas |tan |muy )?(?:malo|pesimo|horrible|lamentable|penoso)\b|\bme toman por tont[oa]\b",
             r"\bhasta (?:las narices|el gorro|la coronilla|los huevos)\b|\b(?:pesimo|mal|malisimo) servicio\b",
             r"\b(?:verguenza|vergonzoso|inaceptable|indignante|intolerable|increible que|el colmo|ya basta|absurdo"
@@ -92,8 +93,9 @@ LEXICON = Lexicon(
     praise=r"pasada|brutal|flipante|bestial|genial|increible|buenisim\w*|bien|encanta\w*|perfect[oa]|maravilla|guay"
     r"|chulo|jaja\w*",
     legal=(
-        r"\b(?:anul|retroced|revert|bloque)\w* (?:el |ese |este )?(?:cargo|cobro)\b|\bcontracargo\b|\b(?:devolucion"
-        r"|anulacion|retrocesion) del (?:cargo|cobro)\b|\bchargeback\b"
+        r"\b(?:anul|retroced|revert|bloque)\w* (?:el |ese |este )?(?:cargo|cobro)\b|\bcontracargo\b"
+        r"|\bbanco\b[^.?!]{0,40}\b(?:anul|cancel|retroced|revert|devuelv|bloque)\w* (?:el |ese |este )?(?:cargo|cobro"
+        r"|pago)\b|\b(?:devolucion|anulacion|retrocesion) del (?:cargo|cobro)\b|\bchargeback\b"
         r"|\banular (?:el )?(?:cargo|pago) (?:con|en) (?:el|mi) banco\b",
         r"\breclam\w* (?:el |un |este )?(?:cargo|cobro|pago) (?:a|al|con|en) (?:mi|el) banco\b|\bjuicio\b",
         r"\b(?:reclamacion|disputa) (?:con|en|a) (?:paypal|el banco|mi banco|la tarjeta)\b",
@@ -101,8 +103,7 @@ LEXICON = Lexicon(
         r"\babogad[oa]s?\b|\b(?:poner|pondre|presentar) una demanda\b|\bdemandar\w*|\bdenuncia\w*"
         r"|\b(?:los )?tribunal\w*|\bjuzgado\b",
         r"\bvia judicial\b|\bacciones legales\b|\b(?:reclamacion|denuncia) (?:en|a) consumo\b"
-        r"|\bhoja de reclamaciones\b|\bomic\b|\bfacua\b|\bocu\b|\baepd\b"
-        r"|\bproteccion de datos\b",
+        r"|\bhoja de reclamaciones\b|\bomic\b|\bfacua\b|\bocu\b|\baepd\b|\bproteccion de datos\b",
     ),
     safety=(
         r"\bse calienta (?:muchisimo|demasiado|un monton)\b(?![^.!?]*\?)|\bquema al tocar\w*",
@@ -113,5 +114,6 @@ LEXICON = Lexicon(
         r"\bcalambr\w*|\bdescarga electrica\b|\bme dio corriente\b|\belectrocut\w*|\bsobrecalent\w*",
     ),
     hypothetical=r"puede|podria|sin|no|nunca|si",
+    modal=r"puede|pueden|podria\w*|posible",
     safeguard=r"riesgo|evitar|contra|proteccion|detector|anti\w*",
 )

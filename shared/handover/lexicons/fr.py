@@ -6,13 +6,13 @@ from shared.handover.lexicons.lexicon import Lexicon, either_order, followed_by
 
 _PEOPLE = (
     r"quelqu'?un|(?:(?:un|une|le|la|l'|des|vos|votre|d'un|d'une) ?)?(?:vrai |vraie |autre )?(?:humain|conseill\w+"
-    r"|operat(?:eur|rice)s?|superviseur|interlocut\w+|technicien\w*)"
-    r"|(?:un|une|le|la|l'|des|vos|votre|d'un|d'une|a un|a une) ?(?:vrai |vraie |autre )?(?:personne|agent|responsable"
-    r"|employe\w*|manager|collegue)|etre humain|personne (?:reelle|physique|en chair)|service client"
-    r"|membres? de (?:l'|votre |vos )?equipe|(?:contact|echange|interlocuteur|assistance) humaine?"
+    r"|operat(?:eur|rice)s?|superviseur|interlocut\w+|technicien\w*)|(?:un|une|le|la|l'|des|vos|votre|d'un|d'une|a un"
+    r"|a une) ?(?:vrai |vraie |autre )?(?:personne|agent|responsable|employe\w*|manager|collegue)|etre humain"
+    r"|personne (?:reelle|physique|en chair)|service client|service (?:apres-vente|technique|comptab\w*|factur\w*"
+    r"|reclamations?)|membres? de (?:l'|votre |vos )?equipe|(?:contact|echange|interlocuteur|assistance) humaine?"
 )
 _TALK = r"transmet\w*|parler|discuter|echanger|joindre|contacter|passe[zr]?-?moi|passer|transfer\w*|avoir affaire"
-_HANDLE = r"regarder|verifier|examiner|traiter|s'occuper|voir|gerer|prendre le relais|aider|etudier"
+_HANDLE = r"regard\w*|verifi\w*|examin\w*|trait\w*|s'occup\w*|voir|voie|gere\w*|gerer|prendre le relais|aid\w*|etudi\w*"
 _WANT = r"avoir|veux|voudrais|souhait\w*|aimerais|prefere\w*|besoin|exige"
 _FEELING = r"(?:agace|enerve|decu|fache|frustre|irrite|impatient|lasse)e?s?"
 
@@ -24,8 +24,8 @@ LEXICON = Lexicon(
         followed_by(_WANT, _PEOPLE, 1),
         r"\b(?:mett\w*|mets)-? ?moi en (?:relation|contact)|\bme mettre en (?:relation|contact)",
         r"\btransfer\w*-? ?moi\b",
-        r"^\W*(?:svp |s'il vous plait )?(?:un |une )?(?:humain|conseiller|agent|operateur|vraie personne)\W*(?:svp"
-        r"|stp|s'il vous plait)?\W*$",
+        r"^\W*(?:svp |s'il vous plait )?(?:un |une )?(?:humain|conseiller|agent|operateur|vraie personne)\W*(?:svp|stp"
+        r"|s'il vous plait)?\W*$",
         r"\bun (?:etre )?humain\b|\bun conseiller\b|\bune (?:vraie personne|personne reelle)\b",
         r"\b(?:un|une|des) (?:conseill|agent|operat|humain|personne)\w* (?:est |sont )?(?:disponible|dispo|libre)s?\b",
         r"\bquelqu'?un (?:qui (?:puisse|peut|pourrait|sache)|de (?:votre|l'|chez))|\by a(?:-t-il| t il)? quelqu'?un\b",
@@ -33,8 +33,7 @@ LEXICON = Lexicon(
     callback=(
         r"\betre (?:re)?contacte\w*|\bme (?:re)?contact(?:e|er|ent|iez)\b|\bme joindre\b|\bm'ecrire\b",
         r"\brappel\w*-? ?moi\b|\bme rappel(?:er|le|lent|liez)\b|\betre rappele\w*|\b(?:appele[zr]"
-        r"|telephone[zr])-? ?moi\b"
-        r"|\bm'appeler\b|\bme telephoner\b",
+        r"|telephone[zr])-? ?moi\b|\bm'appeler\b|\bme telephoner\b",
     ),
     names_person=_PEOPLE,
     negation=(
@@ -60,10 +59,10 @@ LEXICON = Lexicon(
             r"\b(?:toujours )?la meme reponse\b",
         ),
         "long wait or repeated problem": (
-            r"\b(?:depuis|ca fait|cela fait|il y a) (?:plus de |presque )?(?:un|une|deux|trois|quatre|plusieurs|\d+) "
-            r"(?:semaines|mois)\b|\bj'attends depuis (?:des semaines|des mois|une eternite)\b",
-            r"\b(?:encore|de nouveau) (?:casse|en retard|abime|defectueu\w*|en panne)\b"
-            r"|\bdeuxieme (?:\w+ )?(?:casse|defectueu\w*|abime|en panne)\b",
+            r"\b(?:depuis|ca fait|cela fait|il y a) (?:plus de |presque )?(?:un|une|deux|trois|quatre|plusieurs"
+            r"|\d+) (?:semaines|mois)\b|\bj'attends depuis (?:des semaines|des mois|une eternite)\b",
+            r"\b(?:encore|de nouveau) (?:casse|en retard|abime|defectueu\w*|en panne)\b|\bdeuxieme (?:\w+ )?(?:casse"
+            r"|defectueu\w*|abime|en panne)\b",
         ),
         "compensation demand": (r"\bdedommag\w*|\bgeste commercial\b|\bindemnis\w*|\bcompensation\b",),
         "threat to complain or leave": (
@@ -72,12 +71,15 @@ LEXICON = Lexicon(
         "insult toward the bot or the shop": (
             r"\b(?:bot|robot|chat|service|vous etes|c'est|ce site) (?:\w+ )?(?:inutile|nul|nulle|incompetent\w*"
             r"|lamentable|pitoyable|debile)\b|\bne sert a rien\b|\b(?:vous ne|tu ne|ne) compren\w* rien\b",
-            r"\bvous etes (?:\w+ )?(?:nuls?|incompetents?|des (?:incompetents|escrocs|voleurs|amateurs|guignols|clowns)"
-            r"|lamentables?)\b",
+            r"\bvous etes (?:\w+ )?(?:nuls?|incompetents?|des (?:incompetents|escrocs|voleurs|amateurs|guignols"
+            r"|clowns)|lamentables?)\b",
             r"\barnaque\w*|\bescroc\w*|\bvoleurs?\b|\bfoutage de gueule\b",
             r"\bvous (?:vous )?(?:fichez|foutez|moquez) (?:de|du|des)\b|\bvous me prenez pour\b",
         ),
         "angry wording": (
+            r"\b(?:scandalise\w*|outre\w*|indigne\w*|ecoeure\w*|furax|furibond\w*|en rogne|a bout|je craque"
+            r"|intolerable|pitoyable|deplorable|minable|abuse|c'est abuse|c'est (?:du vol|une blague|une honte)|(?:ca"
+            r"|cela) commence a (?:bien )?faire|y en a marre|on se fout|se fout de|se fiche de)\b",
             r"\b(?:mauvais|pietre) service\b|\bservice (?:client )?(?:nul|lamentable|deplorable|minable)\b",
             r"\b(?:inadmissible|inacceptable|scandal\w*|honte\w*|lamentable|revoltant|insupportable|n'importe quoi"
             r"|ras[- ]le[- ]bol|marre|furieu\w*|en colere|exaspere\w*|excede\w*|degoute\w*|hors de moi"
@@ -106,8 +108,7 @@ LEXICON = Lexicon(
         r"\bchargeback\b|\b(?:ouvert|ouvrir|ouvre) un litige\b|\blitige (?:paypal|bancaire|avec (?:paypal"
         r"|ma banque))\b",
         r"\b(?:mon|un|des|les|mes|nos) avocats?\b|\bmise en demeure\b|\bporte\w* plainte\b|\bplainte (?:contre"
-        r"|aupres)\b|\btribuna(?:l"
-        r"|ux)\b",
+        r"|aupres)\b|\btribuna(?:l|ux)\b",
         r"\bpoursuites judiciaires\b|\ben justice\b|\bjudiciaire\w*|\bsaisi\w* (?:la justice|le tribunal"
         r"|le mediateur)\b|\bdgccrf\b|\bque choisir\b|\bsignalconso\b|\bmediateur\b",
         r"\bcnil\b|\bassociation de consommateurs\b|\brepression des fraudes\b|\bsignaler (?:votre|vous)\b",
@@ -121,5 +122,6 @@ LEXICON = Lexicon(
         r"\belectrocut\w*|\bsurchauff\w*",
     ),
     hypothetical=r"est-ce|peut-il|peut-elle|pourrait|sans|pas|jamais|si",
+    modal=r"peut|peuvent|pourrai\w*|risque\w*|possible",
     safeguard=r"risque|eviter|contre|protection|detecteur|anti\w*",
 )

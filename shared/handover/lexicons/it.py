@@ -6,11 +6,11 @@ from shared.handover.lexicons.lexicon import Lexicon, either_order, followed_by
 
 _PEOPLE = (
     r"qualcuno|(?:(?:un|una|un'|l'|il|la|lo|con) ?)?(?:vera |altra )?(?:operat(?:ore|rice)|umano|addett[oa]"
-    r"|consulent[ei]|responsabile|supervisore|impiegat[oa]|dipendente|collega)|(?:una|la|altra) persona"
-    r"|persona (?:vera|reale|in carne)|essere umano|servizio clienti|assistenza(?: clienti| umana)?|supporto"
+    r"|consulent[ei]|responsabile|supervisore|impiegat[oa]|dipendente|collega)|(?:una|la|altra) persona|persona (?:vera"
+    r"|reale|in carne)|essere umano|servizio clienti|assistenza(?: clienti| umana)?|supporto|(?:l'|un )?ufficio \w+"
 )
 _TALK = r"parlare|pass(?:a|i|ate|are)\w*|contattare|sentire|trasferi\w+|mettermi in contatto"
-_HANDLE = r"vedere|guardare|controllare|verificare|aiutar\w*|gestire|occupar\w*|risolvere|esaminare"
+_HANDLE = r"vedere|guard\w*|controll\w*|verific\w*|aiut\w*|gest\w*|occup\w*|risolv\w*|esamin\w*"
 _WANT = r"avere|vorrei|voglio|ho bisogno di|mi serve|preferirei|pretendo|chiedo"
 _FEELING = r"(?:seccat|arrabbiat|infastidit|delus|stuf|irritat|scocciat|impazient|nervos)\w*"
 
@@ -26,9 +26,9 @@ LEXICON = Lexicon(
         r"\b(?:essere )?mess[oa] in contatto\b|\bmettetemi in contatto\b|\bmi mett\w* in contatto\b",
     ),
     callback=(
-        r"\bricontatt\w*|\bessere contattat\w*|\bcontattatemi\b|\bmi contatt\w+|\brichiamar\w*|\bessere richiamat\w*"
-        r"|\bmi richiam\w+"
-        r"|\brichiamatemi\b|\bmi (?:chiami|chiamate|puo chiamare|potete chiamare)\b",
+        r"\bcontattarmi\b|\bricontatt\w*|\bessere contattat\w*|\bcontattatemi\b|\bmi contatt\w+|\brichiamar\w*"
+        r"|\bessere richiamat\w*|\bmi richiam\w+|\brichiamatemi\b|\bmi (?:chiami|chiamate|puo chiamare"
+        r"|potete chiamare)\b",
     ),
     names_person=_PEOPLE,
     negation=(r"\bnon (?:serve|ho bisogno|voglio|c'e bisogno|e necessario|mi passate)\b|\bsenza\b",),
@@ -40,8 +40,8 @@ LEXICON = Lexicon(
     wh_opener=r"come|quando|qual[ei]?|dove|a che ora|quanto|fino a che ora",
     question=r"come|quando|qual[ei]?|dove|quanto|perche|posso|potete|avete|c'e|si puo|e possibile",
     support_detail=r"\b(?:orari\w*|apert[oa]|apre|chius[oa]|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica"
-    r"|fine settimana|weekend|festivi|sera|mattina|ore|numero|gratis|gratuit[oa]|inglese|italiano|lingue?"
-    r"|24 ?h|online)\b",
+    r"|fine settimana|weekend|festivi|sera|mattina|ore|numero|gratis|gratuit[oa]|inglese|italiano|lingue?|24 ?h"
+    r"|online)\b",
     channel=r"assistenza|servizio clienti|supporto|chat dal vivo|call center|team",
     medium=r"telefono|e-?mail|mail|whatsapp",
     frustration={
@@ -65,13 +65,14 @@ LEXICON = Lexicon(
             r"|\bschifo\b",
         ),
         "angry wording": (
+            r"\b(?:indignat\w*|indegn\w*|infuriat\w*|mi avete stufat\w*|vergognatevi|senza vergogna|che vergogna"
+            r"|e il colmo|roba da matti|allucinante|una barzelletta|fa schifo|che schifo|ridicol[oaie])\b",
             r"\b(?:vergogn\w*|inaccettabile|scandal\w*|assurdo|inammissibile|indecente|furios[oa]|incazzat\w*"
             r"|non ne posso piu|ne ho abbastanza)\b|^\W*basta\W*(?:[,!.]|$)|\b(?:ora|adesso|e) basta\b",
             rf"\b(?:sono|molto|davvero|proprio|veramente|super) (?:\w+ )?{_FEELING}\b",
             r"\b(?:pessimo|pessima) (?:servizio|assistenza)\b|\b(?:servizio|assistenza) (?:pessim[oa]|scandalos[oa])\b",
             r"\b(?:siete|sei) (?:degli |dei |delle |proprio )?(?:incapaci|incompetenti|ladri|truffatori|inutili"
-            r"|ridicoli"
-            r"|pessimi|una vergogna)\b|\bstufo marcio\b|\bne ho (?:le scatole piene|abbastanza)\b",
+            r"|ridicoli|pessimi|una vergogna)\b|\bstufo marcio\b|\bne ho (?:le scatole piene|abbastanza)\b",
             r"\bnon e (?:normale|accettabile|possibile)\b|\bho perso la pazienza\b",
         ),
     },
@@ -84,16 +85,15 @@ LEXICON = Lexicon(
     swearing=r"porca (?:miseria|puttana|vacca|\w+)|cazzo|merda|mannaggia|accidenti|che palle",
     problem=r"rott[oa]|non funziona|ancora|di nuovo|ritardo|pers[oa]|mai|niente|nessuno|dov'e|aspett\w*|rimborso"
     r"|difettos[oa]|guast[oa]",
-    praise=r"fantastic\w*|bellissim\w*|stupend\w*|ottim\w*|perfett\w*|adoro|mi piace|geniale|bravissim\w*|incredibil\w*"
-    r"|haha\w*",
+    praise=r"fantastic\w*|bellissim\w*|stupend\w*|ottim\w*|perfett\w*|adoro|mi piace|geniale|bravissim\w*"
+    r"|incredibil\w*|haha\w*",
     legal=(
         r"\bstorn\w*\b[^.?!]{0,30}\b(?:banca|carta)\b|\bstornar\w*|\bstorno (?:alla|con la|sulla|dalla) (?:banca"
         r"|carta)\b|\bchiedo lo storno\b|\bchargeback\b",
         r"\b(?:contestazione|contesto|contestare) (?:l'addebito|il pagamento|alla banca)\b|\bdisputa (?:su"
         r"|con) paypal\b",
         r"\b(?:un|mio|il mio) avvocat[oa]\b|\bvie legali\b|\bazioni legali\b|\bdenunc\w*|\bavvocat[oi]\b|\b(?:faro"
-        r"|faccio|fare"
-        r"|far) causa\b|\bcausa legale\b|\b(?:un|al mio|il mio|mio) legale\b|\bcontestazione (?:con|su|a"
+        r"|faccio|fare|far) causa\b|\bcausa legale\b|\b(?:un|al mio|il mio|mio) legale\b|\bcontestazione (?:con|su|a"
         r"|alla|presso) (?:la )?(?:paypal|banca|carta)\b|\btribunale\b",
         r"\bgiudice di pace\b|\bassociazion\w* (?:dei |di )?consumatori\b|\bcodacons\b|\bgarante (?:della "
         r"|per la )?(?:privacy|protezione)\b|\bagcm\b|\bantitrust\b",
@@ -107,5 +107,6 @@ LEXICON = Lexicon(
         r"\bscossa\b|\bfulminat\w*|\bsurriscald\w*",
     ),
     hypothetical=r"puo|potrebbe|senza|non|mai|se",
+    modal=r"puo|possono|potrebbe\w*|rischia\w*|possibile",
     safeguard=r"rischio|evitare|contro|protezione|rilevatore|anti\w*",
 )

@@ -34,14 +34,12 @@ class Lexicon:
     safety: tuple[str, ...]  # smoke, sparks, fire, melting, swelling, shocks, burns
     hypothetical: str  # just before a safety word, makes it a question or denies it: "does it", "not"
     safeguard: str  # just before a safety word in any language, names a protection: "protection against"
+    modal: str  # before a safety word in a question, makes it hypothetical: "can a battery swell?"
 
 
 def either_order(first: str, second: str, gap: int = 30) -> str:
     """`first` then `second`, or the other way round, in one sentence and at most `gap` characters apart."""
-    return (
-        rf"\b(?:{first})\b[^.?!]{{0,{gap}}}?\b(?:{second})\b"
-        rf"|\b(?:{second})\b[^.?!]{{0,{gap}}}?\b(?:{first})\b"
-    )
+    return rf"\b(?:{first})\b[^.?!]{{0,{gap}}}?\b(?:{second})\b|\b(?:{second})\b[^.?!]{{0,{gap}}}?\b(?:{first})\b"
 
 
 def followed_by(first: str, second: str, words: int = 2) -> str:

@@ -6,10 +6,10 @@ from shared.handover.lexicons.lexicon import Lexicon, either_order, followed_by
 
 _PEOPLE = (
     r"iemand|klantenservice|medewerker|(?:een|de|uw|jullie) (?:echte? |andere )?(?:medewerker\w*|persoon|collega"
-    r"|leidinggevende|supervisor|adviseur|mens|agent|manager)|echte? mens"
+    r"|leidinggevende|supervisor|adviseur|mens|agent|manager)|echte? mens|(?:de )?afdeling \w+"
 )
 _TALK = r"spreken|praten|verbind\w*|doorverbinden|doorverbonden|contact|doorzetten|overdragen|chatten|bellen"
-_HANDLE = r"kijken|bekijken|controleren|nakijken|helpen|oplossen|behandelen|uitzoeken"
+_HANDLE = r"kijk\w*|bekijk\w*|controle\w*|nakijk\w*|help\w*|oploss\w*|behandel\w*|uitzoek\w*"
 _WANT = r"krijgen|wil(?: graag)?|zou (?:graag|willen)|graag|mag ik|kan ik|kunt u mij"
 _FEELING = r"(?:boos|geirriteerd|geergerd|gefrustreerd|teleurgesteld|ontevreden|kwaad|pissig|ongeduldig)"
 
@@ -23,8 +23,7 @@ LEXICON = Lexicon(
         r"\b(?:me|mij) (?:\w+ )?doorverbind\w*|\bverbind (?:me|mij) door\b",
         r"^\W*(?:graag )?(?:een )?(?:mens|medewerker|persoon)\W*(?:graag|alstublieft|aub|pls)?\W*$",
         rf"\bheb (?:\w+ ){{0,2}}(?:{_PEOPLE}) nodig\b",
-        r"\biemand (?:nodig )?die (?:\w+ ){0,4}"
-        r"(?:kan|mag|wel|beslis\w*)\b|\bis (?:daar|er) iemand\b",
+        r"\biemand (?:nodig )?die (?:\w+ ){0,4}(?:kan|mag|wel|beslis\w*)\b|\bis (?:daar|er) iemand\b",
     ),
     callback=(
         r"\b(?:me|mij) (?:\w+ )?(?:bellen|mailen|contacteren)\b|\bterugbell\w*|\bteruggebeld\b",
@@ -63,6 +62,9 @@ LEXICON = Lexicon(
             r"\boplichter\w*|\boplichting\b|\bslaat nergens op\b",
         ),
         "angry wording": (
+            r"\b(?:aanfluiting|wanvertoning|bespottelijk|ongehoord|schaamteloos|een lachertje|om te huilen"
+            r"|te gek voor woorden|(?:word|wordt|werd) (?:er |hier )?(?:echt |gewoon )?gek van|horendol|(?:ben|erg"
+            r"|heel|zo) (?:boos|kwaad))\b",
             r"\b(?:slechte|belabberde|waardeloze) (?:service|klantenservice)\b|\bslaat (?:\w+ )?nergens op\b",
             r"\bklantonvriendelijk\w*|\bwat een (?:slecht|rot|waardelo|brak)\w* (?:bedrijf|service|winkel)\b",
             r"\b(?:ben|zijn) (?:er )?(?:\w+ )?klaar mee\b",
@@ -91,23 +93,22 @@ LEXICON = Lexicon(
         r"|\bchargeback\b|\b(?:een|mijn) advocaat\b|\brechter\b",
         r"\bdraai\w* (?:de |het )?(?:betaling|bedrag|geld|transactie) terug\b",
         r"\bgeschil\w*|\badvoca(?:at|ten)\b|\baanklag\w*|\baangeklaagd\b|\brechtszaak\b|\bjuridische stappen\b"
-        r"|\bdagvaard\w*|\bgeschillencommissie\b"
-        r"|\bconsumentenbond\b|\bjuridisch loket\b|\bacm\b",
+        r"|\bdagvaard\w*|\bgeschillencommissie\b|\bconsumentenbond\b|\bjuridisch loket\b|\bacm\b",
         r"\bconsuwijzer\b|\baangifte (?:doen|bij|van)\b|\bautoriteit persoonsgegevens\b",
     ),
     safety=(
         r"\bwordt (?:erg |heel |te |gloei)heet\b(?![^.!?]*\?)|\bgloeiend heet\b(?![^.!?]*\?)",
         r"\b(?:batterij|accu)\b[^.?!]{0,30}\blekt\b|\bkortsluiting\b",
         r"\b(?:zo|te|erg|heel) heet (?:dat|om)\b|\bbrandde\b|\b(?:gaan|begon te|begint te) roken\b|\brookt\b"
-        r"|\brookte\b|\brook (?:kwam|uit)\b|\ber kwam rook\b"
-        r"|\brookwolk\b|\bvonk\w*",
-        r"\bvat\w* vlam\b|\bstroomschok\w*|\belektrische schok\b|\been schok\b|\bin brand\b|\bvlam gevat\b"
-        r"|\bvlammen\b|\bbrandlucht\b|\bbrandgeur\b|\bverbrand\w*|\bgeschroeid\w*",
+        r"|\brookte\b|\brook (?:kwam|uit)\b|\ber kwam rook\b|\brookwolk\b|\bvonk\w*",
+        r"\bvat\w* vlam\b|\bstroomschok\w*|\belektrische schok\b|\been schok\b|\bin brand\b|\bvlam gevat\b|\bvlammen\b"
+        r"|\bbrandlucht\b|\bbrandgeur\b|\bverbrand\w*|\bgeschroeid\w*",
         r"\bgesmolten\b|\bsmolt\b|\bopgezwollen\b|\bgezwollen\b|\b(?:op)?zwell\w*|\bbol (?:gaan )?staan\b"
         r"|\bstaat bol\b|\bontploft\b",
         r"\bexplosie\b|\bexplodeerde\b|\bschok\b|\bstroomstoot\b|\bonder stroom\b|\bgeelektrocuteerd\b"
         r"|\boververhit(?:te|ten|ting)?\b",
     ),
     hypothetical=r"kan|kunnen|zou|zonder|niet|geen|nooit|als|of",
+    modal=r"kan|kunnen|zou|zouden|mogelijk",
     safeguard=r"risico|voorkomen|tegen|bescherming|\w*beveiliging|\w*melder|\w*bestendig",
 )

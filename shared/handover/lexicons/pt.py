@@ -5,12 +5,12 @@ from __future__ import annotations
 from shared.handover.lexicons.lexicon import Lexicon, either_order, followed_by
 
 _PEOPLE = (
-    r"alguem|(?:atendente|humano|agente|operador\w*"
-    r"|consultor\w*|responsavel|supervisor\w*|gerente|funcionari[oa]|representante)|(?:uma|a|outra) pessoa"
-    r"|pessoa (?:de verdade|real|humana)|ser humano|atendimento(?: humano)?|suporte"
+    r"alguem|(?:atendente|humano|agente|operador\w*|consultor\w*|responsavel|supervisor\w*|gerente|funcionari[oa]"
+    r"|representante)|(?:uma|a|outra) pessoa|pessoa (?:de verdade|real|humana)|ser humano|atendimento(?: humano)?"
+    r"|suporte|(?:o )?(?:setor|departamento) \w+"
 )
 _TALK = r"falar|conversar|passa|passe|passar|transfer\w*|me coloca|me coloque|encaminh\w*"
-_HANDLE = r"verificar|ver|olhar|analisar|checar|ajudar|resolver|cuidar|avaliar|revisar"
+_HANDLE = r"verific\w*|verifiqu\w*|ver|olh\w*|analis\w*|chec\w*|ajud\w*|resolv\w*|cuid\w*|avali\w*|revis\w*"
 _WANT = r"ter|quero|queria|gostaria de|preciso de|preciso|prefiro|exijo"
 _FEELING = r"(?:(?:chatead|irritad|frustrad|brav|aborrecid|decepcionad|insatisfeit|cansad|fart)[oa]|impaciente)s?"
 
@@ -25,6 +25,7 @@ LEXICON = Lexicon(
         r"\btem alguem\b|\balguem que (?:possa|pode|tenha|saiba)\b|\bpessoa de verdade\b",
     ),
     callback=(
+        r"\b(?:entr\w* em contato|falar) comigo\b|\bme (?:contatar|contactar|contate|contatem)\b",
         r"\bser (?:atendid|contatad|contactad)[oa]\b|\bme (?:ligar|liguem|ligue|ligam|ligasse\w*|retornar|retorne"
         r"|retornem)\b|\b(?:um )?retorno (?:por|via) (?:telefone|e-?mail|ligacao)\b|\bligar de volta\b"
         r"|\bligacao de volta\b",
@@ -39,8 +40,8 @@ LEXICON = Lexicon(
     wh_opener=r"como|quando|qual|onde|que horas|a que horas|quanto|ate que horas",
     question=r"como|quando|qual|onde|quanto|por que|porque|posso|podem|tem|e possivel|da para",
     support_detail=r"\b(?:horarios?|abert[oa]|abre|fecha|fechad[oa]|segunda|terca|quarta|quinta|sexta|sabados?"
-    r"|domingos?|fim de semana|feriados?|noite|manha|horas?|numero|gratis|gratuit[oa]|ingles|portugues"
-    r"|idiomas?|24 ?h|online)\b",
+    r"|domingos?|fim de semana|feriados?|noite|manha|horas?|numero|gratis|gratuit[oa]|ingles|portugues|idiomas?|24 ?h"
+    r"|online)\b",
     channel=r"atendimento|suporte|sac|chat ao vivo|central|equipe",
     medium=r"telefone|e-?mail|whatsapp",
     frustration={
@@ -63,6 +64,8 @@ LEXICON = Lexicon(
             r"|um lixo|uma porcaria)\b|\bnao serve para nada\b|\bgolpe\w*|\bladroes\b|\bpalhacada\b|\bdescaso\b",
         ),
         "angry wording": (
+            r"\b(?:desrespeito|falta de respeito|palhacada|uma piada|vergonhoso|lamentavel|inadmissivel|estou put[oa]"
+            r"|puta da vida|revoltante|safados|que absurdo|nao da mais)\b",
             r"\b(?:de|so pode ser) brincadeira\b|\b(?:servico|atendimento) (?:horrivel|pessimo|ruim)\b",
             r"\b(?:vergonha|absurdo|inaceitavel|ridicul[oa]|revoltad[oa]|furios[oa]|indignad[oa]|que saco"
             r"|nao aguento mais|to farto|estou farto|estou farta|farto|farta)\b",
@@ -76,8 +79,8 @@ LEXICON = Lexicon(
     mild=(
         r"\bninguem (?:me )?(?:responde|retorna)\b|\bja perguntei\b|\bperguntei (?:antes|ontem)\b",
         rf"\b(?:meio|um pouco|um tanto|ligeiramente) (?:\w+ )?{_FEELING}",
-        r"\b(?:segunda|2a) vez\b|\bpergunto (?:de novo|novamente|outra vez)\b|\bcontinuo esperando\b"
-        r"|\bainda (?:nada|sem resposta|estou esperando|aguardando)\b",
+        r"\b(?:segunda|2a) vez\b|\bpergunto (?:de novo|novamente|outra vez)\b|\bcontinuo esperando\b|\bainda (?:nada"
+        r"|sem resposta|estou esperando|aguardando)\b",
     ),
     swearing=r"porra|merda|caralho|puta merda|droga|caramba|pqp",
     problem=r"quebr\w*|nao funciona|ainda|de novo|atrasad[oa]|perdid[oa]|nunca|nada|ninguem|cade|esperando|reembolso"
@@ -88,9 +91,8 @@ LEXICON = Lexicon(
         r"|\bchargeback\b",
         r"\b(?:abrir|abri|abro|vou abrir) (?:uma )?disputa\b|\bdisputa (?:no|com o) paypal\b",
         r"\badvogad[oa]s?\b|\bcontesta\w* (?:no|do|com o) (?:cartao|banco)\b|\b(?:vou|vamos) (?:te "
-        r"|lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa"
-        r"|loja))\b|\bprocesso judicial\b|\bjustica\b|\bjuizado\b|\bpequenas causas\b|\bentrar com (?:um "
-        r"|uma )?(?:processo|acao)\b",
+        r"|lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa|loja))\b|\bprocesso judicial\b|\bjustica\b"
+        r"|\bjuizado\b|\bpequenas causas\b|\bentrar com (?:um |uma )?(?:processo|acao)\b",
         r"\banpd\b|\bcnpd\b|\bdeco proteste\b|\bprocon\b|\basae\b|\blivro de reclamacoes\b|\bconsumidor\.gov\b"
         r"|\bacao judicial\b",
     ),
@@ -103,5 +105,6 @@ LEXICON = Lexicon(
         r"\bchoque\b|\beletrocut\w*|\bsuperaquec\w*",
     ),
     hypothetical=r"pode|poderia|sem|nao|nunca|se",
+    modal=r"pode|podem|poderia\w*|possivel|corre risco",
     safeguard=r"risco|evitar|contra|protecao|prova|detector|anti\w*",
 )
