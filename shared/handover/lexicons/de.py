@@ -94,6 +94,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:nochmal|noch einmal|erneut)\s*:",
         r"\bniemand (?:\w+ )?(?:antwortet|meldet|reagiert)\b|\b(?:immer noch|schon wieder|noch) keine antwort\b",
         r"\b(?:habe|hab) (?:ich )?(?:das )?(?:schon|bereits) (?:mal )?gefragt\b",
         rf"\b(?:etwas|ein bisschen|ein wenig|leicht|langsam) (?:\w+ )?{_FEELING}",

@@ -28,6 +28,7 @@ LEXICON = Lexicon(
         r"\bhay alguien\b|\b(?:alguien|persona) (?:real|de verdad)\b|\balguien que (?:pueda|puede|tenga|sepa)\b",
     ),
     callback=(
+        r"\bllam(?:ame|adme|enme)\b",
         r"\bme (?:puede|pueden|podria|podrian|podeis|puedes) (?:llamar|escribir|contactar)\b|\bser atendid[oa]\b"
         r"|\bcontactar(?:me|nos)\b|\bme contact\w+|\bescribirme\b|\bpongan? en contacto conmigo\b",
         r"\bque me llam(?:en|e|aran|ara|asen|ase)\b|\bllam(?:enme|arme|adme)\b|\bme (?:llame|llamen|llamas"
@@ -82,6 +83,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:otra vez|de nuevo)\s*:",
         r"\bnadie (?:me )?(?:dice|responde|contesta)\b|\bya (?:lo )?pregunte\b|\blo pregunte (?:ayer|antes)\b",
         rf"\b(?:un poco|algo|un tanto|medio) (?:\w+ )?{_FEELING}",
         r"\b(?:segunda|2a) vez\b|\bvuelvo a preguntar\b|\bpregunto (?:otra vez|de nuevo)\b|\bsigo esperando\b"

@@ -91,6 +91,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:encore|de nouveau|a nouveau)\s*:",
         r"\bj'ai deja (?:demande|pose (?:la|cette) question)\b|\bje l'ai deja demande\b",
         rf"\b(?:un peu|legerement|un brin) (?:\w+ )?{_FEELING}",
         r"\b(?:deuxieme|2e|2eme|seconde) fois\b|\bje (?:re)?pose (?:encore |de nouveau )?(?:la|ma) question\b",
@@ -102,7 +103,8 @@ LEXICON = Lexicon(
     r"|rembours\w*|defectueu\w*|panne",
     praise=r"genial|super|top|trop bien|incroyable|dingue|magnifique|parfait|excellent|adore|bravo|cool|mdr|ptdr",
     legal=(
-        r"\b(?:fais|faire|ferai) opposition\b|\bopposition (?:aupres de|a|sur) (?:ma|la) (?:banque|carte)\b",
+        r"\bopposition\b|\b(?:fais|faire|ferai) opposition\b|\bopposition (?:aupres de|a|sur) (?:ma|la) (?:banque"
+        r"|carte)\b",
         r"\b(?:contester|rejeter|faire rejeter) (?:le |ce )?(?:paiement|prelevement|debit)\b",
         r"\b(?:litige|reclamation|contestation) (?:avec|aupres de|sur) (?:paypal|ma banque|la banque)\b",
         r"\bchargeback\b|\b(?:ouvert|ouvrir|ouvre) un litige\b|\blitige (?:paypal|bancaire|avec (?:paypal"

@@ -26,12 +26,13 @@ LEXICON = Lexicon(
         r"\b(?:essere )?mess[oa] in contatto\b|\bmettetemi in contatto\b|\bmi mett\w* in contatto\b",
     ),
     callback=(
+        r"\bchiamatemi\b|\bchiamami\b|\bmi chiam(?:i|ate)\b",
         r"\bcontattarmi\b|\bricontatt\w*|\bessere contattat\w*|\bcontattatemi\b|\bmi contatt\w+|\brichiamar\w*"
         r"|\bessere richiamat\w*|\bmi richiam\w+|\brichiamatemi\b|\bmi (?:chiami|chiamate|puo chiamare"
         r"|potete chiamare)\b",
     ),
     names_person=_PEOPLE,
-    negation=(r"\bnon (?:serve|ho bisogno|voglio|c'e bisogno|e necessario|mi passate)\b|\bsenza\b",),
+    negation=(r"\bnon (?:mi )?(?:serve|ho bisogno|voglio|c'e bisogno|e necessario|passate)\b|\bsenza\b",),
     negator=r"non|mai",
     clause_break=r"ma(?= (?:un|una|uno|il|lo|la|i|gli|le|voglio|vorrei|non|io|per|con|solo|ora|qualcuno)\b)|invece di"
     r"|piuttosto che",  # French "ma" is "my"
@@ -77,6 +78,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:di nuovo|ancora una volta|ancora)\s*:",
         r"\b(?:l'|lo )?ho gia chiesto\b|\bnessuno (?:mi )?(?:risponde|richiama)\b",
         rf"\b(?:un po'?|un poco|leggermente|abbastanza) (?:\w+ )?{_FEELING}",
         r"\b(?:seconda|2a) volta\b|\blo chiedo di nuovo\b|\bchiedo (?:di nuovo|ancora)\b|\baspetto ancora\b"

@@ -26,6 +26,7 @@ LEXICON = Lexicon(
         r"\biemand (?:nodig )?die (?:\w+ ){0,4}(?:kan|mag|wel|beslis\w*)\b|\bis (?:daar|er) iemand\b",
     ),
     callback=(
+        r"\bbel (?:me|mij)\b(?! (?:niet|nooit))",
         r"\b(?:me|mij) (?:\w+ )?(?:bellen|mailen|contacteren)\b|\bterugbell\w*|\bteruggebeld\b",
         r"\bbel (?:me|mij) (?:terug|op|even|alstublieft|aub|graag)\b",
     ),
@@ -78,6 +79,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:nogmaals|opnieuw|nog een keer)\s*:",
         r"\bniemand (?:\w+ )?(?:reageert|antwoordt|belt)\b|\b(?:al eerder|eerder al) gevraagd\b|\bheb ik al gevraagd\b",
         rf"\b(?:een beetje|beetje|enigszins|lichtelijk|wat) (?:\w+ )?{_FEELING}",
         r"\b(?:tweede|2e) keer\b|\bik vraag (?:het )?(?:nogmaals|opnieuw|nog een keer)\b|\bwacht nog steeds\b"

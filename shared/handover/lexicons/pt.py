@@ -25,6 +25,7 @@ LEXICON = Lexicon(
         r"\btem alguem\b|\balguem que (?:possa|pode|tenha|saiba)\b|\bpessoa de verdade\b",
     ),
     callback=(
+        r"\bme (?:liga|ligam)\b",
         r"\b(?:entr\w* em contato|falar) comigo\b|\bme (?:contatar|contactar|contate|contatem)\b",
         r"\bser (?:atendid|contatad|contactad)[oa]\b|\bme (?:ligar|liguem|ligue|ligam|ligasse\w*|retornar|retorne"
         r"|retornem)\b|\b(?:um )?retorno (?:por|via) (?:telefone|e-?mail|ligacao)\b|\bligar de volta\b"
@@ -77,6 +78,7 @@ LEXICON = Lexicon(
         ),
     },
     mild=(
+        r"^\W*(?:de novo|novamente|outra vez)\s*:",
         r"\bninguem (?:me )?(?:responde|retorna)\b|\bja perguntei\b|\bperguntei (?:antes|ontem)\b",
         rf"\b(?:meio|um pouco|um tanto|ligeiramente) (?:\w+ )?{_FEELING}",
         r"\b(?:segunda|2a) vez\b|\bpergunto (?:de novo|novamente|outra vez)\b|\bcontinuo esperando\b|\bainda (?:nada"
@@ -87,8 +89,8 @@ LEXICON = Lexicon(
     r"|defeito",
     praise=r"adorei|amei|otim[oa]|incrivel|perfeit[oa]|maravilh\w*|show|demais|lind[oa]|top|kkk+|haha\w*|rs+",
     legal=(
-        r"\bcontestar (?:a |essa |esta )?(?:compra|cobranca)\b|\bestorno (?:no|com o) (?:cartao|banco)\b"
-        r"|\bchargeback\b",
+        r"\bcontestar (?:a |essa |esta )?(?:compra|cobranca)\b|\bestorno\b[^.?!]{0,30}\b(?:banco|cartao)\b|\b(?:banco"
+        r"|cartao)\b[^.?!]{0,30}\bestorno\b|\bchargeback\b",
         r"\b(?:abrir|abri|abro|vou abrir) (?:uma )?disputa\b|\bdisputa (?:no|com o) paypal\b",
         r"\badvogad[oa]s?\b|\bcontesta\w* (?:no|do|com o) (?:cartao|banco)\b|\b(?:vou|vamos) (?:te "
         r"|lhes? )?processar\b|\bprocessar (?:voces|a (?:empresa|loja))\b|\bprocesso judicial\b|\bjustica\b"
