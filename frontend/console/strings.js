@@ -20,6 +20,7 @@ export const T = {
   waiting: "Waiting", mine: "Mine", open: "Open", resolved: "Resolved", all: "All",
   reasonFilter: "Reason", allReasons: "All reasons", search: "Search every conversation, by text or ID",
   searchPlaceholder: "Search text or ID",
+  reason_safety: "Safety report", reason_legal: "Legal or chargeback",
   reason_person: "Asked for a person", reason_frustration: "Frustration", reason_unanswered: "Unanswered",
   reason_model: "Bot handed over", reason_agent: "Taken by an agent",
   loading: "Loading…",

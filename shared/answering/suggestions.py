@@ -22,6 +22,12 @@ def talk_to_human(language: str) -> str:
     return HUMAN_OFFERS.get(language, TALK_TO_HUMAN)
 
 
+def with_human_offer(actions: Sequence[str], language: str) -> list[str]:
+    """`actions` with the offer of a person first, in `language`, still at most three."""
+    offer = talk_to_human(language)
+    return [offer, *(a for a in actions if a != offer)][:MAX_SUGGESTIONS]
+
+
 def suggest_actions(
     related: Sequence[ScoredEntry],
     popular: Sequence[ScoredEntry],

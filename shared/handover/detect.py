@@ -1,4 +1,8 @@
-"""When the bot hands a conversation over: what the customer wrote, or two unanswered questions in a row."""
+"""When the bot hands a conversation over: what the customer wrote, or two unanswered questions in a row.
+
+A mild trigger (impatience in a message that asks something) hands over only when the help
+center has no answer; with one, the bot answers and offers a person.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,20 @@ UNANSWERED_REASON = "two questions in a row the help center could not answer"
 
 @dataclass(frozen=True)
 class Handover:
-    """Why a conversation goes to a person: a readable reason, and a kind for metrics and the reply's wording."""
+    """Why a conversation goes to a person: a readable reason, and a kind for metrics and the reply's wording.
+
+    `mild`: only if the help center cannot answer; otherwise answer, and offer a person.
+    """
 
     reason: str
     kind: str
+    mild: bool = False
 
 
 def handover_trigger(text: str) -> Handover | None:
-    """A handover the customer's message itself calls for (a request for a person, frustration), else None."""
+    """A handover the customer's message itself calls for (safety, legal, a request for a person, frustration)."""
     trigger = detect(text)
-    return Handover(trigger.reason, trigger.kind) if trigger else None
+    return Handover(trigger.reason, trigger.kind, trigger.strength == "mild") if trigger else None
 
 
 def unanswered_again(history: list[Turn]) -> Handover | None:

@@ -10,7 +10,8 @@ from shared.core.settings import Settings
 from shared.handover.hours import describe_next_opening
 
 # Each language's sentences; {wait} is a duration ("5 minutes"), {back} a moment from
-# hours.describe_next_opening ("tomorrow at 9:00 EST"), {company} the company's name.
+# hours.describe_next_opening ("tomorrow at 9:00 EST"), {company} the company's name. A `lead_<kind>`
+# sentence opens the reply of a handover of that kind.
 _SENTENCES = {
     "en": {
         "minute": ("minute", "minutes"),
@@ -24,7 +25,9 @@ _SENTENCES = {
         "leave_email": "Leave your email address and we'll send the answer there, or come back here: "
         "your conversation is saved.",
         "come_back": "Come back here any time: your conversation is saved.",
-        "unanswered_again": "I couldn't find that in our help center either. ",
+        "lead_unanswered": "I couldn't find that in our help center either. ",
+        "lead_safety": "For your safety, please stop using the device, unplug it and keep it away from anything "
+        "that could catch fire. ",
     },
     "fr": {
         "minute": ("minute", "minutes"),
@@ -39,7 +42,9 @@ _SENTENCES = {
         "leave_email": "Laissez votre adresse e-mail et nous vous y enverrons la réponse, ou revenez ici : "
         "votre conversation est enregistrée.",
         "come_back": "Revenez ici quand vous voulez : votre conversation est enregistrée.",
-        "unanswered_again": "Je n'ai pas trouvé cela non plus dans notre centre d'aide. ",
+        "lead_unanswered": "Je n'ai pas trouvé cela non plus dans notre centre d'aide. ",
+        "lead_safety": "Pour votre sécurité, n'utilisez plus l'appareil, débranchez-le et éloignez-le de tout ce "
+        "qui pourrait prendre feu. ",
     },
     "es": {
         "minute": ("minuto", "minutos"),
@@ -54,7 +59,9 @@ _SENTENCES = {
         "leave_email": "Deje su dirección de correo electrónico y le enviaremos la respuesta allí, o vuelva aquí: "
         "su conversación queda guardada.",
         "come_back": "Vuelva aquí cuando quiera: su conversación queda guardada.",
-        "unanswered_again": "Tampoco he encontrado eso en nuestro centro de ayuda. ",
+        "lead_unanswered": "Tampoco he encontrado eso en nuestro centro de ayuda. ",
+        "lead_safety": "Por su seguridad, deje de usar el aparato, desenchúfelo y manténgalo lejos de cualquier "
+        "cosa que pueda arder. ",
     },
     "de": {
         "minute": ("Minute", "Minuten"),
@@ -69,7 +76,9 @@ _SENTENCES = {
         "leave_email": "Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin, oder "
         "kommen Sie hierher zurück: Ihre Unterhaltung ist gespeichert.",
         "come_back": "Kommen Sie jederzeit hierher zurück: Ihre Unterhaltung ist gespeichert.",
-        "unanswered_again": "Das habe ich in unserem Hilfecenter leider auch nicht gefunden. ",
+        "lead_unanswered": "Das habe ich in unserem Hilfecenter leider auch nicht gefunden. ",
+        "lead_safety": "Zu Ihrer Sicherheit: Benutzen Sie das Gerät bitte nicht mehr, ziehen Sie den Stecker und "
+        "halten Sie es von allem fern, was Feuer fangen kann. ",
     },
 }
 
@@ -81,15 +90,16 @@ def handover_text(
     already: bool,
     typical_minutes: float | None,
     language: str = "en",
-    unanswered_again: bool = False,
+    kind: str = "person",
 ) -> str:
     """Open now: who answers and how soon. Closed: when the team is back, and the offer to leave an email.
 
     The e-mail is offered only when replies can be e-mailed (SMTP configured); otherwise the customer
-    is told to come back to the conversation.
+    is told to come back to the conversation. Some kinds of handover open with a sentence of their
+    own: a safety report with what to do meanwhile, a second unanswered question with saying so.
     """
     words = _SENTENCES.get(language, _SENTENCES["en"])
-    lead = str(words["unanswered_again"]) if unanswered_again else ""
+    lead = str(words.get(f"lead_{kind}", ""))
     company = settings.company_name
     if is_open(settings.support_hours, now):
         minutes = max(1, math.ceil(typical_minutes or settings.first_response_minutes))

@@ -58,7 +58,7 @@ def reply(*, already: bool, reason: str, kind: str, language: str = "en") -> Ans
         already=already,
         typical_minutes=typical_first_reply_minutes(),
         language=language,
-        unanswered_again=kind == "unanswered",
+        kind=kind,
     )
     return Answer(
         text=text,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from shared.answering import get_provider, offline_provider
+from shared.answering.suggestions import with_human_offer
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
 from shared.auth.tokens import hash_token
 from shared.core import errors
@@ -43,6 +44,7 @@ class Accepted:
     handover: Handover | None = None
     language: str = "en"
     spent_budgets: tuple[str, ...] = ()
+    offer_person: bool = False  # mildly frustrated and answered: the answer offers a person too
 
     @property
     def silent(self) -> bool:
@@ -93,22 +95,25 @@ def accept_message(
     )
     if outcome.state == "assigned":
         return Accepted(request.session_id, user_message, None, outcome.state)
-    if trigger := handover_trigger(request.content):
+    trigger = handover_trigger(request.content)
+    if trigger and not trigger.mild:
         language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     # Outside the first connection: embedding the query may call a model.
     with retries.answering(outcome.message_id):
         answer_request = AnswerRequest.of(lookup.find_answers(request.content, history, locale=outcome.locale))
-    # A second message in a row that nothing comes near goes to a person; a suggestion lets the customer choose.
-    unanswered = unanswered_again(history) if answer_request.outcome == "unknown" else None
+    # Nothing comes near: a frustrated customer, or a second such message in a row, goes to a person;
+    # a suggestion lets the customer choose, and an answer to a mildly frustrated one offers a person too.
+    handover = (trigger or unanswered_again(history)) if answer_request.outcome == "unknown" else None
     return Accepted(
         request.session_id,
         user_message,
         answer_request,
         outcome.state,
-        unanswered,
+        handover,
         answer_request.language,
         outcome.spent_budgets,
+        offer_person=trigger is not None and handover is None,
     )
 
 
@@ -122,6 +127,14 @@ def _turn(stored: dict[str, Any]) -> Turn:
 
 
 def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
+    """The reply's text as it is produced; to a mildly frustrated customer, the answer offers a person too."""
+    answer = yield from _reply(accepted, provider)
+    if not accepted.offer_person:
+        return answer
+    return replace(answer, suggested_actions=with_human_offer(answer.suggested_actions, accepted.language))
+
+
+def _reply(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; on any model failure, the offline answer instead."""
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")

@@ -190,3 +190,43 @@ def test_while_an_agent_owns_the_conversation_the_bot_stays_silent(function_clie
     assert provider.calls == 0
     rows = db.execute(sa.text("SELECT sender FROM messages WHERE session_id = :s"), {"s": chat_session.id}).all()
     assert [r.sender for r in rows] == ["user"]
+
+
+def _handover(db, session: NewSession):
+    return db.execute(
+        sa.text("SELECT state, handover_reason, handover_kind FROM chat_sessions WHERE id = :s"), {"s": session.id}
+    ).one()
+
+
+def test_a_mildly_frustrated_question_the_help_center_answers_is_answered_with_the_offer_of_a_person(
+    function_client, chat_session, db
+):
+    body = _post(function_client, chat_session, "A bit annoyed, asking again: how do I reset my password?").json
+    assert body["reply"]["sources"][0]["id"] == "password-reset"
+    assert body["reply"]["suggested_actions"][0] == "Talk to a human"
+    assert len(body["reply"]["suggested_actions"]) <= 3
+    assert body["session"]["state"] == "bot"
+    assert _handover(db, chat_session).handover_kind is None
+
+
+def test_a_mildly_frustrated_question_nothing_answers_hands_over_as_frustration(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "Bit annoyed, I asked this before: who won the football?").json
+    assert body["session"]["state"] == "waiting"
+    assert "team" in body["reply"]["content"]
+    assert _handover(db, chat_session).handover_kind == "frustration"
+
+
+def test_a_safety_report_hands_over_at_once_and_says_what_to_do_meanwhile(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "The power bank swelled up overnight, how do I reset my password?").json
+    assert body["session"]["state"] == "waiting"
+    assert body["reply"]["sources"] == []
+    assert "unplug" in body["reply"]["content"]
+    session = _handover(db, chat_session)
+    assert session.handover_kind == "safety"
+    assert "top priority" in session.handover_reason
+
+
+def test_a_chargeback_threat_hands_over_as_legal(function_client, chat_session, db):
+    body = _post(function_client, chat_session, "Refund me by Monday or my bank reverses the payment").json
+    assert body["session"]["state"] == "waiting"
+    assert _handover(db, chat_session).handover_kind == "legal"

@@ -67,6 +67,29 @@ def test_the_handover_reply_speaks_the_customers_language(language, open_words, 
     assert closed_words in closed
 
 
+@pytest.mark.parametrize(
+    "language, first_words",
+    [
+        ("en", "For your safety"),
+        ("fr", "Pour votre sécurité"),
+        ("es", "Por su seguridad"),
+        ("de", "Zu Ihrer Sicherheit"),
+    ],
+)
+def test_a_safety_handover_first_says_what_to_do_meanwhile_open_or_closed(language, first_words):
+    for now in (MONDAY_NOON_NY, SATURDAY_NOON_NY):
+        text = handover_text(
+            _settings(), now=now, already=False, typical_minutes=None, language=language, kind="safety"
+        )
+        assert text.startswith(first_words)
+
+
+def test_other_kinds_of_handover_open_with_the_team_not_a_warning():
+    for kind in ("person", "frustration", "legal"):
+        text = handover_text(_settings(), now=MONDAY_NOON_NY, already=False, typical_minutes=None, kind=kind)
+        assert text.startswith("I've asked a member of the")
+
+
 def test_a_french_request_for_a_person_is_answered_in_french(function_client):
     session = new_session(locale="fr")
     reply = _post(function_client, session, "Je voudrais parler à un conseiller, s'il vous plaît").json["reply"]

@@ -1,4 +1,9 @@
-"""Handover triggers: recall and false handovers on a labelled set, and the behaviours behind them."""
+"""Handover triggers: recall and false handovers on a labelled set, and the behaviours behind them.
+
+datasets/handover_messages.jsonl was written before the legal, safety and mild kinds: it labels
+chargeback threats as frustration, and a mild trigger counts as caught (without an answer from
+the help center, it hands over).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from shared.core.settings import PROJECT_ROOT
-from shared.handover.triggers import UNANSWERED_IN_A_ROW, Trigger, detect
+from shared.handover.triggers import LEGAL_REASON, SAFETY_REASON, UNANSWERED_IN_A_ROW, Trigger, detect
 
 FIXTURE = PROJECT_ROOT / "datasets" / "handover_messages.jsonl"
 LABELS = {"person", "frustration", "ordinary"}
@@ -80,8 +85,11 @@ def test_handover_recall_and_false_handover_rate_on_the_held_out_third(record_pr
 
 
 def test_a_handover_names_the_kind_the_set_labels():
+    same_as = {"legal": "frustration"}  # the set predates the legal kind
     wrong = [
-        (e.text, e.label, t.kind) for e in EXAMPLES if (t := detect(e.text)) and e.label not in ("ordinary", t.kind)
+        (e.text, e.label, t.kind)
+        for e in EXAMPLES
+        if (t := detect(e.text)) and e.label not in ("ordinary", same_as.get(t.kind, t.kind))
     ]
     assert len(wrong) <= len(EXAMPLES) * 0.02, wrong
 
@@ -182,7 +190,7 @@ def test_a_request_for_a_person_in_another_language_is_a_handover(language, text
         ("nobody has replied to my three emails", "repeated contact"),
         ("I've been waiting 6 weeks for a replacement", "long wait or repeated problem"),
         ("I expect compensation for the delay", "compensation demand"),
-        ("Fix this or I'm filing a chargeback", "threat to complain or charge back"),
+        ("I'll leave a one-star review everywhere", "threat to complain or leave"),
         ("this bot is useless", "insult toward the bot or the shop"),
         ("I'm so annoyed right now", "angry wording"),
     ],
@@ -217,13 +225,141 @@ def test_a_trigger_cannot_be_changed():
         trigger.kind = "frustration"
 
 
-def test_detection_takes_well_under_a_millisecond_a_message():
+def _seconds_a_message() -> float:
     started = time.perf_counter()
     for example in EXAMPLES:
         detect(example.text)
-    per_message = (time.perf_counter() - started) / len(EXAMPLES)
+    return (time.perf_counter() - started) / len(EXAMPLES)
+
+
+def test_detection_takes_well_under_a_millisecond_a_message():
+    # The fastest of three passes, as timeit reports: the machine's other work only ever adds time.
+    per_message = min(_seconds_a_message() for _ in range(3))
     assert per_message < 0.001, f"{per_message * 1e6:.0f} µs a message"
 
 
 def test_two_unanswered_questions_in_a_row_hand_over():
     assert UNANSWERED_IN_A_ROW == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the usb charger made a popping noise and now it smells burnt",
+        "My laptop battery is expanding, the trackpad won't click",
+        "I got shocked touching the laptop while it was plugged in",
+        "the earbuds case is too hot to touch",
+    ],
+)
+def test_a_safety_report_hands_over_at_once_and_says_it_is_top_priority(text):
+    assert detect(text) == Trigger("safety", SAFETY_REASON)
+    assert "top priority" in SAFETY_REASON
+
+
+def test_a_safety_report_wins_over_every_other_trigger():
+    text = "This is the third time I write: the charger caught fire, get me a human or my lawyer"
+    assert detect(text).kind == "safety"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does the charger have overheating protection?",
+        "Is the battery likely to swell over time?",
+        "Will the power bank catch fire if I leave it charging overnight?",
+        "do you sell smoke alarms?",
+        "Does the OLED screen get burn-in?",
+        "Is the laptop shockproof?",
+    ],
+)
+def test_a_question_about_safety_features_is_answered(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fix this or I'm filing a chargeback",
+        "I've already contacted my credit card provider to dispute the transaction",
+        "I will be taking this further with my solicitor",
+        "I'm going to file a complaint with the Federal Trade Commission",
+    ],
+)
+def test_a_legal_threat_or_chargeback_hands_over_as_legal(text):
+    assert detect(text) == Trigger("legal", LEGAL_REASON)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a lawyer, do you offer business accounts?",
+        "What's the legal warranty period in the EU?",
+        "Can I pay with my bank card?",
+    ],
+)
+def test_legal_words_in_ordinary_questions_are_answered(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Second time asking: do you ship to Ireland?",
+        "Slightly irritated, the discount code isn't working. Is there a minimum order?",
+        "asking again since nobody replied: do you price match?",
+        "still waiting on my refund, how long does it usually take?",
+    ],
+)
+def test_impatience_with_a_question_is_mild_so_the_answer_can_come_first(text):
+    trigger = detect(text)
+    assert trigger is not None and (trigger.kind, trigger.strength) == ("frustration", "mild")
+
+
+def test_impatience_without_a_question_hands_over():
+    assert detect("a bit annoyed that my parcel is still not here").strength == "strong"
+
+
+def test_anger_with_a_question_still_hands_over():
+    assert detect("This is ridiculous, where is my order?").strength == "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which headset is best for customer service agents?",
+        "I'm an agent for a school, can we get an edu discount?",
+        "Is there a limit of one per person on the sale?",
+        "Does the keyboard work with the human interface device driver?",
+        "I demand the best from my tech, which laptop has the best battery?",
+        "These are bloody brilliant, do you ship to Scotland?",
+        "the bass is wicked, damn. any deals on the matching speaker?",
+        "my mum keeps asking for a tablet, which one is simplest?",
+        "Do I need a person at home to sign for delivery?",
+    ],
+)
+def test_trigger_words_in_other_senses_are_answered(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "oh fantastic, my cat knocked the speaker off the shelf 🙃 do you sell wall mounts?",
+        "Hilarious, the earbuds auto-paused every time I yawned. Is there a setting for that?",
+        "Oh great, another firmware update 🙄 how do I install it?",
+    ],
+)
+def test_sarcasm_that_is_not_anger_is_answered(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't need to speak to anyone, just want the invoice",
+        "no human needed, what's your VAT number?",
+        "I'm not mad, just curious when my order ships",
+    ],
+)
+def test_a_declined_person_or_a_denied_feeling_is_answered(text):
+    assert detect(text) is None
