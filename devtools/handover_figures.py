@@ -1,6 +1,6 @@
 """How the handover rules treat each labelled set, per label and per language.
 
-    .venv/bin/python -m devtools.handover_figures [datasets/handover_people.jsonl ...]
+    .venv/bin/python -m devtools.handover_figures [datasets/handover_holdout.jsonl ...]
 
 Each message ends one of three ways: a handover, an answer with the offer of a person (mild
 frustration), or a plain answer. Person, frustration, legal and safety messages should hand over

@@ -29,7 +29,6 @@ from shared.db import outbox
 from shared.db.engine import connection, transaction
 from shared.handover.reply import handover_text
 from shared.handover.states import Event, State, next_state
-from shared.services import summaries
 from shared.services._views import NO_CONVERSATION
 
 FOLLOW_UP = "handover"  # the outbox kind of a handover's follow-up: the summary, then the deliveries
@@ -77,6 +76,9 @@ def follow_up(row: outbox.OutboxRow, *, provider: AnswerProvider | None = None) 
     `row` is a claimed follow-up row. Run twice (its lease lapsed), the summary is written again
     but the deliveries are queued once: only the claim that still holds the row queues them.
     """
+    # Imported here: the customer's functions hand over but never summarise, so they start without it.
+    from shared.services import summaries
+
     summaries.summarize_for_team(row.session_id, provider=provider)
     with transaction() as conn:
         if not outbox.finish_claimed(conn, outbox_id=row.id, attempts=row.attempts):

@@ -72,6 +72,11 @@ def test_only_prepare_deployment_loads_the_migrations_and_the_knowledge_base_imp
     assert _among(_loaded(project_root, entry_point), DEPLOYMENT) == []
 
 
+def test_post_message_hands_over_without_loading_the_summaries(project_root):
+    # The agents' summary is written by deliver_notifications, never in the customer's request.
+    assert "shared.services.summaries" not in _loaded(project_root, "post_message")
+
+
 def test_the_functions_that_serve_them_load_the_modules_named_above(project_root):
     # A misspelt name in the lists would make the tests above pass whatever gets imported.
     assert set(CONSOLE) <= _loaded(project_root, "operator_api")

@@ -352,3 +352,17 @@ def test_asking_whether_something_can_happen_is_no_safety_report(text):
 
 def test_a_safety_report_followed_by_a_question_is_still_one():
     assert detect("My charger melted, can you replace it?").kind == "safety"
+
+
+HOLD_OUT = PROJECT_ROOT / "datasets" / "handover_holdout.jsonl"
+
+
+def test_the_hold_out_half_keeps_the_figures_it_was_measured_at_once():
+    # Written blind after the rules were frozen and measured once (95.7% recall, 3.3% false
+    # handovers): a floor against regressions, never a set to tune on.
+    examples = _examples(HOLD_OUT)
+    should = [e for e in examples if e.label in HAND_OVER]
+    ordinary = [e for e in examples if e.label == "ordinary"]
+    recall = 1 - len(_missed(should)) / len(should)
+    false_handovers = sum(_outcome(e.text) == "handover" for e in ordinary) / len(ordinary)
+    assert (len(examples), recall >= 0.95, false_handovers <= 0.034) == (201, True, True)
