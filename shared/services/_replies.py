@@ -34,27 +34,11 @@ def store(
     retrieved = [*answer_request.entries, *answer_request.related] if answer_request else []
     answer = _links_checked(answer, answer_request)
     sources = _sources(answer, retrieved)
-    details: dict[str, Any] = {
-        "provider": answer.provider,
-        "decision": _decision(answer),
-        "answered": bool(sources),
-        "top_score": answer_request.top_score if answer_request else None,
-        "threshold": answer_request.top_threshold if answer_request else None,
-        "degraded": answer.degraded,
-        "guarded": answer.guarded,
-        **_outcome(sources, answer_request),
-    }
-    if answer.degraded_reason:
-        details["degraded_reason"] = answer.degraded_reason
-    if answer.usage:
-        details["usage"] = answer.usage
-    if answer.hands_over:
-        details["handover_kind"] = answer.handover_kind or "model"
     to_store = conversations.ReplyToStore(
         content=answer.text,
         sources=[s.model_dump(mode="json") for s in sources],
         suggested_actions=answer.suggested_actions,
-        details=details,
+        details=_details(answer, answer_request, sources),
         pins=_pins(sources, retrieved),
     )
     tally = metering.take()  # this request's other model calls: the embedding of the question, for one
@@ -63,9 +47,35 @@ def store(
             stored, state, earlier = _store_and_charge(conn, session_id, user_message.id, to_store, answer, tally)
     else:  # nothing to write but the reply: one statement, safe to run again if its connection was dead
         stored, state, earlier = run_idempotent(lambda conn: _stored(conn, session_id, user_message.id, to_store))
-    if earlier is not None:
-        return MessageExchange(user_message=user_message, reply=message_public(earlier), session=state)
-    reply = MessagePublic(
+    reply = message_public(earlier) if earlier is not None else _reply(stored, user_message, answer, sources)
+    return MessageExchange(user_message=user_message, reply=reply, session=state)
+
+
+def _details(answer: Answer, request: AnswerRequest | None, sources: list[SourcePublic]) -> dict[str, Any]:
+    """What the reply records about how it was decided: the metrics, gaps and "Try it" read these."""
+    details: dict[str, Any] = {
+        "provider": answer.provider,
+        "decision": _decision(answer),
+        "answered": bool(sources),
+        "top_score": request.top_score if request else None,
+        "threshold": request.top_threshold if request else None,
+        "degraded": answer.degraded,
+        "guarded": answer.guarded,
+        **_outcome(sources, request),
+    }
+    if answer.degraded_reason:
+        details["degraded_reason"] = answer.degraded_reason
+    if answer.usage:
+        details["usage"] = answer.usage
+    if answer.hands_over:
+        details["handover_kind"] = answer.handover_kind or "model"
+    return details
+
+
+def _reply(
+    stored: conversations.StoredReply, user_message: MessagePublic, answer: Answer, sources: list[SourcePublic]
+) -> MessagePublic:
+    return MessagePublic(
         id=stored.id,
         sender="bot",
         content=answer.text,
@@ -75,7 +85,6 @@ def store(
         suggested_actions=answer.suggested_actions,
         degraded=answer.degraded,
     )
-    return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
 # The reply, the conversation's state after it, and the reply stored earlier if this one was not new.

@@ -134,7 +134,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def _problem(said: list[Sentence], turns: Sequence[Turn], last: Sentence | None) -> list[Sentence]:
-    """What the customer said before the first answer, then new questions they asked later; not "a person please"."""
+    """What the customer said before the first answer, then new questions or complaints they raised later; not "a person please"."""
     asked = [s for s in said if s.sender == "user" and not small_words.ASKS_FOR_PERSON.search(s.text)]
     asked = asked or [s for s in said if s.sender == "user"]
     if not asked:
@@ -144,16 +144,17 @@ def _problem(said: list[Sentence], turns: Sequence[Turn], last: Sentence | None)
     for sentence in asked[1:]:
         before_answer = sentence.turn < answered
         limit = PROBLEM_WORDS if before_answer else PROBLEM_WORDS + LATER_WORDS
-        wanted = before_answer or (sentence is not last and _new_question(sentence, chosen))
+        wanted = before_answer or (sentence is not last and _new_point(sentence, chosen))
         if wanted and _length([*chosen, sentence]) <= limit:
             chosen.append(sentence)
     return chosen
 
 
-def _new_question(sentence: Sentence, chosen: list[Sentence]) -> bool:
-    """A question about something the customer has not asked about yet ("And how do I unsubscribe?")."""
+def _new_point(sentence: Sentence, chosen: list[Sentence]) -> bool:
+    """A question or a complaint about something not raised yet ("And how do I unsubscribe?", "it arrived broken")."""
     known = frozenset().union(*(s.words for s in chosen))
-    return "?" in sentence.text and len(sentence.words & known) < len(sentence.words) / 2
+    wants = bool(small_words.WANTS_SOMETHING.search(sentence.text))
+    return wants and len(sentence.words & known) < len(sentence.words) / 2
 
 
 def _answers(replies: list[Sentence], topic: frozenset[str]) -> list[Sentence]:
