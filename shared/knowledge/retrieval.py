@@ -117,7 +117,8 @@ def hybrid_sql(dims: int) -> str:
         UNION
         (SELECT b.entry_id FROM bm25 b ORDER BY b.score DESC LIMIT :near_entries)
     ),
-    features AS (
+    -- Materialized: inlined, the soft max over an entry's texts ran once to rank and again to output.
+    features AS MATERIALIZED (
         SELECT e.id, e.question, e.answer, e.url, e.translations, e.position, e.version,
                coalesce(b.score, 0) AS lexical,
                coalesce(b.matched, 0) / nullif((SELECT mass FROM known_mass), 0) AS coverage,
