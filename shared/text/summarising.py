@@ -134,7 +134,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def _problem(said: list[Sentence], turns: Sequence[Turn], last: Sentence | None) -> list[Sentence]:
-    """What the customer said before the first answer, then new questions or complaints they raised later; not "a person please"."""
+    """What the customer said before the first answer, then new questions or complaints; not "a person please"."""
     asked = [s for s in said if s.sender == "user" and not small_words.ASKS_FOR_PERSON.search(s.text)]
     asked = asked or [s for s in said if s.sender == "user"]
     if not asked:
