@@ -62,24 +62,37 @@ class Findings:
 
 
 def find_answers(
-    question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
+    question: str,
+    history: list[Turn],
+    *,
+    locale: str | None = None,
+    conn: sa.Connection | None = None,
+    standalone: str | None = None,
 ) -> Findings:
     """Retrieve for `question`, and for each of its parts when it asks several things.
 
+    `standalone` is the question rewritten by a model to stand on its own (a follow-up with
+    what it refers to spelled out): it is searched in place of the message and its context.
     A failing embedder or database degrades to less, never to an error. `conn` searches a
     knowledge base being rehearsed (see knowledge/regression); by default, the live one.
     """
-    return explain(question, history, locale=locale, conn=conn)[0]
+    return explain(question, history, locale=locale, conn=conn, standalone=standalone)[0]
 
 
 def explain(
-    question: str, history: list[Turn], *, locale: str | None = None, conn: sa.Connection | None = None
+    question: str,
+    history: list[Turn],
+    *,
+    locale: str | None = None,
+    conn: sa.Connection | None = None,
+    standalone: str | None = None,
 ) -> tuple[Findings, list[retrieval.ScoredEntry]]:
     """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
     language = language_of(question, locale)
-    form = followups.form_of(question, history)
-    asked = split_questions(question)
-    texts = [question, *asked, *([followups.in_context(question, history)] if form else [])]
+    searched_text = (standalone or "").strip() or question
+    form = followups.form_of(question, history) if searched_text == question else None
+    asked = split_questions(searched_text)
+    texts = [searched_text, *asked, *([followups.in_context(question, history)] if form else [])]
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded(texts)
 
@@ -93,7 +106,7 @@ def explain(
         return Findings(question=question, entries=[], history=history, language=language, reason="no_retrieval"), []
     settings = get_settings()
     found = searched[0]
-    decided = _decided(question, found, list(zip(asked, searched[1 : 1 + len(asked)], strict=True)), settings)
+    decided = _decided(searched_text, found, list(zip(asked, searched[1 : 1 + len(asked)], strict=True)), settings)
     if form is not None:
         decided, found = _read_in_context(question, form, (decided, found), searched[-1], history, settings)
     shown = [e.in_language(language) for e in decided.entries]
