@@ -22,6 +22,7 @@ from typing import Literal
 
 from shared.core.settings import Settings
 from shared.knowledge.retrieval import ScoredEntry
+from shared.text import small_words
 
 Outcome = Literal["answered", "suggested", "unknown"]
 # From this multiple of the threshold up an entry is worth suggesting (from RETRIEVAL_SURE_FACTOR
@@ -82,13 +83,18 @@ def _doubt(
 ) -> str | None:
     """The first piece of evidence against asserting the first entry, or None."""
     top = found[0]
-    if unknown and len(unknown) <= READABLE_UNKNOWN_SHARE * max(1, words):
+    if key_terms(unknown) and len(unknown) <= READABLE_UNKNOWN_SHARE * max(1, words):
         return "key_terms_not_in_kb"
     if views and not _views_agree(found):
         return "views_disagree"
     if len(found) > 1 and top.score - found[1].score < CLOSE * threshold:
         return "close_runner_up"
     return None
+
+
+def key_terms(unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """The words no entry uses that name something (not "still", "my dad", "lol")."""
+    return tuple(word for word in unknown if not small_words.says_little(word))
 
 
 def _views_agree(found: list[ScoredEntry]) -> bool:

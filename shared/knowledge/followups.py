@@ -6,7 +6,11 @@ previous reply was about is preferred when it ranks about as high as the first. 
 - elliptic ("and to Canada?", "what about Amex?"): a new detail that replaces one of the
   previous question; when the message alone finds a confident answer, that answer stands;
 - referring back ("how long does that take?", "is it free?"): a pronoun points at the previous
-  topic, so the message is read in context.
+  topic, so the message is read in context;
+- implicit ("do I need to pay for the label?" after a return): a short message with no such
+  word, which the previous answer's topic explains. It is read in context too, but only
+  continuing that topic counts: when the message alone answers, or read in context it finds
+  another entry, it is a new question.
 
 Anything else is a new question and is read alone: a previous topic never leaks into it.
 """
@@ -21,7 +25,7 @@ from shared.core.settings import Settings
 from shared.knowledge.retrieval import ScoredEntry
 from shared.text.turns import Turn
 
-Form = Literal["elliptic", "refers_back"]
+Form = Literal["elliptic", "refers_back", "implicit"]
 SHORT_WORDS = 4
 MAX_FOLLOW_UP_WORDS = 14
 # The previous reply's entry is kept when it scores within this share of the threshold of the first.
@@ -59,6 +63,8 @@ def form_of(question: str, history: list[Turn]) -> Form | None:
         return "refers_back"
     if _CONNECTOR.search(question) or words <= SHORT_WORDS:
         return "elliptic"
+    if words <= MAX_FOLLOW_UP_WORDS and context_entries(history):
+        return "implicit"
     return None
 
 

@@ -168,13 +168,18 @@ def _read_in_context(
     settings: Settings,
 ) -> tuple[_Decided, Found]:
     """A follow-up's decision: its own answer when it is elliptic and has one, else read with the previous message."""
-    if form == "elliptic" and alone[0].outcome == "answered":
+    if form in ("elliptic", "implicit") and alone[0].outcome == "answered":
+        return alone
+    if form == "implicit" and (not alone[1] or decision.key_terms(alone[1][0].unknown_words)):
+        # It names something the knowledge base never mentions: a new subject, not more of the last.
         return alone
     context = followups.context_entries(history)
     ranked = followups.prefer_context(in_context, context, settings)
     if ranked and ranked[0].id in context and ranked[0].fits(settings):
         # The conversation's topic, found again with this message: the customer asks more about it.
         return _Decided("answered", "follow_up", [ranked[0]]), ranked
+    if form == "implicit":
+        return alone
     unknown = followups.own_words(question, ranked[0].unknown_words) if ranked else ()
     # The views read the previous message too: they are not evidence about this one.
     decided = decision.decide(ranked, settings, words=len(question.split()), unknown=unknown, views=False)

@@ -2,7 +2,7 @@
 
 Function words, the courtesy around a request (greetings, thanks, yeses), and the phrases a bot or an
 agent wraps an answer in (offers of a colleague, sign-offs, introductions), in the languages customers
-write in: English, French, Spanish, German, Italian and Portuguese.
+write in: English, French, Spanish, German, Italian, Portuguese and Dutch.
 """
 
 from __future__ import annotations
@@ -41,6 +41,45 @@ FUNCTION_WORDS = _words(
     # Portuguese
     "o os as um uma uns umas do da dos das no na nos nas em e é eu ele ela você meu minha seu sua foi tem tenho",
     "com sem para por que",
+    # Dutch
+    "de het een en of maar dat die dit deze ik je jij u hij zij ze wij we jullie mijn mij me jouw uw zijn",
+    "is ben was waren heb hebt heeft hebben kan kunt kunnen wil wilt willen moet moeten met voor van op aan",
+    "in bij naar om te tot niet geen wat hoe wie wanneer waar waarom ook er al dan nog",
+)
+
+# Words that place or colour a request without naming what it is about: when, how much, who else,
+# and chat filler. A message's word that the knowledge base never uses says the topic may not be
+# covered only when it is not one of these ("still", "my dad", "lol" leave the topic as it was).
+VAGUE = _words(
+    # English
+    "still already yet ago today tonight tomorrow yesterday now soon later earlier last next since until",
+    "week weeks month months day days year years hour hours minute minutes time times monday tuesday",
+    "wednesday thursday friday saturday sunday weekend morning afternoon evening night",
+    "actually basically literally honestly seriously anyway anyways like stuff thing things something",
+    "anything everything someone somebody anyone anybody everyone nothing way lot lots bit kind sort maybe",
+    "perhaps probably even instead else again ever never always usually quite pretty",
+    "two three four five six seven eight nine ten few couple several half",
+    "dad mom mum mother father sister brother wife husband friend friends son daughter kids family",
+    "yo lol lmao omg ugh oops hey btw gonna wanna kinda gotta u r ya b4 thx",
+    # French
+    "encore déjà hier aujourd'hui demain maintenant bientôt semaine semaines mois jour jours an ans année",
+    "heure heures fois vraiment truc chose choses quelqu'un quelque rien toujours jamais souvent peut-être",
+    "même autre autres deux trois",
+    # Spanish
+    "todavía aún hoy ayer mañana ahora pronto semana semanas mes meses día días año años hora horas vez",
+    "veces realmente cosa cosas alguien algo siempre nunca quizás quizá otro otra otros dos tres",
+    # German
+    "noch bereits heute gestern jetzt bald woche wochen monat monate tag tage jahr jahre stunde stunden",
+    "mal wirklich sache sachen jemand etwas immer nie vielleicht andere anderen zwei drei",
+    # Italian
+    "ancora già oggi ieri domani adesso ora presto settimana settimane mese mesi giorno giorni anno anni",
+    "volta cosa qualcuno qualcosa niente sempre mai forse altro altra due tre",
+    # Portuguese
+    "ainda já hoje ontem amanhã agora logo semana semanas mês meses dia dias ano anos hora horas vez coisa",
+    "alguém algo nada sempre nunca talvez outro outra dois três",
+    # Dutch
+    "nog al vandaag gisteren morgen nu straks week weken maand maanden dag dagen jaar jaren uur keer echt",
+    "ding iets iemand niets altijd nooit misschien ander andere twee drie",
 )
 
 COURTESY = _words(
@@ -134,3 +173,8 @@ WANTS_SOMETHING = re.compile(
     r"nie|immer noch|brauche|möchte|ich will|warum|wann|ancora|mai|voglio|vorrei|perché|ainda|preciso|quero)\b",
     re.IGNORECASE,
 )
+
+
+def says_little(word: str) -> bool:
+    """Whether `word` (lower case) says nothing about what a request is about."""
+    return word in FUNCTION_WORDS or word in COURTESY or word in VAGUE

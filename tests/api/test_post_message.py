@@ -68,6 +68,12 @@ def test_a_follow_up_is_answered_from_the_previous_topic_and_a_new_question_is_n
     assert unrelated["sources"] == []
 
 
+def test_a_short_question_the_previous_answer_explains_continues_its_topic(function_client, chat_session):
+    assert _post(function_client, chat_session, "How do I reset my password?").json["reply"]["sources"]
+    follow_up = _post(function_client, chat_session, "how long is the link good for?").json["reply"]
+    assert [s["id"] for s in follow_up["sources"]] == ["password-reset"]
+
+
 def test_retry_with_same_client_message_id_returns_the_same_reply_once(function_client, chat_session, db):
     provider = CountingProvider()
     cid = client_message_id()

@@ -69,3 +69,13 @@ def test_near_the_threshold_suggests_and_far_under_it_does_not_know(settings):
     assert decide([_entry("a", 8.0)], settings, words=6).outcome == "suggested"
     assert decide([_entry("a", 5.0)], settings, words=6).outcome == "unknown"
     assert decide([], settings, words=6).reason == "nothing_found"
+
+
+def test_words_that_only_say_when_or_who_else_are_no_evidence_against_an_entry(settings):
+    found = [_entry("a", 12.0, unknown=["still", "ago", "dad", "lol"]), _entry("b", 5.0, lexical=0.2, dense=0.3)]
+    assert decide(found, settings, words=12).outcome == "answered"
+
+
+def test_a_key_term_among_vague_words_still_makes_an_answer_a_suggestion(settings):
+    found = [_entry("a", 12.0, unknown=["still", "skateboards"]), _entry("b", 5.0, lexical=0.2, dense=0.3)]
+    assert decide(found, settings, words=12).reason == "key_terms_not_in_kb"
