@@ -7,8 +7,9 @@ POST /token, an OAuth token endpoint for Application Default Credentials. Modes:
 leaky (echoes its whole system prompt), linky (adds links of its own to a grounded answer), slow,
 timeout, 429, 500, malformed and blocked. `thinking` makes it a thinking model: it thinks up to
 its thinking budget (THOUGHTS tokens at most), or without one until it has spent the whole
-`maxOutputTokens`, so the JSON is cut off (finishReason MAX_TOKENS), as a real one can.
-Every request is recorded for assertions.
+`maxOutputTokens`, so the JSON is cut off (finishReason MAX_TOKENS), as a real one can. Asked to
+rewrite a follow-up, it returns the message as it is, or the scripted `rewritten` reply (any text,
+JSON or not) after `rewrite_delay` seconds. Every request is recorded for assertions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from devtools import local_server
 CHUNK_CHARS = 24
 PROMPT_TOKENS, ANSWER_TOKENS, THOUGHTS = 321, 54, 200
 ACCESS_TOKEN = "fake-vertex-access-token"
+REWRITE_INSTRUCTION = "You rewrite the latest message a customer sent"
 
 
 @dataclass
@@ -52,6 +54,8 @@ class FakeGemini:
     hang_seconds: float = 5.0
     thinking: bool = False
     summary_delay: float = 0.0  # seconds it takes to write a conversation's summary
+    rewritten: str | None = None  # the raw reply to a request to rewrite a follow-up
+    rewrite_delay: float = 0.0
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeGemini:
@@ -61,6 +65,7 @@ class FakeGemini:
     def reset(self) -> None:
         self.mode, self.answer_text, self.chunk_delay, self.hang_seconds = "normal", None, 0.0, 5.0
         self.thinking, self.summary_delay = False, 0.0
+        self.rewritten, self.rewrite_delay = None, 0.0
         self.requests.clear()
 
     def stop(self) -> None:
@@ -71,7 +76,10 @@ class FakeGemini:
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
     def answers(self) -> list[Recorded]:
-        return [r for r in self.requests if "Content" in r.path]
+        return [r for r in self.requests if "Content" in r.path and REWRITE_INSTRUCTION not in r.system]
+
+    def rewrites(self) -> list[Recorded]:
+        return [r for r in self.requests if REWRITE_INSTRUCTION in r.system]
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         request = local_server.read_request(handler)
@@ -127,6 +135,9 @@ class FakeGemini:
         if "summarise customer-support conversations" in record.system:
             time.sleep(self.summary_delay)
             return json.dumps(_summary(record))
+        if REWRITE_INSTRUCTION in record.system:
+            time.sleep(self.rewrite_delay)
+            return rewrite_reply(record, self.rewritten)
         if "You write help-center answers" in record.system:
             return json.dumps({"answer": "Yes: gift wrapping is available at checkout for a small fee."})
         if self.mode == "leaky":
@@ -188,6 +199,17 @@ def knowledge_entries(record: Prompted) -> list[dict[str, Any]]:
     """The entries our prompt put between <knowledge_base> tags."""
     match = re.search(r"<knowledge_base>\s*(.*?)\s*</knowledge_base>", record.user, re.DOTALL)
     return json.loads(match.group(1)) if match else []
+
+
+def customer_message(record: Prompted) -> str:
+    """The customer's message our prompt put between <customer_message> tags."""
+    match = re.search(r"<customer_message>\s*(.*?)\s*</customer_message>", record.user, re.DOTALL)
+    return str(json.loads(match.group(1))) if match else ""
+
+
+def rewrite_reply(record: Prompted, scripted: str | None) -> str:
+    """The reply to a request to rewrite a follow-up: the scripted one, else the message unchanged."""
+    return scripted if scripted is not None else json.dumps({"standalone": customer_message(record)})
 
 
 def _grounded_answer(record: Recorded) -> dict[str, Any]:

@@ -6,8 +6,9 @@ it, then `data: [DONE]`. Like a careful model, it answers from the first <knowle
 is above the threshold, and says the knowledge base does not cover the message when none is.
 Modes: normal, leaky (echoes its whole prompt), linky (adds links of its own), timeout, 429, 500,
 malformed (a reply that is not the JSON asked for), garbled (a stream event that is not JSON) and
-no_schema (refuses a JSON schema `response_format`, as some self-hosted servers do). Every request
-is recorded for assertions.
+no_schema (refuses a JSON schema `response_format`, as some self-hosted servers do). Asked to
+rewrite a follow-up, it returns the message as it is, or the scripted `rewritten` reply after
+`rewrite_delay` seconds. Every request is recorded for assertions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from devtools import local_server
-from devtools.fake_gemini import knowledge_entries, with_links
+from devtools.fake_gemini import REWRITE_INSTRUCTION, knowledge_entries, rewrite_reply, with_links
 
 CHUNK_CHARS = 24
 USAGE = {"prompt_tokens": 412, "completion_tokens": 63, "total_tokens": 475}
@@ -55,6 +56,8 @@ class FakeOpenAI:
     covered: bool | None = None
     chunk_delay: float = 0.0
     hang_seconds: float = 5.0
+    rewritten: str | None = None  # the raw reply to a request to rewrite a follow-up
+    rewrite_delay: float = 0.0
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeOpenAI:
@@ -63,10 +66,14 @@ class FakeOpenAI:
 
     def reset(self) -> None:
         self.mode, self.answer_text, self.covered, self.chunk_delay, self.hang_seconds = "normal", None, None, 0.0, 5.0
+        self.rewritten, self.rewrite_delay = None, 0.0
         self.requests.clear()
 
     def stop(self) -> None:
         local_server.stop(self._server)
+
+    def rewrites(self) -> list[Recorded]:
+        return [r for r in self.requests if REWRITE_INSTRUCTION in r.system]
 
     @property
     def url(self) -> str:
@@ -102,6 +109,9 @@ class FakeOpenAI:
             return '{"answer": "unterminated'
         if "summarise customer-support conversations" in record.system:
             return json.dumps(_summary())
+        if REWRITE_INSTRUCTION in record.system:
+            time.sleep(self.rewrite_delay)
+            return rewrite_reply(record, self.rewritten)
         if self.mode == "leaky":
             return json.dumps(_leaky(record))
         answer = _answer(record, self.covered)

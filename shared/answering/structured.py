@@ -83,8 +83,13 @@ class StructuredProvider:
         """The model's name, as recorded in usage."""
         raise NotImplementedError
 
-    def send(self, prompt: Prompt, schema: type[BaseModel], *, stream: bool) -> Generator[Chunk, None, None]:
-        """Send `prompt` asking for JSON matching `schema`; raise `ModelFailed` on any failure."""
+    def send(
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None = None
+    ) -> Generator[Chunk, None, None]:
+        """Send `prompt` asking for JSON matching `schema`; raise `ModelFailed` on any failure.
+
+        With `timeout`, one attempt of at most that many seconds, not the client's own timeout and retries.
+        """
         raise NotImplementedError
 
     def stream(self, request: AnswerRequest) -> AnswerStream:

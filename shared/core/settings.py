@@ -167,6 +167,10 @@ class Settings(BaseSettings):
     # (thinking counts against that limit, and an answer cut short is no JSON). 0: no thinking (Flash models).
     gemini_thinking_budget: int = Field(default=256, ge=0, le=24_576)
     history_token_budget: int = Field(default=1500, ge=0)
+    # With a model, a follow-up ("and to Canada?") is rewritten to stand on its own before retrieval;
+    # the customer waits for it, so it gets a short deadline of its own and no retry (then: read offline).
+    rewrite_follow_ups: bool = True
+    rewrite_timeout_seconds: float = Field(default=4.0, gt=0, le=30)
     # For the console's cost estimate: the model's list prices in USD per million tokens.
     model_input_usd_per_million: float = Field(default=0.30, ge=0)
     model_output_usd_per_million: float = Field(default=2.50, ge=0)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from shared.answering import get_provider, offline_provider
+from shared.answering import get_provider, offline_provider, rewriting
 from shared.answering.suggestions import with_human_offer
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
 from shared.auth.tokens import hash_token
@@ -55,7 +55,7 @@ def post_message(
     request: MessageCreate, *, token: str, provider: AnswerProvider | None = None, idempotency_key: str | None = None
 ) -> MessageExchange:
     """Store the customer's message and reply to it (once per `client_message_id` / `Idempotency-Key`)."""
-    accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
+    accepted = accept_message(request, token=token, idempotency_key=idempotency_key, provider=provider)
     if isinstance(accepted, MessageExchange):
         return accepted
     if accepted.silent:
@@ -69,7 +69,7 @@ def post_message_events(
     request: MessageCreate, *, token: str, provider: AnswerProvider | None = None, idempotency_key: str | None = None
 ) -> Iterator[str]:
     """Like `post_message`, as server-sent events: start, text deltas, done. Errors are raised before."""
-    accepted = accept_message(request, token=token, idempotency_key=idempotency_key)
+    accepted = accept_message(request, token=token, idempotency_key=idempotency_key, provider=provider)
     if isinstance(accepted, MessageExchange):
         return exchange_events(accepted)
     if accepted.silent:
@@ -78,7 +78,7 @@ def post_message_events(
 
 
 def accept_message(
-    request: MessageCreate, *, token: str, idempotency_key: str | None = None
+    request: MessageCreate, *, token: str, idempotency_key: str | None = None, provider: AnswerProvider | None = None
 ) -> Accepted | MessageExchange:
     """Store the user's message and retrieve; a retry returns the stored exchange or waits for it."""
     request = retries.with_key(request, idempotency_key)
@@ -99,9 +99,11 @@ def accept_message(
     if trigger and not trigger.mild:
         language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
-    # Outside the first connection: embedding the query may call a model.
+    # Outside the first connection: rewriting a follow-up and embedding the query may call a model.
     with retries.answering(outcome.message_id):
-        answer_request = AnswerRequest.of(lookup.find_answers(request.content, history, locale=outcome.locale))
+        standalone = _standalone(request.content, history, outcome, provider or get_provider())
+        found = lookup.find_answers(request.content, history, locale=outcome.locale, standalone=standalone)
+        answer_request = AnswerRequest.of(found)
     # Nothing comes near: a frustrated customer, or a second such message in a row, goes to a person;
     # a suggestion lets the customer choose, and an answer to a mildly frustrated one offers a person too.
     handover = (trigger or unanswered_again(history)) if answer_request.outcome == "unknown" else None
@@ -115,6 +117,13 @@ def accept_message(
         outcome.spent_budgets,
         offer_person=trigger is not None and handover is None,
     )
+
+
+def _standalone(message: str, history: list[Turn], admitted: retries.Admitted, provider: AnswerProvider) -> str | None:
+    """The follow-up as the model rewrites it to stand alone; none while a model budget is spent."""
+    if admitted.spent_budgets:
+        return None
+    return rewriting.standalone_question(message, history, provider, locale=admitted.locale)
 
 
 def _turn(stored: dict[str, Any]) -> Turn:

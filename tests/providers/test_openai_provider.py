@@ -139,7 +139,7 @@ def test_a_server_that_refuses_a_json_schema_is_asked_for_a_json_object(
     second = _post(function_client, chat_session, "How can I track my order?").json["reply"]
     assert first["degraded"] is False and second["degraded"] is False
     formats = [r.response_format["type"] for r in fake_openai.requests]
-    assert formats == ["json_schema", "json_object", "json_object"]
+    assert formats == ["json_schema", "json_object", "json_object", "json_object"]  # the 2nd: a rewrite, an answer
 
 
 def test_the_tokens_the_server_reports_are_charged_to_the_session(function_client, fake_openai, settings_env):

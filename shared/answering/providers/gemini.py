@@ -28,12 +28,14 @@ class GeminiProvider(StructuredProvider):
     def model(self) -> str:
         return get_settings().gemini_model
 
-    def send(self, prompt: Prompt, schema: type[BaseModel], *, stream: bool) -> Generator[Chunk, None, None]:
-        """Ask Gemini for JSON matching `schema`, streamed or whole."""
+    def send(
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None = None
+    ) -> Generator[Chunk, None, None]:
+        """Ask Gemini for JSON matching `schema`, streamed or whole (with `timeout`: one quick attempt)."""
         from google.genai import errors as genai_errors
 
         try:
-            yield from self._generate(prompt, schema, stream=stream)
+            yield from self._generate(prompt, schema, stream=stream, timeout=timeout)
         except genai_errors.APIError as exc:
             raise ModelFailed(f"Gemini answered {exc.code} {exc.status}") from exc
         except Exception as exc:  # the SDK surfaces httpx timeouts and transport errors as they are
@@ -41,7 +43,9 @@ class GeminiProvider(StructuredProvider):
                 raise ModelFailed(f"Gemini could not be reached: {type(exc).__name__}") from exc
             raise
 
-    def _generate(self, prompt: Prompt, schema: type[BaseModel], *, stream: bool) -> Iterator[Chunk]:
+    def _generate(
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None
+    ) -> Iterator[Chunk]:
         from google.genai import types
 
         settings = get_settings()
@@ -55,6 +59,7 @@ class GeminiProvider(StructuredProvider):
             # before the JSON ends. A budget of its own (never with thinking_level: that is a 400) on top.
             thinking_config=types.ThinkingConfig(thinking_budget=budget),
             max_output_tokens=settings.gemini_max_output_tokens + budget,
+            http_options=_one_attempt(timeout) if timeout is not None else None,
         )
         models = get_client().models
         if not stream:
@@ -62,6 +67,13 @@ class GeminiProvider(StructuredProvider):
             return
         for response in models.generate_content_stream(model=self.model, contents=prompt.user, config=config):
             yield _chunk(response)
+
+
+def _one_attempt(timeout: float) -> Any:
+    """Per-request options in place of the client's: this timeout, and no retry."""
+    from google.genai import types
+
+    return types.HttpOptions(timeout=int(timeout * 1000), retry_options=types.HttpRetryOptions(attempts=1))
 
 
 def _chunk(response: Any) -> Chunk:

@@ -49,10 +49,12 @@ class OpenAICompatibleProvider(StructuredProvider):
     def model(self) -> str:
         return get_settings().openai_model
 
-    def send(self, prompt: Prompt, schema: type[BaseModel], *, stream: bool) -> Generator[Chunk, None, None]:
-        """Ask for JSON matching `schema`, streamed (with usage in the last chunk) or whole."""
+    def send(
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None = None
+    ) -> Generator[Chunk, None, None]:
+        """Ask for JSON matching `schema`, streamed (usage in the last chunk) or whole; `timeout`: one attempt."""
         try:
-            yield from self._complete(prompt, schema, stream=stream)
+            yield from self._complete(prompt, schema, stream=stream, timeout=timeout)
         except openai.APIStatusError as exc:
             raise ModelFailed(f"the model server answered {exc.status_code}") from exc
         except openai.APITimeoutError as exc:
@@ -60,8 +62,10 @@ class OpenAICompatibleProvider(StructuredProvider):
         except (openai.OpenAIError, ValueError) as exc:  # ValueError: a stream event that is not JSON
             raise ModelFailed(f"the model server could not be used: {type(exc).__name__}") from exc
 
-    def _complete(self, prompt: Prompt, schema: type[BaseModel], *, stream: bool) -> Iterator[Chunk]:
-        response = self._create(prompt, schema, stream=stream)
+    def _complete(
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None
+    ) -> Iterator[Chunk]:
+        response = self._create(prompt, schema, stream=stream, timeout=timeout)
         if isinstance(response, ChatCompletion):
             yield _whole(response)
             return
@@ -70,10 +74,12 @@ class OpenAICompatibleProvider(StructuredProvider):
                 yield _part(part)
 
     def _create(
-        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool
+        self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None
     ) -> ChatCompletion | openai.Stream[ChatCompletionChunk]:
         settings = get_settings()
         client = get_client(settings)
+        if timeout is not None:
+            client = client.with_options(timeout=timeout, max_retries=0)
         if settings.openai_base_url in _plain_json_servers:
             return _request(client, settings, prompt, {"type": "json_object"}, stream=stream)
         try:
