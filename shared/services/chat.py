@@ -21,7 +21,7 @@ from shared.answering.types import Answer, AnswerProvider, AnswerRequest, Answer
 from shared.auth.tokens import hash_token
 from shared.core import errors
 from shared.handover.detect import Handover, handover_trigger, unanswered_again
-from shared.knowledge import lookup
+from shared.knowledge import followups, lookup
 from shared.schemas.public import ConversationState, MessageCreate, MessageExchange, MessagePublic
 from shared.services import _handover
 from shared.services import _intake as retries
@@ -120,8 +120,12 @@ def accept_message(
 
 
 def _standalone(message: str, history: list[Turn], admitted: retries.Admitted, provider: AnswerProvider) -> str | None:
-    """The follow-up as the model rewrites it to stand alone; none while a model budget is spent."""
-    if admitted.spent_budgets:
+    """The follow-up as the model rewrites it to stand alone; none while a model budget is spent.
+
+    Only a message that may lean on the conversation (short, or pointing back) costs a model call:
+    a long one that names its own subject is searched as written.
+    """
+    if admitted.spent_budgets or followups.form_of(message, history) is None:
         return None
     return rewriting.standalone_question(message, history, provider, locale=admitted.locale)
 

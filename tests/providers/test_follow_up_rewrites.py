@@ -133,6 +133,16 @@ def test_a_first_message_is_not_rewritten(function_client, chat_session, model):
     assert model.rewrites() == []
 
 
+def test_a_long_message_that_names_its_own_subject_is_searched_as_written(function_client, chat_session, model):
+    _post(function_client, chat_session, "Can I return something I bought?")
+    _post(
+        function_client,
+        chat_session,
+        "Separately, I would also like to know which payment methods you accept for orders placed from abroad",
+    )
+    assert model.rewrites() == []
+
+
 def test_follow_ups_are_not_rewritten_when_switched_off(function_client, chat_session, model, settings_env):
     settings_env(REWRITE_FOLLOW_UPS="false")
     _post(function_client, chat_session, GERMANY)
