@@ -8,7 +8,9 @@ threshold, or when it is above it and no other evidence speaks against it:
 - key terms not in the knowledge base: words of the message that no entry uses at all (a
   product, a place, a service the knowledge base never mentions), counted only when the
   knowledge base reads the message's language (most of its words are known);
-- the views disagree: the entry is not first for the words (BM25) or for the meaning (vectors);
+- the views of meaning disagree: the entry is not first by its nearest phrasing (the soft maximum
+  of cosines) or by its centroid. The words (BM25) are no such view: a paraphrase shares few
+  words with its entry and often more with another, so their disagreement refused right answers;
 - a close runner-up: a second entry scores about as high, so the customer is asked which one.
 
 Otherwise the reply suggests the nearest entries (asserting nothing, citing nothing), or, when
@@ -57,7 +59,7 @@ def decide(
     """The decision for one search's ranked entries.
 
     `words` is how many words the message has; `unknown`, its words no entry uses (by default,
-    those the search found); `views`, whether the lexical and vector views are evidence.
+    those the search found); `views`, whether the two views of meaning are evidence.
     """
     if not found:
         return Decision("unknown", "nothing_found")
@@ -98,9 +100,9 @@ def key_terms(unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _views_agree(found: list[ScoredEntry]) -> bool:
-    """Whether the first entry is also first by its words and by its meaning (when the search has both)."""
+    """Whether the first entry is also first by its nearest phrasing and by its centroid (when the search has them)."""
     top = found[0]
-    for view in ("lexical", "dense"):
+    for view in ("dense", "centroid"):
         if view not in top.features:
             continue
         best = max(found, key=lambda e: e.features.get(view, 0.0))

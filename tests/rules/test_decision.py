@@ -11,7 +11,9 @@ from shared.knowledge.retrieval import ScoredEntry
 THRESHOLD = 10.0
 
 
-def _entry(entry_id: str, score: float, *, lexical: float = 1.0, dense: float = 0.5, unknown=()) -> ScoredEntry:
+def _entry(
+    entry_id: str, score: float, *, lexical: float = 1.0, dense: float = 0.5, centroid: float = 0.4, unknown=()
+) -> ScoredEntry:
     return ScoredEntry(
         entry_id,
         f"Question {entry_id}?",
@@ -20,7 +22,7 @@ def _entry(entry_id: str, score: float, *, lexical: float = 1.0, dense: float = 
         score,
         hybrid=True,
         calibrated=THRESHOLD,
-        features={"lexical": lexical, "dense": dense},
+        features={"lexical": lexical, "dense": dense, "centroid": centroid},
         unknown_words=tuple(unknown),
     )
 
@@ -53,9 +55,14 @@ def test_unknown_words_of_a_language_the_knowledge_base_does_not_read_are_no_evi
     assert decide(found, settings, words=6).outcome == "answered"
 
 
-def test_words_and_meaning_pointing_to_different_entries_only_suggest(settings):
-    found = [_entry("a", 12.0, lexical=0.2, dense=0.6), _entry("b", 8.0, lexical=2.0, dense=0.4)]
+def test_nearest_phrasing_and_centroid_pointing_to_different_entries_only_suggest(settings):
+    found = [_entry("a", 12.0, dense=0.6, centroid=0.2), _entry("b", 8.0, dense=0.4, centroid=0.5)]
     assert decide(found, settings, words=6).reason == "views_disagree"
+
+
+def test_a_paraphrase_sharing_more_words_with_another_entry_still_answers(settings):
+    found = [_entry("a", 12.0, lexical=0.2, dense=0.6), _entry("b", 8.0, lexical=2.0, dense=0.4, centroid=0.3)]
+    assert decide(found, settings, words=6).outcome == "answered"
 
 
 def test_two_entries_about_as_likely_ask_which_one_is_meant(settings):
