@@ -27,10 +27,9 @@ def report(query: MetricsQuery) -> Metrics:
         )
     with connection() as conn:
         found = metrics.figures(conn, start=start, end=end)
-        topics = metrics.topics(conn, start=start, end=end, limit=TOPICS_SHOWN)
         # Drafts, gap grouping, Try it and re-indexing belong to no conversation but cost the same.
         outside = model_usage.totals(conn, start=start, end=end)
-    figures = {**_outcomes(found), **_team(found), **_usage(found, outside), "topics": _topics(topics)}
+    figures = {**_outcomes(found), **_team(found), **_usage(found, outside), "topics": _topics(found["topics"])}
     return Metrics.model_validate({"from": start, "to": end, **figures})
 
 
@@ -91,6 +90,7 @@ def _usage(found: dict[str, Any], outside: dict[str, int]) -> dict[str, Any]:
 
 
 def _topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The largest topics, each with its resolution rate."""
     return [
         {
             "entry_id": row["topic"],
@@ -100,7 +100,7 @@ def _topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "csat_average": row["csat_average"],
             "csat_responses": row["csat_responses"],
         }
-        for row in rows
+        for row in rows[:TOPICS_SHOWN]
     ]
 
 
