@@ -95,6 +95,12 @@ class ChatSession(Base):
             postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
         ),
         sa.Index(
+            "chat_sessions_degraded_idx",
+            "created_at",
+            postgresql_include=["degraded_replies"],
+            postgresql_where=sa.text("first_user_message_at IS NOT NULL AND degraded_replies <> '{}'::jsonb"),
+        ),
+        sa.Index(
             "chat_sessions_open_activity_idx",
             sa.text("last_activity_at DESC"),
             "id",

@@ -15,6 +15,8 @@ Create Date: 2026-12-07
 - `first_response_seconds`: the latest completed first response, kept when a new handover starts.
 - `csat`: the conversation's rating, so the metrics read it from the same index.
 - `resolved_at` now keeps the latest close when the customer writes again.
+- `chat_sessions_degraded_idx`: the few conversations with degraded replies, so counting them by
+  reason reads those alone.
 """
 
 from __future__ import annotations
@@ -70,9 +72,17 @@ def upgrade() -> None:
     _fill_existing()
     op.drop_index("chat_sessions_written_idx", table_name="chat_sessions")
     _written_index(INCLUDED)
+    op.create_index(
+        "chat_sessions_degraded_idx",
+        "chat_sessions",
+        ["created_at"],
+        postgresql_include=["degraded_replies"],
+        postgresql_where=sa.text("first_user_message_at IS NOT NULL AND degraded_replies <> '{}'::jsonb"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("chat_sessions_degraded_idx", table_name="chat_sessions")
     op.drop_index("chat_sessions_written_idx", table_name="chat_sessions")
     _written_index(_BEFORE)
     for name in [*_COUNTERS, *_TIMES, *_TEXTS, *_FLOATS, "csat"]:
