@@ -55,9 +55,13 @@ def test_metrics_count_what_happened_in_the_range(function_client, db):
     assert found["estimated_cost_usd"] == 0.0
 
 
-def _moved_to_a_range_of_their_own(sessions, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+def _moved_to_a_range_of_their_own(
+    sessions, start: datetime, end: datetime, elsewhere: datetime | None = None
+) -> tuple[datetime, datetime]:
     """Shift these conversations' times into a past range no other test writes in; returns that range."""
-    elsewhere = datetime(2001, 1, 1, tzinfo=UTC) + timedelta(days=secrets.randbelow(3650), hours=secrets.randbelow(24))
+    elsewhere = elsewhere or datetime(2001, 1, 1, tzinfo=UTC) + timedelta(
+        days=secrets.randbelow(3650), hours=secrets.randbelow(24)
+    )
     shift = start - elsewhere
     params = {"shift": shift, "ids": [s.id for s in sessions]}
     with transaction() as conn:
