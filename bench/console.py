@@ -2,7 +2,8 @@
 
 Seeds N conversations (default 100,000) over the last 90 days in bulk SQL: about six messages
 each (customer and bot alternating; agents' replies and internal notes where a person took part),
-bot replies with the details real ones carry (decision, token usage on most), a few hundred
+bot replies with the details real ones carry (decision, outcome and entry, token usage on most)
+and the outcome facts their conversations keep (a thumbs-up confirms; one in twenty comes back), a few hundred
 conversations waiting and a couple of hundred assigned to a handful of operators, handovers of
 every kind with their timestamps and recorded history, thumbs on some bot replies, CSAT on some
 resolved conversations and operators' read marks; then VACUUM ANALYZE, as autovacuum would leave it.
@@ -208,7 +209,13 @@ SELECT s.first_id + j - 1, s.id,
                                     'top_score', round(CAST(d.r * 0.45 + (d.decision = 'answered')::int * 0.45
                                                             AS numeric), 3),
                                     'threshold', 0.45,
-                                    'degraded', false, 'guarded', false)
+                                    'degraded', false, 'guarded', false, 'outcome', d.outcome,
+                                    'about', CASE d.outcome
+                                        WHEN 'answered' THEN jsonb_build_array(
+                                            kb.sources[1 + mod(s.g + j, cardinality(kb.sources))]->0->'id')
+                                        WHEN 'suggested' THEN jsonb_build_array(
+                                            kb.sources[1 + mod(s.g * 3 + j, cardinality(kb.sources))]->0->'id')
+                                        ELSE '[]' END)
                  || CASE WHEN d.gemini THEN jsonb_build_object('usage', jsonb_build_object(
                         'model', 'gemini-2.5-flash', 'input_tokens', 900 + floor(d.r * 1600)::int,
                         'output_tokens', 40 + floor(d.r * 260)::int, 'latency_ms', 700 + floor(d.r * 2500)::int))
@@ -233,20 +240,48 @@ CROSS JOIN LATERAL (
     SELECT CASE r.role WHEN 'handover' THEN 'handover'
                        WHEN 'bot' THEN CASE WHEN random() < 0.82 THEN 'answered' ELSE 'not_covered' END END AS decision,
            random() < 0.7 AS gemini, random() AS r
+) d0
+CROSS JOIN LATERAL (
+    SELECT d0.*, CASE WHEN d0.decision = 'answered' THEN 'answered' WHEN d0.decision = 'not_covered'
+                      THEN CASE WHEN d0.r < 0.5 THEN 'suggested' ELSE 'unknown' END END AS outcome
 ) d
 ORDER BY 1
 """
 
-# What the reply-storing statement keeps on each conversation, counted here from the seeded replies.
+# What the message- and reply-storing statements keep on each conversation, counted here from the seeded ones.
 _COUNTERS = """
 UPDATE chat_sessions s
-SET bot_unanswered = m.unanswered, model_input_tokens = m.input_tokens, model_output_tokens = m.output_tokens
-FROM (SELECT session_id, count(*) FILTER (WHERE details->>'decision' = 'not_covered') AS unanswered,
+SET bot_unanswered = m.unanswered, model_input_tokens = m.input_tokens, model_output_tokens = m.output_tokens,
+    bot_answered = m.answered, bot_suggested = m.suggested, bot_unknown = m.unknown, topic = m.topic,
+    last_answer_at = m.last_answer_at, last_answer_about = m.last_answer_about, customer_last_at = m.customer_last_at,
+    first_response_seconds = CASE WHEN s.first_human_reply_at IS NOT NULL AND s.handover_started_at IS NOT NULL
+        THEN greatest(0, extract(epoch FROM s.first_human_reply_at - s.handover_started_at)) END
+FROM (SELECT session_id, count(*) FILTER (WHERE details->>'outcome' IN ('suggested', 'unknown')) AS unanswered,
              coalesce(sum((details->'usage'->>'input_tokens')::bigint), 0) AS input_tokens,
-             coalesce(sum((details->'usage'->>'output_tokens')::bigint), 0) AS output_tokens
-      FROM messages WHERE sender = 'bot' GROUP BY session_id) m
+             coalesce(sum((details->'usage'->>'output_tokens')::bigint), 0) AS output_tokens,
+             count(*) FILTER (WHERE details->>'outcome' = 'answered') AS answered,
+             count(*) FILTER (WHERE details->>'outcome' = 'suggested') AS suggested,
+             count(*) FILTER (WHERE details->>'outcome' = 'unknown') AS unknown,
+             (array_agg(details->'about'->>0 ORDER BY id) FILTER (WHERE details->'about'->>0 IS NOT NULL))[1] AS topic,
+             max(created_at) FILTER (WHERE sender = 'bot' AND details->>'outcome' = 'answered') AS last_answer_at,
+             (array_agg(details->'about'->>0 ORDER BY id DESC)
+                 FILTER (WHERE details->>'outcome' = 'answered'))[1] AS last_answer_about,
+             max(created_at) FILTER (WHERE sender = 'user') AS customer_last_at
+      FROM messages WHERE sender IN ('bot', 'user') GROUP BY session_id) m
 WHERE m.session_id = s.id
 """
+
+# Thumbs-ups confirm, ratings are kept on their conversation, and one bot-only conversation in twenty came back.
+_OUTCOMES = """
+UPDATE chat_sessions s
+SET confirmed_at = (SELECT min(f.updated_at) FROM message_feedback f WHERE f.session_id = s.id AND f.rating = 'up'),
+    returned_at = CASE WHEN r.back THEN s.last_answer_at + r.after END,
+    returned_after_seconds = CASE WHEN r.back THEN extract(epoch FROM r.after) END
+FROM (SELECT id, random() < 0.05 AS back, interval '1 hour' * (1 + random() * 240) AS after FROM chat_sessions) r
+WHERE r.id = s.id AND s.handover_kind IS NULL AND s.bot_answered > 0
+"""
+
+_RATINGS = "UPDATE chat_sessions s SET csat = c.rating FROM csat_ratings c WHERE c.session_id = s.id"
 
 _FEEDBACK = """
 INSERT INTO message_feedback (message_id, session_id, rating, comment, updated_at)
@@ -327,6 +362,8 @@ def seed(engine: sa.Engine, conversations: int) -> float:
         _COUNTERS,
         _FEEDBACK,
         _CSAT,
+        _OUTCOMES,
+        _RATINGS,
         _EVENTS,
         _READS,
         _SUMMARIES,

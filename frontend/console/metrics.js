@@ -1,10 +1,11 @@
-/* Metrics for a range of days: figures as cards, handovers by reason as bars. */
+/* Metrics for a range of days: each figure as a card with its definition, then the tables. */
 
 import { api } from "./api.js";
 import { $, el } from "./dom.js";
 import { fail } from "./notice.js";
 import { T, fill } from "./strings.js";
 import { duration } from "./time.js";
+import { handoversByReason, outcomesByDay, percent, topics } from "./metrics-tables.js";
 
 function isoDay(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
@@ -39,62 +40,69 @@ export function loadMetrics() {
   });
 }
 
-function percent(value) {
-  if (value === null || value === undefined) return T.m.none;
-  return Math.round(value * 1000) / 10 + " %";
-}
-
 function number(value) {
   return value === null || value === undefined ? T.m.none : Number(value).toLocaleString();
 }
 
-function renderMetrics(f) {
+function rating(average, n) {
+  if (average === null || average === undefined) return [T.m.none, fill(T.m.rated, { n: number(n) })];
+  return [average.toFixed(2) + " / 5", fill(T.m.rated, { n: number(n) })];
+}
+
+// [key of the label and its definition, value, an optional line under the value]
+function outcomeCards(f) {
+  const resolutions = fill(T.m.resolutions, { confirmed: number(f.confirmed_resolutions),
+    assumed: number(f.assumed_resolutions), back: number(f.resolutions_taken_back) });
+  return [
+    ["conversations", number(f.conversations)],
+    ["involvement_rate", percent(f.involvement_rate)],
+    ["resolution_rate", percent(f.resolution_rate), resolutions],
+    ["automation_rate", percent(f.automation_rate)],
+    ["durable_resolution_rate", percent(f.durable_resolution_rate)],
+    ["reopen_rate", percent(f.reopen_rate)],
+    ["handover_rate", percent(f.handover_rate)],
+    ["unanswered_questions", number(f.unanswered_questions)],
+    ["csat_bot_only"].concat(rating(f.csat_bot_only_average, f.csat_bot_only_responses)),
+    ["csat_human"].concat(rating(f.csat_human_average, f.csat_human_responses))
+  ];
+}
+
+function teamCards(f) {
   const cost = f.estimated_cost_usd;
   const money = cost === null || cost === undefined ? T.m.none : new Intl.NumberFormat(undefined,
     { style: "currency", currency: "USD", maximumFractionDigits: cost > 0 && cost < 1 ? 4 : 2 }).format(cost);
   const csat = f.csat_average === null || f.csat_average === undefined ? T.m.none : f.csat_average.toFixed(2) + " / 5";
-  const cards = [
-    [T.m.conversations, number(f.conversations)],
-    [T.m.bot_resolved_rate, percent(f.bot_resolved_rate)],
-    [T.m.handover_rate, percent(f.handover_rate)],
-    [T.m.median_first_response_seconds, duration(f.median_first_response_seconds)],
-    [T.m.median_resolution_seconds, duration(f.median_resolution_seconds)],
-    [T.m.csat_average, csat,
-      fill(T.m.responses, { n: number(f.csat_responses), rate: percent(f.csat_response_rate) })],
-    [T.m.thumbs, number(f.thumbs_up) + " / " + number(f.thumbs_down)],
-    [T.m.unanswered_questions, number(f.unanswered_questions)],
-    [T.m.tokens, number(f.model_input_tokens) + " / " + number(f.model_output_tokens)],
-    [T.m.estimated_cost_usd, money]
+  return [
+    ["median_first_response_seconds", duration(f.median_first_response_seconds)],
+    ["median_resolution_seconds", duration(f.median_resolution_seconds)],
+    ["csat_average", csat, fill(T.m.responses, { n: number(f.csat_responses), rate: percent(f.csat_response_rate) })],
+    ["thumbs", number(f.thumbs_up) + " / " + number(f.thumbs_down)],
+    ["tokens", number(f.model_input_tokens) + " / " + number(f.model_output_tokens)],
+    ["estimated_cost_usd", money]
   ];
-  const wrap = el("div");
+}
+
+function cardList(cards) {
   const list = el("dl", { class: "cards" });
   cards.forEach(function (card) {
-    list.appendChild(el("div", { class: "card-metric" }, [
-      el("dt", { text: card[0] }),
-      el("dd", {}, [card[1], card[2] ? el("span", { class: "sub", text: card[2] }) : null])
+    list.appendChild(el("div", { class: "card-metric", "data-figure": card[0] }, [
+      el("dt", { text: T.m[card[0]] }),
+      el("dd", {}, [card[1], card[2] ? el("span", { class: "sub", text: card[2] }) : null]),
+      el("dd", { class: "definition", text: T.m.def[card[0]] })
     ]));
   });
-  wrap.appendChild(list);
-  const reasons = f.handovers_by_reason || {};
-  const kinds = Object.keys(reasons).sort(function (a, b) { return reasons[b] - reasons[a]; });
-  const max = Math.max.apply(null, [1].concat(kinds.map(function (k) { return reasons[k]; })));
-  const box = el("section", { class: "panel-box", "aria-labelledby": "by-reason" },
-    [el("h3", { id: "by-reason", text: T.m.byReason })]);
-  if (!kinds.length) box.appendChild(el("p", { class: "muted", text: T.m.noHandovers }));
-  else {
-    const bars = el("ul", { class: "bars" });
-    kinds.forEach(function (kind) {
-      const bar = el("span", { class: "bar" });
-      bar.style.width = Math.round((reasons[kind] / max) * 100) + "%";
-      bars.appendChild(el("li", {}, [
-        el("span", { text: T["reason_" + kind] || kind }), el("span", {}, [bar]),
-        el("strong", { text: String(reasons[kind]) })
-      ]));
-    });
-    box.appendChild(bars);
-  }
-  wrap.appendChild(box);
-  return wrap;
+  return list;
+}
+
+function renderMetrics(f) {
+  return el("div", {}, [
+    cardList(outcomeCards(f)),
+    outcomesByDay(f.outcomes_by_day || []),
+    topics(f.topics || []),
+    el("h2", { class: "metrics-part", text: T.m.teamTitle }),
+    cardList(teamCards(f)),
+    handoversByReason(f.handovers_by_reason || {})
+  ]);
 }
 
 export function bindMetrics() {

@@ -23,19 +23,34 @@ _STORE_REPLY = """
         ON CONFLICT (reply_to_id) DO NOTHING
         RETURNING id, created_at
     ),
-    stored AS (SELECT count(*) AS n FROM reply),  -- 0 when this reply was stored before
+    stored AS (  -- n = 0, outcome and about NULL when this reply was stored before
+        SELECT count(*) AS n, CASE WHEN count(*) = 1 THEN CAST(:outcome AS text) END AS outcome,
+               CASE WHEN count(*) = 1 THEN CAST(:about AS text) END AS about
+        FROM reply
+    ),
     session AS (
         UPDATE chat_sessions
         SET last_activity_at = now(),
             bot_unanswered = bot_unanswered + :unanswered * (SELECT n FROM stored),
             model_input_tokens = model_input_tokens + :input_tokens * (SELECT n FROM stored),
             model_output_tokens = model_output_tokens + :output_tokens * (SELECT n FROM stored),
+            bot_answered = bot_answered + (stored.outcome IS NOT DISTINCT FROM 'answered')::int,
+            bot_suggested = bot_suggested + (stored.outcome IS NOT DISTINCT FROM 'suggested')::int,
+            bot_unknown = bot_unknown + (stored.outcome IS NOT DISTINCT FROM 'unknown')::int,
+            topic = coalesce(topic, stored.about),
+            last_answer_at = CASE WHEN stored.outcome = 'answered' THEN now() ELSE last_answer_at END,
+            last_answer_about = CASE WHEN stored.outcome = 'answered' THEN stored.about ELSE last_answer_about END,
+            -- A return the bot answers from another entry is a new question: the resolution stands.
+            returned_at = CASE WHEN return_about <> stored.about THEN NULL ELSE returned_at END,
+            returned_after_seconds = CASE WHEN return_about <> stored.about THEN NULL ELSE returned_after_seconds END,
+            return_about = CASE WHEN stored.n = 1 THEN NULL ELSE return_about END,
             degraded_replies = CASE WHEN CAST(:degraded_reason AS text) IS NULL OR (SELECT n FROM stored) = 0
                                     THEN degraded_replies
                                     ELSE jsonb_set(degraded_replies, ARRAY[CAST(:degraded_reason AS text)], to_jsonb(
                                         coalesce((degraded_replies->>CAST(:degraded_reason AS text))::int, 0) + 1))
                                END
-        WHERE id = :session_id RETURNING id, state, assignee_id, contact_email, handover_reason
+        FROM stored
+        WHERE id = :session_id RETURNING chat_sessions.id, state, assignee_id, contact_email, handover_reason
     ),
     pins AS (  -- which version of each entry the reply used, for review when the entry changes
         INSERT INTO reply_sources (message_id, entry_id, version)
@@ -212,10 +227,14 @@ def store_reply(conn: sa.Connection, *, session_id: uuid.UUID, reply_to_id: int,
 
 
 def _counted(details: dict[str, Any]) -> dict[str, int | str | None]:
-    """What a reply adds to its conversation's counters: an unanswered question, tokens, a degraded reply."""
+    """What a reply adds to its conversation: its outcome and entry, an unanswered question, tokens, degradation."""
     usage = details.get("usage") or {}
+    outcome = details.get("outcome")
+    about = details.get("about") or [None]
     return {
-        "unanswered": int(details.get("decision") == "not_covered"),
+        "outcome": outcome,
+        "about": about[0],
+        "unanswered": int(outcome in ("suggested", "unknown") if outcome else details.get("decision") == "not_covered"),
         "input_tokens": int(usage.get("input_tokens") or 0),
         "output_tokens": int(usage.get("output_tokens") or 0),
         "degraded_reason": degraded_reason(details),
@@ -367,6 +386,11 @@ def save_feedback(
                 ON CONFLICT (message_id) DO UPDATE
                     SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, updated_at = now()
                 RETURNING message_id
+            ),
+            -- A thumbs-up confirms the bot's resolution (none once a person took part); a thumbs-down undoes it.
+            confirmed AS (
+                UPDATE chat_sessions SET confirmed_at = CASE WHEN :rating = 'up' THEN coalesce(confirmed_at, now()) END
+                WHERE id = :session_id AND handover_kind IS NULL AND EXISTS (SELECT 1 FROM saved)
             )
             SELECT EXISTS (SELECT 1 FROM s) AS authorised, EXISTS (SELECT 1 FROM saved) AS saved
         """),
@@ -406,7 +430,8 @@ def save_csat(
                 ON CONFLICT (session_id) DO UPDATE
                     SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, created_at = now()
                 RETURNING session_id
-            )
+            ),
+            kept AS (UPDATE chat_sessions SET csat = :rating WHERE id = (SELECT session_id FROM saved))
             SELECT EXISTS (SELECT 1 FROM s) AS authorised, EXISTS (SELECT 1 FROM saved) AS saved
         """),
         {"s": session_id, "t": token_hash, "rating": rating, "comment": comment},

@@ -29,7 +29,11 @@ _APPLY = """
         handover_kind = CASE WHEN state IN ('bot', 'resolved') AND :to_state IN ('waiting', 'assigned')
                              THEN :kind ELSE handover_kind END,
         assignee_id = CASE WHEN :to_state = 'assigned' THEN CAST(:assignee_id AS uuid) ELSE NULL END,
-        resolved_at = CASE WHEN :to_state = 'resolved' THEN now() ELSE NULL END,
+        -- The latest close stays when the customer writes again: the resolution time is measured to it.
+        resolved_at = CASE WHEN :to_state = 'resolved' THEN now() ELSE resolved_at END,
+        -- Closed with no person ever involved and after an answer: the bot's resolution, confirmed.
+        confirmed_at = CASE WHEN :to_state = 'resolved' AND handover_kind IS NULL AND bot_answered > 0
+                            THEN coalesce(confirmed_at, now()) ELSE confirmed_at END,
         last_activity_at = now()
     WHERE id = :session_id
 """

@@ -251,7 +251,12 @@ def insert_agent_message(
         sa.text("""
             UPDATE chat_sessions SET last_activity_at = now(),
                 first_human_reply_at = CASE WHEN :internal THEN first_human_reply_at
-                                            ELSE coalesce(first_human_reply_at, now()) END
+                                            ELSE coalesce(first_human_reply_at, now()) END,
+                -- Kept apart so a later handover, still unanswered, does not erase this measurement.
+                first_response_seconds = CASE
+                    WHEN :internal OR first_human_reply_at IS NOT NULL OR handover_started_at IS NULL
+                    THEN first_response_seconds
+                    ELSE greatest(0, extract(epoch FROM now() - handover_started_at)) END
             WHERE id = :s
         """),
         {"s": session_id, "internal": internal},

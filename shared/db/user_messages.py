@@ -41,6 +41,15 @@ _HISTORY = """
           ORDER BY m.id DESC LIMIT :history_limit) AS h
 """
 
+# When the conversation counted as resolved before this message, if it did: closed, confirmed by the
+# customer, or answered and left alone for 24 hours (NULL when the customer wrote since).
+_RESOLVED_SINCE = """greatest(
+    CASE WHEN resolved_at > coalesce(customer_last_at, '-infinity') THEN resolved_at END,
+    CASE WHEN confirmed_at > coalesce(customer_last_at, '-infinity') THEN confirmed_at END,
+    CASE WHEN last_answer_at >= coalesce(customer_last_at, '-infinity') AND last_answer_at <= now() - interval '1 day'
+         THEN last_answer_at END)"""
+
+# The first message after a resolution is a return; the bot's reply tells whether it is on the same subject.
 _INSERT = f"""
     WITH inserted AS (
         INSERT INTO messages (session_id, sender, content, client_message_id, answer_lease_until)
@@ -50,8 +59,16 @@ _INSERT = f"""
     ),
     touched AS (
         UPDATE chat_sessions
-        SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now())
-        WHERE id = :session_id RETURNING id
+        SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now()),
+            customer_last_at = now(),
+            returned_at = CASE WHEN returned_at IS NULL AND {_RESOLVED_SINCE} IS NOT NULL THEN now()
+                               ELSE returned_at END,
+            returned_after_seconds = CASE WHEN returned_at IS NULL
+                                          THEN extract(epoch FROM now() - {_RESOLVED_SINCE})
+                                          ELSE returned_after_seconds END,
+            return_about = CASE WHEN returned_at IS NULL AND {_RESOLVED_SINCE} IS NOT NULL THEN last_answer_about
+                                ELSE return_about END
+        WHERE id = :session_id AND EXISTS (SELECT 1 FROM inserted) RETURNING id
     )
     SELECT i.id, i.created_at,
            ({_HISTORY.replace(":before", "i.id")}) AS history

@@ -205,30 +205,63 @@ class MetricsQuery(Request):
     to: MetricsTime | None = None
 
 
+class OutcomeDay(BaseModel):
+    day: datetime = Field(description="The UTC day the conversations started")
+    answered: int
+    suggested: int
+    unknown: int
+
+
+class Topic(BaseModel):
+    entry_id: str | None = Field(description="The entry the bot's first answer or suggestion was about; null: none")
+    question: str | None
+    conversations: int
+    resolution_rate: float | None = Field(description="Resolved by the bot, of those it answered")
+    csat_average: float | None
+    csat_responses: int
+
+
 class Metrics(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     from_: datetime = Field(alias="from")
     to: datetime
     conversations: int
-    bot_resolved_rate: float | None = Field(description="Ended without a person and without a thumbs-down")
+    involvement_rate: float | None = Field(description="Conversations the bot answered at least once")
+    resolution_rate: float | None = Field(
+        description="Of the involved: confirmed or assumed resolved by the bot, never handed to a person"
+    )
+    confirmed_resolutions: int = Field(description="Thumbs-up or closed, not taken back by a return within 24 h")
+    assumed_resolutions: int = Field(description="No further customer message for 24 h after the latest answer")
+    resolutions_taken_back: int = Field(description="Confirmed, then the customer returned on the subject within 24 h")
+    automation_rate: float | None = Field(description="Involvement rate × resolution rate")
+    durable_resolution_rate: float | None = Field(
+        description="Of bot resolutions at least 7 days old: no return on the same subject within 7 days"
+    )
+    reopen_rate: float | None = Field(description="Of resolved conversations: the customer wrote again afterwards")
     handover_rate: float | None
     handovers_by_reason: dict[str, int]
     degraded_replies: int = Field(description="Bot replies answered without the model (budget spent, model failed)")
     degraded_replies_by_reason: dict[str, int] = Field(description="`budget`, `model` (failed) or `guarded`")
     median_first_response_seconds: float | None = Field(
-        description="From each conversation's latest handover to the first agent reply after it"
+        description="From a handover to the first agent reply after it (each conversation's latest answered one)"
     )
-    median_resolution_seconds: float | None
+    median_resolution_seconds: float | None = Field(description="From the conversation's start to its latest close")
     csat_average: float | None
     csat_response_rate: float | None
     csat_responses: int
+    csat_bot_only_average: float | None = Field(description="Ratings of conversations no person took part in")
+    csat_bot_only_responses: int
+    csat_human_average: float | None = Field(description="Ratings of conversations handed to a person")
+    csat_human_responses: int
     thumbs_up: int
     thumbs_down: int
-    unanswered_questions: int
+    unanswered_questions: int = Field(description="Bot replies that only suggested entries or did not know")
     model_input_tokens: int = Field(description="Conversations' tokens plus those of no conversation")
     model_output_tokens: int = Field(description="Thinking tokens included: they are billed as output")
     model_tokens_outside_conversations: int = Field(
         description="Input and output tokens of drafts, gap grouping, Try it and re-indexing, by whole hours"
     )
     estimated_cost_usd: float
+    outcomes_by_day: list[OutcomeDay] = Field(description="The bot's replies: answered, suggested, did not know")
+    topics: list[Topic] = Field(description="Conversations by subject, the largest first")

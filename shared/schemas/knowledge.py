@@ -146,8 +146,10 @@ class GapGroup(BaseModel):
     examples: list[str]
     message_ids: list[int]
     last_seen: datetime
-    reasons: dict[str, int] = Field(description="not_covered, thumbs_down, handed_over")
-    suggestion: Suggestion | None = Field(description="The entry retrieval ranks first for the group, if any")
+    reasons: dict[str, int] = Field(description="suggested, unknown (did not know), thumbs_down, handed_over")
+    suggestion: Suggestion | None = Field(
+        description="The entry the group's suggested replies offered most; none when the bot only did not know"
+    )
 
 
 class GapList(BaseModel):

@@ -1,13 +1,16 @@
 """Gaps: the customer questions the bot could not answer, grouped, and turned into entries and cases.
 
-A question is a gap when the bot's reply to it found nothing in the knowledge base, got a
-thumbs-down, or handed the conversation over because two questions in a row went unanswered.
-It leaves the list once approved (a case records it with its entry) or dismissed.
+A question is a gap when the bot's reply to it only suggested entries or did not know (its stored
+outcome; older replies without one: found nothing), got a thumbs-down, or handed the conversation
+over because two questions in a row went unanswered. It leaves the list once approved (a case
+records it with its entry) or dismissed. A group proposes the entry its suggested replies offered
+most, or none: retrieval's first guess for a question it could not answer is no proposal.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +21,7 @@ from shared.answering.structured import StructuredProvider
 from shared.core import errors
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
-from shared.knowledge import editing, entries, gaps, lookup, regression
+from shared.knowledge import editing, entries, gaps, regression
 from shared.schemas.knowledge import (
     ApproveRequest,
     ApproveResult,
@@ -39,22 +42,27 @@ log = logging.getLogger("support.gaps")
 MAX_QUESTIONS = 500
 EXAMPLES_SHOWN = 5
 
+# The outcome of replies stored before outcomes were: "unknown" when they found nothing.
 _GAPS = sa.text("""
-    SELECT u.id AS message_id, u.session_id, u.content, u.created_at,
-           b.details->>'decision' = 'not_covered' AS not_covered,
-           f.message_id IS NOT NULL AS thumbs_down,
-           b.details->>'handover_kind' = 'unanswered' AS handed_over
+    SELECT u.id AS message_id, u.session_id, u.content, u.created_at, r.outcome, r.about,
+           f.message_id IS NOT NULL AS thumbs_down, r.handover_kind = 'unanswered' AS handed_over
     FROM messages b
+    CROSS JOIN LATERAL (
+        SELECT coalesce(b.details->>'outcome',
+                        CASE WHEN b.details->>'decision' = 'not_covered' THEN 'unknown' END) AS outcome,
+               b.details->'about'->>0 AS about, b.details->>'handover_kind' AS handover_kind
+    ) r
     JOIN messages u ON u.id = b.reply_to_id AND u.sender = 'user'
     LEFT JOIN message_feedback f ON f.message_id = b.id AND f.rating = 'down'
     WHERE b.sender = 'bot' AND b.created_at >= :since
-      AND (b.details->>'decision' = 'not_covered' OR b.details->>'handover_kind' = 'unanswered'
-           OR f.message_id IS NOT NULL)
+      AND (r.outcome IN ('suggested', 'unknown') OR r.handover_kind = 'unanswered' OR f.message_id IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM kb_cases c WHERE c.source_message_id = u.id)
       AND NOT EXISTS (SELECT 1 FROM kb_gap_dismissals d WHERE d.message_id = u.id)
     ORDER BY u.created_at DESC, u.id DESC
     LIMIT :limit
 """)
+
+_QUESTIONS = sa.text("SELECT id, question FROM kb_entries WHERE id = ANY(:ids)")
 
 
 def list_gaps(query: GapsQuery) -> GapList:
@@ -66,14 +74,14 @@ def list_gaps(query: GapsQuery) -> GapList:
     # Grouping may embed the questions with a remote model: it gets them as any model does, redacted.
     questions = [gaps.Question(row.message_id, for_model(row.content)) for row in rows]
     grouped = gaps.group(questions, get_embedder())
+    offered = list({row.about for row in rows if row.outcome == "suggested" and row.about})
     with connection() as conn:
-        listed = GapList(groups=[_group(conn, [by_id[q.message_id] for q in members]) for members in grouped])
-        model_usage.charge(conn)  # the embeddings of grouping and ranking
-    return listed
+        live = {row.id: row.question for row in conn.execute(_QUESTIONS, {"ids": offered})}
+        model_usage.charge(conn)  # the embeddings of grouping
+    return GapList(groups=[_group([by_id[q.message_id] for q in members], live) for members in grouped])
 
 
-def _group(conn: sa.Connection, rows: list[Any]) -> GapGroup:
-    ranked = lookup.ranked(conn, rows[0].content)
+def _group(rows: list[Any], live: dict[str, str]) -> GapGroup:
     return GapGroup(
         key=str(min(row.message_id for row in rows)),
         count=len(rows),
@@ -81,12 +89,22 @@ def _group(conn: sa.Connection, rows: list[Any]) -> GapGroup:
         message_ids=[row.message_id for row in rows],
         last_seen=max(row.created_at for row in rows),
         reasons={
-            "not_covered": sum(bool(row.not_covered) for row in rows),
+            "suggested": sum(row.outcome == "suggested" for row in rows),
+            "unknown": sum(row.outcome == "unknown" for row in rows),
             "thumbs_down": sum(bool(row.thumbs_down) for row in rows),
             "handed_over": sum(bool(row.handed_over) for row in rows),
         },
-        suggestion=Suggestion(id=ranked[0].id, question=ranked[0].question) if ranked else None,
+        suggestion=_suggestion(rows, live),
     )
+
+
+def _suggestion(rows: list[Any], live: dict[str, str]) -> Suggestion | None:
+    """The live entry the group's suggested replies offered most (the newest on a tie); None if they offered none."""
+    offered = Counter(row.about for row in rows if row.outcome == "suggested" and row.about in live)
+    if not offered:
+        return None
+    entry_id = offered.most_common(1)[0][0]
+    return Suggestion(id=entry_id, question=live[entry_id])
 
 
 # Each question's first public agent reply in its own conversation, with the names it may carry.

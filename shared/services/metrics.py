@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from shared.core import errors
 from shared.core.settings import get_settings
@@ -12,6 +13,7 @@ from shared.schemas.console import Metrics, MetricsQuery
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
+TOPICS_SHOWN = 20
 
 
 def report(query: MetricsQuery) -> Metrics:
@@ -27,37 +29,79 @@ def report(query: MetricsQuery) -> Metrics:
         found = metrics.figures(conn, start=start, end=end)
         # Drafts, gap grouping, Try it and re-indexing belong to no conversation but cost the same.
         outside = model_usage.totals(conn, start=start, end=end)
+    figures = {**_outcomes(found), **_team(found), **_usage(found, outside), "topics": _topics(found["topics"])}
+    return Metrics.model_validate({"from": start, "to": end, **figures})
+
+
+def _outcomes(found: dict[str, Any]) -> dict[str, Any]:
+    """Involvement, resolution and automation, as Intercom and Zendesk define them (the schema says each)."""
+    conversations, involved = found["conversations"], found["involved"]
+    resolved = found["confirmed"] + found["assumed"]
+    return {
+        "conversations": conversations,
+        "involvement_rate": _share(involved, conversations),
+        "resolution_rate": _share(resolved, involved),
+        "confirmed_resolutions": found["confirmed"],
+        "assumed_resolutions": found["assumed"],
+        "resolutions_taken_back": found["taken_back"],
+        "automation_rate": _share(resolved, conversations),
+        "durable_resolution_rate": _share(found["durable"], found["week_old"]),
+        "reopen_rate": _share(found["returned"], found["ever_resolved"]),
+        "unanswered_questions": found["unanswered"],
+        "outcomes_by_day": found["by_day"],
+    }
+
+
+def _team(found: dict[str, Any]) -> dict[str, Any]:
+    """Handovers, the team's times and what customers thought."""
+    return {
+        "handover_rate": _share(found["handed_over"], found["conversations"]),
+        "handovers_by_reason": found["handovers_by_reason"],
+        "median_first_response_seconds": found["first_response"],
+        "median_resolution_seconds": found["resolution"],
+        "csat_average": found["csat_average"],
+        "csat_responses": found["csat_responses"],
+        "csat_response_rate": _share(found["csat_responses"], found["resolved"]),
+        "csat_bot_only_average": found["csat_bot_only"],
+        "csat_bot_only_responses": found["csat_bot_n"],
+        "csat_human_average": found["csat_human"],
+        "csat_human_responses": found["csat_human_n"],
+        "thumbs_up": found["thumbs_up"],
+        "thumbs_down": found["thumbs_down"],
+    }
+
+
+def _usage(found: dict[str, Any], outside: dict[str, int]) -> dict[str, Any]:
+    """Degraded replies, model tokens and what they cost."""
+    settings = get_settings()
     input_tokens = found["input_tokens"] + outside["input_tokens"]
     output_tokens = found["output_tokens"] + outside["output_tokens"]
-    settings = get_settings()
-    conversations = found["conversations"]
     cost = (
         input_tokens * settings.model_input_usd_per_million + output_tokens * settings.model_output_usd_per_million
     ) / 1_000_000
-    return Metrics.model_validate(
+    return {
+        "degraded_replies": sum(found["degraded_by_reason"].values()),
+        "degraded_replies_by_reason": found["degraded_by_reason"],
+        "model_input_tokens": input_tokens,
+        "model_output_tokens": output_tokens,
+        "model_tokens_outside_conversations": outside["input_tokens"] + outside["output_tokens"],
+        "estimated_cost_usd": round(cost, 4),
+    }
+
+
+def _topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The largest topics, each with its resolution rate."""
+    return [
         {
-            "from": start,
-            "to": end,
-            "conversations": conversations,
-            "bot_resolved_rate": _share(found["bot_resolved"], conversations),
-            "handover_rate": _share(found["handed_over"], conversations),
-            "handovers_by_reason": found["handovers_by_reason"],
-            "degraded_replies": sum(found["degraded_by_reason"].values()),
-            "degraded_replies_by_reason": found["degraded_by_reason"],
-            "median_first_response_seconds": found["first_response"],
-            "median_resolution_seconds": found["resolution"],
-            "csat_average": found["csat_average"],
-            "csat_responses": found["csat_responses"],
-            "csat_response_rate": _share(found["csat_responses"], found["resolved"]),
-            "thumbs_up": found["thumbs_up"],
-            "thumbs_down": found["thumbs_down"],
-            "unanswered_questions": found["unanswered"],
-            "model_input_tokens": input_tokens,
-            "model_output_tokens": output_tokens,
-            "model_tokens_outside_conversations": outside["input_tokens"] + outside["output_tokens"],
-            "estimated_cost_usd": round(cost, 4),
+            "entry_id": row["topic"],
+            "question": row["question"],
+            "conversations": row["conversations"],
+            "resolution_rate": _share(row["resolved"], row["involved"]),
+            "csat_average": row["csat_average"],
+            "csat_responses": row["csat_responses"],
         }
-    )
+        for row in rows[:TOPICS_SHOWN]
+    ]
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -44,7 +44,8 @@ def test_metrics_count_what_happened_in_the_range(function_client, db):
     found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z"),
                                                 "to": end.isoformat().replace("+00:00", "Z")}).json  # fmt: skip
     assert found["conversations"] == 3
-    assert found["bot_resolved_rate"] == round(1 / 3, 4)
+    assert found["involvement_rate"] == round(1 / 3, 4)
+    assert (found["resolution_rate"], found["automation_rate"]) == (1.0, round(1 / 3, 4))
     assert found["handover_rate"] == round(1 / 3, 4)
     assert found["handovers_by_reason"] == {"person": 1}
     assert found["median_first_response_seconds"] >= 0 and found["median_resolution_seconds"] >= 0
@@ -54,9 +55,13 @@ def test_metrics_count_what_happened_in_the_range(function_client, db):
     assert found["estimated_cost_usd"] == 0.0
 
 
-def _moved_to_a_range_of_their_own(sessions, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+def _moved_to_a_range_of_their_own(
+    sessions, start: datetime, end: datetime, elsewhere: datetime | None = None
+) -> tuple[datetime, datetime]:
     """Shift these conversations' times into a past range no other test writes in; returns that range."""
-    elsewhere = datetime(2001, 1, 1, tzinfo=UTC) + timedelta(days=secrets.randbelow(3650), hours=secrets.randbelow(24))
+    elsewhere = elsewhere or datetime(2001, 1, 1, tzinfo=UTC) + timedelta(
+        days=secrets.randbelow(3650), hours=secrets.randbelow(24)
+    )
     shift = start - elsewhere
     params = {"shift": shift, "ids": [s.id for s in sessions]}
     with transaction() as conn:
@@ -70,7 +75,7 @@ def _moved_to_a_range_of_their_own(sessions, start: datetime, end: datetime) -> 
 
 _SESSION_TIMES = (
     "created_at", "last_activity_at", "first_user_message_at", "waiting_since", "handover_started_at",
-    "first_human_reply_at", "resolved_at",
+    "first_human_reply_at", "resolved_at", "last_answer_at", "customer_last_at", "confirmed_at", "returned_at",
 )  # fmt: skip
 _TIMES = {"csat_ratings": ("created_at",), "message_feedback": ("updated_at",)}
 

@@ -564,15 +564,26 @@ def test_metrics_show_the_figures_for_a_date_range_and_say_when_they_are_not_ava
     assert days == 6  # the last 7 days, today included
     conversations = page.locator(".card-metric").first
     assert conversations.locator("dt").inner_text() == "Conversations"
-    assert re.fullmatch(r"[\d,]+", conversations.locator("dd").inner_text())
+    assert re.fullmatch(r"[\d,]+", conversations.locator("dd:not(.definition)").inner_text())
+    assert "customer message" in conversations.locator("dd.definition").inner_text()
 
     figures = {
         "from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z", "conversations": 1284,
-        "bot_resolved_rate": 0.812, "handover_rate": 0.143, "handovers_by_reason": {"person": 120, "frustration": 41},
+        "involvement_rate": 0.9, "resolution_rate": 0.702, "confirmed_resolutions": 300, "assumed_resolutions": 511,
+        "resolutions_taken_back": 12, "automation_rate": 0.6318, "durable_resolution_rate": 0.95, "reopen_rate": 0.04,
+        "handover_rate": 0.143, "handovers_by_reason": {"person": 120, "frustration": 41},
         "median_first_response_seconds": 252, "median_resolution_seconds": 5400, "csat_average": None,
-        "csat_response_rate": 0.31, "csat_responses": 57, "thumbs_up": 402, "thumbs_down": 38,
+        "csat_response_rate": 0.31, "csat_responses": 57, "csat_bot_only_average": 4.5, "csat_bot_only_responses": 40,
+        "csat_human_average": None, "csat_human_responses": 0, "thumbs_up": 402, "thumbs_down": 38,
         "unanswered_questions": 17, "model_input_tokens": 1520330, "model_output_tokens": 240118,
         "estimated_cost_usd": 3.42,
+        "outcomes_by_day": [{"day": "2026-11-01T00:00:00Z", "answered": 150, "suggested": 20, "unknown": 9}],
+        "topics": [
+            {"entry_id": "returns", "question": "How do I return an item?", "conversations": 310,
+             "resolution_rate": 0.81, "csat_average": 4.6, "csat_responses": 12},
+            {"entry_id": None, "question": None, "conversations": 95, "resolution_rate": None,
+             "csat_average": None, "csat_responses": 0},
+        ],
     }  # fmt: skip
     page.route("**/operator_api/metrics?*", lambda route: route.fulfill(json=figures))
     page.fill("#range-from", "2026-11-01")
@@ -581,8 +592,16 @@ def test_metrics_show_the_figures_for_a_date_range_and_say_when_they_are_not_ava
     page.wait_for_function("() => document.querySelector('#metrics-body').textContent.includes('1,284')")
     assert "from=2026-11-0" in requested[-1]  # local midnight of the first day, in UTC
     text = page.locator("#metrics-body").inner_text()
-    for expected in ("81.2 %", "14.3 %", "4 min", "1 h 30 min", "—", "402 / 38", "$3.42", "57 responses"):
+    for expected in ("70.2 %", "63.2 %", "14.3 %", "4 min", "1 h 30 min", "—", "402 / 38", "$3.42", "57 responses"):
         assert expected in text
+    assert "300 confirmed, 511 assumed, 12 taken back" in text
+    assert "4.50 / 5" in page.locator("[data-figure=csat_bot_only]").inner_text()
+    automation = page.locator("[data-figure=automation_rate] .definition").inner_text()
+    assert "Involvement × resolution" in automation  # each figure says what it counts
+    assert page.locator(".outcome-days tbody tr").inner_text().split("\t")[:4] == ["2026-11-01", "150", "20", "9"]
+    topic_rows = page.locator(".topics tbody tr")
+    assert "How do I return an item?" in topic_rows.nth(0).inner_text() and "81 %" in topic_rows.nth(0).inner_text()
+    assert "No entry (see Gaps)" in topic_rows.nth(1).inner_text()
     assert "Asked for a person" in page.locator(".bars").inner_text()
 
     page.unroute("**/operator_api/metrics?*")

@@ -39,6 +39,20 @@ class ChatSession(Base):
     model_output_tokens: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     # Degraded bot replies by reason ({"budget": 2, "model": 1}).
     degraded_replies: Mapped[dict[str, int]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    # The conversation's outcome facts, kept on write for the resolution figures (migration 0016 says each).
+    bot_answered: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    bot_suggested: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    bot_unknown: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    topic: Mapped[str | None] = mapped_column(sa.Text)
+    last_answer_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_answer_about: Mapped[str | None] = mapped_column(sa.Text)
+    customer_last_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    returned_after_seconds: Mapped[float | None] = mapped_column(sa.Float)
+    return_about: Mapped[str | None] = mapped_column(sa.Text)
+    first_response_seconds: Mapped[float | None] = mapped_column(sa.Float)
+    csat: Mapped[int | None] = mapped_column(sa.SmallInteger)
     # The newest message the widget has read: an agent reply it has not read a minute later goes by e-mail.
     last_seen_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     locale: Mapped[str | None] = mapped_column(sa.String(35))
@@ -66,8 +80,25 @@ class ChatSession(Base):
                 "model_output_tokens",
                 "handover_started_at",
                 "degraded_replies",
+                "bot_answered",
+                "bot_suggested",
+                "bot_unknown",
+                "topic",
+                "last_answer_at",
+                "customer_last_at",
+                "confirmed_at",
+                "returned_at",
+                "returned_after_seconds",
+                "first_response_seconds",
+                "csat",
             ],
             postgresql_where=sa.text("first_user_message_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "chat_sessions_degraded_idx",
+            "created_at",
+            postgresql_include=["degraded_replies"],
+            postgresql_where=sa.text("first_user_message_at IS NOT NULL AND degraded_replies <> '{}'::jsonb"),
         ),
         sa.Index(
             "chat_sessions_open_activity_idx",
