@@ -150,6 +150,9 @@ def hybrid_sql(dims: int) -> str:
 
 
 FUZZY_WEIGHT = 0.5
+# The language of an entry's own question and answer (sync stems them as English); versions in
+# other languages are its translations.
+OWN_LANGUAGE = "en"
 LEXICAL_SHORTLIST = 50
 POPULAR_TTL_SECONDS = 300
 NEAR_TEXTS = 60
@@ -178,6 +181,8 @@ class ScoredEntry:
     # no entry contains (the same for every entry of one search): evidence for the decision.
     coverage: float | None = field(default=None, compare=False)
     unknown_words: tuple[str, ...] = field(default=(), compare=False)
+    # The language `question` and `answer` are written in: the entry's own, or a version's (see in_language).
+    language: str = field(default=OWN_LANGUAGE, compare=False)
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
@@ -186,11 +191,14 @@ class ScoredEntry:
         return settings.retrieval_min_hybrid_score if self.hybrid else settings.retrieval_min_score
 
     def in_language(self, language: str) -> ScoredEntry:
-        """This entry with its question and answer in `language` when the knowledge base has them."""
+        """This entry with its question and answer in `language` when it has a version in it, else as written.
+
+        The result's `language` says which one its text is in.
+        """
         version = self.translations.get(language)
         if not version:
             return self
-        return replace(self, question=version["question"], answer=version["answer"])
+        return replace(self, question=version["question"], answer=version["answer"], language=language)
 
     def fits(self, settings: Settings) -> bool:
         """Whether this entry is confident enough to answer with."""
@@ -199,7 +207,15 @@ class ScoredEntry:
 
 # Postgres's text-search configuration for each language a query can be in: the knowledge base's
 # versions in that language are stemmed with it (see sync), and so are the query's words.
-TEXT_CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "de": "german"}
+TEXT_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
 
 
 def search(
