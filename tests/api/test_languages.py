@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.knowledge.retrieval import read_as, version_languages
 from tests.factories import ask_bot, new_operator
 
 GIFT_CARDS = {
@@ -55,3 +56,16 @@ def test_a_portuguese_customer_is_told_the_answer_is_only_in_english_before_read
     note = "(Esta resposta só está disponível em inglês:)\n"
     assert [source["id"] for source in reply["sources"]] == ["password-reset"]
     assert note in reply["content"] and reply["content"].index(note) < reply["content"].index("Forgot password")
+
+
+def test_a_message_is_stemmed_as_its_language_when_entries_have_versions_in_it_else_as_a_neighbours_or_english():
+    demo = frozenset({"fr", "es", "de"})
+    assert [read_as(language, demo) for language in ("fr", "pt", "nl", "it")] == ["fr", "es", "de", "en"]
+    assert read_as("pt", demo | {"pt"}) == "pt" and read_as("nl", frozenset()) == "en"
+
+
+def test_the_languages_entries_have_versions_in_are_read_from_the_knowledge_base(
+    function_client, db, restore_knowledge_base
+):
+    _create(function_client, GIFT_CARDS)
+    assert version_languages(db) == {"fr", "es", "de", "nl", "it"}
