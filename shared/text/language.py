@@ -36,15 +36,17 @@ _WORDS = {
     "gracias pedido envío tienen está estoy hay del al en hacen como",
     "de": "der die das ist sind sie ihr ihre ich mein meine wie wann wo warum für mit nicht eine ein und kann "
     "hallo danke bestellung lieferung habe haben gibt es bei zu bitte einen dem den aus",
-    # Shared with Portuguese: e sua quando quanto posso costa; with Spanish: con una del al mi; with French: la.
+    # Shared with Portuguese: e sua quando quanto posso costa; with Spanish: con una del al mi; with French: la le.
     "it": "è sono il gli della delle dello degli nella nel nei dei alla alle dal dalla sul che non perché come "
     "dove quale chi quest quando quanto posso potete avete fate siete vendete spedite accettate vorrei ho ha "
     "mio miei vostro vostra lei suo sua questo questa anche ancora già più ciao buongiorno salve grazie ordine "
-    "ordinato spedizione rimborso reso essere fare fatto costa cosa qualcuno domani per e con una del al mi la",
+    "ordinato spedizione rimborso reso essere fare fatto costa cosa qualcuno domani hanno dopo per e con una del al "
+    "mi la le",
     # Shared with Spanish: que por para como está; with Italian: e sua quando quanto posso costa; with French: ou.
     "pt": "é não nao você voce vocês são estou tenho tem têm foi há dá eu meu minha meus minhas seus nosso nossa "
     "um uma em ao na os as com isso isto esse essa onde qual quem quando quanto posso pode podem quero gostaria "
-    "preciso precisa ainda já chegou ficou obrigado obrigada olá oi encomenda envio entrega devolução troca do "
+    "preciso precisa ainda já chegou ficou obrigado obrigada olá oi encomenda envio envios entrega devolução troca "
+    "fazem enviam vendem aceitam do "
     "que por para como está e sua ou costa",
     # Shared with English: is; with French and Spanish: en.
     "nl": "het een niet wat ik mijn je jullie uw zijn hoe waarom wanneer waar kan kunnen kunt van voor met "
