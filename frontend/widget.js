@@ -82,6 +82,57 @@
       rateComment: "Möchten Sie etwas hinzufügen? (optional)", rateSend: "Bewertung senden", skip: "Überspringen",
       rateThanks: "Vielen Dank für Ihre Bewertung!", contactAsk: "Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin.",
       email: "Ihre E-Mail-Adresse", contactSend: "Senden", contactThanks: "Danke! Wir antworten an {email}."
+    },
+    it: {
+      title: "Assistenza", open: "Apri la chat di assistenza", close: "Chiudi la chat", menu: "Opzioni della conversazione",
+      greeting: "Buongiorno! Come possiamo aiutarla?", placeholder: "Scriva il suo messaggio…", send: "Invia",
+      newChat: "Nuova conversazione", deleteChat: "Elimina la mia conversazione",
+      confirmDelete: "Eliminare definitivamente questa conversazione?", deleted: "La sua conversazione è stata eliminata.",
+      typing: "L'assistente sta scrivendo", you: "Lei", bot: "Assistente", agent: "Operatore",
+      sources: "Fonti", helpful: "Utile", unhelpful: "Non utile", thanks: "Grazie per il suo parere!",
+      escalated: "Un membro del nostro team le risponderà in questa conversazione.",
+      joined: "{name} del nostro team si è unito alla conversazione.",
+      failed: "Non inviato.", retry: "Riprova", offline: "È offline. Il suo messaggio resta salvato finché non riprova.",
+      error: "Si è verificato un errore. Riprovi.", degraded: "Risposta dal nostro centro assistenza.",
+      slow: "Sta inviando messaggi un po' troppo in fretta. Attenda un momento, poi riprovi.",
+      unread: "{n} nuovi messaggi", rateAsk: "Come siamo andati? Valuti questa conversazione.", rate: "{n} su 5",
+      rateComment: "Vuole aggiungere qualcosa? (facoltativo)", rateSend: "Invia la valutazione", skip: "Salta",
+      rateThanks: "Grazie per la sua valutazione!", contactAsk: "Al momento non ci siamo. Lasci il suo indirizzo e-mail e le invieremo lì la risposta.",
+      email: "Il suo indirizzo e-mail", contactSend: "Invia", contactThanks: "Grazie! Risponderemo a {email}."
+    },
+    pt: {
+      title: "Apoio ao cliente", open: "Abrir o chat de apoio", close: "Fechar o chat", menu: "Opções da conversa",
+      greeting: "Olá! Como podemos ajudar?", placeholder: "Escreva a sua mensagem…", send: "Enviar",
+      newChat: "Nova conversa", deleteChat: "Eliminar a minha conversa",
+      confirmDelete: "Eliminar esta conversa definitivamente?", deleted: "A sua conversa foi eliminada.",
+      typing: "O assistente está a escrever", you: "Você", bot: "Assistente", agent: "Equipa de apoio",
+      sources: "Fontes", helpful: "Útil", unhelpful: "Não foi útil", thanks: "Obrigado pela sua opinião!",
+      escalated: "Um membro da nossa equipa vai responder-lhe nesta conversa.",
+      joined: "{name}, da nossa equipa, juntou-se à conversa.",
+      failed: "Não enviada.", retry: "Tentar novamente", offline: "Está sem ligação. A sua mensagem fica guardada até tentar novamente.",
+      error: "Algo correu mal. Tente novamente.", degraded: "Resposta do nosso centro de ajuda.",
+      slow: "Está a enviar mensagens um pouco depressa. Aguarde um momento e tente novamente.",
+      unread: "{n} mensagens novas", rateAsk: "Como correu? Avalie esta conversa.", rate: "{n} de 5",
+      rateComment: "Quer acrescentar alguma coisa? (opcional)", rateSend: "Enviar avaliação", skip: "Ignorar",
+      rateThanks: "Obrigado pela sua avaliação!", contactAsk: "Neste momento não estamos disponíveis. Deixe o seu e-mail e enviamos-lhe a resposta para lá.",
+      email: "O seu endereço de e-mail", contactSend: "Enviar", contactThanks: "Obrigado! Vamos responder para {email}."
+    },
+    nl: {
+      title: "Klantenservice", open: "Supportchat openen", close: "Chat sluiten", menu: "Opties voor het gesprek",
+      greeting: "Hallo! Waarmee kunnen we u helpen?", placeholder: "Typ uw bericht…", send: "Versturen",
+      newChat: "Nieuw gesprek", deleteChat: "Mijn gesprek verwijderen",
+      confirmDelete: "Dit gesprek definitief verwijderen?", deleted: "Uw gesprek is verwijderd.",
+      typing: "De assistent typt", you: "U", bot: "Assistent", agent: "Medewerker",
+      sources: "Bronnen", helpful: "Nuttig", unhelpful: "Niet nuttig", thanks: "Bedankt voor uw feedback!",
+      escalated: "Een medewerker van ons team reageert in dit gesprek.",
+      joined: "{name} van ons team neemt deel aan het gesprek.",
+      failed: "Niet verzonden.", retry: "Opnieuw proberen", offline: "U bent offline. Uw bericht blijft bewaard tot u het opnieuw probeert.",
+      error: "Er ging iets mis. Probeer het opnieuw.", degraded: "Antwoord uit ons helpcentrum.",
+      slow: "U verstuurt berichten iets te snel. Wacht even en probeer het dan opnieuw.",
+      unread: "{n} nieuwe berichten", rateAsk: "Hoe hebben we het gedaan? Beoordeel dit gesprek.", rate: "{n} van 5",
+      rateComment: "Wilt u nog iets toevoegen? (optioneel)", rateSend: "Beoordeling versturen", skip: "Overslaan",
+      rateThanks: "Bedankt voor uw beoordeling!", contactAsk: "We zijn er nu niet. Laat uw e-mailadres achter, dan sturen we het antwoord daarheen.",
+      email: "Uw e-mailadres", contactSend: "Versturen", contactThanks: "Bedankt! We antwoorden op {email}."
     }
   };
 

@@ -9,7 +9,7 @@ import { notify } from "./notice.js";
 import { state } from "./state.js";
 import { T, fill } from "./strings.js";
 
-export const LANGS = ["fr", "es", "de"];  // the translations an entry can have (shared/schemas/knowledge.py Language)
+export const LANGS = ["fr", "es", "de", "it", "pt", "nl"];  // the translations an entry can have (shared/schemas/faq.py TranslationLanguage)
 
 function lines(text) {
   return text.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);

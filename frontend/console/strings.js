@@ -100,7 +100,7 @@ export const T = {
   kbId: "ID", kbIdHint: "Default: made from the question", kbQuestion: "Question", kbAnswer: "Answer",
   kbExamples: "Example questions", kbExamplesHint: "One per line: other ways customers ask this.",
   kbKeywords: "Keywords", kbKeywordsHint: "Separated by commas.", kbUrl: "Link (optional)",
-  kbTranslations: "Translations", langs: { fr: "French", es: "Spanish", de: "German" },
+  kbTranslations: "Translations", langs: { fr: "French", es: "Spanish", de: "German", it: "Italian", pt: "Portuguese", nl: "Dutch" },
   kbVersions: "Versions", kbNoVersions: "Not published yet.", kbChanged: "changed {fields}",
   kbRetiredMark: "retired", kbCreated: "created",
   kbSave: "Save", kbRetire: "Retire", kbRetireYes: "Retire entry", cancel: "Cancel",

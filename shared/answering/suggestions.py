@@ -14,6 +14,9 @@ HUMAN_OFFERS = {
     "fr": "Parler à une personne",
     "es": "Hablar con una persona",
     "de": "Mit einem Menschen sprechen",
+    "it": "Parlare con una persona",
+    "pt": "Falar com uma pessoa",
+    "nl": "Met een medewerker spreken",
 }
 
 

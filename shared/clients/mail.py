@@ -51,6 +51,29 @@ _WORDS = {
         "hinterlassen haben.",
         "someone": "Jemand",
     },
+    "it": {
+        "subject": "{company}: una risposta alla sua domanda",
+        "intro": "Buongiorno,\n\n{agent} del team di {company} ha risposto alla sua domanda:",
+        "link": "Per rispondere o continuare la conversazione, apra la chat su {url}",
+        "why": "Riceve questa e-mail perché ha lasciato questo indirizzo nella nostra chat di assistenza "
+        "per ricevere la risposta.",
+        "someone": "Qualcuno",
+    },
+    "pt": {
+        "subject": "{company}: uma resposta à sua pergunta",
+        "intro": "Olá,\n\n{agent}, da equipa de {company}, respondeu à sua pergunta:",
+        "link": "Para responder ou continuar a conversa, abra o chat em {url}",
+        "why": "Recebe este e-mail porque deixou este endereço no nosso chat de apoio para receber a resposta.",
+        "someone": "Alguém",
+    },
+    "nl": {
+        "subject": "{company}: een antwoord op uw vraag",
+        "intro": "Hallo,\n\n{agent} van het {company}-team heeft uw vraag beantwoord:",
+        "link": "Om te reageren of het gesprek voort te zetten, opent u de chat op {url}",
+        "why": "U ontvangt deze e-mail omdat u dit adres in onze supportchat hebt achtergelaten om het antwoord "
+        "te ontvangen.",
+        "someone": "Iemand",
+    },
 }
 
 

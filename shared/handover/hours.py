@@ -86,6 +86,27 @@ _WORDS = {
         "heute", "morgen", "{day}", "{day}, {number}. {month}", ("um", "um"), "{first} bis {last}", "und",
         "24 Stunden", "geschlossen",
     ),
+    "it": _Words(
+        ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+        ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+         "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"),
+        "oggi", "domani", "{day}", "{day} {number} {month}", ("alle", "alle ore"), "da {first} a {last}",
+        "e", "24 ore su 24", "chiuso",
+    ),
+    "pt": _Words(
+        ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"),
+        ("janeiro", "fevereiro", "março", "abril", "maio", "junho",
+         "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"),
+        "hoje", "amanhã", "{day}", "{day}, {number} de {month}", ("às", "à"), "de {first} a {last}", "e",
+        "24 horas", "fechado",
+    ),
+    "nl": _Words(
+        ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+        ("januari", "februari", "maart", "april", "mei", "juni",
+         "juli", "augustus", "september", "oktober", "november", "december"),
+        "vandaag", "morgen", "{day}", "{day} {number} {month}", ("om", "om"), "{first} t/m {last}", "en",
+        "24 uur", "gesloten",
+    ),
 }
 # fmt: on
 

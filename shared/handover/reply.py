@@ -80,6 +80,56 @@ _SENTENCES = {
         "lead_safety": "Zu Ihrer Sicherheit: Benutzen Sie das Gerät bitte nicht mehr, ziehen Sie den Stecker und "
         "halten Sie es von allem fern, was Feuer fangen kann. ",
     },
+    "it": {
+        "minute": ("minuto", "minuti"),
+        "open_already": "È già in coda per parlare con un membro del nostro team; di solito risponde entro {wait}.",
+        "open_new": "Ho chiesto a un membro del team di {company} di continuare la conversazione. le risponderà "
+        "proprio qui, di solito entro {wait}.",
+        "queued": "È già in coda per parlare con un membro del nostro team.",
+        "passed": "Ho inoltrato la sua conversazione al team di {company}.",
+        "closed_until": "Al momento siamo chiusi; torniamo {back}.",
+        "closed": "Al momento siamo chiusi.",
+        "leave_email": "Lasci il suo indirizzo e-mail e le invieremo lì la risposta, oppure torni qui: "
+        "la sua conversazione è salvata.",
+        "come_back": "Torni qui quando vuole: la sua conversazione è salvata.",
+        "lead_unanswered": "Non ho trovato nemmeno questo nel nostro centro assistenza. ",
+        "lead_safety": "Per la sua sicurezza, smetta di usare il dispositivo, lo scolleghi dalla corrente e lo tenga "
+        "lontano da qualsiasi cosa possa prendere fuoco. ",
+    },
+    "pt": {
+        "minute": ("minuto", "minutos"),
+        "open_already": "Já está na fila para falar com um membro da nossa equipa; costuma responder em menos "
+        "de {wait}.",
+        "open_new": "Pedi a um membro da equipa de {company} que continue a conversa. Vai responder-lhe aqui "
+        "mesmo, normalmente em menos de {wait}.",
+        "queued": "Já está na fila para falar com um membro da nossa equipa.",
+        "passed": "Passei a sua conversa à equipa de {company}.",
+        "closed_until": "Neste momento estamos fechados; voltamos {back}.",
+        "closed": "Neste momento estamos fechados.",
+        "leave_email": "Deixe o seu endereço de e-mail e enviamos-lhe a resposta para lá, ou volte aqui: "
+        "a sua conversa fica guardada.",
+        "come_back": "Volte aqui quando quiser: a sua conversa fica guardada.",
+        "lead_unanswered": "Também não encontrei isso no nosso centro de ajuda. ",
+        "lead_safety": "Para sua segurança, deixe de usar o aparelho, desligue-o da tomada e mantenha-o longe de "
+        "tudo o que possa pegar fogo. ",
+    },
+    "nl": {
+        "minute": ("minuut", "minuten"),
+        "open_already": "U staat al in de wachtrij voor een medewerker van ons team; meestal krijgt u binnen "
+        "{wait} antwoord.",
+        "open_new": "Ik heb een medewerker van het {company}-team gevraagd het over te nemen. U krijgt hier "
+        "antwoord, meestal binnen {wait}.",
+        "queued": "U staat al in de wachtrij voor een medewerker van ons team.",
+        "passed": "Ik heb uw gesprek doorgegeven aan het {company}-team.",
+        "closed_until": "We zijn nu gesloten en {back} weer bereikbaar.",
+        "closed": "We zijn nu gesloten.",
+        "leave_email": "Laat uw e-mailadres achter, dan sturen we het antwoord daarheen, of kom hier terug: "
+        "uw gesprek blijft bewaard.",
+        "come_back": "Kom hier terug wanneer u wilt: uw gesprek blijft bewaard.",
+        "lead_unanswered": "Dat heb ik ook niet in ons helpcentrum kunnen vinden. ",
+        "lead_safety": "Voor uw veiligheid: gebruik het apparaat niet meer, haal de stekker uit het stopcontact en "
+        "houd het uit de buurt van alles wat vlam kan vatten. ",
+    },
 }
 
 

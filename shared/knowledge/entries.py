@@ -30,6 +30,9 @@ _WRITE = sa.text("""
             || setweight(to_tsvector('french', :translated_fr), 'B')
             || setweight(to_tsvector('spanish', :translated_es), 'B')
             || setweight(to_tsvector('german', :translated_de), 'B')
+            || setweight(to_tsvector('italian', :translated_it), 'B')
+            || setweight(to_tsvector('portuguese', :translated_pt), 'B')
+            || setweight(to_tsvector('dutch', :translated_nl), 'B')
             || setweight(to_tsvector('english', :answer), 'D'),
         :match_text, CAST(:translations AS jsonb), :version, :imported_version, clock_timestamp()
     )

@@ -23,6 +23,7 @@ from typing import Literal
 
 from shared.core.settings import Settings
 from shared.knowledge.retrieval import ScoredEntry
+from shared.text.question_words import FOLLOW_UP_CONNECTORS, REFERS_BACK, alternatives
 from shared.text.turns import Turn
 
 Form = Literal["elliptic", "refers_back", "implicit"]
@@ -30,18 +31,9 @@ SHORT_WORDS = 4
 MAX_FOLLOW_UP_WORDS = 14
 # The previous reply's entry is kept when it scores within this share of the threshold of the first.
 CONTEXT_MARGIN = 0.25
-_CONNECTOR = re.compile(
-    r"^\W*(and|but|also|so|ok(ay)?|what about|how about|what if|same for|then|"
-    r"et|mais|aussi|alors|y|pero|también|entonces|und|aber|auch|also|e|ma|anche|quindi|en|maar|ook|mas|então)\b",
-    re.IGNORECASE,
-)
+_CONNECTOR = re.compile(rf"^\W*({alternatives(FOLLOW_UP_CONNECTORS)})\b", re.IGNORECASE)
 # Pronouns and place words that point back, in each language customers write in (articles left out).
-_REFERS_BACK = re.compile(
-    r"\b(it|its|that|this|they|them|those|these|there|one|ones|"
-    r"ça|cela|ceci|là|eso|esto|ello|allí|ahí|es|das|dies|dort|damit|dafür|"
-    r"questo|quello|ciò|lì|isso|isto|lá|dat|dit|het|daar)\b|\bl'",
-    re.IGNORECASE,
-)
+_REFERS_BACK = re.compile(rf"\b({alternatives(REFERS_BACK)})\b|\bl'", re.IGNORECASE)
 
 
 def previous_message(history: list[Turn]) -> str | None:

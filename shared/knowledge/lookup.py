@@ -14,6 +14,7 @@ from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
 from shared.knowledge import decision, followups, retrieval
 from shared.text.language import language_of
+from shared.text.question_words import QUESTION_JOINERS, QUESTION_STARTS, alternatives
 from shared.text.redaction import redact
 from shared.text.turns import Turn
 
@@ -25,14 +26,9 @@ MIN_PART_WORDS = 3
 MAX_PARTS = 3
 # Where a message turns to another question: after a sentence's end, or at "and"/"also" (in
 # each supported language) followed by a question word.
-_QUESTION_START = (
-    r"how|what|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|may|i|"
-    r"comment|combien|quand|où|quel|quelle|quels|est-ce|puis-je|pouvez|peut|"
-    r"cómo|cuánto|cuándo|dónde|qué|cuál|puedo|pueden|hay|"
-    r"wie|was|wann|wo|welche|kann|können|gibt|muss"
-)
+_QUESTION_START = alternatives(QUESTION_STARTS)
 _SPLIT = re.compile(
-    rf"(?<=[?!.])\s+|\s*;\s*|,?\s+(?:and|also|plus|et|aussi|y|también|und|auch)\s+(?=(?:{_QUESTION_START})\b)",
+    rf"(?<=[?!.])\s+|\s*;\s*|,?\s+(?:{alternatives(QUESTION_JOINERS)})\s+(?=(?:{_QUESTION_START})\b)",
     re.IGNORECASE,
 )
 

@@ -150,8 +150,12 @@ def hybrid_sql(dims: int) -> str:
 
 
 FUZZY_WEIGHT = 0.5
+# The language of an entry's own question and answer (sync stems them as English); versions in
+# other languages are its translations.
+OWN_LANGUAGE = "en"
 LEXICAL_SHORTLIST = 50
 POPULAR_TTL_SECONDS = 300
+VERSIONS_TTL_SECONDS = 60
 NEAR_TEXTS = 60
 NEAR_ENTRIES = 20
 
@@ -178,6 +182,8 @@ class ScoredEntry:
     # no entry contains (the same for every entry of one search): evidence for the decision.
     coverage: float | None = field(default=None, compare=False)
     unknown_words: tuple[str, ...] = field(default=(), compare=False)
+    # The language `question` and `answer` are written in: the entry's own, or a version's (see in_language).
+    language: str = field(default=OWN_LANGUAGE, compare=False)
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
@@ -186,11 +192,14 @@ class ScoredEntry:
         return settings.retrieval_min_hybrid_score if self.hybrid else settings.retrieval_min_score
 
     def in_language(self, language: str) -> ScoredEntry:
-        """This entry with its question and answer in `language` when the knowledge base has them."""
+        """This entry with its question and answer in `language` when it has a version in it, else as written.
+
+        The result's `language` says which one its text is in.
+        """
         version = self.translations.get(language)
         if not version:
             return self
-        return replace(self, question=version["question"], answer=version["answer"])
+        return replace(self, question=version["question"], answer=version["answer"], language=language)
 
     def fits(self, settings: Settings) -> bool:
         """Whether this entry is confident enough to answer with."""
@@ -199,7 +208,15 @@ class ScoredEntry:
 
 # Postgres's text-search configuration for each language a query can be in: the knowledge base's
 # versions in that language are stemmed with it (see sync), and so are the query's words.
-TEXT_CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "de": "german"}
+TEXT_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
 
 
 def search(
@@ -214,6 +231,8 @@ def search(
     """The best-matching entries for `query` (and its `vector`, from embedder `model`), best first."""
     settings = get_settings()
     top_k = top_k or settings.retrieval_top_k
+    if language != OWN_LANGUAGE:
+        language = read_as(language, cached_version_languages(conn))
     if vector is None or model is None:
         params: dict[str, Any] = {
             "query": query,
@@ -246,6 +265,45 @@ def search(
 
 
 FEATURES = ("lexical", "dense", "centroid", "learned")
+
+
+# Languages whose stems are mostly another supported language's. Italian is read as English: read
+# as Spanish or French, its messages were answered no better, or worse.
+NEIGHBOURS = {"pt": "es", "nl": "de"}
+
+
+def read_as(language: str, versions: frozenset[str]) -> str:
+    """The language a query in `language` is stemmed as, given the languages the entries have versions in.
+
+    A language with no versions is read as its neighbour's when the entries have that one (they share
+    most stems), else as the entries' own: the only words such a message can share with the knowledge
+    base are then that language's (brands, loanwords: "newsletter", "PayPal"), and its own stop words,
+    dropped, would hide from the decision how little of the message the knowledge base reads.
+    Measured on the labelled sets' Italian, Portuguese and Dutch messages, both answer right more often.
+    """
+    if language in versions:
+        return language
+    neighbour = NEIGHBOURS.get(language)
+    return neighbour if neighbour in versions else OWN_LANGUAGE
+
+
+def version_languages(conn: sa.Connection) -> frozenset[str]:
+    """The languages some entry has a version in."""
+    rows = conn.execute(sa.text("SELECT DISTINCT jsonb_object_keys(translations) FROM kb_entries")).scalars()
+    return frozenset(rows)
+
+
+_versions_cache: tuple[float, frozenset[str]] = (-VERSIONS_TTL_SECONDS, frozenset())
+
+
+def cached_version_languages(conn: sa.Connection) -> frozenset[str]:
+    """`version_languages`, read again once a minute: it scans every entry, and changes only with the entries."""
+    global _versions_cache
+    fetched_at, languages = _versions_cache
+    if time.monotonic() - fetched_at > VERSIONS_TTL_SECONDS:
+        languages = version_languages(conn)
+        _versions_cache = (time.monotonic(), languages)
+    return languages
 
 
 def hybrid_params(

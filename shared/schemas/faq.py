@@ -17,7 +17,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 # The languages an entry can carry a version in, besides its own English.
-TranslationLanguage = Literal["fr", "es", "de"]
+TranslationLanguage = Literal["fr", "es", "de", "it", "pt", "nl"]
 TRANSLATION_LANGUAGES: tuple[TranslationLanguage, ...] = get_args(TranslationLanguage)
 
 

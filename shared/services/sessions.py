@@ -32,6 +32,12 @@ DEFAULT_GREETINGS = {
     "envíos o tu cuenta.",
     "de": "Hallo! Ich bin {bot} und beantworte Ihre Fragen für {company}: Bestellungen, Rücksendungen, "
     "Versand oder Ihr Konto.",
+    "it": "Buongiorno! Sono {bot} e rispondo alle sue domande per {company}: ordini, resi, spedizioni "
+    "o il suo account.",
+    "pt": "Olá! Chamo-me {bot} e respondo às suas perguntas em nome de {company}: encomendas, devoluções, "
+    "envios ou a sua conta.",
+    "nl": "Hallo! Ik ben {bot} en beantwoord uw vragen voor {company}: bestellingen, retouren, verzending "
+    "of uw account.",
 }
 
 

@@ -94,8 +94,8 @@ def test_a_new_entry_answers_at_once_and_a_retired_one_stops(function_client, re
         ({"question": "Q?", "answer": "A", "examples": ["x" * 501]}, "examples.0"),
         ({"question": "Q?", "answer": "A", "url": "not a url"}, "url"),
         (
-            {"question": "Q?", "answer": "A", "translations": {"it": {"question": "Q", "answer": "A"}}},
-            "translations.it",
+            {"question": "Q?", "answer": "A", "translations": {"ja": {"question": "Q", "answer": "A"}}},
+            "translations.ja",
         ),
         ({"question": "Q?", "answer": "A", "base_version": 3}, "base_version"),
         ({"question": "Q?", "answer": "A", "surprise": 1}, "surprise"),

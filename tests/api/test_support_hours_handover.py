@@ -35,7 +35,7 @@ def test_while_closed_the_reply_says_when_the_team_is_back_and_offers_email():
     assert "Leave your email address and we'll send the answer there" in text
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es", "de"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de", "it", "pt", "nl"])
 def test_without_smtp_the_closed_reply_promises_no_email(language):
     text = handover_text(_settings(), now=SATURDAY_NOON_NY, already=False, typical_minutes=None, language=language)
     emailed = handover_text(
@@ -43,7 +43,9 @@ def test_without_smtp_the_closed_reply_promises_no_email(language):
     )
     for word in ("mail", "correo"):
         assert word not in text.lower()
-    assert text != emailed and text.endswith(("saved.", "enregistrée.", "guardada.", "gespeichert."))
+    assert text != emailed and text.endswith(
+        ("saved.", "enregistrée.", "guardada.", "gespeichert.", "salvata.", "bewaard.")
+    )
 
 
 def test_a_holiday_moves_the_promised_return():
@@ -58,6 +60,9 @@ def test_a_holiday_moves_the_promised_return():
         ("fr", "en général en moins de 15 minutes", "de retour lundi à 9:00 EST"),
         ("es", "normalmente en menos de 15 minutos", "volvemos el lunes a las 9:00 EST"),
         ("de", "meist innerhalb von 15 Minuten", "Montag um 9:00 EST wieder da"),
+        ("it", "di solito entro 15 minuti", "torniamo lunedì alle 9:00 EST"),
+        ("pt", "normalmente em menos de 15 minutos", "voltamos segunda-feira às 9:00 EST"),
+        ("nl", "meestal binnen 15 minuten", "maandag om 9:00 EST weer bereikbaar"),
     ],
 )
 def test_the_handover_reply_speaks_the_customers_language(language, open_words, closed_words):
@@ -74,6 +79,9 @@ def test_the_handover_reply_speaks_the_customers_language(language, open_words, 
         ("fr", "Pour votre sécurité"),
         ("es", "Por su seguridad"),
         ("de", "Zu Ihrer Sicherheit"),
+        ("it", "Per la sua sicurezza"),
+        ("pt", "Para sua segurança"),
+        ("nl", "Voor uw veiligheid"),
     ],
 )
 def test_a_safety_handover_first_says_what_to_do_meanwhile_open_or_closed(language, first_words):

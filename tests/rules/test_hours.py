@@ -325,9 +325,18 @@ def test_describe_next_opening_says_today_tomorrow_a_weekday_or_a_date(
             "el lunes 4 de enero a las 9:00 EST",
         ),
         ("de", "heute um 9:00 EDT", "morgen um 9:00 EDT", "Montag um 9:00 EDT", "Montag, 4. Januar um 9:00 EST"),
+        ("it", "oggi alle 9:00 EDT", "domani alle 9:00 EDT", "lunedì alle 9:00 EDT", "lunedì 4 gennaio alle 9:00 EST"),
+        (
+            "pt",
+            "hoje às 9:00 EDT",
+            "amanhã às 9:00 EDT",
+            "segunda-feira às 9:00 EDT",
+            "segunda-feira, 4 de janeiro às 9:00 EST",
+        ),
+        ("nl", "vandaag om 9:00 EDT", "morgen om 9:00 EDT", "maandag om 9:00 EDT", "maandag 4 januari om 9:00 EST"),
     ],
 )
-def test_describe_next_opening_in_french_spanish_and_german(
+def test_describe_next_opening_in_each_language(
     locale: str, today: str, tomorrow: str, weekday: str, later: str
 ) -> None:
     hours = weekdays(closed=YEAR_END)
@@ -346,16 +355,19 @@ def test_describe_next_opening_uses_the_support_zone_abbreviation_at_that_instan
     assert describe_next_opening(weekdays("America/Sao_Paulo"), utc(2026, 7, 14, 23, 0)) == "tomorrow at 9:00 UTC-03"
 
 
-def test_describe_next_opening_says_a_la_for_one_oclock_in_spanish() -> None:
+def test_describe_next_opening_says_one_oclock_as_each_language_does() -> None:
     hours = SupportHours.parse("America/New_York", "mon 01:00-05:00")
 
     assert describe_next_opening(hours, ny(2026, 7, 5, 12, 0), "es") == "mañana a la 1:00 EDT"
+    assert describe_next_opening(hours, ny(2026, 7, 5, 12, 0), "pt") == "amanhã à 1:00 EDT"
+    assert describe_next_opening(hours, ny(2026, 7, 5, 12, 0), "it") == "domani alle ore 1:00 EDT"
 
 
 def test_describe_next_opening_reads_regional_locales_and_falls_back_to_english() -> None:
     assert describe_next_opening(BUSINESS, ny(2026, 7, 1, 18, 0), "es-MX") == "mañana a las 9:00 EDT"
     assert describe_next_opening(BUSINESS, ny(2026, 7, 1, 18, 0), "fr_CA") == "demain à 9:00 EDT"
-    assert describe_next_opening(BUSINESS, ny(2026, 7, 1, 18, 0), "pt-BR") == "tomorrow at 9:00 EDT"
+    assert describe_next_opening(BUSINESS, ny(2026, 7, 1, 18, 0), "pt-BR") == "amanhã às 9:00 EDT"
+    assert describe_next_opening(BUSINESS, ny(2026, 7, 1, 18, 0), "ja-JP") == "tomorrow at 9:00 EDT"
 
 
 def test_describe_next_opening_is_none_when_support_never_opens() -> None:
@@ -369,6 +381,9 @@ def test_describe_next_opening_is_none_when_support_never_opens() -> None:
         ("fr", "du lundi au vendredi 9:00–18:00, samedi 10:00–14:00 (America/New_York)"),
         ("es", "de lunes a viernes 9:00–18:00, sábado 10:00–14:00 (America/New_York)"),
         ("de", "Montag bis Freitag 9:00–18:00, Samstag 10:00–14:00 (America/New_York)"),
+        ("it", "da lunedì a venerdì 9:00–18:00, sabato 10:00–14:00 (America/New_York)"),
+        ("pt", "de segunda-feira a sexta-feira 9:00–18:00, sábado 10:00–14:00 (America/New_York)"),
+        ("nl", "maandag t/m vrijdag 9:00–18:00, zaterdag 10:00–14:00 (America/New_York)"),
     ],
 )
 def test_describe_weekly_in_each_language(locale: str, expected: str) -> None:
@@ -386,6 +401,8 @@ def test_describe_weekly_in_each_language(locale: str, expected: str) -> None:
         ("fri 20:00-24:00", "es", "viernes 20:00–24:00"),
         ("mon-sun closed", "en", "closed"),
         ("mon-sun closed", "fr", "fermé"),
+        ("sat,sun 24h", "it", "sabato e domenica 24 ore su 24"),
+        ("mon-fri 08:00-20:00; sat,sun 24h", "nl", "maandag t/m vrijdag 8:00–20:00, zaterdag en zondag 24 uur"),
     ],
 )
 def test_describe_weekly_groups_days_with_the_same_hours(weekly: str, locale: str, expected: str) -> None:

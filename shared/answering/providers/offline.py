@@ -3,51 +3,16 @@
 from __future__ import annotations
 
 from shared.answering.extractive import extractive_summary
+from shared.answering.providers.offline_phrases import PHRASES
 from shared.answering.suggestions import suggest_actions, talk_to_human
 from shared.answering.types import Answer, AnswerRequest, AnswerStream, Summary, SummaryRequest
 from shared.core.settings import get_settings
+from shared.knowledge.retrieval import ScoredEntry
 
 CONFIDENT_SCORE = 0.8
 CHUNK_WORDS = 4
 # Entries a suggestion offers: with the offer of a person, three chips.
 MAX_OFFERED = 2
-
-# The offline provider's own sentences, in each language it answers in.
-PHRASES = {
-    "en": {
-        "lead_in": "Here's what I found about “{question}”:\n\n",
-        "about": "About “{question}”:",
-        "suggest": "I'm not sure I understood. Do you mean one of these?",
-        "clarify": "Which of these do you mean?",
-        "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
-        "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
-    },
-    "fr": {
-        "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
-        "about": "À propos de « {question} » :",
-        "suggest": "Je ne suis pas sûr d'avoir bien compris. Voulez-vous parler de l'un de ces sujets ?",
-        "clarify": "Duquel de ces sujets voulez-vous parler ?",
-        "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
-        "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
-    },
-    "es": {
-        "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
-        "about": "Sobre «{question}»:",
-        "suggest": "No estoy seguro de haberle entendido. ¿Se refiere a alguno de estos temas?",
-        "clarify": "¿A cuál de estos temas se refiere?",
-        "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
-        "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
-    },
-    "de": {
-        "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
-        "about": "Zu „{question}“:",
-        "suggest": "Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinen Sie eines dieser Themen?",
-        "clarify": "Welches dieser Themen meinen Sie?",
-        "not_covered": "Leider habe ich dazu in unserem Hilfe-Center keine Antwort gefunden. "
-        "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
-        "oder sagen Sie es einfach.",
-    },
-}
 
 
 class OfflineProvider:
@@ -78,10 +43,13 @@ class OfflineProvider:
         used = request.entries[: len(request.parts) or 1]
         best = used[0]
         if len(used) > 1:
-            text = "\n\n".join(f"{phrases['about'].format(question=e.question)}\n{e.answer}" for e in used)
+            text = "\n\n".join(
+                f"{phrases['about'].format(question=e.question)}\n{_as_written(e, request.language)}" for e in used
+            )
         else:
             confident = best.score >= CONFIDENT_SCORE
-            text = ("" if confident else phrases["lead_in"].format(question=best.question)) + best.answer
+            lead_in = "" if confident else phrases["lead_in"].format(question=best.question)
+            text = lead_in + _as_written(best, request.language)
         others = [e for e in request.entries + request.related if e not in used]
         return Answer(
             text=text,
@@ -104,6 +72,12 @@ class OfflineProvider:
     def summarize(self, request: SummaryRequest) -> Summary:
         """An extractive summary in the model's structure: the customer's problem, what was answered, how it ended."""
         return extractive_summary(request)
+
+
+def _as_written(entry: ScoredEntry, language: str) -> str:
+    """The entry's answer, said first to be in English when the customer writes in a language it has no version in."""
+    note = phrases_for(language)["only_in_english"] if entry.language != language else ""
+    return note + entry.answer
 
 
 def phrases_for(language: str) -> dict[str, str]:
