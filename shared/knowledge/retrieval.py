@@ -231,8 +231,11 @@ def search(
     """The best-matching entries for `query` (and its `vector`, from embedder `model`), best first."""
     settings = get_settings()
     top_k = top_k or settings.retrieval_top_k
+    asked_in = language
     if language != OWN_LANGUAGE:
         language = read_as(language, cached_version_languages(conn))
+    # Read as another language, the message's words are unknown for their language, not their topic.
+    unknown_is_evidence = language == asked_in
     if vector is None or model is None:
         params: dict[str, Any] = {
             "query": query,
@@ -258,7 +261,7 @@ def search(
             r.version,
             {name: float(getattr(r, name)) for name in FEATURES if getattr(r, name) is not None},
             None if r.coverage is None else float(r.coverage),
-            tuple(r.unknown_words or ()),
+            tuple(r.unknown_words or ()) if unknown_is_evidence else (),
         )
         for r in rows
     ]
