@@ -15,10 +15,10 @@ from shared.knowledge import conversation_eval
 from shared.knowledge.sync import sync_file
 
 # The README's figures for the default mode (Retrieval); a change that lowers one fails here.
-FLOORS = {"in_scope_answered_right": 0.738, "out_of_scope_refused": 0.84}
-LANGUAGE_FLOORS = {"en": 0.715, "fr": 1.0, "es": 0.857, "de": 0.904, "it": 0.571, "pt": 0.857, "nl": 0.714}
+FLOORS = {"in_scope_answered_right": 0.759, "out_of_scope_refused": 0.824}
+LANGUAGE_FLOORS = {"en": 0.725, "fr": 1.0, "es": 0.809, "de": 0.904, "it": 0.642, "pt": 1.0, "nl": 0.714}
 # ... and at most this share of all messages gets an answer from an entry that does not answer it.
-CONFIDENTLY_WRONG_CEILING = 0.05
+CONFIDENTLY_WRONG_CEILING = 0.054
 
 
 @pytest.fixture(scope="module")
