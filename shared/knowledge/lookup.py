@@ -88,7 +88,9 @@ def explain(
     searched_text = (standalone or "").strip() or question
     form = followups.form_of(question, history) if searched_text == question else None
     asked = split_questions(searched_text)
-    texts = [searched_text, *asked, *([followups.in_context(question, history)] if form else [])]
+    # An implicit follow-up is read in context only when it does not answer alone (see `_continued`).
+    in_context = [followups.in_context(question, history)] if form in ("elliptic", "refers_back") else []
+    texts = [searched_text, *asked, *in_context]
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded(texts)
 
@@ -103,7 +105,9 @@ def explain(
     settings = get_settings()
     found = searched[0]
     decided = _decided(searched_text, found, list(zip(asked, searched[1 : 1 + len(asked)], strict=True)), settings)
-    if form is not None:
+    if form == "implicit":
+        decided, found = _continued(question, (decided, found), history, language, conn, settings)
+    elif form is not None:
         decided, found = _read_in_context(question, form, (decided, found), searched[-1], history, settings)
     shown = [e.in_language(language) for e in decided.entries]
     shown_ids = {e.id for e in shown}
@@ -164,22 +168,57 @@ def _read_in_context(
     settings: Settings,
 ) -> tuple[_Decided, Found]:
     """A follow-up's decision: its own answer when it is elliptic and has one, else read with the previous message."""
-    if form in ("elliptic", "implicit") and alone[0].outcome == "answered":
-        return alone
-    if form == "implicit" and (not alone[1] or decision.key_terms(alone[1][0].unknown_words)):
-        # It names something the knowledge base never mentions: a new subject, not more of the last.
+    if form == "elliptic" and alone[0].outcome == "answered":
         return alone
     context = followups.context_entries(history)
     ranked = followups.prefer_context(in_context, context, settings)
     if ranked and ranked[0].id in context and ranked[0].fits(settings):
         # The conversation's topic, found again with this message: the customer asks more about it.
         return _Decided("answered", "follow_up", [ranked[0]]), ranked
-    if form == "implicit":
-        return alone
     unknown = followups.own_words(question, ranked[0].unknown_words) if ranked else ()
     # The views read the previous message too: they are not evidence about this one.
     decided = decision.decide(ranked, settings, words=len(question.split()), unknown=unknown, views=False)
     return _Decided(decided.outcome, decided.reason, decided.entries, decided.offered), ranked
+
+
+def _continued(
+    question: str,
+    alone: tuple[_Decided, Found],
+    history: list[Turn],
+    language: str,
+    conn: sa.Connection | None,
+    settings: Settings,
+) -> tuple[_Decided, Found]:
+    """An implicit follow-up's decision: the previous answer's topic when, read with the previous
+    message, it comes first and fits; else the message's own.
+
+    Searched only when the message does not answer alone and names nothing the knowledge base
+    never mentions (that would be a new subject): most messages cost no second search.
+    """
+    decided, found = alone
+    if decided.outcome == "answered" or not found or decision.key_terms(found[0].unknown_words):
+        return alone
+    context = followups.context_entries(history)
+    ranked = followups.prefer_context(
+        _search_once(followups.in_context(question, history), language, conn), context, settings
+    )
+    if ranked and ranked[0].id in context and ranked[0].fits(settings):
+        return _Decided("answered", "follow_up", [ranked[0]]), ranked
+    return alone
+
+
+def _search_once(text: str, language: str, conn: sa.Connection | None) -> Found:
+    """The entries ranked for `text` in a transaction of its own; none when retrieval fails."""
+    query = _embedded([text])[0]
+    try:
+        return (
+            _search(conn, query, language)
+            if conn is not None
+            else run_idempotent(lambda db: _search(db, query, language))
+        )
+    except (sa.exc.SQLAlchemyError, OSError):
+        log.exception("retrieval in context failed; reading the message alone")
+        return []
 
 
 def split_questions(message: str) -> list[str]:
