@@ -16,16 +16,20 @@ times the matched share of the query's words is compared with RETRIEVAL_MIN_SCOR
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
 from shared.core.settings import Settings, get_settings
 from shared.db import prepared
 from shared.embeddings.base import to_pgvector
+
+T = TypeVar("T")
 
 _QUERY_TERMS = """
     query_words AS (
@@ -296,17 +300,31 @@ def version_languages(conn: sa.Connection) -> frozenset[str]:
     return frozenset(rows)
 
 
-_versions_cache: tuple[float, frozenset[str]] = (-VERSIONS_TTL_SECONDS, frozenset())
+class Periodic(Generic[T]):
+    """A value read from the database again at most every `seconds`: the entries change rarely."""
+
+    def __init__(self, read: Callable[[sa.Connection], T], seconds: float) -> None:
+        self._read, self._seconds = read, seconds
+        self._value: T | None = None
+        self._read_at = -math.inf
+
+    def get(self, conn: sa.Connection) -> T:
+        if self._value is None or time.monotonic() - self._read_at > self._seconds:
+            self._value, self._read_at = self._read(conn), time.monotonic()
+        return self._value
+
+    def forget(self) -> None:
+        """Read afresh next time."""
+        self._read_at = -math.inf
+
+
+# It scans every entry, and changes only with the entries.
+version_languages_now = Periodic(version_languages, VERSIONS_TTL_SECONDS)
 
 
 def cached_version_languages(conn: sa.Connection) -> frozenset[str]:
-    """`version_languages`, read again once a minute: it scans every entry, and changes only with the entries."""
-    global _versions_cache
-    fetched_at, languages = _versions_cache
-    if time.monotonic() - fetched_at > VERSIONS_TTL_SECONDS:
-        languages = version_languages(conn)
-        _versions_cache = (time.monotonic(), languages)
-    return languages
+    """`version_languages`, read again once a minute."""
+    return version_languages_now.get(conn)
 
 
 def hybrid_params(
@@ -342,14 +360,9 @@ def popular_entries(conn: sa.Connection, limit: int = 3) -> list[ScoredEntry]:
     ]
 
 
-_popular_cache: tuple[float, list[ScoredEntry]] = (-POPULAR_TTL_SECONDS, [])
+_popular = Periodic(popular_entries, POPULAR_TTL_SECONDS)
 
 
 def cached_popular_entries(conn: sa.Connection) -> list[ScoredEntry]:
-    """`popular_entries`, cached for a few minutes: the knowledge base changes rarely."""
-    global _popular_cache
-    fetched_at, entries = _popular_cache
-    if time.monotonic() - fetched_at > POPULAR_TTL_SECONDS:
-        entries = popular_entries(conn)
-        _popular_cache = (time.monotonic(), entries)
-    return entries
+    """`popular_entries`, read again every few minutes."""
+    return _popular.get(conn)

@@ -72,11 +72,9 @@ def test_the_languages_entries_have_versions_in_are_read_from_the_knowledge_base
     assert version_languages(db) == {"fr", "es", "de", "nl", "it"}
 
 
-def test_words_of_a_language_no_entry_is_written_in_are_no_sign_that_the_topic_is_not_covered(
-    function_client, db, monkeypatch
-):
+def test_words_of_a_language_no_entry_is_written_in_are_no_sign_that_the_topic_is_not_covered(function_client, db):
     # Read afresh: another test may have left versions in more languages in the minute's cache.
-    monkeypatch.setattr(retrieval, "_versions_cache", (float("-inf"), frozenset()))
+    retrieval.version_languages_now.forget()
     dutch = retrieval.search(db, "Hoe kan ik mijn wachtwoord opnieuw instellen?", language="nl")
     assert dutch and all(entry.unknown_words == () for entry in dutch)
     english = retrieval.search(db, "Can I pay for my order with skateboards?", language="en")
