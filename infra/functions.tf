@@ -66,6 +66,11 @@ locals {
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
   }
 
+  # Not settings: read by numpy's BLAS when it loads, which in some import paths comes before the
+  # encoders could set them. One thread, so an encoder pass does not spin against Postgres and the
+  # request's other threads on the function's CPU.
+  runtime_environment = { OPENBLAS_NUM_THREADS = "1", OMP_NUM_THREADS = "1" }
+
   # The URL Cloud Functions gives purge_expired, known before it exists (no dependency cycle).
   purge_audience   = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
   deliver_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/deliver_notifications"
@@ -146,7 +151,7 @@ resource "google_cloudfunctions2_function" "fn" {
     # and Terraform calls prepare_deployment from the deployer's machine.
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
-    environment_variables          = merge(local.environment, local.email_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
+    environment_variables          = merge(local.environment, local.runtime_environment, local.email_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
 
     dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.gemini_api_key
