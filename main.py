@@ -17,6 +17,8 @@ _MODULES = {
     "create_session": "functions.sessions",
     "delete_session": "functions.sessions",
     "deliver_notifications": "functions.maintenance",
+    "erase_my_data": "functions.privacy",
+    "export_my_data": "functions.privacy",
     "get_messages": "functions.sessions",
     "operator_api": "functions.operator_api",
     "post_contact": "functions.sessions",
@@ -37,6 +39,8 @@ CONSOLE_ENTRY_POINTS = ("operator_api",)
 PUBLIC_ENTRY_POINTS = (
     "create_session",
     "delete_session",
+    "erase_my_data",
+    "export_my_data",
     "get_messages",
     "post_contact",
     "post_csat",

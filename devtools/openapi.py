@@ -27,6 +27,7 @@ from devtools.openapi_operator import PATH_PARAMETERS, OperatorCall
 from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT, Settings
+from shared.schemas.privacy import DataExport
 from shared.schemas.public import (
     ContactCreate,
     CsatCreate,
@@ -155,6 +156,23 @@ OPERATIONS = (
     ),
     Operation(
         "delete_session", "delete", "Erase the session (a JSON body may replace the query)", 204,
+        query=SessionRef, errors=(*BODY_ERRORS, 401),
+    ),
+    Operation(
+        "export_my_data", "post", "Download everything held about the customer: the session's conversation", 200,
+        DataExport, body=SessionRef, errors=(*BODY_ERRORS, 401),
+    ),
+    Operation(
+        "export_my_data", "get", "Download the session's conversation (a JSON body may replace the query)", 200,
+        DataExport, query=SessionRef, errors=(*BODY_ERRORS, 401),
+    ),
+    Operation(
+        "erase_my_data", "post", "Erase the session's conversation and every copy of the customer's words", 204,
+        body=SessionRef, errors=(*BODY_ERRORS, 401),
+        notes={401: "Also: the conversation was erased already (its token no longer opens anything)."},
+    ),
+    Operation(
+        "erase_my_data", "delete", "Erase as with POST (a JSON body may replace the query)", 204,
         query=SessionRef, errors=(*BODY_ERRORS, 401),
     ),
     Operation(

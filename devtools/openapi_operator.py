@@ -53,6 +53,7 @@ from shared.schemas.knowledge import (
     TryRequest,
     TryResult,
 )
+from shared.schemas.privacy import DataExport
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,12 @@ CALLS: dict[tuple[str, str], OperatorCall] = {
     ("GET", "/conversations"): OperatorCall("One inbox view's page", 200, ConversationList, query=ConversationsQuery),
     ("GET", "/conversations/{conversation_id}"): OperatorCall(
         "One conversation, whole (marks it read)", 200, ConversationDetail, errors=(404,)
+    ),
+    ("DELETE", "/conversations/{conversation_id}"): OperatorCall(
+        "Erase the conversation and every copy of its customer's words (audited)", 204, errors=(404,)
+    ),
+    ("GET", "/conversations/{conversation_id}/export"): OperatorCall(
+        "Everything held about the conversation's customer, as JSON (audited)", 200, DataExport, errors=(404,)
     ),
     ("POST", "/conversations/{conversation_id}/messages"): OperatorCall(
         "Reply to the customer, or write an internal note", 201, MessageId, body=AgentMessageCreate,

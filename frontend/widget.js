@@ -19,6 +19,7 @@
       title: "Support", open: "Open support chat", close: "Close chat", menu: "Conversation options",
       greeting: "Hi! How can we help you today?", placeholder: "Type your message…", send: "Send",
       newChat: "New conversation", deleteChat: "Delete my conversation",
+      saveData: "Download my data",
       confirmDelete: "Delete this conversation for good?", deleted: "Your conversation was deleted.",
       typing: "The assistant is typing", you: "You", bot: "Assistant", agent: "Support agent",
       sources: "Sources", helpful: "Helpful", unhelpful: "Not helpful", thanks: "Thanks for your feedback!",
@@ -36,6 +37,7 @@
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
       greeting: "Bonjour ! Comment pouvons-nous vous aider ?", placeholder: "Écrivez votre message…", send: "Envoyer",
       newChat: "Nouvelle conversation", deleteChat: "Supprimer ma conversation",
+      saveData: "Télécharger mes données",
       confirmDelete: "Supprimer définitivement cette conversation ?", deleted: "Votre conversation a été supprimée.",
       typing: "L'assistant écrit", you: "Vous", bot: "Assistant", agent: "Conseiller",
       sources: "Sources", helpful: "Utile", unhelpful: "Pas utile", thanks: "Merci pour votre avis !",
@@ -53,6 +55,7 @@
       title: "Soporte", open: "Abrir el chat de soporte", close: "Cerrar el chat", menu: "Opciones de la conversación",
       greeting: "¡Hola! ¿En qué podemos ayudarte hoy?", placeholder: "Escribe tu mensaje…", send: "Enviar",
       newChat: "Nueva conversación", deleteChat: "Eliminar mi conversación",
+      saveData: "Descargar mis datos",
       confirmDelete: "¿Eliminar esta conversación definitivamente?", deleted: "Tu conversación se ha eliminado.",
       typing: "El asistente está escribiendo", you: "Tú", bot: "Asistente", agent: "Agente de soporte",
       sources: "Fuentes", helpful: "Útil", unhelpful: "No es útil", thanks: "¡Gracias por tu opinión!",
@@ -70,6 +73,7 @@
       title: "Kundenservice", open: "Support-Chat öffnen", close: "Chat schließen", menu: "Optionen für das Gespräch",
       greeting: "Hallo! Wie können wir Ihnen heute helfen?", placeholder: "Ihre Nachricht…", send: "Senden",
       newChat: "Neues Gespräch", deleteChat: "Mein Gespräch löschen",
+      saveData: "Meine Daten herunterladen",
       confirmDelete: "Dieses Gespräch endgültig löschen?", deleted: "Ihr Gespräch wurde gelöscht.",
       typing: "Der Assistent schreibt", you: "Sie", bot: "Assistent", agent: "Support-Team",
       sources: "Quellen", helpful: "Hilfreich", unhelpful: "Nicht hilfreich", thanks: "Danke für Ihr Feedback!",
@@ -87,6 +91,7 @@
       title: "Assistenza", open: "Apri la chat di assistenza", close: "Chiudi la chat", menu: "Opzioni della conversazione",
       greeting: "Buongiorno! Come possiamo aiutarla?", placeholder: "Scriva il suo messaggio…", send: "Invia",
       newChat: "Nuova conversazione", deleteChat: "Elimina la mia conversazione",
+      saveData: "Scarica i miei dati",
       confirmDelete: "Eliminare definitivamente questa conversazione?", deleted: "La sua conversazione è stata eliminata.",
       typing: "L'assistente sta scrivendo", you: "Lei", bot: "Assistente", agent: "Operatore",
       sources: "Fonti", helpful: "Utile", unhelpful: "Non utile", thanks: "Grazie per il suo parere!",
@@ -104,6 +109,7 @@
       title: "Apoio ao cliente", open: "Abrir o chat de apoio", close: "Fechar o chat", menu: "Opções da conversa",
       greeting: "Olá! Como podemos ajudar?", placeholder: "Escreva a sua mensagem…", send: "Enviar",
       newChat: "Nova conversa", deleteChat: "Eliminar a minha conversa",
+      saveData: "Descarregar os meus dados",
       confirmDelete: "Eliminar esta conversa definitivamente?", deleted: "A sua conversa foi eliminada.",
       typing: "O assistente está a escrever", you: "Você", bot: "Assistente", agent: "Equipa de apoio",
       sources: "Fontes", helpful: "Útil", unhelpful: "Não foi útil", thanks: "Obrigado pela sua opinião!",
@@ -121,6 +127,7 @@
       title: "Klantenservice", open: "Supportchat openen", close: "Chat sluiten", menu: "Opties voor het gesprek",
       greeting: "Hallo! Waarmee kunnen we u helpen?", placeholder: "Typ uw bericht…", send: "Versturen",
       newChat: "Nieuw gesprek", deleteChat: "Mijn gesprek verwijderen",
+      saveData: "Mijn gegevens downloaden",
       confirmDelete: "Dit gesprek definitief verwijderen?", deleted: "Uw gesprek is verwijderd.",
       typing: "De assistent typt", you: "U", bot: "Assistent", agent: "Medewerker",
       sources: "Bronnen", helpful: "Nuttig", unhelpful: "Niet nuttig", thanks: "Bedankt voor uw feedback!",
@@ -281,6 +288,7 @@
   var sendButton = el("button", { class: "send", type: "submit", "aria-label": t.send, text: t.send });
   var menu = el("div", { class: "menu", role: "menu", hidden: "" }, [
     el("button", { type: "button", role: "menuitem", text: t.newChat, onclick: function () { closeMenu(); reset(); } }),
+    el("button", { type: "button", role: "menuitem", text: t.saveData, onclick: function () { closeMenu(); download(); } }),
     el("button", { type: "button", role: "menuitem", text: t.deleteChat, onclick: function () { closeMenu(); erase(); } })
   ]);
   var menuButton = el("button", { class: "icon", type: "button", "aria-label": t.menu, "aria-haspopup": "menu",
@@ -848,10 +856,20 @@
     input.focus();
   }
 
+  function download() {
+    (state.session ? api("export_my_data", { body: { session_id: state.session.id } }).then(json)
+      : Promise.resolve({ conversations: [] })).then(function (body) {
+      var link = el("a", { download: "my-data.json",
+        href: URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)])) });
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    }, function (error) { notice(error.message); });
+  }
+
   function erase() {
     if (!state.session) return reset();
     if (!window.confirm(t.confirmDelete)) return;
-    api("delete_session", { body: { session_id: state.session.id } }).then(function () {
+    api("erase_my_data", { body: { session_id: state.session.id } }).then(function () {
       reset();
       notice(t.deleted);
     }, function (error) { notice(error.message); });

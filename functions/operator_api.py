@@ -46,6 +46,7 @@ from shared.services import (
     metrics,
     operator_limits,
     operators,
+    privacy,
     review,
     summaries,
 )
@@ -109,6 +110,17 @@ def refresh_summary(call: Call, operator: Operator, conversation_id: str) -> Rep
     conversation = _id(conversation_id)
     call.body(SummaryRefresh, optional=True)
     return Reply(200, summaries.refresh_for_agents(conversation, operator=operator))
+
+
+def export_conversation(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """Everything the product holds about the conversation's customer, as they would download it (audited)."""
+    return Reply(200, privacy.export_conversation(_id(conversation_id), operator_id=operator.id))
+
+
+def erase_conversation(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """Erase the conversation and every copy of its customer's words (audited)."""
+    privacy.erase_conversation(_id(conversation_id), operator_id=operator.id)
+    return Reply(204)
 
 
 def metrics_report(call: Call, operator: Operator) -> Reply:
@@ -253,6 +265,8 @@ ROUTES = (
     Route("GET", "/me", me),
     Route("GET", "/conversations", conversations),
     Route("GET", "/conversations/{conversation_id}", conversation),
+    Route("DELETE", "/conversations/{conversation_id}", erase_conversation, access="admin", cost="write"),
+    Route("GET", "/conversations/{conversation_id}/export", export_conversation, access="admin"),
     Route("POST", "/conversations/{conversation_id}/messages", reply, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/actions", act, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/summary", refresh_summary, cost="costly", idempotent=True),

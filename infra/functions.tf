@@ -23,6 +23,8 @@ locals {
     post_feedback         = { public = true, instances = 1, pool = 1 }
     post_contact          = { public = true, instances = 1, pool = 1 }
     post_csat             = { public = true, instances = 1, pool = 1 }
+    export_my_data        = { public = true, instances = 1, pool = 1 }
+    erase_my_data         = { public = true, instances = 1, pool = 1 }
     operator_api          = { public = true, instances = 1, pool = 2 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }

@@ -137,9 +137,9 @@ variable "database_tier" {
 }
 
 variable "database_max_connections" {
-  description = "The instance's max_connections (25 on db-f1-micro); functions must stay below it."
+  description = "The instance's max_connections (db-f1-micro's own default is 25); functions must stay below it."
   type        = number
-  default     = 25
+  default     = 27
 }
 
 variable "deletion_protection" {

@@ -1,6 +1,7 @@
-/* A conversation's side panel: the customer's facts, their rating, and the history of its states. */
+/* A conversation's side panel: the customer's facts, their rating, the history of its states, their data. */
 
 import { $, addFact, el } from "./dom.js";
+import { bindPrivacy, renderPrivacy } from "./privacy.js";
 import { T, fill, stateName } from "./strings.js";
 import { clock } from "./time.js";
 
@@ -8,6 +9,7 @@ export function renderDetails(detail) {
   renderFacts(detail);
   renderCsat(detail.csat);
   renderHistory(detail.history);
+  renderPrivacy(detail);
 }
 
 function renderFacts(detail) {
@@ -57,6 +59,7 @@ function renderHistory(history) {
 }
 
 export function bindDetails() {
+  bindPrivacy();
   $("details-toggle").addEventListener("click", function () {
     const open = $("conv").classList.toggle("details-open");
     this.setAttribute("aria-expanded", String(open));

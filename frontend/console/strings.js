@@ -39,6 +39,11 @@ export const T = {
     resolve: "Conversation resolved.", reopen: "Conversation reopened.", assign: "Conversation assigned." },
   assignTo: "Assign to", chooseOperator: "Assign to…",
   summary: "Summary", customer: "Customer", history: "History", csatTitle: "Satisfaction",
+  privacyTitle: "Customer's data", privacyExport: "Export", privacyErase: "Erase", privacyEraseYes: "Yes, erase",
+  privacyLead: "Everything held about this conversation's customer, as JSON; or erase all of it. Both are audited.",
+  privacyConfirm: "Erase this conversation, its summaries, ratings and contact address, and the customer's words " +
+    "in entries' examples and regression cases? This cannot be undone.",
+  privacyErased: "The conversation was erased.",
   noSummary: "No summary yet.", refreshSummary: "Refresh summary", refreshingSummary: "Writing the summary…",
   summaryRefreshed: "Summary refreshed.", newMessages: "New messages",
   contactEmail: "Email", locale: "Language", started: "Started", conversationId: "ID",

@@ -136,6 +136,12 @@ def write(
     conn.execute(_RECORD_VERSION, _version_values(entry, version, author=author, changed=changed, retired=False))
 
 
+def rewrite(conn: sa.Connection, current: LiveEntry, entry: FaqEntry) -> None:
+    """Replace the live row's content in place, at its version: an erasure, which no version records."""
+    values = row_values(entry, current.position)
+    conn.execute(_WRITE, {**values, "version": current.version, "imported_version": current.imported_version})
+
+
 def retire(conn: sa.Connection, current: LiveEntry, *, author: str) -> int:
     """Take the entry out of the live knowledge base; its history stays. Returns the retired version."""
     version = next_version(conn, current.entry.entry_id)

