@@ -1,7 +1,7 @@
 """the audit of customers' data exports and erasures
 
-Revision ID: 0018
-Revises: 0016 (0017 once the branch that takes it is merged)
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07
 
 One row per export or erasure of a customer's data: who asked (the customer, with their
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0018"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
