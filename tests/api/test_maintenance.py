@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -57,6 +58,29 @@ def test_purge_erases_sessions_idle_past_retention_with_their_messages(function_
     assert messages.scalar() == 0
     again = function_client("purge_expired").post("/")
     assert again.status_code == 200 and again.json["deleted_sessions"] == 0
+
+
+def test_purge_then_rolls_up_the_metrics_of_the_settled_days(function_client, db):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.api.test_metrics import _moved_to_a_range_of_their_own
+
+    session = new_session()
+    function_client("post_message").post(
+        "/", json={"session_id": str(session.id), "content": "Can I return something I bought?"}, headers=session.auth
+    )
+    # Settled (older than 8 days), kept (younger than RETENTION_DAYS), and a day other tests leave settled.
+    now, back = datetime.now(UTC), timedelta(days=25, hours=secrets.randbelow(72))
+    _moved_to_a_range_of_their_own([session], now, now, elsewhere=now - back)
+    day = (now - back).date()
+    stale = db.execute(sa.text("SELECT computed_at FROM metrics_daily WHERE day = :d"), {"d": day}).one()
+    assert stale.computed_at is None  # moving the conversation there marked its day
+    response = function_client("purge_expired").post("/")
+    assert response.status_code == 200 and response.json["rolled_up_days"] >= 1
+    stored = db.execute(sa.text("SELECT computed_at, conversations FROM metrics_daily WHERE day = :d"), {"d": day})
+    row = stored.one()
+    assert row.computed_at is not None and row.conversations >= 1
+    assert function_client("purge_expired").post("/").json["rolled_up_days"] == 0
 
 
 SCHEDULER = "scheduler@acme-support.iam.gserviceaccount.com"
