@@ -47,7 +47,7 @@ OUTCOMES = f"""
                AND s.last_answer_at <= now() - interval '1 day' AS assumed,
            coalesce(s.confirmed_at, s.last_answer_at) <= now() - interval '7 days' AS week_old,
            coalesce(s.returned_after_seconds <= 7 * 86400, false) AS returned_within_week,
-           s.resolved_at IS NOT NULL AS closed,
+           s.resolved_at IS NOT NULL AS closed, date_part('epoch', s.resolved_at - s.created_at) AS resolution,
            greatest(s.last_answer_at, s.confirmed_at) + interval '7 days' AS settles_at
     FROM {_RANGES}
 """
@@ -86,16 +86,18 @@ _GROUP_SUMS = {
 }
 GROUP_SUMS = list(_GROUP_SUMS)
 
-# Over `c` (OUTCOMES): the sums, the times medians are taken over, and when the clock stops mattering.
-_PART_COLUMNS = f"""
-    {", ".join(f"{sql}::bigint AS {name}" for name, sql in _SUMS.items())},
-    array_agg(first_response_seconds ORDER BY first_response_seconds)
-        FILTER (WHERE first_response_seconds IS NOT NULL) AS first_responses,
-    array_agg(date_part('epoch', resolved_at - created_at) ORDER BY resolved_at - created_at)
-        FILTER (WHERE resolved_at IS NOT NULL) AS resolutions,
-    max(settles_at) AS settles_at
+_SUM_COLUMNS = ", ".join(f"{sql}::bigint AS {name}" for name, sql in _SUMS.items())
+
+# A day as the roll-up stores it, over `c` (OUTCOMES): the sums, the times its medians are taken
+# over (sorted), and when the clock stops mattering.
+PARTS = f"""
+    SELECT {_SUM_COLUMNS},
+           array_agg(first_response_seconds ORDER BY first_response_seconds)
+               FILTER (WHERE first_response_seconds IS NOT NULL) AS first_responses,
+           array_agg(resolution ORDER BY resolution) FILTER (WHERE resolution IS NOT NULL) AS resolutions,
+           max(settles_at) AS settles_at
+    FROM c
 """
-PARTS = f"SELECT {_PART_COLUMNS} FROM c"
 
 # Over `c`: conversations by topic (the entry their first answer or suggestion was about; NULL: none
 # was) and by handover kind (NULL: none).
@@ -108,25 +110,28 @@ GROUP_PARTS = f"""
 
 _AVERAGE = "(sum({0}_sum)::numeric / nullif(sum({0}_n), 0))::float"  # as avg() divides: in numeric
 
+# The median of a time over the conversations scanned (`c`) and the stored days' times together.
+_MEDIAN = """(
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
+    FROM (SELECT {0} FROM c UNION ALL
+          SELECT unnest({1}) FROM metrics_daily WHERE day = ANY(CAST(:days AS date[]))) t(v)
+)"""
+
 # The direct scan by day added to the rolled-up days: totals (of_day false) and one row per day.
 _TOTALS = f"""
     WITH c AS ({OUTCOMES}),
     parts AS (
-        SELECT day, {", ".join(SUMS)}, first_responses, resolutions
-        FROM (SELECT day, {_PART_COLUMNS} FROM c GROUP BY day) direct
+        SELECT day, {_SUM_COLUMNS} FROM c GROUP BY day
         UNION ALL
-        SELECT day::timestamp AT TIME ZONE 'UTC', {", ".join(SUMS)}, first_responses, resolutions
+        SELECT day::timestamp AT TIME ZONE 'UTC', {", ".join(SUMS)}
         FROM metrics_daily WHERE day = ANY(CAST(:days AS date[]))
     )
     SELECT grouping(day) = 0 AS of_day, day,
            {", ".join(f"coalesce(sum({name}), 0)::bigint AS {name}" for name in SUMS)},
            {_AVERAGE.format("csat_bot")} AS csat_bot_only, {_AVERAGE.format("csat_human")} AS csat_human,
-           CASE WHEN grouping(day) = 1 THEN (
-               SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM parts, unnest(first_responses) v) END
+           CASE WHEN grouping(day) = 1 THEN {_MEDIAN.format("first_response_seconds", "first_responses")} END
                AS first_response,
-           CASE WHEN grouping(day) = 1 THEN (
-               SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM parts, unnest(resolutions) v) END
-               AS resolution
+           CASE WHEN grouping(day) = 1 THEN {_MEDIAN.format("resolution", "resolutions")} END AS resolution
     FROM parts GROUP BY GROUPING SETS ((), (day))
 """
 
