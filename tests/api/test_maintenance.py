@@ -83,6 +83,30 @@ def test_purge_then_rolls_up_the_metrics_of_the_settled_days(function_client, db
     assert function_client("purge_expired").post("/").json["rolled_up_days"] == 0
 
 
+def test_a_purged_conversations_day_is_rolled_up_again_without_it(function_client, db, settings_env):
+    from datetime import UTC, datetime, timedelta
+
+    from shared.services.metrics import roll_up
+    from tests.api.test_metrics import _moved_to_a_range_of_their_own
+
+    settings_env(RETENTION_DAYS="30")
+    session = new_session()
+    function_client("post_message").post(
+        "/", json={"session_id": str(session.id), "content": "Can I return something I bought?"}, headers=session.auth
+    )
+    now, back = datetime.now(UTC), timedelta(days=40 + secrets.randbelow(200), hours=secrets.randbelow(24))
+    _moved_to_a_range_of_their_own([session], now, now, elsewhere=now - back)
+    day = (now - back).date()
+    roll_up(first=day, last=day)
+    stored = sa.text("SELECT computed_at, conversations FROM metrics_daily WHERE day = :d")
+    before = db.execute(stored, {"d": day}).one()
+    assert before.computed_at is not None and before.conversations >= 1
+    assert function_client("purge_expired").post("/").status_code == 200
+    assert not _exists(db, session.id)
+    after = db.execute(stored, {"d": day}).one()
+    assert after.computed_at is not None and after.conversations < before.conversations
+
+
 SCHEDULER = "scheduler@acme-support.iam.gserviceaccount.com"
 PURGE_URL = "https://europe-west1-acme-support.cloudfunctions.net/purge_expired"
 
