@@ -13,7 +13,7 @@ from shared.web.http import Call, Reply, endpoint
 
 @endpoint("POST")
 def purge_expired(call: Call) -> Reply:
-    """Erase sessions idle for longer than RETENTION_DAYS, in batches; safe to run twice."""
+    """Erase sessions idle for longer than RETENTION_DAYS, in batches, then roll up settled metrics; safe twice."""
     require_scheduler(call.optional_bearer_token())
     return Reply(200, maintenance.purge_expired())
 

@@ -79,8 +79,9 @@ export const T = {
     def: {
       conversations: "Started in the range, with at least one customer message.",
       involvement_rate: "Conversations the bot answered at least once.",
-      resolution_rate: "Of those: never handed to a person, and confirmed (thumbs-up or closed, not taken back " +
-        "by a return on the same subject within 24 h) or assumed (no further customer message for 24 h).",
+      resolution_rate: "Of those: never handed to a person, and confirmed (thumbs-up, closed, or the customer " +
+        "said it helped; not taken back by a return on the same subject within 24 h) or assumed (no further " +
+        "customer message for 24 h).",
       automation_rate: "Involvement × resolution: conversations the bot resolved, of all conversations.",
       durable_resolution_rate: "Bot resolutions at least 7 days old whose customer did not return on the same " +
         "subject within 7 days.",

@@ -42,14 +42,17 @@ _HISTORY = """
 """
 
 # When the conversation counted as resolved before this message, if it did: closed, confirmed by the
-# customer, or answered and left alone for 24 hours (NULL when the customer wrote since).
+# customer (by a thumbs-up since, or by the message that said it helped), or answered and left alone
+# for 24 hours (NULL when the customer wrote since).
 _RESOLVED_SINCE = """greatest(
     CASE WHEN resolved_at > coalesce(customer_last_at, '-infinity') THEN resolved_at END,
-    CASE WHEN confirmed_at > coalesce(customer_last_at, '-infinity') THEN confirmed_at END,
+    CASE WHEN confirmed_at >= coalesce(customer_last_at, '-infinity') THEN confirmed_at END,
     CASE WHEN last_answer_at >= coalesce(customer_last_at, '-infinity') AND last_answer_at <= now() - interval '1 day'
          THEN last_answer_at END)"""
 
 # The first message after a resolution is a return; the bot's reply tells whether it is on the same subject.
+# A message that says the bot's latest answer helped (:helped, read by the caller) is no return: it
+# confirms the bot's resolution, when the bot answered since the customer last wrote and no person took part.
 _INSERT = f"""
     WITH inserted AS (
         INSERT INTO messages (session_id, sender, content, client_message_id, answer_lease_until)
@@ -61,13 +64,16 @@ _INSERT = f"""
         UPDATE chat_sessions
         SET last_activity_at = now(), first_user_message_at = coalesce(first_user_message_at, now()),
             customer_last_at = now(),
-            returned_at = CASE WHEN returned_at IS NULL AND {_RESOLVED_SINCE} IS NOT NULL THEN now()
+            confirmed_at = CASE WHEN :helped AND handover_kind IS NULL AND bot_answered > 0
+                                     AND last_answer_at >= coalesce(customer_last_at, '-infinity')
+                                THEN now() ELSE confirmed_at END,
+            returned_at = CASE WHEN returned_at IS NULL AND NOT :helped AND {_RESOLVED_SINCE} IS NOT NULL THEN now()
                                ELSE returned_at END,
-            returned_after_seconds = CASE WHEN returned_at IS NULL
+            returned_after_seconds = CASE WHEN returned_at IS NULL AND NOT :helped
                                           THEN extract(epoch FROM now() - {_RESOLVED_SINCE})
                                           ELSE returned_after_seconds END,
-            return_about = CASE WHEN returned_at IS NULL AND {_RESOLVED_SINCE} IS NOT NULL THEN last_answer_about
-                                ELSE return_about END
+            return_about = CASE WHEN returned_at IS NULL AND NOT :helped AND {_RESOLVED_SINCE} IS NOT NULL
+                                THEN last_answer_about ELSE return_about END
         WHERE id = :session_id AND EXISTS (SELECT 1 FROM inserted) RETURNING id
     )
     SELECT i.id, i.created_at,
@@ -138,10 +144,12 @@ def insert_user_message(
     content: str,
     client_message_id: str | None,
     lease_seconds: float,
+    helped: bool = False,
 ) -> StoredUserMessage | None:
     """Store a user's message with an answer lease and return it with the conversation before it.
 
-    None when another post already stored a message under the same `client_message_id`.
+    `helped`: the message says the bot's answer helped. None when another post already stored a
+    message under the same `client_message_id`.
     """
     row = prepared.fetch_one(
         conn,
@@ -152,6 +160,7 @@ def insert_user_message(
             "client_message_id": client_message_id,
             "lease": lease_seconds,
             "history_limit": HISTORY_MESSAGES,
+            "helped": helped,
         },
     )
     return None if row is None else StoredUserMessage(row.id, row.created_at, row.history)

@@ -231,7 +231,9 @@ class Metrics(BaseModel):
     resolution_rate: float | None = Field(
         description="Of the involved: confirmed or assumed resolved by the bot, never handed to a person"
     )
-    confirmed_resolutions: int = Field(description="Thumbs-up or closed, not taken back by a return within 24 h")
+    confirmed_resolutions: int = Field(
+        description="Thumbs-up, closed, or the customer said it helped; not taken back by a return within 24 h"
+    )
     assumed_resolutions: int = Field(description="No further customer message for 24 h after the latest answer")
     resolutions_taken_back: int = Field(description="Confirmed, then the customer returned on the subject within 24 h")
     automation_rate: float | None = Field(description="Involvement rate × resolution rate")

@@ -34,6 +34,7 @@ from shared.services import _handover
 from shared.services import _limits as limits
 from shared.services import _replies as replies
 from shared.services.sessions import UNAUTHORIZED
+from shared.text import small_words
 
 log = logging.getLogger("support.retries")
 POLL_SECONDS = 0.1
@@ -107,6 +108,7 @@ def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, 
         content=request.content,
         client_message_id=request.client_message_id,
         lease_seconds=lease,
+        helped=small_words.says_it_helped(request.content),
     )
     if stored is None:
         raise _KeyTaken

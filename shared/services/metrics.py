@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.core import errors
 from shared.core.settings import get_settings
-from shared.db import metrics, model_usage
-from shared.db.engine import connection
+from shared.db import metrics, metrics_daily, model_usage
+from shared.db.engine import connection, transaction
 from shared.schemas.console import Metrics, MetricsQuery
 
 DEFAULT_DAYS = 7
@@ -25,12 +25,36 @@ def report(query: MetricsQuery) -> Metrics:
             "Choose a range that starts before it ends and spans at most a year.",
             details=[{"field": "from", "message": "must be before `to`, at most 366 days earlier"}],
         )
+    days = _rolled_up_days(start, end)
     with connection() as conn:
-        found = metrics.figures(conn, start=start, end=end)
+        found = metrics.figures(conn, start=start, end=end, days=days)
         # Drafts, gap grouping, Try it and re-indexing belong to no conversation but cost the same.
         outside = model_usage.totals(conn, start=start, end=end)
     figures = {**_outcomes(found), **_team(found), **_usage(found, outside), "topics": _topics(found["topics"])}
     return Metrics.model_validate({"from": start, "to": end, **figures})
+
+
+def roll_up(*, first: date, last: date) -> int:
+    """Store the figures of the settled days of [first, last] that are missing or stale; returns how many."""
+    with connection() as conn:
+        missing = metrics_daily.to_fill(conn, first=first, last=last)
+    stored = 0
+    for day in missing:  # a transaction per day: it holds that day's lock alone, and briefly
+        with transaction() as conn:
+            stored += metrics_daily.fill_day(conn, day=day)
+    return stored
+
+
+def _rolled_up_days(start: datetime, end: datetime) -> list[date]:
+    """The whole UTC days of [start, end) read from the roll-up, the missing settled ones stored first."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    first = start.date() if start.timetz() == time(tzinfo=UTC) else start.date() + timedelta(days=1)
+    last = end.date() - timedelta(days=1)
+    if first > last:
+        return []
+    roll_up(first=first, last=last)
+    with connection() as conn:
+        return metrics_daily.stored(conn, first=first, last=last)
 
 
 def _outcomes(found: dict[str, Any]) -> dict[str, Any]:

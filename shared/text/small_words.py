@@ -178,3 +178,31 @@ WANTS_SOMETHING = re.compile(
 def says_little(word: str) -> bool:
     """Whether `word` (lower case) says nothing about what a request is about."""
     return word in FUNCTION_WORDS or word in COURTESY or word in VAGUE
+
+
+# A customer saying the answer did it: "thanks, that worked", "perfect, solved", "ça marche", "hat funktioniert".
+HELPED = re.compile(
+    r"\b(that|it|this)('s| is)? (worked|works|helped|did it|did the trick)|\bwork(s|ing) now\b|\bhelpful\b"
+    r"|\b(solved|fixed|resolved|sorted)\b|\bperfect\b|\ball (good|set|sorted)\b|\bthat'?s (it|what i needed)\b"
+    r"|\b(ça|ca) (marche|fonctionne|a marché|a fonctionné|m'a aidée?)|\bc'est (réglé|résolu|bon)|\brésolu|\bparfait"
+    r"|\bfuncion(ó|a)\b|\bresuelto|\bsolucionado|\bperfect[oa]\b|\bme (sirvió|ayudó)"
+    r"|\bfunktioniert|\bgelöst|\berledigt|\bperfekt|\bhat geholfen"
+    r"|\bha funzionato|\bfunziona\b|\brisolto|\bperfett[oa]|\bmi ha aiutat[oa]"
+    r"|\bfuncionou|\bresolvid[oa]|\bresolveu|\bperfeit[oa]|\bajudou"
+    r"|\bhet werkt|\bwerkt( nu)?\b|\bopgelost|\bgeholpen|\bdat hielp",
+    re.IGNORECASE,
+)
+
+# What takes it back: a question, a negation, a "still", a "but" ("thanks but it still doesn't work", "no thanks").
+NOT_YET = re.compile(
+    r"\?|n't\b|\b(not|no|never|nothing|nope|still|yet|again|but|however|cannot|wrong"
+    r"|ne|n'|pas|jamais|toujours|encore|mais|rien|nunca|todavía|aún|pero|sigue|sin|nada"
+    r"|nicht|kein\w*|nie|noch|aber|trotzdem|non|mai|ancora|però|não|nao|ainda|mas|niet|geen|nooit|nog|maar)\b",
+    re.IGNORECASE,
+)
+HELPED_WORDS = 12  # a longer message says more than that it helped
+
+
+def says_it_helped(text: str) -> bool:
+    """Whether a customer's message says the answer helped, and nothing that takes it back."""
+    return len(text.split()) <= HELPED_WORDS and bool(HELPED.search(text)) and not NOT_YET.search(text)

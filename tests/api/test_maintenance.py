@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -57,6 +58,53 @@ def test_purge_erases_sessions_idle_past_retention_with_their_messages(function_
     assert messages.scalar() == 0
     again = function_client("purge_expired").post("/")
     assert again.status_code == 200 and again.json["deleted_sessions"] == 0
+
+
+def test_purge_then_rolls_up_the_metrics_of_the_settled_days(function_client, db):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.api.test_metrics import _moved_to_a_range_of_their_own
+
+    session = new_session()
+    function_client("post_message").post(
+        "/", json={"session_id": str(session.id), "content": "Can I return something I bought?"}, headers=session.auth
+    )
+    # Settled (older than 8 days), kept (younger than RETENTION_DAYS), and a day other tests leave settled.
+    now, back = datetime.now(UTC), timedelta(days=25, hours=secrets.randbelow(72))
+    _moved_to_a_range_of_their_own([session], now, now, elsewhere=now - back)
+    day = (now - back).date()
+    stale = db.execute(sa.text("SELECT computed_at FROM metrics_daily WHERE day = :d"), {"d": day}).one()
+    assert stale.computed_at is None  # moving the conversation there marked its day
+    response = function_client("purge_expired").post("/")
+    assert response.status_code == 200 and response.json["rolled_up_days"] >= 1
+    stored = db.execute(sa.text("SELECT computed_at, conversations FROM metrics_daily WHERE day = :d"), {"d": day})
+    row = stored.one()
+    assert row.computed_at is not None and row.conversations >= 1
+    assert function_client("purge_expired").post("/").json["rolled_up_days"] == 0
+
+
+def test_a_purged_conversations_day_is_rolled_up_again_without_it(function_client, db, settings_env):
+    from datetime import UTC, datetime, timedelta
+
+    from shared.services.metrics import roll_up
+    from tests.api.test_metrics import _moved_to_a_range_of_their_own
+
+    settings_env(RETENTION_DAYS="30")
+    session = new_session()
+    function_client("post_message").post(
+        "/", json={"session_id": str(session.id), "content": "Can I return something I bought?"}, headers=session.auth
+    )
+    now, back = datetime.now(UTC), timedelta(days=40 + secrets.randbelow(200), hours=secrets.randbelow(24))
+    _moved_to_a_range_of_their_own([session], now, now, elsewhere=now - back)
+    day = (now - back).date()
+    roll_up(first=day, last=day)
+    stored = sa.text("SELECT computed_at, conversations FROM metrics_daily WHERE day = :d")
+    before = db.execute(stored, {"d": day}).one()
+    assert before.computed_at is not None and before.conversations >= 1
+    assert function_client("purge_expired").post("/").status_code == 200
+    assert not _exists(db, session.id)
+    after = db.execute(stored, {"d": day}).one()
+    assert after.computed_at is not None and after.conversations < before.conversations
 
 
 SCHEDULER = "scheduler@acme-support.iam.gserviceaccount.com"

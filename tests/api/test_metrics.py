@@ -83,8 +83,12 @@ _TIMES = {"csat_ratings": ("created_at",), "message_feedback": ("updated_at",)}
 def test_model_tokens_and_their_cost_are_summed(function_client, fake_gemini, db):
     agent = new_operator()
     start = datetime.now(UTC) - timedelta(seconds=1)
-    _post(function_client, new_session(), "Can I return something I bought?")
-    found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z")}).json
+    session = new_session()
+    _post(function_client, session, "Can I return something I bought?")
+    # In a range of its own: the previous test's conversations (a summary's tokens) stay out of it.
+    start, end = _moved_to_a_range_of_their_own([session], start, datetime.now(UTC) + timedelta(seconds=1))
+    found = _metrics(function_client, agent, **{"from": start.isoformat().replace("+00:00", "Z"),
+                                                "to": end.isoformat().replace("+00:00", "Z")}).json  # fmt: skip
     outside = found["model_tokens_outside_conversations"]
     assert found["model_input_tokens"] + found["model_output_tokens"] - outside == 321 + 54
     if not outside:

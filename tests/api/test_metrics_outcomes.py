@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.api.test_metrics import _metrics, _moved_to_a_range_of_their_own, _post
 from tests.factories import new_operator, new_session
 
@@ -103,3 +105,60 @@ def test_outcomes_by_day_topics_and_csat_by_who_handled_it(function_client):
     [entry] = [topic for key, topic in topics.items() if key is not None]
     assert (entry["conversations"], entry["resolution_rate"], entry["csat_average"]) == (1, 1.0, 5.0)
     assert entry["question"]
+
+
+QUESTION = "Can I return something I bought?"
+
+
+@pytest.mark.parametrize(
+    "thanks",
+    ["thanks, that worked", "Perfect, solved!", "Merci, ça marche !", "¡Gracias, funcionó!",
+     "Danke, hat funktioniert", "Grazie, ha funzionato", "Obrigado, funcionou!", "Bedankt, het werkt!"],
+)  # fmt: skip
+def test_a_customer_saying_the_answer_helped_confirms_the_bots_resolution(function_client, thanks):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    session = new_session()
+    _post(function_client, session, QUESTION)
+    _post(function_client, session, thanks)
+    found = _found(function_client, agent, [session], start)
+    assert (found["confirmed_resolutions"], found["assumed_resolutions"]) == (1, 0)
+    assert (found["resolutions_taken_back"], found["reopen_rate"]) == (0, 0.0)  # saying so is no return
+
+
+@pytest.mark.parametrize(
+    "words", ["thanks but it still doesn't work", "no thanks", "thanks", "merci, mais ça ne marche pas"]
+)
+def test_thanks_that_take_it_back_or_say_nothing_more_confirm_nothing(function_client, words):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    session = new_session()
+    _post(function_client, session, QUESTION)
+    _post(function_client, session, words)
+    found = _found(function_client, agent, [session], start)
+    assert found["confirmed_resolutions"] == 0
+
+
+def test_saying_it_helped_confirms_only_after_an_answer_of_the_bot_alone(function_client):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    first, unknown, handed = new_session(), new_session(), new_session()
+    _post(function_client, first, "thanks, that worked")
+    _post(function_client, unknown, "What's the weather in Paris?")
+    _post(function_client, handed, QUESTION)
+    _post(function_client, handed, "I want to talk to a person")
+    for session in (first, unknown, handed):
+        _post(function_client, session, "thanks, that worked")
+    found = _found(function_client, agent, [first, unknown, handed], start)
+    assert found["confirmed_resolutions"] == 0
+
+
+def test_a_return_after_saying_it_helped_takes_the_resolution_back(function_client):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    session = new_session()
+    _post(function_client, session, QUESTION)
+    _post(function_client, session, "thanks, that worked")
+    _post(function_client, session, f"{QUESTION} It still does not work")
+    found = _found(function_client, agent, [session], start)
+    assert (found["confirmed_resolutions"], found["resolutions_taken_back"]) == (0, 1)

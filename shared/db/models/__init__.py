@@ -27,6 +27,7 @@ from shared.db.models.knowledge import (
     VocabularyWord,
 )
 from shared.db.models.knowledge_review import DismissedGap, EntryVersion, KnowledgeAudit, RegressionCase, ReplySource
+from shared.db.models.metrics import MetricsDay, MetricsDayGroup
 from shared.db.models.operators import Operator, OperatorAudit, OperatorIdempotency, OperatorRead, OperatorToken
 from shared.db.models.outbox import OutboxMessage
 from shared.db.models.privacy import PrivacyAudit
@@ -48,6 +49,8 @@ __all__ = [
     "Lexeme",
     "Message",
     "MessageFeedback",
+    "MetricsDay",
+    "MetricsDayGroup",
     "ModelUsageHour",
     "Operator",
     "OperatorAudit",
