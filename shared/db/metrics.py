@@ -6,7 +6,7 @@ The outcome facts each conversation keeps on write (migration 0016) are read fro
 index chat_sessions_written_idx, never from the messages.
 
 Both ways go through the same per-day sums (PARTS, GROUP_PARTS): the roll-up (metrics_daily,
-migration 0017; filled by metrics_daily.py) stores them per UTC day, the direct scan computes them
+migration 0018; filled by metrics_daily.py) stores them per UTC day, the direct scan computes them
 for the time ranges not rolled up, and one statement adds the two. Averages are summed ratings over
 counted ratings, medians are taken over the union of each day's stored times (seconds, as floats,
 sorted: the union then sorts in a third less time): every figure is exactly the one a scan of the

@@ -1,7 +1,7 @@
 """The daily roll-up of the console's metrics: which settled days it holds, and filling one day.
 
 A day is settled once it ended 8 days ago: then every conversation started in it is older than the
-7 days after which a write to it marks its day stale (the trigger of migration 0017), a day's
+7 days after which a write to it marks its day stale (the trigger of migration 0018), a day's
 margin for a transaction in flight. Its figures are stored only when the clock can no longer change
 them either (no answer or confirmation of the day less than 7 days old, `settles_at`); until then
 the day is scanned directly.

@@ -1,4 +1,4 @@
-"""The console metrics' daily roll-up of settled days (migration 0017 holds the trigger that keeps it true)."""
+"""The console metrics' daily roll-up of settled days (migration 0018 holds the trigger that keeps it true)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """a daily roll-up of the console's metrics for settled days, kept true by a trigger on chat_sessions
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07
 
 - `metrics_daily`: per UTC day (of the conversations' start) the additive figures of shared/db/metrics.py
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
