@@ -49,7 +49,7 @@ export const T = {
   contactEmail: "Email", locale: "Language", started: "Started", conversationId: "ID",
   transcript: "Transcript", customerName: "Customer", bot: "Bot", agent: "Agent", system: "System",
   internalNote: "Internal note", sources: "Sources", decisions: { answered: "answered", not_covered: "not covered",
-    handover: "handover", failed: "fallback" }, decisionLabel: "Retrieval decision",
+    handover: "handover", failed: "fallback", acknowledged: "thanked" }, decisionLabel: "Retrieval decision",
   helpful: "Helpful", unhelpful: "Not helpful", ratedBy: "Customer rated:",
   composeAs: "Write", reply: "Reply", note: "Internal note", send: "Send", addNote: "Add note",
   replyLabel: "Reply to the customer", noteLabel: "Internal note, only your team sees it",

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shared.answering.links import neutralise, policy_for
+from shared.answering.providers.offline import ACKNOWLEDGEMENT
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, AnswerRequest
 from shared.clients import metering
@@ -196,6 +197,8 @@ def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]
 def _decision(answer: Answer) -> str:
     if answer.hands_over:
         return "handover"
+    if answer.provider == ACKNOWLEDGEMENT:
+        return "acknowledged"
     if answer.provider == "fallback":
         return "failed"
     return "answered" if answer.source_ids else "not_covered"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from shared.answering import get_provider, offline_provider, rewriting
+from shared.answering.providers.offline import glad_it_helped
 from shared.answering.suggestions import with_human_offer
 from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
 from shared.auth.tokens import hash_token
@@ -28,6 +29,7 @@ from shared.services import _intake as retries
 from shared.services import _replies as replies
 from shared.services._events import exchange_events, sse
 from shared.text.language import language_of
+from shared.text.small_words import says_it_helped
 from shared.text.turns import Turn
 
 log = logging.getLogger("support.chat")
@@ -45,6 +47,7 @@ class Accepted:
     language: str = "en"
     spent_budgets: tuple[str, ...] = ()
     offer_person: bool = False  # mildly frustrated and answered: the answer offers a person too
+    thanked: bool = False  # the customer says the last answer helped: say you are glad, no search
 
     @property
     def silent(self) -> bool:
@@ -99,6 +102,9 @@ def accept_message(
     if trigger and not trigger.mild:
         language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
+    if trigger is None and says_it_helped(request.content) and _answered_last(history):
+        language = language_of(request.content, outcome.locale)
+        return Accepted(request.session_id, user_message, None, outcome.state, language=language, thanked=True)
     # Outside the first connection: rewriting a follow-up and embedding the query may call a model.
     with retries.answering(outcome.message_id):
         standalone = _standalone(request.content, history, outcome, provider or get_provider())
@@ -147,8 +153,17 @@ def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     return replace(answer, suggested_actions=with_human_offer(answer.suggested_actions, accepted.language))
 
 
+def _answered_last(history: list[Turn]) -> bool:
+    """Whether the conversation's last turn is the bot answering from the knowledge base."""
+    return bool(history) and history[-1].sender == "bot" and history[-1].answered and bool(history[-1].source_ids)
+
+
 def _reply(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; on any model failure, the offline answer instead."""
+    if accepted.thanked:
+        glad = glad_it_helped(accepted.language)
+        yield glad.text
+        return glad
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")
         handover = _handover.reply(

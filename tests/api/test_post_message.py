@@ -74,6 +74,26 @@ def test_a_short_question_the_previous_answer_explains_continues_its_topic(funct
     assert [s["id"] for s in follow_up["sources"]] == ["password-reset"]
 
 
+def test_saying_the_answer_helped_gets_a_glad_reply_not_the_answer_again(function_client, chat_session, db):
+    assert _post(function_client, chat_session, "How do I reset my password?").json["reply"]["sources"]
+    thanks = _post(function_client, chat_session, "thanks, that worked!").json["reply"]
+    assert thanks["content"] == "Glad that helped! Is there anything else I can do for you?"
+    assert thanks["sources"] == []
+    details = _details(db, thanks["id"])
+    assert details["decision"] == "acknowledged" and "outcome" not in details
+
+
+def test_thanks_in_french_are_answered_in_french(function_client, chat_session):
+    _post(function_client, chat_session, "Comment réinitialiser mon mot de passe ?")
+    assert _post(function_client, chat_session, "merci, ça marche !").json["reply"]["content"].startswith("Ravi")
+
+
+def test_thanks_that_take_it_back_are_read_as_a_question(function_client, chat_session):
+    _post(function_client, chat_session, "How do I reset my password?")
+    reply = _post(function_client, chat_session, "thanks but it still doesn't work").json["reply"]
+    assert not reply["content"].startswith("Glad")
+
+
 def test_retry_with_same_client_message_id_returns_the_same_reply_once(function_client, chat_session, db):
     provider = CountingProvider()
     cid = client_message_id()

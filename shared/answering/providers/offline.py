@@ -10,6 +10,8 @@ from shared.core.settings import get_settings
 from shared.knowledge.retrieval import ScoredEntry
 
 CONFIDENT_SCORE = 0.8
+# The provider name of a reply that only acknowledges thanks (stored as its own decision).
+ACKNOWLEDGEMENT = "acknowledgement"
 CHUNK_WORDS = 4
 # Entries a suggestion offers: with the offer of a person, three chips.
 MAX_OFFERED = 2
@@ -83,6 +85,13 @@ def _as_written(entry: ScoredEntry, language: str) -> str:
 def phrases_for(language: str) -> dict[str, str]:
     """The offline sentences in `language`, or in English."""
     return PHRASES.get(language, PHRASES["en"])
+
+
+def glad_it_helped(language: str = "en") -> Answer:
+    """The reply to a customer who says the last answer helped: no answer again, nothing cited."""
+    return Answer(
+        text=phrases_for(language)["glad_it_helped"], source_ids=[], suggested_actions=[], provider=ACKNOWLEDGEMENT
+    )
 
 
 def not_covered_text(language: str = "en") -> str:

@@ -1,7 +1,8 @@
 """The offline provider's own sentences, in each language it answers in.
 
 `only_in_english` comes before an entry's text when the entry has no version in the customer's
-language: they read what the help center has, told why it is not in theirs.
+language: they read what the help center has, told why it is not in theirs. `glad_it_helped`
+replies to a customer who says the last answer helped, instead of repeating it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ PHRASES = {
         "not_covered": "I'm sorry, I couldn't find an answer to that in our help center. "
         "I can pass your question to a member of the {company} team: just tap “{human}” or say so.",
         "only_in_english": "",
+        "glad_it_helped": "Glad that helped! Is there anything else I can do for you?",
     },
     "fr": {
         "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
@@ -24,6 +26,7 @@ PHRASES = {
         "not_covered": "Désolé, je n'ai pas trouvé de réponse à cette question dans notre centre d'aide. "
         "Je peux la transmettre à un membre de l'équipe {company} : touchez « {human} » ou dites-le-moi.",
         "only_in_english": "(Cette réponse n'existe qu'en anglais :)\n",
+        "glad_it_helped": "Ravi d'avoir pu vous aider ! Puis-je faire autre chose pour vous ?",
     },
     "es": {
         "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
@@ -33,6 +36,7 @@ PHRASES = {
         "not_covered": "Lo siento, no encontré una respuesta a eso en nuestro centro de ayuda. "
         "Puedo pasar su pregunta a un miembro del equipo de {company}: pulse «{human}» o dígamelo.",
         "only_in_english": "(Esta respuesta solo está disponible en inglés:)\n",
+        "glad_it_helped": "¡Me alegra haberle ayudado! ¿Puedo ayudarle con algo más?",
     },
     "de": {
         "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
@@ -43,6 +47,7 @@ PHRASES = {
         "Ich kann Ihre Frage an jemanden aus dem {company}-Team weitergeben: Tippen Sie auf „{human}“ "
         "oder sagen Sie es einfach.",
         "only_in_english": "(Diese Antwort gibt es nur auf Englisch:)\n",
+        "glad_it_helped": "Schön, dass ich helfen konnte! Kann ich sonst noch etwas für Sie tun?",
     },
     "it": {
         "lead_in": "Ecco che cosa ho trovato su «{question}»:\n\n",
@@ -52,6 +57,7 @@ PHRASES = {
         "not_covered": "Mi dispiace, non ho trovato una risposta a questa domanda nel nostro centro assistenza. "
         "Posso inoltrarla a un membro del team di {company}: tocchi «{human}» o me lo dica.",
         "only_in_english": "(Questa risposta è disponibile solo in inglese:)\n",
+        "glad_it_helped": "Sono contento di esserle stato utile! Posso fare altro per lei?",
     },
     "pt": {
         "lead_in": "Isto é o que encontrei sobre «{question}»:\n\n",
@@ -61,6 +67,7 @@ PHRASES = {
         "not_covered": "Lamento, não encontrei uma resposta para isso no nosso centro de ajuda. "
         "Posso passar a sua pergunta a um membro da equipa da {company}: toque em «{human}» ou diga-me.",
         "only_in_english": "(Esta resposta só está disponível em inglês:)\n",
+        "glad_it_helped": "Ainda bem que ajudou! Posso ajudar em mais alguma coisa?",
     },
     "nl": {
         "lead_in": "Dit heb ik gevonden over ‘{question}’:\n\n",
@@ -70,5 +77,6 @@ PHRASES = {
         "not_covered": "Het spijt me, ik heb daar geen antwoord op gevonden in ons helpcentrum. "
         "Ik kan uw vraag doorgeven aan iemand van het {company}-team: tik op ‘{human}’ of laat het me weten.",
         "only_in_english": "(Dit antwoord is alleen in het Engels beschikbaar:)\n",
+        "glad_it_helped": "Fijn dat ik u kon helpen! Kan ik nog iets anders voor u doen?",
     },
 }
