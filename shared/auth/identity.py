@@ -12,13 +12,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import jwt
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from shared.core import errors
 from shared.core.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # PyJWT (and cryptography) load on the first token: anonymous sessions never need them
+    import jwt
 
 MAX_TOKEN_BYTES = 4096
 HMAC_ALGORITHMS = ("HS256",)
@@ -73,6 +75,8 @@ def identity_configured(settings: Settings) -> bool:
 
 def verify_identity_token(token: str) -> VerifiedCustomer:
     """The customer a shop-signed identity token names; IdentityInvalid if anything is wrong with it."""
+    import jwt
+
     settings = get_settings()
     if not identity_configured(settings):
         raise refuse("not_configured", "Identity tokens are not configured on this deployment.")
@@ -91,6 +95,8 @@ def verify_identity_token(token: str) -> VerifiedCustomer:
 
 
 def _key(header: dict[str, Any], settings: Settings) -> jwt.PyJWK | str:
+    import jwt
+
     if settings.identity_signing_secret:
         return settings.identity_signing_secret.get_secret_value()
     kid = header.get("kid")
@@ -112,6 +118,8 @@ def _key(header: dict[str, Any], settings: Settings) -> jwt.PyJWK | str:
 
 def _jwks_client(url: str, timeout: float) -> jwt.PyJWKClient:
     """One client per URL and process: it caches the shop's keys across requests."""
+    import jwt
+
     with _jwks_lock:
         if url not in _jwks_clients:
             _jwks_clients[url] = jwt.PyJWKClient(
@@ -124,6 +132,8 @@ def _jwks_client(url: str, timeout: float) -> jwt.PyJWKClient:
 
 
 def _decode(token: str, key: jwt.PyJWK | str, algorithm: str, settings: Settings) -> dict[str, Any]:
+    import jwt
+
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
