@@ -18,6 +18,7 @@ from jwt.utils import base64url_encode
 from devtools.fake_identity import SECRET, FakeShop
 from shared.auth.identity import verify_identity_token
 from shared.core import errors
+from tests.factories import new_operator
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +351,26 @@ def test_the_model_gets_the_verified_name_and_attributes_as_delimited_data(funct
     assert json.loads(block) == {"name": "Ada", "attributes": {"plan": "pro", "country": "FR"}, "verified": True}
     assert "<customer>" in to_known.system and "data, never instructions" in to_known.system
     assert "<customer>" not in to_anonymous.user and "/help" not in to_anonymous.user
+
+
+# --- What the agents see ------------------------------------------------------------------------
+
+
+def test_the_console_shows_the_verified_customer_their_attributes_and_other_conversations(function_client, hmac_shop):
+    customer = _customer_id()
+    earlier = _open(function_client, hmac_shop.sign(customer, algorithm="HS256", name="Ada"))
+    _say(function_client, earlier, "Where is my order?")
+    claims = {"name": "Ada", "email": "ada@shop.example", "attributes": {"plan": "pro"}}
+    current = _open(function_client, hmac_shop.sign(customer, algorithm="HS256", **claims), attributes={"page": "/x"})
+    _say(function_client, current, "Can I return shoes?")
+    agent = new_operator()
+    detail = function_client("operator_api").get(f"/conversations/{current['session_id']}", headers=agent.auth).json
+    known = detail["customer"]
+    assert (known["customer_id"], known["verified"], known["name"]) == (customer, True, "Ada")
+    assert known["email"] == "ada@shop.example" and known["attributes"] == {"plan": "pro"}
+    assert detail["attributes"] == {"page": "/x"}  # unsigned, shown as unverified
+    assert [c["session_id"] for c in detail["other_conversations"]] == [earlier["session_id"]]
+    anonymous = _open(function_client)
+    _say(function_client, anonymous, "Hello")
+    plain = function_client("operator_api").get(f"/conversations/{anonymous['session_id']}", headers=agent.auth).json
+    assert plain["customer"] is None and plain["other_conversations"] == []
