@@ -19,7 +19,9 @@ _MODULES = {
     "deliver_notifications": "functions.maintenance",
     "erase_my_data": "functions.privacy",
     "export_my_data": "functions.privacy",
+    "get_conversations": "functions.customers",
     "get_messages": "functions.sessions",
+    "identify": "functions.customers",
     "operator_api": "functions.operator_api",
     "post_contact": "functions.sessions",
     "post_csat": "functions.sessions",
@@ -27,25 +29,29 @@ _MODULES = {
     "post_message": "functions.messages",
     "prepare_deployment": "functions.deployment",
     "purge_expired": "functions.maintenance",
+    "resume_session": "functions.customers",
     "summarize_session": "functions.summaries",
 }
 
 __all__ = list(_MODULES)
 
-# Called by the widget, with a session token; everything else is private (IAM only) except the
-# operator API, public because the console's browser calls it, which refuses anything without an
-# operator token.
+# Called by the widget, with a session token (get_conversations and resume_session: with the
+# shop's identity token); everything else is private (IAM only) except the operator API, public
+# because the console's browser calls it, which refuses anything without an operator token.
 CONSOLE_ENTRY_POINTS = ("operator_api",)
 PUBLIC_ENTRY_POINTS = (
     "create_session",
     "delete_session",
     "erase_my_data",
     "export_my_data",
+    "get_conversations",
     "get_messages",
+    "identify",
     "post_contact",
     "post_csat",
     "post_feedback",
     "post_message",
+    "resume_session",
     "summarize_session",
 )
 

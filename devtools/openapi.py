@@ -27,6 +27,7 @@ from devtools.openapi_operator import PATH_PARAMETERS, OperatorCall
 from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT, Settings
+from shared.schemas.customers import ConversationList, IdentifyCreate, SessionIdentified, SessionResumed
 from shared.schemas.privacy import DataExport
 from shared.schemas.public import (
     ContactCreate,
@@ -121,15 +122,34 @@ class Operation:
     errors: tuple[int, ...] = ()  # besides EVERY_CALL
     notes: dict[int, str] = field(default_factory=dict)  # what a status means here, besides ERROR_MEANINGS
     session: bool = True  # needs `Authorization: Bearer <session_token>`
+    identity: bool = False  # needs `Authorization: Bearer <the shop's identity token>` instead
     headers: tuple[str, ...] = ()  # request headers, by their name in PARAMETERS
     stream: bool = False  # answers server-sent events to `Accept: text/event-stream`
 
 
+IDENTITY_REFUSED = (
+    "Also `identity_invalid`: the identity token was refused; `details[0].message` says why (not_configured, "
+    "size, malformed, algorithm, signature, expired, not_yet_valid, claims)."
+)
 OPERATIONS = (
     Operation(
         "create_session", "post", "Open a conversation", 201, SessionCreated,
-        body=SessionCreate, body_required=False, errors=(*BODY_ERRORS, 429), session=False,
-        notes={429: "Too many sessions opened from this client address, per minute or per day."},
+        body=SessionCreate, body_required=False, errors=(*BODY_ERRORS, 401, 429), session=False,
+        notes={401: IDENTITY_REFUSED, 429: "Too many sessions opened from this client address, per minute or per day."},
+    ),
+    Operation(
+        "identify", "post", "Tie the session to the shop's signed-in customer", 200, SessionIdentified,
+        body=IdentifyCreate, errors=(*BODY_ERRORS, 401, 409),
+        notes={401: IDENTITY_REFUSED, 409: "The session already belongs to another customer."},
+    ),
+    Operation(
+        "get_conversations", "get", "List the signed-in customer's conversations, newest first", 200,
+        ConversationList, errors=(401,), session=False, identity=True, notes={401: IDENTITY_REFUSED},
+    ),
+    Operation(
+        "resume_session", "post", "Get a fresh session token for one of the customer's conversations", 200,
+        SessionResumed, body=SessionRef, errors=(*BODY_ERRORS, 401, 404), session=False, identity=True,
+        notes={401: IDENTITY_REFUSED, 404: "No conversation of this customer has this id."},
     ),
     Operation(
         "post_message", "post", "Send the customer's message; get the bot's reply", 200, MessageExchange,
@@ -326,7 +346,7 @@ def _operation(op: Operation, refs: dict[type[BaseModel], dict[str, str]]) -> di
         "summary": op.summary,
         "description": getattr(main, op.function).__doc__,
         "parameters": [_ref("parameters", name) for name in ("Origin", *op.headers)],
-        "security": [{"sessionToken": []}] if op.session else [],
+        "security": [{"sessionToken": []}] if op.session else [{"identityToken": []}] if op.identity else [],
         "responses": {str(op.success): _success(op, refs)},
     }
     if op.query:
@@ -526,6 +546,11 @@ def build() -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "create_session's `session_token`.",
+                },
+                "identityToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A JWT the shop's backend signed for its signed-in customer (IDENTITY_* settings).",
                 },
                 "operatorToken": {
                     "type": "http",

@@ -1,10 +1,12 @@
 /*
  * Support chat widget: one script tag, no dependencies, styles isolated in a shadow root.
  *   <script src=".../widget.js" data-api-base="https://REGION-PROJECT.cloudfunctions.net" defer></script>
- * Options (data-*): api-base, title, accent, position (right|left), greeting, storage (local|session|none), lang.
+ * Options (data-*): api-base, title, accent, position (right|left), greeting, storage (local|session|none), lang,
+ * identity-token (a JWT the shop's backend signed for its signed-in customer: their conversations follow them).
  * Without data-greeting, the server's greeting (GREETING) and bot name (BOT_NAME) come with the session, which
  * is opened when the panel is first opened and remembered afterwards.
- * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message.
+ * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message;
+ * .identify(token) when the customer signs in (again with a fresh token to refresh it), .logout() when they leave.
  * Every text a user or the model wrote is rendered with textContent; formatting is built from DOM nodes.
  */
 (function () {
@@ -31,7 +33,8 @@
       unread: "{n} new messages", rateAsk: "How did we do? Rate this conversation.", rate: "{n} out of 5",
       rateComment: "Anything to add? (optional)", rateSend: "Send rating", skip: "Skip",
       rateThanks: "Thank you for your rating!", contactAsk: "We're away right now. Leave your email and we'll send the answer there.",
-      email: "Your email address", contactSend: "Send", contactThanks: "Thanks! We'll reply to {email}."
+      email: "Your email address", contactSend: "Send", contactThanks: "Thanks! We'll reply to {email}.",
+      previous: "Previous conversations"
     },
     fr: {
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
@@ -49,7 +52,8 @@
       unread: "{n} nouveaux messages", rateAsk: "Comment nous sommes-nous débrouillés ? Notez cette conversation.",
       rate: "{n} sur 5", rateComment: "Un commentaire ? (facultatif)", rateSend: "Envoyer la note", skip: "Passer",
       rateThanks: "Merci pour votre note !", contactAsk: "Nous sommes absents pour le moment. Laissez votre e-mail et nous vous y répondrons.",
-      email: "Votre adresse e-mail", contactSend: "Envoyer", contactThanks: "Merci ! Nous répondrons à {email}."
+      email: "Votre adresse e-mail", contactSend: "Envoyer", contactThanks: "Merci ! Nous répondrons à {email}.",
+      previous: "Conversations précédentes"
     },
     es: {
       title: "Soporte", open: "Abrir el chat de soporte", close: "Cerrar el chat", menu: "Opciones de la conversación",
@@ -67,7 +71,8 @@
       unread: "{n} mensajes nuevos", rateAsk: "¿Qué tal lo hemos hecho? Valora esta conversación.", rate: "{n} de 5",
       rateComment: "¿Algo más que añadir? (opcional)", rateSend: "Enviar valoración", skip: "Omitir",
       rateThanks: "¡Gracias por tu valoración!", contactAsk: "Ahora mismo no estamos. Déjanos tu correo electrónico y te enviaremos allí la respuesta.",
-      email: "Tu correo electrónico", contactSend: "Enviar", contactThanks: "¡Gracias! Responderemos a {email}."
+      email: "Tu correo electrónico", contactSend: "Enviar", contactThanks: "¡Gracias! Responderemos a {email}.",
+      previous: "Conversaciones anteriores"
     },
     de: {
       title: "Kundenservice", open: "Support-Chat öffnen", close: "Chat schließen", menu: "Optionen für das Gespräch",
@@ -85,7 +90,8 @@
       unread: "{n} neue Nachrichten", rateAsk: "Wie war unsere Hilfe? Bewerten Sie dieses Gespräch.", rate: "{n} von 5",
       rateComment: "Möchten Sie etwas hinzufügen? (optional)", rateSend: "Bewertung senden", skip: "Überspringen",
       rateThanks: "Vielen Dank für Ihre Bewertung!", contactAsk: "Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin.",
-      email: "Ihre E-Mail-Adresse", contactSend: "Senden", contactThanks: "Danke! Wir antworten an {email}."
+      email: "Ihre E-Mail-Adresse", contactSend: "Senden", contactThanks: "Danke! Wir antworten an {email}.",
+      previous: "Frühere Gespräche"
     },
     it: {
       title: "Assistenza", open: "Apri la chat di assistenza", close: "Chiudi la chat", menu: "Opzioni della conversazione",
@@ -103,7 +109,8 @@
       unread: "{n} nuovi messaggi", rateAsk: "Come siamo andati? Valuti questa conversazione.", rate: "{n} su 5",
       rateComment: "Vuole aggiungere qualcosa? (facoltativo)", rateSend: "Invia la valutazione", skip: "Salta",
       rateThanks: "Grazie per la sua valutazione!", contactAsk: "Al momento non ci siamo. Lasci il suo indirizzo e-mail e le invieremo lì la risposta.",
-      email: "Il suo indirizzo e-mail", contactSend: "Invia", contactThanks: "Grazie! Risponderemo a {email}."
+      email: "Il suo indirizzo e-mail", contactSend: "Invia", contactThanks: "Grazie! Risponderemo a {email}.",
+      previous: "Conversazioni precedenti"
     },
     pt: {
       title: "Apoio ao cliente", open: "Abrir o chat de apoio", close: "Fechar o chat", menu: "Opções da conversa",
@@ -121,7 +128,8 @@
       unread: "{n} mensagens novas", rateAsk: "Como correu? Avalie esta conversa.", rate: "{n} de 5",
       rateComment: "Quer acrescentar alguma coisa? (opcional)", rateSend: "Enviar avaliação", skip: "Ignorar",
       rateThanks: "Obrigado pela sua avaliação!", contactAsk: "Neste momento não estamos disponíveis. Deixe o seu e-mail e enviamos-lhe a resposta para lá.",
-      email: "O seu endereço de e-mail", contactSend: "Enviar", contactThanks: "Obrigado! Vamos responder para {email}."
+      email: "O seu endereço de e-mail", contactSend: "Enviar", contactThanks: "Obrigado! Vamos responder para {email}.",
+      previous: "Conversas anteriores"
     },
     nl: {
       title: "Klantenservice", open: "Supportchat openen", close: "Chat sluiten", menu: "Opties voor het gesprek",
@@ -139,7 +147,8 @@
       unread: "{n} nieuwe berichten", rateAsk: "Hoe hebben we het gedaan? Beoordeel dit gesprek.", rate: "{n} van 5",
       rateComment: "Wilt u nog iets toevoegen? (optioneel)", rateSend: "Beoordeling versturen", skip: "Overslaan",
       rateThanks: "Bedankt voor uw beoordeling!", contactAsk: "We zijn er nu niet. Laat uw e-mailadres achter, dan sturen we het antwoord daarheen.",
-      email: "Uw e-mailadres", contactSend: "Versturen", contactThanks: "Bedankt! We antwoorden op {email}."
+      email: "Uw e-mailadres", contactSend: "Versturen", contactThanks: "Bedankt! We antwoorden op {email}.",
+      previous: "Eerdere gesprekken"
     }
   };
 
@@ -183,8 +192,10 @@
   // lastId: the newest message polling has seen; shown: every message id already on screen (also the
   // ones this page posted), so polling from lastId never skips a colleague's message nor repeats one.
   // profile: the server's {greeting, bot_name} and the language it was asked in, kept across conversations.
+  // identity: the shop's signed token for its customer, in memory only; a `known` session is theirs alone.
   var state = { session: load(storageKey), profile: load(profileKey), creating: null, lastId: 0, shown: {},
-    status: "open", busy: false, open: false, poller: null, pollMs: 0, unread: 0, botAnswers: true };
+    status: "open", busy: false, open: false, poller: null, pollMs: 0, unread: 0, botAnswers: true,
+    identity: data.identityToken || null, ready: Promise.resolve() };
   var listeners = {};
 
   function load(key) {
@@ -234,7 +245,8 @@
     options = options || {};
     var headers = { Accept: options.stream ? "text/event-stream" : "application/json" };
     if (options.body) headers["Content-Type"] = "application/json";
-    if (state.session) headers.Authorization = "Bearer " + state.session.token;
+    var bearer = options.identity ? state.identity : state.session && state.session.token;
+    if (bearer) headers.Authorization = "Bearer " + bearer;
     var url = config.apiBase + "/" + name + (options.query ? "?" + new URLSearchParams(options.query) : "");
     return fetch(url, {
       method: options.method || "POST",
@@ -518,10 +530,18 @@
     if (state.session) return Promise.resolve(state.session);
     if (state.creating) return state.creating;
     var body = { locale: locale, attributes: { page: location.pathname.slice(0, 400) } };
-    state.creating = api("create_session", { body: body }).then(json).then(function (created) {
+    if (state.identity) body.identity_token = state.identity;
+    state.creating = api("create_session", { body: body }).then(json, function (error) {
+      // A refused identity token (expired, say) must not stop the chat: the visitor chats anonymously.
+      if (error.code !== "identity_invalid") throw error;
+      state.identity = body.identity_token = undefined;
+      emit("identity_error", error);
+      return api("create_session", { body: body }).then(json);
+    }).then(function (created) {
       state.creating = null;
       saveProfile(created);
-      saveSession({ id: created.session_id, token: created.session_token, created_at: created.created_at });
+      saveSession({ id: created.session_id, token: created.session_token, created_at: created.created_at,
+        known: !!created.customer });
       return state.session;
     }, function (error) {
       state.creating = null;
@@ -535,12 +555,13 @@
   function greet() {
     if (state.session || state.profile) {
       showGreeting();
-      return restore();
+      return restore().then(showPrevious);
     }
     typing.hidden = false;
     return ensureSession().catch(function () {}).then(function () {
       typing.hidden = !state.busy;
       showGreeting();
+      return showPrevious();
     });
   }
 
@@ -805,13 +826,72 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
+  // ---- the shop's signed-in customer -----------------------------------------------------------
+  // The server refuses to tie a conversation to a second customer: then this one starts afresh.
+  function identify(token) {
+    state.identity = token || null;
+    if (!state.identity || !state.session) return showPrevious();
+    return api("identify", { body: { session_id: state.session.id, identity_token: state.identity } }).then(function () {
+      state.session.known = true;
+      saveSession(state.session);
+    }, function (error) {
+      if (error.status === 409 || error.code === "unauthorized") forget();
+      else emit("identity_error", error);
+    }).then(showPrevious);
+  }
+
+  // Signed out: their conversations leave this browser with them.
+  function logout() {
+    state.identity = null;
+    if (state.session && state.session.known) forget(); else showPrevious();
+  }
+
+  function forget() {
+    saveSession(null);
+    clearLog();
+    if (state.open) showGreeting();
+  }
+
+  // The customer's other conversations under the greeting; choosing one continues it here.
+  function showPrevious() {
+    var old = log.querySelector(".previous");
+    if (old) old.remove();
+    if (!state.identity || !log.childNodes.length) return Promise.resolve();
+    return api("get_conversations", { method: "GET", identity: true }).then(json).then(function (list) {
+      var items = list.conversations.filter(function (c) { return !state.session || c.session_id !== state.session.id; })
+        .slice(0, 5).map(function (c) {
+          var item = el("button", { type: "button", class: "chip", "data-session": c.session_id, onclick: function () {
+            api("resume_session", { identity: true, body: { session_id: c.session_id } }).then(json).then(function (r) {
+              saveSession({ id: r.session_id, token: r.session_token, known: true });
+              clearLog();
+              return restore().then(showPrevious);
+            }, function (error) { notice(error.message); });
+          } }, [el("span", { text: c.preview + " · " }), el("time")]);
+          stamp(item, c.last_message_at);
+          return item;
+        });
+      if (!items.length || log.querySelector(".previous")) return;
+      var greeting = log.querySelector(".greeting");
+      log.insertBefore(el("div", { class: "card previous", role: "group", "aria-label": t.previous },
+        [el("p", { class: "note", text: t.previous })].concat(items)), greeting ? greeting.nextSibling : log.firstChild);
+    }, function () {});
+  }
+
+  function clearLog() {
+    state.lastId = 0;
+    state.shown = {};
+    stopPolling();
+    showStatus("open");
+    log.textContent = "";
+  }
+
   // ---- open, close, menu ------------------------------------------------------------------------
   function open() {
     if (state.open) return;
     state.open = true;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    if (!log.childNodes.length) greet();
+    state.ready.then(function () { if (!log.childNodes.length) greet(); });
     clearUnread();
     if (state.status === "escalated") startPolling();
     if (config.storage) config.storage.setItem(storageKey + ":open", "1");
@@ -847,12 +927,9 @@
 
   function reset() {
     saveSession(null);
-    state.lastId = 0;
-    state.shown = {};
-    stopPolling();
-    showStatus("open");
-    log.textContent = "";
+    clearLog();
     showGreeting();
+    showPrevious();
     input.focus();
   }
 
@@ -956,10 +1033,13 @@
   // ---- start ----------------------------------------------------------------------------------
   function mount() {
     document.body.appendChild(host);
+    // A customer's conversation is shown only with their token, once the server tied it to them.
+    if (state.session && state.session.known && !state.identity) saveSession(null);
+    if (state.session && state.identity) state.ready = identify(state.identity);
     if (config.storage && config.storage.getItem(storageKey + ":open")) open();
     else if (state.session) {
       // A conversation from an earlier visit: learn its state, so a person's replies raise the badge.
-      greet();
+      state.ready.then(function () { if (state.session && !log.childNodes.length) greet(); });
     }
   }
   if (document.body) mount();
@@ -974,6 +1054,8 @@
     open: open,
     close: close,
     reset: reset,
+    identify: function (token) { state.ready = identify(token); return state.ready; },
+    logout: logout,
     on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
     off: function (name, fn) { listeners[name] = (listeners[name] || []).filter(function (f) { return f !== fn; }); }
   };

@@ -25,6 +25,9 @@ locals {
     post_csat             = { public = true, instances = 1, pool = 1 }
     export_my_data        = { public = true, instances = 1, pool = 1 }
     erase_my_data         = { public = true, instances = 1, pool = 1 }
+    identify              = { public = true, instances = 1, pool = 1 }
+    get_conversations     = { public = true, instances = 1, pool = 1 }
+    resume_session        = { public = true, instances = 1, pool = 1 }
     operator_api          = { public = true, instances = 1, pool = 2 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }
@@ -79,7 +82,12 @@ locals {
   prepare_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/prepare_deployment"
 
   # Every instance of every function may hold its whole pool at once (no overflow).
-  connections_needed = sum([for fn in values(local.functions) : fn.instances * fn.pool])
+  connections_needed = sum([for fn in values(local.deployed_functions) : fn.instances * fn.pool])
+
+  # The known customers' functions only refuse without an identity configuration: deployed with one.
+  deployed_functions = {
+    for name, fn in local.functions : name => fn if local.identity_enabled || !contains(local.identity_functions, name)
+  }
 }
 
 resource "google_storage_bucket" "source" {
@@ -120,7 +128,7 @@ resource "google_storage_bucket_object" "source" {
 
 resource "google_cloudfunctions2_function" "fn" {
   # checkov:skip=CKV_GCP_124: Widget-facing functions take requests from visitors' browsers anywhere; the private ones admit only their IAM invokers (see ingress_settings).
-  for_each = local.functions
+  for_each = local.deployed_functions
   # Named as the entry point, so every URL is <base>/<entry point>, as in the local run.
   name     = each.key
   location = var.region
@@ -153,7 +161,7 @@ resource "google_cloudfunctions2_function" "fn" {
     # and Terraform calls prepare_deployment from the deployer's machine.
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
-    environment_variables          = merge(local.environment, local.runtime_environment, local.email_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
+    environment_variables          = merge(local.environment, local.runtime_environment, local.email_environment, local.identity_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
 
     dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.gemini_api_key
@@ -191,6 +199,10 @@ resource "google_cloudfunctions2_function" "fn" {
       error_message = "concurrency above 1 needs function_cpu of 1 or more."
     }
     precondition {
+      condition     = !(var.identity_signing_secret && var.identity_jwks_url != "")
+      error_message = "Verify identity tokens with identity_signing_secret or identity_jwks_url, not both."
+    }
+    precondition {
       condition     = var.db_pool_size <= var.concurrency
       error_message = "db_pool_size above concurrency opens connections no request can use."
     }
@@ -209,7 +221,7 @@ resource "google_cloudfunctions2_function" "fn" {
 
 # The widget calls these from any visitor's browser; each checks the session token itself.
 resource "google_cloud_run_v2_service_iam_member" "public" {
-  for_each = { for name, fn in local.functions : name => fn if fn.public }
+  for_each = { for name, fn in local.deployed_functions : name => fn if fn.public }
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.fn[each.key].service_config[0].service

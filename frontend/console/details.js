@@ -1,4 +1,4 @@
-/* A conversation's side panel: the customer's facts, their rating, the history of its states, their data. */
+/* A conversation's side panel: who the customer is, their other conversations, their rating, its states, their data. */
 
 import { $, addFact, el } from "./dom.js";
 import { bindPrivacy, renderPrivacy } from "./privacy.js";
@@ -18,14 +18,41 @@ function renderFacts(detail) {
   const add = function (label, value) {
     if (value !== null && value !== undefined && value !== "") addFact(facts, label, value);
   };
+  const known = detail.customer;
+  add(T.identity, el("span", { class: known && known.verified ? "verified" : "unverified",
+    text: known && known.verified ? T.verifiedCustomer : T.anonymousCustomer }));
+  if (known) {
+    add(T.accountName, known.name);
+    add(T.customerEmail, known.email);
+    add(T.customerId, known.customer_id);
+    addAttributes(add, known.attributes, "");
+  }
   add(T.contactEmail, detail.contact_email);
   add(T.locale, detail.locale);
-  Object.keys(detail.attributes || {}).forEach(function (name) {
-    const value = detail.attributes[name];
-    add(name.charAt(0).toUpperCase() + name.slice(1), typeof value === "string" ? value : JSON.stringify(value));
-  });
+  // What the page sent is not signed: anyone can write it, so it is labelled as such.
+  addAttributes(add, detail.attributes, " " + T.unverified);
   add(T.started, clock(detail.created_at));
   add(T.conversationId, detail.id);
+  renderOthers(detail.other_conversations || []);
+}
+
+function addAttributes(add, attributes, suffix) {
+  Object.keys(attributes || {}).forEach(function (name) {
+    const value = attributes[name];
+    add(name.charAt(0).toUpperCase() + name.slice(1) + suffix, typeof value === "string" ? value : JSON.stringify(value));
+  });
+}
+
+function renderOthers(others) {
+  const list = $("other-conversations");
+  $("others-box").hidden = !others.length;
+  list.textContent = "";
+  others.forEach(function (other) {
+    list.appendChild(el("li", {}, [
+      el("a", { href: "#/conversations/" + other.session_id, text: other.preview }), " ",
+      el("span", { class: "why", text: stateName(other.state) }), " ", clock(other.last_message_at)
+    ]));
+  });
 }
 
 function renderCsat(csat) {

@@ -16,6 +16,14 @@ AnswerStream = Generator[str, None, "Answer"]
 
 
 @dataclass(frozen=True)
+class KnownCustomer:
+    """Who the shop's signed token says the customer is: the model may address them by name."""
+
+    name: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AnswerRequest:
     """A question with what retrieval found: `entries` fit it, `related` are near it.
 
@@ -37,6 +45,7 @@ class AnswerRequest:
     outcome: Outcome = "answered"
     reason: str = "clear_match"
     offered: list[ScoredEntry] = field(default_factory=list)
+    customer: KnownCustomer | None = None  # verified by the shop's token; None for an anonymous visitor
 
     @classmethod
     def of(cls, found: Findings) -> AnswerRequest:

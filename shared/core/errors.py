@@ -3,6 +3,7 @@
 AppError                  500 internal
 ├── BadRequest            400 bad_request (malformed JSON, unreadable body)
 ├── Unauthorized          401 unauthorized (unknown session, wrong or missing token)
+│   └── IdentityInvalid   401 identity_invalid (a shop's identity token refused; the message says why)
 ├── Forbidden             403 forbidden (origin not allowed, not an admin)
 ├── NotFound              404 not_found (no such conversation or operator)
 ├── MethodNotAllowed      405 method_not_allowed
@@ -53,6 +54,10 @@ class BadRequest(AppError):
 
 class Unauthorized(AppError):
     status, code = 401, "unauthorized"
+
+
+class IdentityInvalid(Unauthorized):
+    code = "identity_invalid"
 
 
 class Forbidden(AppError):

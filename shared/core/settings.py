@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     # Where the console is, for links in notifications.
     console_url: str | None = None
 
+    # Known customers: the shop's backend signs a short-lived JWT for its signed-in customer, with
+    # a shared secret (HS256) or a key published at a JWKS URL (RS256/ES256), never both. Neither
+    # set: identity tokens are refused and sessions are anonymous.
+    identity_signing_secret: SecretStr | None = None
+    identity_jwks_url: str | None = None
+    identity_audience: str | None = None
+    identity_issuer: str | None = None
+    identity_max_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    identity_leeway_seconds: int = Field(default=0, ge=0, le=30)
+    identity_jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+
     # Handover notifications: a Slack-compatible incoming webhook and/or a generic webhook signed
     # with HMAC-SHA256 (in production these come from Secret Manager).
     slack_webhook_url: SecretStr | None = None
@@ -254,6 +265,10 @@ class Settings(BaseSettings):
             raise ValueError("SMTP_HOST needs SMTP_FROM (the sender) and SUPPORT_PAGE_URL (the link back to the chat)")
         if self.notify_webhook_url and not self.notify_webhook_secret:
             raise ValueError("NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (it signs each delivery)")
+        if self.identity_signing_secret and self.identity_jwks_url:
+            raise ValueError("Set IDENTITY_SIGNING_SECRET or IDENTITY_JWKS_URL, not both (one algorithm family)")
+        if self.identity_signing_secret and len(self.identity_signing_secret.get_secret_value()) < 32:
+            raise ValueError("IDENTITY_SIGNING_SECRET must be at least 32 characters (HS256 wants 256 bits)")
         if self.instance_connection_name and not self.db_user:
             raise ValueError("DB_USER is required with INSTANCE_CONNECTION_NAME")
         return self

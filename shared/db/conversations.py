@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared.auth.identity import VerifiedCustomer
 from shared.db import prepared
 from shared.handover.states import State
 from shared.schemas.public import Sender
@@ -155,18 +156,45 @@ class ReplyToStore:
 
 
 def create_session(
-    conn: sa.Connection, *, token_hash: str, locale: str | None, attributes: dict[str, str]
+    conn: sa.Connection,
+    *,
+    token_hash: str,
+    locale: str | None,
+    attributes: dict[str, str],
+    customer: VerifiedCustomer | None = None,
 ) -> StoredSession:
-    """Insert a new session and return its id and creation time."""
+    """Insert a new session (belonging to `customer` when verified) and return its id and creation time."""
     row = conn.execute(
         sa.text("""
-            INSERT INTO chat_sessions (id, token_hash, locale, attributes)
-            VALUES (:id, :token_hash, :locale, CAST(:attributes AS jsonb))
+            INSERT INTO chat_sessions (id, token_hash, locale, attributes, customer_id, customer_verified,
+                                       customer_name, customer_email, customer_locale, customer_attributes,
+                                       identified_at)
+            VALUES (:id, :token_hash, :locale, CAST(:attributes AS jsonb), :customer_id,
+                    CAST(:customer_id AS text) IS NOT NULL, :customer_name, :customer_email, :customer_locale,
+                    CAST(:customer_attributes AS jsonb),
+                    CASE WHEN CAST(:customer_id AS text) IS NOT NULL THEN now() END)
             RETURNING id, created_at
         """),
-        {"id": uuid.uuid4(), "token_hash": token_hash, "locale": locale, "attributes": json.dumps(attributes)},
+        {
+            "id": uuid.uuid4(),
+            "token_hash": token_hash,
+            "locale": locale,
+            "attributes": json.dumps(attributes),
+            **customer_columns(customer),
+        },
     ).one()
     return StoredSession(*row)
+
+
+def customer_columns(customer: VerifiedCustomer | None) -> dict[str, Any]:
+    """The customer_* parameters of a statement that stores who the customer is (all NULL: anonymous)."""
+    return {
+        "customer_id": customer.customer_id if customer else None,
+        "customer_name": customer.name if customer else None,
+        "customer_email": customer.email if customer else None,
+        "customer_locale": customer.locale if customer else None,
+        "customer_attributes": json.dumps(customer.attributes if customer else {}),
+    }
 
 
 def find_session(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> SessionRow | None:

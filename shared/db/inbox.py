@@ -111,6 +111,13 @@ class ConversationRow:
     summary: str | None
     csat_rating: int | None
     csat_comment: str | None
+    # The shop's verified customer (migration 0019); `attributes` above are what the page sent, unsigned.
+    customer_id: str | None
+    customer_verified: bool
+    customer_name: str | None
+    customer_email: str | None
+    customer_attributes: dict[str, Any]
+    identified_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,9 @@ def conversation(conn: sa.Connection, *, session_id: uuid.UUID) -> ConversationR
         sa.text("""
             SELECT s.id, s.state, s.handover_reason AS reason, s.handover_kind AS reason_kind, s.assignee_id,
                    o.display_name AS assignee, s.waiting_since, s.created_at, s.locale, s.attributes,
-                   s.contact_email, sm.content AS summary, c.rating AS csat_rating, c.comment AS csat_comment
+                   s.contact_email, sm.content AS summary, c.rating AS csat_rating, c.comment AS csat_comment,
+                   s.customer_id, s.customer_verified, s.customer_name, s.customer_email, s.customer_attributes,
+                   s.identified_at
             FROM chat_sessions s
             LEFT JOIN operators o ON o.id = s.assignee_id
             LEFT JOIN session_summaries sm ON sm.session_id = s.id

@@ -23,7 +23,8 @@ HISTORY_MESSAGES = 10
 _FIND_FOR_POST = """
     SELECT s.state, s.locale, m.id AS message_id, m.content, m.created_at,
            (r.id IS NOT NULL) AS replied,
-           coalesce(m.answer_lease_until > now(), false) AS answering
+           coalesce(m.answer_lease_until > now(), false) AS answering,
+           s.customer_verified, s.customer_name, s.customer_attributes
     FROM chat_sessions s
     LEFT JOIN messages m ON m.session_id = s.id AND m.client_message_id = :client_message_id
     LEFT JOIN messages r ON r.reply_to_id = m.id
@@ -107,6 +108,10 @@ class PostTarget:
     created_at: datetime | None
     replied: bool
     answering: bool
+    # The shop's verified customer, for the model (customer_verified false: an anonymous visitor).
+    customer_verified: bool = False
+    customer_name: str | None = None
+    customer_attributes: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,10 @@ def lock_session(
     )
     if row is None:
         return None
-    return PostTarget(row.state, row.locale, row.message_id, row.content, row.created_at, row.replied, row.answering)
+    return PostTarget(
+        row.state, row.locale, row.message_id, row.content, row.created_at, row.replied, row.answering,
+        row.customer_verified, row.customer_name, row.customer_attributes,
+    )  # fmt: skip
 
 
 def insert_user_message(

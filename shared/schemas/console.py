@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.schemas.customers import ConversationSummary
 from shared.schemas.public import MAX_ID, ConversationState, Request, SourcePublic
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -137,6 +138,17 @@ class Csat(BaseModel):
     comment: str | None
 
 
+class KnownCustomer(BaseModel):
+    """Who the shop's signed token says the customer is."""
+
+    customer_id: str = Field(description="The shop's own id for the customer")
+    verified: bool = Field(description="Named by a token the shop signed")
+    name: str | None
+    email: str | None
+    attributes: dict[str, str] = Field(description="Signed by the shop: plan, country...")
+    identified_at: datetime | None
+
+
 class ConversationDetail(BaseModel):
     id: uuid.UUID
     state: ConversationState
@@ -148,9 +160,13 @@ class ConversationDetail(BaseModel):
     created_at: datetime
     summary: str | None
     locale: str | None
-    attributes: dict[str, Any]
+    attributes: dict[str, Any] = Field(description="What the page sent, unsigned: unverified")
     contact_email: str | None = None
     csat: Csat | None = None
+    customer: KnownCustomer | None = Field(default=None, description="None: an anonymous visitor")
+    other_conversations: list[ConversationSummary] = Field(
+        default_factory=list, description="The same verified customer's other conversations, newest first"
+    )
     messages: list[TranscriptMessage]
     history: list[StateChange]
     actions: list[Action] = Field(

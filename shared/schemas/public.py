@@ -43,7 +43,10 @@ class SessionCreate(Request):
         None
     )
     attributes: dict[Annotated[str, StringConstraints(max_length=64)], ShortText] = Field(
-        default_factory=dict, max_length=20
+        default_factory=dict, max_length=20, description="What the page says about the visitor, unsigned (unverified)"
+    )
+    identity_token: str | None = Field(
+        default=None, description="The JWT the shop's backend signed for its signed-in customer"
     )
 
 
@@ -80,6 +83,12 @@ class MessagesQuery(Request):
     after: int | None = Field(default=None, ge=0, le=MAX_ID)
 
 
+class CustomerPublic(BaseModel):
+    customer_id: str = Field(description="The shop's own id for the customer (the identity token's sub)")
+    name: str | None = None
+    verified: bool = Field(description="Named by a token the shop signed")
+
+
 class SessionCreated(BaseModel):
     session_id: uuid.UUID
     session_token: str
@@ -89,6 +98,7 @@ class SessionCreated(BaseModel):
         "the default greeting in the session's language when there is one"
     )
     bot_name: str = Field(description="The name to label the bot's messages with")
+    customer: CustomerPublic | None = Field(default=None, description="The verified customer, with an identity token")
 
 
 class SourcePublic(BaseModel):

@@ -24,6 +24,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from shared.answering.types import KnownCustomer
 from shared.core import errors
 from shared.core.settings import get_settings
 from shared.db import user_messages
@@ -51,6 +52,7 @@ class Admitted:
     locale: str | None = None
     # The model budgets already spent ("session", "deployment"): the reply then goes without the model.
     spent_budgets: tuple[str, ...] = ()
+    customer: KnownCustomer | None = None
 
 
 def with_key(request: MessageCreate, idempotency_key: str | None) -> MessageCreate:
@@ -112,7 +114,14 @@ def _store_new(conn: sa.Connection, request: MessageCreate, target: PostTarget, 
     )
     if stored is None:
         raise _KeyTaken
-    return Admitted(stored.id, stored.created_at, state, stored.history, target.locale, spent)
+    return Admitted(stored.id, stored.created_at, state, stored.history, target.locale, spent, _known(target))
+
+
+def _known(target: PostTarget) -> KnownCustomer | None:
+    """The verified customer the session belongs to, for the model; None for an anonymous visitor."""
+    if not target.customer_verified:
+        return None
+    return KnownCustomer(target.customer_name, dict(target.customer_attributes or {}))
 
 
 def _spent_budgets(conn: sa.Connection, request: MessageCreate, state: ConversationState) -> tuple[str, ...]:
@@ -133,7 +142,9 @@ def _resolve_retry(request: MessageCreate, target: PostTarget, lease: float) -> 
                     conn, session_id=request.session_id, message_id=target.message_id
                 )
                 spent = _spent_budgets(conn, request, target.state)
-                return Admitted(target.message_id, target.created_at, target.state, history, target.locale, spent)
+                return Admitted(
+                    target.message_id, target.created_at, target.state, history, target.locale, spent, _known(target)
+                )
             state = user_messages.answer_state(conn, message_id=target.message_id)
         replied, answering, lease_left = state.replied, state.answering, state.lease_left
         if replied or not answering:

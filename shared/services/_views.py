@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from shared.core.settings import get_settings
 from shared.handover.reply import support_open
 from shared.handover.states import widget_status
-from shared.schemas.public import MessagePublic, SessionState, SourcePublic
+from shared.schemas.public import CustomerPublic, MessagePublic, SessionState, SourcePublic
 
 if TYPE_CHECKING:
+    from shared.auth.identity import VerifiedCustomer
     from shared.db.conversations import MessageRow, SessionRow, SessionStateRow
 
 NO_CONVERSATION = "There is no such conversation."
@@ -43,3 +44,8 @@ def session_state(row: SessionRow | SessionStateRow) -> SessionState:
         and not support_open(settings, datetime.now(UTC))
     )
     return SessionState(status=widget_status(row.state), state=row.state, agent=row.agent, offer_contact=away)
+
+
+def customer_public(customer: VerifiedCustomer) -> CustomerPublic:
+    """What the widget is told about the verified customer."""
+    return CustomerPublic(customer_id=customer.customer_id, name=customer.name, verified=True)

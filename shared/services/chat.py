@@ -109,7 +109,7 @@ def accept_message(
     with retries.answering(outcome.message_id):
         standalone = _standalone(request.content, history, outcome, provider or get_provider())
         found = lookup.find_answers(request.content, history, locale=outcome.locale, standalone=standalone)
-        answer_request = AnswerRequest.of(found)
+        answer_request = replace(AnswerRequest.of(found), customer=outcome.customer)
     # Nothing comes near: a frustrated customer, or a second such message in a row, goes to a person;
     # a suggestion lets the customer choose, and an answer to a mildly frustrated one offers a person too.
     handover = (trigger or unanswered_again(history)) if answer_request.outcome == "unknown" else None

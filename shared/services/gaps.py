@@ -109,7 +109,7 @@ def _suggestion(rows: list[Any], live: dict[str, str]) -> Suggestion | None:
 
 # Each question's first public agent reply in its own conversation, with the names it may carry.
 _AGENT_REPLIES = sa.text("""
-    SELECT DISTINCT ON (u.id) a.content, o.display_name AS agent, s.attributes
+    SELECT DISTINCT ON (u.id) a.content, o.display_name AS agent, s.attributes, s.customer_name
     FROM messages u
     JOIN messages a ON a.session_id = u.session_id AND a.id > u.id AND a.sender = 'agent' AND NOT a.internal
     JOIN chat_sessions s ON s.id = u.session_id
@@ -137,10 +137,11 @@ def draft(request: MessageIds) -> GapDraft:
 
 
 def _names(row: Any) -> list[str]:
-    """The names an agent's reply may mention: the agent's own, and the customer's from the widget's attributes."""
+    """The names an agent's reply may mention: the agent's own, the verified customer's and any the page sent."""
     attributes = row.attributes or {}
     customer = [str(value) for key, value in attributes.items() if "name" in key.lower() and value]
-    return [*([row.agent] if row.agent else []), *customer]
+    verified = [row.customer_name] if row.customer_name else []
+    return [*([row.agent] if row.agent else []), *verified, *customer]
 
 
 def _drafted_answer(questions: list[str], replies: list[str]) -> str:

@@ -8,9 +8,11 @@ import uuid
 from dataclasses import asdict
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from shared.core import errors
+from shared.db import customers, inbox, operators
 from shared.db import handover as handover_db
-from shared.db import inbox, operators
 from shared.db.engine import connection, transaction
 from shared.db.operators import OperatorRow
 from shared.handover.states import Event, agent_actions
@@ -22,13 +24,17 @@ from shared.schemas.console import (
     ConversationList,
     ConversationsQuery,
     Csat,
+    KnownCustomer,
     MessageId,
     StateChange,
     TranscriptMessage,
 )
+from shared.schemas.customers import PREVIEW_CHARS, ConversationSummary
 from shared.schemas.public import SourcePublic
 from shared.services import _handover
 from shared.services._views import NO_CONVERSATION
+
+OTHER_CONVERSATIONS = 10
 
 
 def list_conversations(query: ConversationsQuery, *, operator: OperatorRow) -> ConversationList:
@@ -81,17 +87,44 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
             raise errors.NotFound(NO_CONVERSATION)
         messages = inbox.transcript(conn, session_id=conversation_id)
         history = handover_db.history(conn, session_id=conversation_id)
+        others = _other_conversations(conn, header)
         if messages:
             inbox.mark_read(conn, operator_id=operator.id, session_id=conversation_id, message_id=messages[-1].id)
-    fields = asdict(header)
-    rating, comment = fields.pop("csat_rating"), fields.pop("csat_comment")
+    fields = {name: value for name, value in asdict(header).items() if not name.startswith(("customer_", "csat_"))}
+    del fields["identified_at"]
     return ConversationDetail(
         **fields,
-        csat=Csat(rating=rating, comment=comment) if rating is not None else None,
+        csat=Csat(rating=header.csat_rating, comment=header.csat_comment) if header.csat_rating is not None else None,
+        customer=_known_customer(header),
+        other_conversations=others,
         messages=[_transcript_message(row) for row in messages],
         history=[StateChange.model_validate(row, from_attributes=True) for row in history],
         actions=agent_actions(header.state, owned_by_me=header.assignee_id == operator.id),
     )
+
+
+def _known_customer(header: inbox.ConversationRow) -> KnownCustomer | None:
+    if header.customer_id is None:
+        return None
+    return KnownCustomer(
+        customer_id=header.customer_id,
+        verified=header.customer_verified,
+        name=header.customer_name,
+        email=header.customer_email,
+        attributes=header.customer_attributes,
+        identified_at=header.identified_at,
+    )
+
+
+def _other_conversations(conn: sa.Connection, header: inbox.ConversationRow) -> list[ConversationSummary]:
+    """The same verified customer's other conversations, for the agent to see their history."""
+    if header.customer_id is None or not header.customer_verified:
+        return []
+    rows = customers.list_conversations(
+        conn, customer_id=header.customer_id, limit=OTHER_CONVERSATIONS, preview_chars=PREVIEW_CHARS,
+        excluded=[header.id],
+    )  # fmt: skip
+    return [ConversationSummary(**asdict(row)) for row in rows]
 
 
 def reply(conversation_id: uuid.UUID, request: AgentMessageCreate, *, operator: OperatorRow) -> MessageId:

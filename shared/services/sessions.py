@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.auth.identity import verify_identity_token
 from shared.auth.tokens import hash_token, new_session_token
 from shared.core import errors
 from shared.core.settings import Settings, get_settings
@@ -18,7 +19,7 @@ from shared.schemas.public import (
     SessionView,
 )
 from shared.services import _limits as limits
-from shared.services._views import message_public, session_state
+from shared.services._views import customer_public, message_public, session_state
 from shared.text.language import locale_language
 
 UNAUTHORIZED = "Unknown session or invalid token."
@@ -40,32 +41,55 @@ DEFAULT_GREETINGS = {
     "of uw account.",
 }
 
+# Each default greeting's opening salutation (up to its first "!") with the customer's name.
+NAMED_SALUTATIONS = {
+    "en": "Hi {name}!",
+    "fr": "Bonjour {name} !",
+    "es": "¡Hola, {name}!",
+    "de": "Hallo {name}!",
+    "it": "Buongiorno {name}!",
+    "pt": "Olá {name}!",
+    "nl": "Hallo {name}!",
+}
+
 
 def create_session(request: SessionCreate, *, client_ip: str | None = None) -> SessionCreated:
-    """Open a session (within the per-address limits); its token is returned here and never again."""
+    """Open a session (within the per-address limits); its token is returned here and never again.
+
+    With an identity token the session belongs to that verified customer from the start.
+    """
+    customer = verify_identity_token(request.identity_token) if request.identity_token is not None else None
+    locale = request.locale or (customer.locale if customer else None)
     token = new_session_token()
     with transaction() as conn:
         if client_ip is not None:
             limits.admit_session(conn, client_ip)
         row = conversations.create_session(
-            conn, token_hash=hash_token(token), locale=request.locale, attributes=request.attributes
+            conn, token_hash=hash_token(token), locale=locale, attributes=request.attributes, customer=customer
         )
     settings = get_settings()
     return SessionCreated(
         session_id=row.id,
         session_token=token,
         created_at=row.created_at,
-        greeting=greeting_for(settings, request.locale),
+        greeting=greeting_for(settings, locale, name=customer.name if customer else None),
         bot_name=settings.bot_name,
+        customer=customer_public(customer) if customer else None,
     )
 
 
-def greeting_for(settings: Settings, locale: str | None) -> str:
-    """The shop's own GREETING as written; left at its default, the default in the customer's language."""
+def greeting_for(settings: Settings, locale: str | None, *, name: str | None = None) -> str:
+    """The shop's own GREETING as written; left at its default, the default in the customer's language.
+
+    A verified customer's name replaces the default's opening salutation ("Hi Ada!").
+    """
     if settings.greeting != Settings.model_fields["greeting"].default:
         return settings.greeting
-    template = DEFAULT_GREETINGS.get(locale_language(locale), DEFAULT_GREETINGS["en"])
-    return template.format(bot=settings.bot_name, company=settings.company_name)
+    language = locale_language(locale) if locale_language(locale) in DEFAULT_GREETINGS else "en"
+    greeting = DEFAULT_GREETINGS[language].format(bot=settings.bot_name, company=settings.company_name)
+    if name and name.strip():
+        greeting = NAMED_SALUTATIONS[language].format(name=name.strip()) + greeting.split("!", 1)[1]
+    return greeting
 
 
 def get_messages(query: MessagesQuery, *, token: str) -> MessageList:

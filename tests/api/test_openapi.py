@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -24,6 +25,8 @@ from schemathesis.specs.openapi.checks import (
 
 import main
 from devtools import openapi
+from devtools.fake_identity import SECRET as IDENTITY_SECRET
+from devtools.fake_identity import FakeShop
 from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT
@@ -120,10 +123,15 @@ class RealSession:
     id: str
     token: str
     reply_id: int
+    identity_token: str  # the shop's signed token for the customer this session belongs to
 
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def identity_auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.identity_token}"}
 
     def lend_to(self, case: schemathesis.Case) -> None:
         """Make the case speak for this session: its token, and its ids where the case has such fields."""
@@ -139,6 +147,10 @@ class RealSession:
         operation = SCHEMA[path][method]
         if method == "OPTIONS":
             return operation.Case(headers={"Origin": "https://shop.example"})
+        if path == "/get_conversations":
+            return operation.Case(headers=self.identity_auth)
+        if path == "/resume_session":
+            return operation.Case(body={"session_id": self.id}, headers=self.identity_auth)
         if method in ("GET", "DELETE"):
             return operation.Case(query={"session_id": self.id}, headers=self.auth)
         ref = {"session_id": self.id}
@@ -148,25 +160,27 @@ class RealSession:
             "/post_feedback": {**ref, "message_id": self.reply_id, "rating": "up"},
             "/post_contact": {**ref, "email": "jane@example.com"},
             "/post_csat": {**ref, "rating": 5},
+            "/identify": {**ref, "identity_token": self.identity_token},
         }
         return operation.Case(body=bodies.get(path, ref), headers=self.auth)
 
 
 @pytest.fixture
 def base_url(local_run, settings_env) -> str:
-    """The local run, with the abuse limits off: 429s would hide every other answer."""
-    settings_env(**NO_LIMITS)
+    """The local run, with the abuse limits off (429s would hide every other answer), taking identity tokens."""
+    settings_env(**NO_LIMITS, IDENTITY_SIGNING_SECRET=IDENTITY_SECRET)
     return local_run
 
 
 @pytest.fixture
 def real_session(base_url) -> RealSession:
-    """A session opened and answered once through the local run."""
-    created = httpx.post(f"{base_url}/create_session").json()
+    """A session of a known customer, opened and answered once through the local run."""
+    identity_token = FakeShop().sign(f"customer-{secrets.token_hex(4)}", algorithm="HS256")
+    created = httpx.post(f"{base_url}/create_session", json={"identity_token": identity_token}).json()
     auth = {"Authorization": f"Bearer {created['session_token']}"}
     body = {"session_id": created["session_id"], "content": "How do I return an item?"}
     exchange = httpx.post(f"{base_url}/post_message", json=body, headers=auth).json()
-    return RealSession(created["session_id"], created["session_token"], exchange["reply"]["id"])
+    return RealSession(created["session_id"], created["session_token"], exchange["reply"]["id"], identity_token)
 
 
 # Bounded: the coverage phase's boundary cases, then 25 generated requests per operation.

@@ -15,7 +15,8 @@ def test_create_session_returns_id_token_and_greeting(function_client):
     response = function_client("create_session").post("/")
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"session_id", "session_token", "created_at", "greeting", "bot_name"}
+    assert set(body) == {"session_id", "session_token", "created_at", "greeting", "bot_name", "customer"}
+    assert body["customer"] is None  # anonymous: no identity token was sent
     uuid.UUID(body["session_id"])
     assert len(base64.urlsafe_b64decode(body["session_token"] + "==")) * 8 >= 128
     assert body["greeting"]

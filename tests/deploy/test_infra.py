@@ -51,7 +51,7 @@ def test_every_entry_point_has_a_function_and_every_function_an_entry_point():
     functions = _locals()["functions"]
     assert set(functions) == set(main.__all__)
     function = _resources("google_cloudfunctions2_function")["fn"]
-    assert function["for_each"] == "${local.functions}"
+    assert function["for_each"] == "${local.deployed_functions}"
     assert function["name"] == function["build_config"][0]["entry_point"] == "${each.key}"
 
 

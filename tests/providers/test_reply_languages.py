@@ -16,7 +16,7 @@ from shared.core.settings import get_settings
 from shared.handover.reply import _SENTENCES as HANDOVER_SENTENCES
 from shared.knowledge.retrieval import ScoredEntry
 from shared.services._customer_summary import _WORDS as SUMMARY_WORDS
-from shared.services.sessions import DEFAULT_GREETINGS
+from shared.services.sessions import DEFAULT_GREETINGS, NAMED_SALUTATIONS
 from shared.text.language import LANGUAGES, NAMES
 
 OTHER_LANGUAGES = [language for language in LANGUAGES if language != "en"]
@@ -33,8 +33,8 @@ def _placeholders(text: object) -> set[str]:
 
 @pytest.mark.parametrize(
     "table",
-    [PHRASES, HUMAN_OFFERS, DEFAULT_GREETINGS, HANDOVER_SENTENCES, SUMMARY_WORDS, MAIL_WORDS],
-    ids=["offline", "human_offer", "greeting", "handover", "customer_summary", "mail"],
+    [PHRASES, HUMAN_OFFERS, DEFAULT_GREETINGS, NAMED_SALUTATIONS, HANDOVER_SENTENCES, SUMMARY_WORDS, MAIL_WORDS],
+    ids=["offline", "human_offer", "greeting", "named_salutation", "handover", "customer_summary", "mail"],
 )
 def test_every_supported_language_has_every_sentence_with_the_same_placeholders(table):
     assert set(table) == set(LANGUAGES)

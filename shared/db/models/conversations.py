@@ -56,7 +56,16 @@ class ChatSession(Base):
     # The newest message the widget has read: an agent reply it has not read a minute later goes by e-mail.
     last_seen_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     locale: Mapped[str | None] = mapped_column(sa.String(35))
+    # What the page sent, unsigned: shown as unverified.
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    # The shop's signed-in customer, from a verified identity token (migration 0019 says each).
+    customer_id: Mapped[str | None] = mapped_column(sa.Text)
+    customer_verified: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    customer_name: Mapped[str | None] = mapped_column(sa.Text)
+    customer_email: Mapped[str | None] = mapped_column(sa.Text)
+    customer_locale: Mapped[str | None] = mapped_column(sa.String(35))
+    customer_attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    identified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=now())
     last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=now())
 
@@ -66,6 +75,12 @@ class ChatSession(Base):
         sa.Index("chat_sessions_state_activity_idx", "state", sa.text("last_activity_at DESC")),
         sa.Index("chat_sessions_waiting_idx", "waiting_since", postgresql_where=sa.text("state = 'waiting'")),
         sa.Index("chat_sessions_assignee_idx", "assignee_id", "state"),
+        sa.Index(
+            "chat_sessions_customer_idx",
+            "customer_id",
+            sa.text("last_activity_at DESC"),
+            postgresql_where=sa.text("customer_id IS NOT NULL"),
+        ),
         sa.Index(
             "chat_sessions_written_idx",
             "created_at",
