@@ -28,7 +28,7 @@ from functions.operator_api import ROUTES as OPERATOR_ROUTES
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT, Settings
 from shared.schemas.customers import ConversationList, IdentifyCreate, SessionIdentified, SessionResumed
-from shared.schemas.privacy import DataExport
+from shared.schemas.privacy import DataExport, DataRequest
 from shared.schemas.public import (
     ContactCreate,
     CsatCreate,
@@ -122,7 +122,7 @@ class Operation:
     errors: tuple[int, ...] = ()  # besides EVERY_CALL
     notes: dict[int, str] = field(default_factory=dict)  # what a status means here, besides ERROR_MEANINGS
     session: bool = True  # needs `Authorization: Bearer <session_token>`
-    identity: bool = False  # needs `Authorization: Bearer <the shop's identity token>` instead
+    identity: bool = False  # takes `Authorization: Bearer <the shop's identity token>` (instead, or as well)
     headers: tuple[str, ...] = ()  # request headers, by their name in PARAMETERS
     stream: bool = False  # answers server-sent events to `Accept: text/event-stream`
 
@@ -179,21 +179,24 @@ OPERATIONS = (
         query=SessionRef, errors=(*BODY_ERRORS, 401),
     ),
     Operation(
-        "export_my_data", "post", "Download everything held about the customer: the session's conversation", 200,
-        DataExport, body=SessionRef, errors=(*BODY_ERRORS, 401),
+        "export_my_data", "post", "Download everything held about the customer: the session's conversation, "
+        "or, with the shop's identity token and no `session_id`, all the signed-in customer's", 200,
+        DataExport, body=DataRequest, errors=(*BODY_ERRORS, 401), identity=True, notes={401: IDENTITY_REFUSED},
     ),
     Operation(
-        "export_my_data", "get", "Download the session's conversation (a JSON body may replace the query)", 200,
-        DataExport, query=SessionRef, errors=(*BODY_ERRORS, 401),
+        "export_my_data", "get", "Download as with POST (a JSON body may replace the query)", 200,
+        DataExport, query=DataRequest, errors=(*BODY_ERRORS, 401), identity=True, notes={401: IDENTITY_REFUSED},
     ),
     Operation(
-        "erase_my_data", "post", "Erase the session's conversation and every copy of the customer's words", 204,
-        body=SessionRef, errors=(*BODY_ERRORS, 401),
-        notes={401: "Also: the conversation was erased already (its token no longer opens anything)."},
+        "erase_my_data", "post", "Erase every copy of the customer's words: the session's conversation, or, with "
+        "the shop's identity token and no `session_id`, all the signed-in customer's", 204,
+        body=DataRequest, errors=(*BODY_ERRORS, 401), identity=True,
+        notes={401: "Also: the conversation was erased already (its token no longer opens anything). "
+               + IDENTITY_REFUSED},
     ),
     Operation(
         "erase_my_data", "delete", "Erase as with POST (a JSON body may replace the query)", 204,
-        query=SessionRef, errors=(*BODY_ERRORS, 401),
+        query=DataRequest, errors=(*BODY_ERRORS, 401), identity=True, notes={401: IDENTITY_REFUSED},
     ),
     Operation(
         "post_feedback", "post", "Rate one of the bot's replies; rating again replaces it", 204,
@@ -346,7 +349,7 @@ def _operation(op: Operation, refs: dict[type[BaseModel], dict[str, str]]) -> di
         "summary": op.summary,
         "description": getattr(main, op.function).__doc__,
         "parameters": [_ref("parameters", name) for name in ("Origin", *op.headers)],
-        "security": [{"sessionToken": []}] if op.session else [{"identityToken": []}] if op.identity else [],
+        "security": [{"sessionToken": []}] * op.session + [{"identityToken": []}] * op.identity,
         "responses": {str(op.success): _success(op, refs)},
     }
     if op.query:

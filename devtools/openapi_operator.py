@@ -76,6 +76,7 @@ PATH_PARAMETERS: dict[str, type[BaseModel] | dict[str, str]] = {
     "conversation_id": ConversationRef,
     "entry_id": EntryRef,
     "operator_id": OperatorRef,
+    "customer_id": {"type": "string", "maxLength": 256, "description": "The customer's id at the shop (`sub`)"},
     "module": {"type": "string", "description": "A file of frontend/console/, such as `main.js` (the entry)"},
 }
 
@@ -104,6 +105,14 @@ CALLS: dict[tuple[str, str], OperatorCall] = {
     ),
     ("GET", "/conversations/{conversation_id}/export"): OperatorCall(
         "Everything held about the conversation's customer, as JSON (audited)", 200, DataExport, errors=(404,)
+    ),
+    ("DELETE", "/customers/{customer_id}"): OperatorCall(
+        "Erase all of a signed-in customer's conversations and every copy of their words (audited)", 204,
+        errors=(404,), notes={404: "No conversation belongs to this customer."},
+    ),
+    ("GET", "/customers/{customer_id}/export"): OperatorCall(
+        "Everything held about a signed-in customer, all their conversations, as JSON (audited)", 200, DataExport,
+        errors=(404,), notes={404: "No conversation belongs to this customer."},
     ),
     ("POST", "/conversations/{conversation_id}/messages"): OperatorCall(
         "Reply to the customer, or write an internal note", 201, MessageId, body=AgentMessageCreate,

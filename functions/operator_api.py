@@ -123,6 +123,17 @@ def erase_conversation(call: Call, operator: Operator, conversation_id: str) -> 
     return Reply(204)
 
 
+def export_customer(call: Call, operator: Operator, customer_id: str) -> Reply:
+    """Everything held about a signed-in customer (their id at the shop), all conversations (audited)."""
+    return Reply(200, privacy.export_customer(customer_id, operator_id=operator.id))
+
+
+def erase_customer(call: Call, operator: Operator, customer_id: str) -> Reply:
+    """Erase all of a signed-in customer's conversations and every copy of their words (audited)."""
+    privacy.erase_customer(customer_id, operator_id=operator.id)
+    return Reply(204)
+
+
 def metrics_report(call: Call, operator: Operator) -> Reply:
     """The team's figures for a range (default: the last 7 days)."""
     return Reply(200, metrics.report(call.query(MetricsQuery)))
@@ -267,6 +278,8 @@ ROUTES = (
     Route("GET", "/conversations/{conversation_id}", conversation),
     Route("DELETE", "/conversations/{conversation_id}", erase_conversation, access="admin", cost="write"),
     Route("GET", "/conversations/{conversation_id}/export", export_conversation, access="admin"),
+    Route("DELETE", "/customers/{customer_id}", erase_customer, access="admin", cost="write"),
+    Route("GET", "/customers/{customer_id}/export", export_customer, access="admin"),
     Route("POST", "/conversations/{conversation_id}/messages", reply, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/actions", act, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/summary", refresh_summary, cost="costly", idempotent=True),

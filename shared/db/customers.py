@@ -92,3 +92,12 @@ def give_new_token(conn: sa.Connection, *, session_id: uuid.UUID, customer_id: s
         {"session_id": session_id, "customer_id": customer_id, "token_hash": token_hash},
     ).first()
     return row is not None
+
+
+def session_ids(conn: sa.Connection, *, customer_id: str) -> list[uuid.UUID]:
+    """Every conversation of a verified customer."""
+    rows = conn.execute(
+        sa.text("SELECT id FROM chat_sessions WHERE customer_id = :customer_id AND customer_verified ORDER BY id"),
+        {"customer_id": customer_id},
+    ).scalars()
+    return list(rows)

@@ -8,9 +8,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.schemas.public import ConversationState, Sender
+from shared.schemas.public import ConversationState, Request, Sender
 
 Scope = Literal["conversation", "customer"]
+
+
+class DataRequest(Request):
+    """Whose data: a conversation (its id, with its session token), or, with no id, everything about the
+    signed-in customer (with the shop's identity token)."""
+
+    session_id: uuid.UUID | None = None
 
 
 class ExportedFeedback(BaseModel):

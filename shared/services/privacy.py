@@ -18,13 +18,15 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
+from shared.auth.identity import verify_identity_token
 from shared.auth.tokens import hash_token
 from shared.core import errors
-from shared.db import privacy
+from shared.db import customers, privacy
 from shared.db.engine import connection, transaction
 from shared.knowledge import forgetting
 from shared.schemas.privacy import (
     DataExport,
+    DataRequest,
     ExportedConversation,
     ExportedFeedback,
     ExportedHandover,
@@ -41,6 +43,22 @@ log = logging.getLogger("support.privacy")
 NO_CONVERSATION = "There is no such conversation."
 
 
+def export_mine(request: DataRequest, *, token: str) -> DataExport:
+    """The customer's export: the conversation their session token opens, or, without a conversation's id,
+    everything about the customer their identity token names."""
+    if request.session_id is not None:
+        return export_own(SessionRef(session_id=request.session_id), token=token)
+    return export(_customers_sessions(token), scope="customer", operator_id=None)
+
+
+def erase_mine(request: DataRequest, *, token: str) -> None:
+    """The customer's erasure, of the same scope as `export_mine`."""
+    if request.session_id is not None:
+        erase_own(SessionRef(session_id=request.session_id), token=token)
+    else:
+        erase(_customers_sessions(token), scope="customer", operator_id=None)
+
+
 def export_own(request: SessionRef, *, token: str) -> DataExport:
     """The customer's export of the conversation their session token opens."""
     return export([_own_session(request, token)], scope="conversation", operator_id=None)
@@ -51,6 +69,13 @@ def erase_own(request: SessionRef, *, token: str) -> None:
     erase([_own_session(request, token)], scope="conversation", operator_id=None)
 
 
+def _customers_sessions(identity_token: str) -> list[uuid.UUID]:
+    """Every conversation of the customer the shop's identity token names (verified: 401 otherwise)."""
+    customer = verify_identity_token(identity_token)
+    with connection() as conn:
+        return customers.session_ids(conn, customer_id=customer.customer_id)
+
+
 def export_conversation(conversation_id: uuid.UUID, *, operator_id: uuid.UUID) -> DataExport:
     """An admin's export of one conversation."""
     return export([_existing(conversation_id)], scope="conversation", operator_id=operator_id)
@@ -59,6 +84,24 @@ def export_conversation(conversation_id: uuid.UUID, *, operator_id: uuid.UUID) -
 def erase_conversation(conversation_id: uuid.UUID, *, operator_id: uuid.UUID) -> None:
     """An admin's erasure of one conversation."""
     erase([_existing(conversation_id)], scope="conversation", operator_id=operator_id)
+
+
+def export_customer(customer_id: str, *, operator_id: uuid.UUID) -> DataExport:
+    """An admin's export of all a signed-in customer's conversations (404 when they have none)."""
+    return export(_known_customers_sessions(customer_id), scope="customer", operator_id=operator_id)
+
+
+def erase_customer(customer_id: str, *, operator_id: uuid.UUID) -> None:
+    """An admin's erasure of all a signed-in customer's conversations (404 when they have none)."""
+    erase(_known_customers_sessions(customer_id), scope="customer", operator_id=operator_id)
+
+
+def _known_customers_sessions(customer_id: str) -> list[uuid.UUID]:
+    with connection() as conn:
+        found = customers.session_ids(conn, customer_id=customer_id)
+    if not found:
+        raise errors.NotFound("No conversation belongs to this customer.")
+    return found
 
 
 def export(session_ids: list[uuid.UUID], *, scope: Scope, operator_id: uuid.UUID | None) -> DataExport:

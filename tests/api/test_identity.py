@@ -374,3 +374,56 @@ def test_the_console_shows_the_verified_customer_their_attributes_and_other_conv
     _say(function_client, anonymous, "Hello")
     plain = function_client("operator_api").get(f"/conversations/{anonymous['session_id']}", headers=agent.auth).json
     assert plain["customer"] is None and plain["other_conversations"] == []
+
+
+def test_a_signed_in_customer_exports_all_their_conversations_and_nobody_elses(function_client, hmac_shop):
+    customer, stranger = _customer_id(), _customer_id()
+    first = _open(function_client, hmac_shop.sign(customer, algorithm="HS256"))
+    second = _open(function_client, hmac_shop.sign(customer, algorithm="HS256"))
+    theirs = _open(function_client, hmac_shop.sign(stranger, algorithm="HS256"))
+    for session, words in ((first, "Where is my order?"), (second, "Can I return shoes?"), (theirs, "Stranger here")):
+        _say(function_client, session, words)
+    exported = function_client("export_my_data").post(
+        "/", json={}, headers=_bearer(hmac_shop.sign(customer, algorithm="HS256"))
+    )
+    assert exported.status_code == 200, exported.json
+    assert exported.json["scope"] == "customer"
+    said = {m["content"] for c in exported.json["conversations"] for m in c["messages"] if m["sender"] == "user"}
+    assert said == {"Where is my order?", "Can I return shoes?"}
+
+
+def test_a_signed_in_customer_erases_all_their_conversations_at_once(function_client, hmac_shop):
+    customer, stranger = _customer_id(), _customer_id()
+    mine = [_open(function_client, hmac_shop.sign(customer, algorithm="HS256")) for _ in range(2)]
+    theirs = _open(function_client, hmac_shop.sign(stranger, algorithm="HS256"))
+    for session in (*mine, theirs):
+        _say(function_client, session, "Where is my order?")
+    erased = function_client("erase_my_data").post(
+        "/", json={}, headers=_bearer(hmac_shop.sign(customer, algorithm="HS256"))
+    )
+    assert erased.status_code == 204
+    assert _listed(function_client, hmac_shop.sign(customer, algorithm="HS256")) == []
+    assert len(_listed(function_client, hmac_shop.sign(stranger, algorithm="HS256"))) == 1
+    query = f"/?session_id={mine[0]['session_id']}"
+    assert function_client("get_messages").get(query, headers=_bearer(mine[0]["session_token"])).status_code == 401
+
+
+def test_a_session_token_without_a_conversation_id_is_no_identity_token_for_ones_data(function_client, hmac_shop):
+    session = _open(function_client)
+    refused = function_client("erase_my_data").post("/", json={}, headers=_bearer(session["session_token"]))
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "identity_invalid"
+
+
+def test_an_admin_exports_and_erases_a_signed_in_customer_by_their_id(function_client, hmac_shop):
+    customer = _customer_id()
+    session = _open(function_client, hmac_shop.sign(customer, algorithm="HS256"))
+    _say(function_client, session, "Where is my order?")
+    agent, admin = new_operator(), new_operator("admin")
+    api = function_client("operator_api")
+    assert api.get(f"/customers/{customer}/export", headers=agent.auth).status_code == 403
+    exported = api.get(f"/customers/{customer}/export", headers=admin.auth)
+    assert exported.status_code == 200 and exported.json["scope"] == "customer"
+    assert exported.json["conversations"][0]["messages"][0]["content"] == "Where is my order?"
+    assert api.delete(f"/customers/{customer}", headers=admin.auth).status_code == 204
+    assert api.delete(f"/customers/{customer}", headers=admin.auth).status_code == 404
+    assert _listed(function_client, hmac_shop.sign(customer, algorithm="HS256")) == []
