@@ -243,9 +243,10 @@ def test_the_demo_page_runs_under_its_strict_content_security_policy(page):
     assert not [p for p in page.problems if "Content Security Policy" in p]
 
 
-def test_the_widget_is_at_most_16_kb_gzipped():
-    # 15 KB until signed identity (identify, logout, previous conversations) added about 1.1 KB.
-    assert len(gzip.compress((PROJECT_ROOT / "frontend" / "widget.js").read_bytes(), 9)) <= 16 * 1024
+def test_the_widget_is_at_most_17_kb_gzipped():
+    # 15 KB until signed identity (identify, logout, previous conversations) added about 1.1 KB and
+    # the customer's own data (download, erase) about 0.1 KB.
+    assert len(gzip.compress((PROJECT_ROOT / "frontend" / "widget.js").read_bytes(), 9)) <= 17 * 1024
 
 
 def test_strings_follow_the_visitors_language(open_page):
