@@ -31,7 +31,7 @@ export const T = {
   unread: "{n} unread", helpfulCount: "{n} helpful", unhelpfulCount: "{n} not helpful", csatMark: "CSAT {n}/5",
   unassigned: "Unassigned", assignedTo: "Assigned to {name}",
   selectConversation: "Select a conversation",
-  selectHint: "Conversations waiting for a person appear under Waiting, oldest first.",
+  selectHint: "Conversations waiting for a person appear under Waiting, safety reports first, then oldest first.",
   backToList: "Back to the conversations", details: "Details",
   states: { bot: "Bot", waiting: "Waiting", assigned: "Assigned", resolved: "Resolved" },
   take_over: "Take over", hand_back: "Hand back to bot", resolve: "Resolve", reopen: "Reopen", assign: "Assign",

@@ -69,10 +69,17 @@ _ID_PREFIX = re.compile(r"[0-9a-f]{6,32}")
 
 
 class Position(NamedTuple):
-    """Where a conversation sorts in its tab: its waiting or activity time, then its id."""
+    """Where a conversation sorts in its tab: (in the waiting queue, a safety report first) its waiting
+    or activity time, then its id."""
 
     at: datetime
     id: uuid.UUID
+    safety: bool = False
+
+
+# The waiting queue: a safety report (a charger that smoked, a swollen battery) before anything else,
+# then oldest first. The queue is small, so sorting on the expression costs nothing.
+_WAITING_ORDER = "(s.handover_kind IS DISTINCT FROM 'safety')"
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,8 @@ def list_conversations(
     after: Position | None,
     limit: int,
 ) -> list[InboxRow]:
-    """One page of the inbox: the waiting queue oldest first, any other tab newest activity first.
+    """One page of the inbox: the waiting queue safety reports first then oldest first, any other tab newest
+    activity first.
 
     `after` is the last item of the previous page; ties on time are broken by id.
     """
@@ -171,13 +179,13 @@ def list_conversations(
     if before:
         where.append("s.last_activity_at < :before")
     if after and state == "waiting":
-        where.append("s.waiting_since >= :at AND (s.waiting_since > :at OR s.id > :after_id)")
+        where.append(f"({_WAITING_ORDER}, s.waiting_since, s.id) > (:after_not_safety, :at, :after_id)")
     elif after:
         where.append("s.last_activity_at <= :at AND (s.last_activity_at < :at OR s.id > :after_id)")
-    order = "s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
+    order = f"{_WAITING_ORDER}, s.waiting_since, s.id" if state == "waiting" else "s.last_activity_at DESC, s.id"
     sql = _LIST.format(where=" AND ".join(where), order=order)
     if after:
-        params |= {"at": after.at, "after_id": after.id}
+        params |= {"at": after.at, "after_id": after.id, "after_not_safety": not after.safety}
     return [InboxRow(*row) for row in conn.execute(sa.text(sql), params)]
 
 

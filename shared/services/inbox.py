@@ -65,13 +65,17 @@ def _cursor(last: ConversationItem, query: ConversationsQuery) -> str:
     """Where the next page starts: the sort position of this page's last item, opaque to the client."""
     at = last.waiting_since if _view(query) == "waiting" else last.last_activity_at
     assert at is not None  # the waiting queue holds only conversations with a waiting time
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{last.id}".encode()).decode()
+    safety = "|safety" if last.reason_kind == "safety" else ""
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{last.id}{safety}".encode()).decode()
 
 
 def _position(cursor: str) -> inbox.Position:
     try:
-        at, _, conversation_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
-        return inbox.Position(datetime.fromisoformat(at), uuid.UUID(conversation_id))
+        at, _, rest = base64.urlsafe_b64decode(cursor).decode().partition("|")
+        conversation_id, _, safety = rest.partition("|")
+        if safety not in ("", "safety"):
+            raise ValueError(safety)
+        return inbox.Position(datetime.fromisoformat(at), uuid.UUID(conversation_id), safety == "safety")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise errors.ValidationFailed(
             "That page cursor is not one this inbox gave out; start again from the first page.",

@@ -102,3 +102,20 @@ def test_the_all_view_pages_through_every_match_once(function_client):
             break
         cursor = f"&cursor={page['next_cursor']}"
     assert len(seen) == 5 and set(seen) == expected
+
+
+def test_a_safety_report_waits_first_whatever_waited_longer_and_pages_stay_whole(function_client):
+    agent, marker = new_operator(), f"heron{secrets.randbelow(10**8)}"
+    older, safety = new_session(), new_session()
+    _say(function_client, older, f"I want to talk to a person about my {marker} order")
+    reply = _say(function_client, safety, f"My {marker} charger started smoking and the battery is swollen")
+    assert reply["session"]["state"] == "waiting"
+    seen: list[str] = []
+    cursor = ""
+    while True:
+        page = _api(function_client, f"/conversations?view=waiting&q={marker}&limit=1{cursor}", agent).json
+        seen += [item["id"] for item in page["conversations"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == [str(safety.id), str(older.id)]
