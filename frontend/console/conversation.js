@@ -83,7 +83,7 @@ function renderConversation(detail) {
   // Open on a wide screen; on a phone one tap away, so that the transcript keeps the room.
   if (fresh) $("summary").open = !window.matchMedia("(max-width: 760px)").matches;
   renderActions(detail);
-  renderTranscript(detail.messages);
+  renderTranscript(detail.messages, detail.customer);
   renderDetails(detail);
   updateHint();
   keepPlace(top);

@@ -27,10 +27,12 @@ function readToEnd() {
   $("new-messages").hidden = true;
 }
 
-export function renderTranscript(messages) {
+/** `customer`: who the shop's signed token says they are, or null; a verified name labels their messages. */
+export function renderTranscript(messages, customer) {
   const log = $("transcript");
+  const name = customer && customer.verified && customer.name ? customer.name : T.customerName;
   log.textContent = "";
-  messages.forEach(function (message) { log.appendChild(messageNode(message)); });
+  messages.forEach(function (message) { log.appendChild(messageNode(message, name)); });
 }
 
 /** After a render: at the end if the agent follows it, else back where they were reading (scrollTop `top`). */
@@ -42,9 +44,9 @@ export function keepPlace(top) {
   }
 }
 
-function messageNode(message) {
+function messageNode(message, customerName) {
   const sender = message.sender;
-  const who = { user: T.customerName, bot: T.bot, system: T.system }[sender] || message.author || T.agent;
+  const who = { user: customerName, bot: T.bot, system: T.system }[sender] || message.author || T.agent;
   const by = el("div", { class: "by" }, [el("span", { class: "author", text: who }), clock(message.created_at)]);
   if (message.internal) by.appendChild(el("span", { class: "note-label", text: T.internalNote }));
   if (sender === "bot" && message.decision) {

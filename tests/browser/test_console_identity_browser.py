@@ -36,6 +36,7 @@ def test_the_details_say_who_the_customer_is_and_list_their_other_conversations(
     facts = page.locator("#facts").inner_text()
     assert "Verified by the shop" in facts and "Ada Lovelace" in facts and customer_id in facts
     assert "Plan" in facts and "pro" in facts and "Page (unverified)" in facts
+    assert page.locator("#transcript .msg.user .author").first.inner_text() == "Ada Lovelace"
     other = page.locator(f'#other-conversations a[href="#/conversations/{earlier.id}"]')
     assert other.inner_text()  # the start of its last message (the bot's reply)
     other.click()
