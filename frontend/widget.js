@@ -5,7 +5,8 @@
  * identity-token (a JWT the shop's backend signed for its signed-in customer: their conversations follow them).
  * Without data-greeting, the server's greeting (GREETING) and bot name (BOT_NAME) come with the session, which
  * is opened when the panel is first opened and remembered afterwards.
- * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message;
+ * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message and
+ * identity_error (the shop's token was refused: the chat goes on anonymously);
  * .identify(token) when the customer signs in (again with a fresh token to refresh it), .logout() when they leave.
  * Every text a user or the model wrote is rendered with textContent; formatting is built from DOM nodes.
  */
