@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -99,7 +99,8 @@ def test_rolled_up_days_give_every_figure_the_direct_scan_gives(function_client)
     # Settled days (two conversations of each kind on one of them) and recent ones.
     placed = _seeded_over_days(function_client, agent, (15.2, 12.4, 12.5, 10.3, 3.1, 0.4))
     now = datetime.now(UTC)
-    start, end = now - timedelta(days=16, hours=5), now
+    # From a midnight: every placed day is whole in the range, so rolled up, whatever the time of day.
+    start, end = datetime.combine((now - timedelta(days=17)).date(), time(), tzinfo=UTC), now
     read = _read(function_client, agent, start, end)  # stores the settled days it reads
     rolled, direct, days = _both_ways(start, end)
     assert rolled == direct
