@@ -99,11 +99,10 @@ def accept_message(
     if outcome.state == "assigned":
         return Accepted(request.session_id, user_message, None, outcome.state)
     trigger = handover_trigger(request.content)
+    language = language_of(request.content, outcome.locale)
     if trigger and not trigger.mild:
-        language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     if trigger is None and says_it_helped(request.content) and _answered_last(history):
-        language = language_of(request.content, outcome.locale)
         return Accepted(request.session_id, user_message, None, outcome.state, language=language, thanked=True)
     # Outside the first connection: rewriting a follow-up and embedding the query may call a model.
     with retries.answering(outcome.message_id):

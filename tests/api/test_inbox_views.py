@@ -86,6 +86,18 @@ def test_a_short_hex_word_is_searched_as_text_not_as_an_id(function_client):
     assert str(customer.id) not in _listed(function_client, agent, f"view=all&q={customer.id.hex[:5]}")
 
 
+def _paged(function_client, operator: NewOperator, query: str, limit: int) -> list[str]:
+    """Every conversation id of a view, page after page as the console follows `next_cursor`."""
+    seen: list[str] = []
+    cursor = ""
+    while True:
+        page = _api(function_client, f"/conversations?{query}&limit={limit}{cursor}", operator).json
+        seen += [item["id"] for item in page["conversations"]]
+        if page["next_cursor"] is None:
+            return seen
+        cursor = f"&cursor={page['next_cursor']}"
+
+
 def test_the_all_view_pages_through_every_match_once(function_client):
     agent, marker = new_operator(), f"lynx{secrets.randbelow(10**8)}"
     expected = set()
@@ -93,14 +105,7 @@ def test_the_all_view_pages_through_every_match_once(function_client):
         customer = new_session()
         _say(function_client, customer, f"Where is my {marker} parcel?")
         expected.add(str(customer.id))
-    seen: list[str] = []
-    cursor = ""
-    while True:
-        page = _api(function_client, f"/conversations?view=all&q={marker}&limit=2{cursor}", agent).json
-        seen += [item["id"] for item in page["conversations"]]
-        if page["next_cursor"] is None:
-            break
-        cursor = f"&cursor={page['next_cursor']}"
+    seen = _paged(function_client, agent, f"view=all&q={marker}", limit=2)
     assert len(seen) == 5 and set(seen) == expected
 
 
@@ -110,12 +115,5 @@ def test_a_safety_report_waits_first_whatever_waited_longer_and_pages_stay_whole
     _say(function_client, older, f"I want to talk to a person about my {marker} order")
     reply = _say(function_client, safety, f"My {marker} charger started smoking and the battery is swollen")
     assert reply["session"]["state"] == "waiting"
-    seen: list[str] = []
-    cursor = ""
-    while True:
-        page = _api(function_client, f"/conversations?view=waiting&q={marker}&limit=1{cursor}", agent).json
-        seen += [item["id"] for item in page["conversations"]]
-        if page["next_cursor"] is None:
-            break
-        cursor = f"&cursor={page['next_cursor']}"
+    seen = _paged(function_client, agent, f"view=waiting&q={marker}", limit=1)
     assert seen == [str(safety.id), str(older.id)]
