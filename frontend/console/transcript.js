@@ -49,10 +49,11 @@ function messageNode(message, customerName) {
   const who = { user: customerName, bot: T.bot, system: T.system }[sender] || message.author || T.agent;
   const by = el("div", { class: "by" }, [el("span", { class: "author", text: who }), clock(message.created_at)]);
   if (message.internal) by.appendChild(el("span", { class: "note-label", text: T.internalNote }));
-  if (sender === "bot" && message.decision) {
-    by.appendChild(el("span", { class: "tag " + message.decision },
-      [el("span", { class: "visually-hidden", text: T.decisionLabel + ": " }),
-        T.decisions[message.decision] || message.decision]));
+  // The outcome says more than the decision: a suggestion cited nothing, yet it did not say "not covered".
+  const decided = message.outcome || message.decision;
+  if (sender === "bot" && decided) {
+    by.appendChild(el("span", { class: "tag " + decided },
+      [el("span", { class: "visually-hidden", text: T.decisionLabel + ": " }), T.decisions[decided] || decided]));
   }
   const node = el("li", { class: "msg " + sender + (message.internal ? " note" : ""), "data-id": String(message.id) }, [
     by, el("div", { class: "bubble", text: message.content })

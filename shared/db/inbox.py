@@ -139,6 +139,7 @@ class TranscriptRow:
     internal: bool
     sources: list[dict[str, Any]]
     decision: str | None
+    outcome: Literal["answered", "suggested", "unknown"] | None
     feedback: Literal["up", "down"] | None
     feedback_comment: str | None
 
@@ -242,7 +243,8 @@ def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[Transcript
     rows = conn.execute(
         sa.text("""
             SELECT m.id, m.sender, m.content, m.created_at, o.display_name AS author, m.internal, m.sources,
-                   m.details->>'decision' AS decision, f.rating AS feedback, f.comment AS feedback_comment
+                   m.details->>'decision' AS decision, m.details->>'outcome' AS outcome,
+                   f.rating AS feedback, f.comment AS feedback_comment
             FROM messages m
             LEFT JOIN operators o ON o.id = m.operator_id
             LEFT JOIN message_feedback f ON f.message_id = m.id

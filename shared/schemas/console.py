@@ -120,6 +120,9 @@ class TranscriptMessage(BaseModel):
     internal: bool = False
     sources: list[SourcePublic] = Field(default_factory=list)
     decision: str | None = None
+    outcome: Literal["answered", "suggested", "unknown"] | None = Field(
+        default=None, description="A bot reply's outcome: answered from an entry, only suggested some, or did not know"
+    )
     feedback: Literal["up", "down"] | None = None
     feedback_comment: str | None = None
 

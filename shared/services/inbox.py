@@ -212,6 +212,7 @@ def _transcript_message(row: inbox.TranscriptRow) -> TranscriptMessage:
         internal=row.internal,
         sources=[SourcePublic.model_validate(s) for s in row.sources or []],
         decision=row.decision,
+        outcome=row.outcome,
         feedback=row.feedback,
         feedback_comment=row.feedback_comment,
     )

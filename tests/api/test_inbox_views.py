@@ -117,3 +117,13 @@ def test_a_safety_report_waits_first_whatever_waited_longer_and_pages_stay_whole
     assert reply["session"]["state"] == "waiting"
     seen = _paged(function_client, agent, f"view=waiting&q={marker}", limit=1)
     assert seen == [str(safety.id), str(older.id)]
+
+
+def test_the_transcript_says_whether_a_bot_reply_answered_suggested_or_did_not_know(function_client):
+    agent, customer = new_operator(), new_session()
+    _say(function_client, customer, "How do I reset my password?")
+    _say(function_client, customer, "Who painted the Sistine Chapel ceiling?")
+    messages = _api(function_client, f"/conversations/{customer.id}", agent).json["messages"]
+    outcomes = [m["outcome"] for m in messages if m["sender"] == "bot"]
+    assert outcomes[0] == "answered" and outcomes[1] in {"suggested", "unknown"}
+    assert all(m["outcome"] is None for m in messages if m["sender"] == "user")
