@@ -14,6 +14,7 @@ from typing import Any
 
 # Each entry point and the module of functions/ that defines it.
 _MODULES = {
+    "confirm_action": "functions.actions",
     "create_session": "functions.sessions",
     "delete_session": "functions.sessions",
     "deliver_notifications": "functions.maintenance",
@@ -40,6 +41,7 @@ __all__ = list(_MODULES)
 # because the console's browser calls it, which refuses anything without an operator token.
 CONSOLE_ENTRY_POINTS = ("operator_api",)
 PUBLIC_ENTRY_POINTS = (
+    "confirm_action",
     "create_session",
     "delete_session",
     "erase_my_data",

@@ -30,6 +30,7 @@ LAYERS = (
     "db",  # SQL
     "embeddings",  # the encoders
     "knowledge",  # retrieval, entries, the lexical and vector indexes
+    "actions",  # the shop's own API: the actions file, arguments, requests, cards, matching
     "answering",  # prompts, guard, providers
     "services",  # use cases (`functions/` calls these) and their private steps (`_name.py`)
     "cli",  # the admin command

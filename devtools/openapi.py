@@ -30,6 +30,8 @@ from shared.core.settings import PROJECT_ROOT, Settings
 from shared.schemas.customers import ConversationList, IdentifyCreate, SessionIdentified, SessionResumed
 from shared.schemas.privacy import DataExport, DataRequest
 from shared.schemas.public import (
+    ActionDecided,
+    ActionDecision,
     ContactCreate,
     CsatCreate,
     FeedbackCreate,
@@ -162,6 +164,15 @@ OPERATIONS = (
         },
     ),
     Operation(
+        "confirm_action", "post", "Confirm (runs it once) or cancel a write the bot proposed", 200, ActionDecided,
+        body=ActionDecision, errors=(*BODY_ERRORS, 401, 404, 409, 410),
+        notes={
+            404: "This conversation proposed no action with this id.",
+            409: "The action was already confirmed or cancelled.",
+            410: "`expired`: the ten minutes to decide have passed; ask the bot again.",
+        },
+    ),
+    Operation(
         "get_messages", "get", "Read the session's status, summary and messages", 200, MessageList,
         query=MessagesQuery, errors=(401, 422),
     ),
@@ -221,6 +232,7 @@ ERROR_MEANINGS = {
     405: "The function does not take this method; `Allow` lists those it takes.",
     404: "No such conversation or operator.",
     409: "The session's state does not allow this.",
+    410: "The thing asked about has expired.",
     413: f"The body is larger than MAX_REQUEST_BYTES (default {DEFAULTS['max_request_bytes'].default}).",
     415: "The body is not `application/json`.",
     422: "Invalid: a missing, unknown or malformed field, a string holding U+0000 or a lone surrogate, or an "

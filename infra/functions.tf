@@ -28,6 +28,7 @@ locals {
     identify              = { public = true, instances = 1, pool = 1 }
     get_conversations     = { public = true, instances = 1, pool = 1 }
     resume_session        = { public = true, instances = 1, pool = 1 }
+    confirm_action        = { public = true, instances = 1, pool = 1 }
     operator_api          = { public = true, instances = 1, pool = 2 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }

@@ -6,6 +6,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
+from shared.actions.replies import ActionReply
 from shared.knowledge.decision import Outcome
 from shared.knowledge.lookup import Findings
 from shared.knowledge.retrieval import ScoredEntry
@@ -21,6 +22,9 @@ class KnownCustomer:
 
     name: str | None
     attributes: dict[str, str] = field(default_factory=dict)
+    # For the shop's API only (an action's {customer.id}, {customer.email}); never shown to a model.
+    id: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Answer:
     degraded_reason: str | None = None
     guarded: bool = False
     usage: dict[str, Any] | None = None
+    action: ActionReply | None = None  # what an action on the shop's API left on the reply
+    sign_in_for: str | None = None  # the action this answer offers once the customer signs in
 
 
 @dataclass(frozen=True)

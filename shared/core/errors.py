@@ -9,6 +9,7 @@ AppError                  500 internal
 ├── MethodNotAllowed      405 method_not_allowed
 ├── Conflict              409 conflict (state does not allow it)
 │   └── InProgress        409 in_progress (the same request is still being answered; retry)
+├── Expired               410 expired (a proposed action's time to confirm it has passed)
 ├── PayloadTooLarge       413 payload_too_large
 ├── UnsupportedMediaType  415 unsupported_media_type
 ├── ValidationFailed      422 validation_failed (with field details)
@@ -82,6 +83,10 @@ class Conflict(AppError):
 
 class InProgress(Conflict):
     code = "in_progress"
+
+
+class Expired(AppError):
+    status, code = 410, "expired"
 
 
 class PayloadTooLarge(AppError):

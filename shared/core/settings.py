@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     identity_leeway_seconds: int = Field(default=0, ge=0, le=30)
     identity_jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
 
+    # Actions on the shop's own API (shared/actions/): declared in a JSON file. A call goes only to a
+    # host listed in ACTIONS_ALLOWED_HOSTS ("host" or "host:port"; a private or loopback address only
+    # when listed with its port). Unset: no action is ever called.
+    actions_path: Path = PROJECT_ROOT / "actions.json"
+    actions_allowed_hosts: Annotated[list[str], NoDecode] = []
+    action_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+
     # Handover notifications: a Slack-compatible incoming webhook and/or a generic webhook signed
     # with HMAC-SHA256 (in production these come from Secret Manager).
     slack_webhook_url: SecretStr | None = None
@@ -233,7 +240,7 @@ class Settings(BaseSettings):
             return [audience.strip() for audience in value.split(",") if audience.strip()]
         return value
 
-    @field_validator("link_allowed_hosts", mode="before")
+    @field_validator("link_allowed_hosts", "actions_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):

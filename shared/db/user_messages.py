@@ -24,7 +24,7 @@ _FIND_FOR_POST = """
     SELECT s.state, s.locale, m.id AS message_id, m.content, m.created_at,
            (r.id IS NOT NULL) AS replied,
            coalesce(m.answer_lease_until > now(), false) AS answering,
-           s.customer_verified, s.customer_name, s.customer_attributes
+           s.customer_verified, s.customer_name, s.customer_attributes, s.customer_id, s.customer_email
     FROM chat_sessions s
     LEFT JOIN messages m ON m.session_id = s.id AND m.client_message_id = :client_message_id
     LEFT JOIN messages r ON r.reply_to_id = m.id
@@ -34,9 +34,10 @@ _FIND_FOR_POST = """
 
 _HISTORY = """
     SELECT coalesce(json_agg(json_build_object('sender', h.sender, 'content', h.content, 'decision', h.decision,
-                                               'about', h.about)
+                                               'about', h.about, 'asks', h.asks)
                              ORDER BY h.id), '[]'::json)
-    FROM (SELECT m.id, m.sender, m.content, m.details->>'decision' AS decision, m.details->'about' AS about
+    FROM (SELECT m.id, m.sender, m.content, m.details->>'decision' AS decision, m.details->'about' AS about,
+                 m.details->'asks' AS asks
           FROM messages m
           WHERE m.session_id = :session_id AND m.id < :before AND NOT m.internal
           ORDER BY m.id DESC LIMIT :history_limit) AS h
@@ -112,6 +113,8 @@ class PostTarget:
     customer_verified: bool = False
     customer_name: str | None = None
     customer_attributes: dict[str, str] | None = None
+    customer_id: str | None = None
+    customer_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def lock_session(
         return None
     return PostTarget(
         row.state, row.locale, row.message_id, row.content, row.created_at, row.replied, row.answering,
-        row.customer_verified, row.customer_name, row.customer_attributes,
+        row.customer_verified, row.customer_name, row.customer_attributes, row.customer_id, row.customer_email,
     )  # fmt: skip
 
 

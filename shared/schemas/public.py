@@ -78,6 +78,12 @@ class FeedbackCreate(Request):
     comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
 
+class ActionDecision(Request):
+    session_id: uuid.UUID
+    action_request_id: uuid.UUID
+    decision: Literal["confirm", "cancel"]
+
+
 class MessagesQuery(Request):
     session_id: uuid.UUID
     after: int | None = Field(default=None, ge=0, le=MAX_ID)
@@ -107,6 +113,27 @@ class SourcePublic(BaseModel):
     url: str | None = None
 
 
+class CardField(BaseModel):
+    label: str
+    value: str
+
+
+class CardPublic(BaseModel):
+    """What an action on the shop's API found, as the widget shows it."""
+
+    title: str
+    fields: list[CardField] = Field(default_factory=list)
+    url: str | None = None
+
+
+class ActionRequestPublic(BaseModel):
+    """A write the bot proposes: it runs only when the customer confirms it (confirm_action) in time."""
+
+    id: uuid.UUID
+    summary: str
+    expires_at: datetime
+
+
 class MessagePublic(BaseModel):
     id: int
     sender: Sender
@@ -118,6 +145,11 @@ class MessagePublic(BaseModel):
     suggested_actions: list[str] = Field(default_factory=list)
     degraded: bool = False
     author: str | None = Field(default=None, description="The agent's display name on an agent's message")
+    card: CardPublic | None = Field(default=None, description="What an action on the shop's API found")
+    action_request: ActionRequestPublic | None = Field(
+        default=None, description="A write awaiting the customer's Confirm or Cancel (confirm_action)"
+    )
+    sign_in_required: bool = Field(default=False, description="The action asked for needs a signed-in customer")
 
 
 class SessionState(BaseModel):
@@ -136,6 +168,11 @@ class SessionView(SessionState):
 class MessageExchange(BaseModel):
     user_message: MessagePublic
     reply: MessagePublic | None = Field(description="None while an agent owns the conversation: the bot is silent")
+    session: SessionState
+
+
+class ActionDecided(BaseModel):
+    message: MessagePublic = Field(description="The bot's message with the result (or saying it did nothing)")
     session: SessionState
 
 

@@ -121,7 +121,9 @@ def _known(target: PostTarget) -> KnownCustomer | None:
     """The verified customer the session belongs to, for the model; None for an anonymous visitor."""
     if not target.customer_verified:
         return None
-    return KnownCustomer(target.customer_name, dict(target.customer_attributes or {}))
+    return KnownCustomer(
+        target.customer_name, dict(target.customer_attributes or {}), target.customer_id, target.customer_email
+    )
 
 
 def _spent_budgets(conn: sa.Connection, request: MessageCreate, state: ConversationState) -> tuple[str, ...]:

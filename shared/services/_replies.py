@@ -39,7 +39,7 @@ def store(
         content=answer.text,
         sources=[s.model_dump(mode="json") for s in sources],
         suggested_actions=answer.suggested_actions,
-        details=_details(answer, answer_request, sources),
+        details=_details(answer, answer_request, sources) | (answer.action.details() if answer.action else {}),
         pins=_pins(sources, retrieved),
     )
     tally = metering.take()  # this request's other model calls: the embedding of the question, for one
@@ -48,7 +48,7 @@ def store(
             stored, state, earlier = _store_and_charge(conn, session_id, user_message.id, to_store, answer, tally)
     else:  # nothing to write but the reply: one statement, safe to run again if its connection was dead
         stored, state, earlier = run_idempotent(lambda conn: _stored(conn, session_id, user_message.id, to_store))
-    reply = message_public(earlier) if earlier is not None else _reply(stored, user_message, answer, sources)
+    reply = message_public(earlier) if earlier is not None else _reply(stored, user_message, to_store)
     return MessageExchange(user_message=user_message, reply=reply, session=state)
 
 
@@ -62,7 +62,7 @@ def _details(answer: Answer, request: AnswerRequest | None, sources: list[Source
         "threshold": request.top_threshold if request else None,
         "degraded": answer.degraded,
         "guarded": answer.guarded,
-        **_outcome(sources, request),
+        **(_action_outcome(answer) if answer.action else _outcome(sources, request)),
     }
     if answer.degraded_reason:
         details["degraded_reason"] = answer.degraded_reason
@@ -70,22 +70,19 @@ def _details(answer: Answer, request: AnswerRequest | None, sources: list[Source
         details["usage"] = answer.usage
     if answer.hands_over:
         details["handover_kind"] = answer.handover_kind or "model"
+    if answer.sign_in_for:
+        details |= {"sign_in_required": True, "action": {"name": answer.sign_in_for, "kind": "sign_in"}}
     return details
 
 
 def _reply(
-    stored: conversations.StoredReply, user_message: MessagePublic, answer: Answer, sources: list[SourcePublic]
+    stored: conversations.StoredReply, user_message: MessagePublic, to_store: conversations.ReplyToStore
 ) -> MessagePublic:
-    return MessagePublic(
-        id=stored.id,
-        sender="bot",
-        content=answer.text,
-        created_at=stored.created_at,
-        reply_to=user_message.id,
-        sources=sources,
-        suggested_actions=answer.suggested_actions,
-        degraded=answer.degraded,
-    )
+    row = conversations.MessageRow(
+        stored.id, "bot", to_store.content, stored.created_at, None, user_message.id, to_store.sources,
+        to_store.suggested_actions, to_store.details, False, None,
+    )  # fmt: skip
+    return message_public(row)
 
 
 # The reply, the conversation's state after it, and the reply stored earlier if this one was not new.
@@ -195,6 +192,8 @@ def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]
 
 
 def _decision(answer: Answer) -> str:
+    if answer.action is not None:
+        return "action"
     if answer.hands_over:
         return "handover"
     if answer.provider == ACKNOWLEDGEMENT:
@@ -202,6 +201,21 @@ def _decision(answer: Answer) -> str:
     if answer.provider == "fallback":
         return "failed"
     return "answered" if answer.source_ids else "not_covered"
+
+
+def action_details(answer: Answer) -> dict[str, Any]:
+    """What a bot message records that answers a decision on an action rather than a customer's message."""
+    assert answer.action is not None
+    return {"provider": answer.provider, "decision": "action", **_action_outcome(answer), **answer.action.details()}
+
+
+def _action_outcome(answer: Answer) -> dict[str, Any]:
+    """An action's reply counts as answered (the shop's data shown), unknown (it failed), or neither (a step)."""
+    assert answer.action is not None
+    outcome = answer.action.outcome
+    if outcome is None:
+        return {}
+    return {"outcome": outcome, "outcome_reason": f"action_{answer.action.kind}", "about": []}
 
 
 def _outcome(sources: list[SourcePublic], request: AnswerRequest | None) -> dict[str, Any]:

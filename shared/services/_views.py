@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.core.settings import get_settings
 from shared.handover.reply import support_open
 from shared.handover.states import widget_status
-from shared.schemas.public import CustomerPublic, MessagePublic, SessionState, SourcePublic
+from shared.schemas.public import ActionRequestPublic, CustomerPublic, MessagePublic, SessionState, SourcePublic
 
 if TYPE_CHECKING:
     from shared.auth.identity import VerifiedCustomer
@@ -19,6 +19,7 @@ NO_CONVERSATION = "There is no such conversation."
 
 def message_public(row: MessageRow) -> MessagePublic:
     """The public form of a stored message row."""
+    details = row.details or {}
     return MessagePublic(
         id=row.id,
         sender=row.sender,
@@ -28,9 +29,20 @@ def message_public(row: MessageRow) -> MessagePublic:
         reply_to=row.reply_to_id,
         sources=[SourcePublic.model_validate(s) for s in row.sources or []],
         suggested_actions=list(row.suggested_actions or []),
-        degraded=bool((row.details or {}).get("degraded", False)),
+        degraded=bool(details.get("degraded", False)),
         author=row.author,
+        card=details.get("card"),
+        action_request=_open_request(details),
+        sign_in_required=bool(details.get("sign_in_required", False)),
     )
+
+
+def _open_request(details: dict[str, Any]) -> ActionRequestPublic | None:
+    """The write a message proposed, while it still waits for the customer's decision."""
+    request = details.get("action_request")
+    if not request or details.get("action_decided"):
+        return None
+    return ActionRequestPublic.model_validate(request)
 
 
 def session_state(row: SessionRow | SessionStateRow) -> SessionState:

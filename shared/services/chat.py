@@ -18,13 +18,13 @@ from typing import Any
 from shared.answering import get_provider, offline_provider, rewriting
 from shared.answering.providers.offline import glad_it_helped
 from shared.answering.suggestions import with_human_offer
-from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, collect
+from shared.answering.types import Answer, AnswerProvider, AnswerRequest, AnswerStream, KnownCustomer, collect
 from shared.auth.tokens import hash_token
 from shared.core import errors
 from shared.handover.detect import Handover, handover_trigger, unanswered_again
 from shared.knowledge import followups, lookup
 from shared.schemas.public import ConversationState, MessageCreate, MessageExchange, MessagePublic
-from shared.services import _handover
+from shared.services import _actions, _handover
 from shared.services import _intake as retries
 from shared.services import _replies as replies
 from shared.services._events import exchange_events, sse
@@ -48,6 +48,9 @@ class Accepted:
     spent_budgets: tuple[str, ...] = ()
     offer_person: bool = False  # mildly frustrated and answered: the answer offers a person too
     thanked: bool = False  # the customer says the last answer helped: say you are glad, no search
+    planned: _actions.Planned | None = None  # an action on the shop's API answers this message
+    sign_in_for: str | None = None  # an action the customer could have by signing in: the answer offers it
+    customer: KnownCustomer | None = None
 
     @property
     def silent(self) -> bool:
@@ -104,6 +107,12 @@ def accept_message(
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     if trigger is None and says_it_helped(request.content) and _answered_last(history):
         return Accepted(request.session_id, user_message, None, outcome.state, language=language, thanked=True)
+    planned = _actions.plan(request.content, _last_bot(outcome.history), outcome.customer)
+    if planned is not None and not planned.needs_sign_in(outcome.customer):
+        return Accepted(
+            request.session_id, user_message, None, outcome.state, language=language, planned=planned,
+            customer=outcome.customer,
+        )  # fmt: skip
     # Outside the first connection: rewriting a follow-up and embedding the query may call a model.
     with retries.answering(outcome.message_id):
         standalone = _standalone(request.content, history, outcome, provider or get_provider())
@@ -121,6 +130,7 @@ def accept_message(
         answer_request.language,
         outcome.spent_budgets,
         offer_person=trigger is not None and handover is None,
+        sign_in_for=planned.action.name if planned is not None else None,
     )
 
 
@@ -135,6 +145,11 @@ def _standalone(message: str, history: list[Turn], admitted: retries.Admitted, p
     return rewriting.standalone_question(message, history, provider, locale=admitted.locale)
 
 
+def _last_bot(history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The conversation's last message when the bot wrote it (it may have asked for a value)."""
+    return history[-1] if history and history[-1].get("sender") == "bot" else None
+
+
 def _turn(stored: dict[str, Any]) -> Turn:
     return Turn(
         sender=stored["sender"] or "user",
@@ -147,9 +162,22 @@ def _turn(stored: dict[str, Any]) -> Turn:
 def _compose(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
     """The reply's text as it is produced; to a mildly frustrated customer, the answer offers a person too."""
     answer = yield from _reply(accepted, provider)
+    if accepted.sign_in_for and not answer.hands_over:
+        answer = yield from _offering_sign_in(answer, accepted)
     if not accepted.offer_person:
         return answer
     return replace(answer, suggested_actions=with_human_offer(answer.suggested_actions, accepted.language))
+
+
+def _offering_sign_in(answer: Answer, accepted: Accepted) -> AnswerStream:
+    """An answer or suggestion, then the offer to look it up once signed in; nothing found: the offer alone."""
+    assert accepted.sign_in_for is not None
+    found_nothing = accepted.answer_request is None or accepted.answer_request.outcome == "unknown"
+    if found_nothing and not answer.source_ids:
+        return _actions.sign_in(accepted.sign_in_for, accepted.language)  # replaces what was shown
+    with_offer = _actions.with_sign_in(answer, accepted.sign_in_for, accepted.language)
+    yield with_offer.text[len(answer.text) :]
+    return with_offer
 
 
 def _answered_last(history: list[Turn]) -> bool:
@@ -163,6 +191,12 @@ def _reply(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
         glad = glad_it_helped(accepted.language)
         yield glad.text
         return glad
+    if accepted.planned is not None:
+        acted = _actions.reply(
+            accepted.planned, session_id=accepted.session_id, customer=accepted.customer, language=accepted.language
+        )
+        yield acted.text
+        return acted
     if accepted.handover is not None or accepted.answer_request is None:
         trigger = accepted.handover or Handover("customer asked for a person", "person")
         handover = _handover.reply(

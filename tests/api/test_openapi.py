@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -161,6 +162,7 @@ class RealSession:
             "/post_contact": {**ref, "email": "jane@example.com"},
             "/post_csat": {**ref, "rating": 5},
             "/identify": {**ref, "identity_token": self.identity_token},
+            "/confirm_action": {**ref, "action_request_id": str(uuid.uuid4()), "decision": "confirm"},
         }
         return operation.Case(body=bodies.get(path, ref), headers=self.auth)
 

@@ -5,6 +5,7 @@ Alembic's env and the schema test compare the migrations with `Base.metadata`.
 
 from __future__ import annotations
 
+from shared.db.models.actions import ActionCall, ActionRequest
 from shared.db.models.base import Base
 from shared.db.models.conversations import (
     SENDERS,
@@ -35,6 +36,8 @@ from shared.db.models.privacy import PrivacyAudit
 __all__ = [
     "SENDERS",
     "SESSION_STATES",
+    "ActionCall",
+    "ActionRequest",
     "Base",
     "ChatSession",
     "ConversationEvent",
