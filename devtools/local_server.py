@@ -1,8 +1,8 @@
-"""The HTTP server under each local fake (Gemini, OpenAI, the identity issuer, the webhook receiver).
+"""The HTTP server under each local fake (Gemini, OpenAI, the identity issuer, the webhook receiver, the shop).
 
-A threaded server on a free port of 127.0.0.1, in a daemon thread, quiet in the test output;
-each fake passes the functions that answer its GET and POST requests, and reads and answers them
-with `read_request` and `send_json`.
+A threaded server on 127.0.0.1 (a free port unless told one), in a daemon thread, quiet in the test
+output; each fake passes the functions that answer its GET and POST requests (and, if it wants
+them, PUT, PATCH and DELETE), and reads and answers them with `read_request` and `send_json`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import Any
 Answer = Callable[[BaseHTTPRequestHandler], None]
 
 
-def serve(*, get: Answer | None = None, post: Answer | None = None) -> ThreadingHTTPServer:
-    """Start answering GET and POST requests with `get` and `post` (another method gets a 501)."""
+def serve(
+    *, get: Answer | None = None, post: Answer | None = None, other: Answer | None = None, port: int = 0
+) -> ThreadingHTTPServer:
+    """Start answering GET and POST with `get` and `post`, PUT, PATCH and DELETE with `other` (else a 501)."""
 
     class Handler(BaseHTTPRequestHandler):
         if get is not None:
@@ -31,10 +33,17 @@ def serve(*, get: Answer | None = None, post: Answer | None = None) -> Threading
             def do_POST(self) -> None:
                 post(self)
 
+        if other is not None:
+
+            def do_PUT(self) -> None:
+                other(self)
+
+            do_PATCH = do_DELETE = do_PUT
+
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
