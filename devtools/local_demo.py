@@ -1,9 +1,9 @@
 """The demo shop beside `./dev run`: the fake shop API, the settings pointing the bot at it, and `/demo/*`.
 
-`start(port)` serves the fake shop API and sets, unless the environment or `.env` already does,
-SHOP_API_BASE, SHOP_API_TOKEN and ACTIONS_ALLOWED_HOSTS for it, and a local-only
-IDENTITY_SIGNING_SECRET when no identity is configured. Naming a shop API of your own
-(SHOP_API_BASE) leaves the demo shop out.
+`start(port)` serves the fake shop API (on a free port if that default is taken) and sets, unless
+the environment or `.env` already does, SHOP_API_BASE, SHOP_API_TOKEN and ACTIONS_ALLOWED_HOSTS for
+it, and a local-only IDENTITY_SIGNING_SECRET when no identity is configured. Naming a shop API of
+your own (SHOP_API_BASE) leaves the demo shop out.
 
 `GET /demo/customers` lists the demo customers and `GET /demo/sign_in?customer=cust-1001` signs an
 identity token for one, as a shop's backend would: the storefront's "sign in as" control uses
@@ -31,20 +31,27 @@ TOKEN_MINUTES = 30
 IDENTITY_NAMES = {"IDENTITY_SIGNING_SECRET", "IDENTITY_JWKS_URL"}
 
 
-def start(port: int) -> FakeShopApi | None:
+def start(port: int, *, chosen: bool = False) -> FakeShopApi | None:
     """Serve the demo shop on `port` and point the bot at it, unless the user's settings name their own shop API."""
     configured = user_settings()
     if "SHOP_API_BASE" in configured:
         return None
-    try:
-        shop = FakeShopApi().start(port)
-    except (OSError, OverflowError) as exc:
-        message = f"demo shop API: cannot listen on 127.0.0.1:{port} ({exc}); choose another port with --shop-port"
-        raise SystemExit(message) from None
+    shop = _serve_shop(port, chosen)
     os.environ.update(shop_environment(shop.url, configured))
     ids = ", ".join(customer["id"] for customer in demo_customers())
     print(f"demo shop API: {shop.url} (customers {ids}; sign in as one on the storefront)")
     return shop
+
+
+def _serve_shop(port: int, chosen: bool) -> FakeShopApi:
+    """The shop on `port`; when that default is taken (an outgoing connection can hold it), on a free one."""
+    try:
+        return FakeShopApi().start(port)
+    except (OSError, OverflowError) as exc:
+        if chosen:
+            raise SystemExit(f"demo shop API: cannot listen on 127.0.0.1:{port} ({exc})") from None
+        print(f"demo shop API: port {port} is taken, using another (--shop-port chooses one)")
+        return FakeShopApi().start()
 
 
 def user_settings(env_file: Path | None = None) -> set[str]:

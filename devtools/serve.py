@@ -285,7 +285,8 @@ def main() -> None:
     for key, value in local_environment(args.host, args.port).items():
         os.environ.setdefault(key, value)
     if os.environ["ENVIRONMENT"] == "local":
-        local_demo.start(args.shop_port or args.port + local_demo.SHOP_PORT_OFFSET)
+        chosen = args.shop_port is not None
+        local_demo.start(args.shop_port if chosen else args.port + local_demo.SHOP_PORT_OFFSET, chosen=chosen)
     _stop_on_signals()
     with contextlib.suppress(KeyboardInterrupt):
         _serve(args.host, args.port)

@@ -131,8 +131,7 @@ def test_start_serves_the_shop_and_sets_its_settings(bare_env, capsys):
     assert shop is not None
     try:
         assert os.environ["SHOP_API_BASE"] == shop.url and os.environ["IDENTITY_SIGNING_SECRET"] == SECRET
-        orders = httpx.get(f"{shop.url}/api/customers/cust-1001/orders", headers={"Authorization": f"Bearer {TOKEN}"})
-        assert orders.status_code == 200
+        assert get_json(f"{shop.url}/api/customers/cust-1001/orders")["orders"]
         assert f"demo shop API: {shop.url} (customers cust-1001, cust-1002, cust-1003" in capsys.readouterr().out
     finally:
         shop.stop()
@@ -144,12 +143,30 @@ def test_start_leaves_the_demo_shop_out_when_the_user_names_a_shop_api(bare_env,
     assert "SHOP_API_TOKEN" not in os.environ and "IDENTITY_SIGNING_SECRET" not in os.environ
 
 
-def test_start_on_a_busy_port_says_how_to_choose_another(bare_env):
+def test_start_on_a_busy_default_port_serves_the_shop_on_another(bare_env, capsys):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        with pytest.raises(SystemExit, match="--shop-port"):
-            local_demo.start(busy.getsockname()[1])
+        shop = local_demo.start(busy.getsockname()[1])
+        assert shop is not None
+        try:
+            assert get_json(f"{shop.url}/api/customers/cust-1002/orders")["orders"]
+            assert os.environ["SHOP_API_BASE"] == shop.url != f"http://127.0.0.1:{busy.getsockname()[1]}"
+            assert "is taken, using another (--shop-port chooses one)" in capsys.readouterr().out
+        finally:
+            shop.stop()
+
+
+def test_start_on_a_busy_chosen_port_stops_the_run(bare_env):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(SystemExit, match=f"cannot listen on 127.0.0.1:{busy.getsockname()[1]}"):
+            local_demo.start(busy.getsockname()[1], chosen=True)
+
+
+def get_json(url: str) -> dict:
+    return httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"}).json()
 
 
 def _free_port() -> int:
@@ -176,11 +193,9 @@ def bare_run(project_root: Path, database_url: str, tmp_path_factory: pytest.Tem
 def test_the_local_run_serves_the_demo_shop_and_accepts_its_own_demo_sign_in(bare_run):
     shop_url = re.search(r"demo shop API: (http://127\.0\.0\.1:\d+)", bare_run.output())
     assert shop_url, bare_run.output()
-    assert shop_url[1] == f"http://127.0.0.1:{int(bare_run.url.rsplit(':', 1)[1]) + 11}"
-    order = httpx.get(
-        f"{shop_url[1]}/api/customers/cust-1003/orders/10251", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert order.json()["status"] == "processing"
+    beside = f"http://127.0.0.1:{int(bare_run.url.rsplit(':', 1)[1]) + local_demo.SHOP_PORT_OFFSET}"
+    assert shop_url[1] == beside or "is taken, using another" in bare_run.output()
+    assert get_json(f"{shop_url[1]}/api/customers/cust-1003/orders/10251")["status"] == "processing"
 
     token = httpx.get(f"{bare_run.url}/demo/sign_in", params={"customer": "cust-1003"}).json()["identity_token"]
     session = httpx.post(f"{bare_run.url}/create_session").json()
