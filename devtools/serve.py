@@ -1,7 +1,8 @@
 """Run the whole bot on one local port: `python -m devtools.serve [--port 8080]`.
 
 Every entry point of main.py answers at /<name> (the URL shape of Cloud Functions), the API
-contract at /openapi.json, and frontend/ at / when it exists. The console is served by
+contract at /openapi.json, and frontend/ at / when it exists (with /demo/*, the demo shop's sign-in:
+see devtools.local_demo, whose fake shop API starts beside a local run). The console is served by
 `operator_api` itself, as deployed (at /operator_api/, and at /console). With no DATABASE_URL an
 embedded Postgres starts, the schema is migrated and the knowledge base synced before the first
 request; it stops when the run ends, by Ctrl-C or SIGTERM.
@@ -38,8 +39,9 @@ from urllib.parse import urlsplit
 import functions_framework
 from pydantic import ValidationError
 from werkzeug.serving import WSGIRequestHandler, run_simple
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
+from devtools import local_demo
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT, get_settings
 from shared.web.logs import configure_logging
@@ -107,7 +109,7 @@ def _error_code(status: int) -> str:
 
 
 class Dispatcher:
-    """Routes /<function_name>[/...] to that function's app, /openapi.json to the contract, others to frontend/."""
+    """Routes /<function>[/...] to its app, /openapi.json to the contract, /demo/ to the demo, the rest to frontend/."""
 
     def __init__(self, apps: dict[str, WsgiApp], static_dir: Path = FRONTEND_DIR, contract: Path = CONTRACT) -> None:
         self.apps = apps
@@ -124,6 +126,8 @@ class Dispatcher:
         if CONSOLE_FUNCTION in self.apps and (console_path := _console_path(name, rest)):
             environ = {**environ, "SCRIPT_NAME": f"/{CONSOLE_FUNCTION}", "PATH_INFO": console_path}
             return self.apps[CONSOLE_FUNCTION](environ, start_response)
+        if name == "demo":
+            return _demo_response(Request(environ), rest)(environ, start_response)
         target = self.contract if path == "/openapi.json" else self._static_file(path)
         return _file_response(target)(environ, start_response)
 
@@ -143,6 +147,14 @@ def _console_path(name: str, rest: str) -> str | None:
     if name in _CONSOLE_FILES and (rest or name != "console"):
         return f"/{name}/{rest}" if rest else f"/{name}"
     return None
+
+
+def _demo_response(request: Request, path: str) -> Response:
+    try:
+        payload = local_demo.answer(request.method, path, request.args)
+    except errors.AppError as exc:
+        return json_error(exc.status, exc.message)
+    return Response(json.dumps(payload), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
 def _file_response(target: Path | None) -> Response:
@@ -268,9 +280,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run every function and the widget on one local port.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    parser.add_argument("--shop-port", type=int, help="the demo shop API's port (default: --port + 11)")
     args = parser.parse_args()
     for key, value in local_environment(args.host, args.port).items():
         os.environ.setdefault(key, value)
+    if os.environ["ENVIRONMENT"] == "local":
+        chosen = args.shop_port is not None
+        local_demo.start(args.shop_port if chosen else args.port + local_demo.SHOP_PORT_OFFSET, chosen=chosen)
     _stop_on_signals()
     with contextlib.suppress(KeyboardInterrupt):
         _serve(args.host, args.port)
