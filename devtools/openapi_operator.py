@@ -20,6 +20,8 @@ from shared.schemas.console import (
     ConversationList,
     ConversationRef,
     ConversationsQuery,
+    LookupResult,
+    LookupRun,
     MessageId,
     Metrics,
     MetricsQuery,
@@ -122,6 +124,11 @@ CALLS: dict[tuple[str, str], OperatorCall] = {
         "Take over, hand back, resolve, reopen or assign", 200, ConversationDetail, body=ActionRequest,
         errors=(404, 409), notes={409: "The conversation's state does not allow this action.",
                                   404: "Also: `operator_id` names no active operator."},
+    ),
+    ("POST", "/conversations/{conversation_id}/lookups"): OperatorCall(
+        "Run a read action on the shop's API for the conversation's verified customer", 200, LookupResult,
+        body=LookupRun, errors=(404, 409, 422),
+        notes={409: "The customer is not signed in.", 422: "Also: no such read action, or its values do not fit."},
     ),
     ("POST", "/conversations/{conversation_id}/summary"): OperatorCall(
         "Rewrite the summary for agents", 200, AgentSummary, body=SummaryRefresh, body_required=False,

@@ -21,6 +21,7 @@ from shared.schemas.console import (
     AgentMessageCreate,
     ConversationRef,
     ConversationsQuery,
+    LookupRun,
     MetricsQuery,
     OperatorCreate,
     OperatorRef,
@@ -43,6 +44,7 @@ from shared.services import (
     idempotency,
     inbox,
     knowledge,
+    lookups,
     metrics,
     operator_limits,
     operators,
@@ -121,6 +123,11 @@ def erase_conversation(call: Call, operator: Operator, conversation_id: str) -> 
     """Erase the conversation and every copy of its customer's words (audited)."""
     privacy.erase_conversation(_id(conversation_id), operator_id=operator.id)
     return Reply(204)
+
+
+def lookup(call: Call, operator: Operator, conversation_id: str) -> Reply:
+    """Run a read action on the shop's API for the conversation's verified customer (kept as a note)."""
+    return Reply(200, lookups.run(_id(conversation_id), call.body(LookupRun), operator=operator))
 
 
 def export_customer(call: Call, operator: Operator, customer_id: str) -> Reply:
@@ -282,6 +289,7 @@ ROUTES = (
     Route("GET", "/customers/{customer_id}/export", export_customer, access="admin"),
     Route("POST", "/conversations/{conversation_id}/messages", reply, cost="write", idempotent=True),
     Route("POST", "/conversations/{conversation_id}/actions", act, cost="write", idempotent=True),
+    Route("POST", "/conversations/{conversation_id}/lookups", lookup, cost="write"),
     Route("POST", "/conversations/{conversation_id}/summary", refresh_summary, cost="costly", idempotent=True),
     Route("GET", "/metrics", metrics_report),
     Route("GET", "/operators", list_operators),

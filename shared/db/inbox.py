@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -142,6 +143,7 @@ class TranscriptRow:
     outcome: Literal["answered", "suggested", "unknown"] | None
     feedback: Literal["up", "down"] | None
     feedback_comment: str | None
+    card: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[Transcript
         sa.text("""
             SELECT m.id, m.sender, m.content, m.created_at, o.display_name AS author, m.internal, m.sources,
                    m.details->>'decision' AS decision, m.details->>'outcome' AS outcome,
-                   f.rating AS feedback, f.comment AS feedback_comment
+                   f.rating AS feedback, f.comment AS feedback_comment, m.details->'card' AS card
             FROM messages m
             LEFT JOIN operators o ON o.id = m.operator_id
             LEFT JOIN message_feedback f ON f.message_id = m.id
@@ -256,15 +258,27 @@ def transcript(conn: sa.Connection, *, session_id: uuid.UUID) -> list[Transcript
 
 
 def insert_agent_message(
-    conn: sa.Connection, *, session_id: uuid.UUID, operator_id: uuid.UUID, content: str, internal: bool
+    conn: sa.Connection,
+    *,
+    session_id: uuid.UUID,
+    operator_id: uuid.UUID,
+    content: str,
+    internal: bool,
+    details: dict[str, Any] | None = None,
 ) -> StoredAgentMessage:
     """Store an agent's reply (or internal note); the first reply to the customer is timed."""
     row = conn.execute(
         sa.text("""
-            INSERT INTO messages (session_id, sender, content, operator_id, internal)
-            VALUES (:s, 'agent', :content, :op, :internal) RETURNING id, created_at
+            INSERT INTO messages (session_id, sender, content, operator_id, internal, details)
+            VALUES (:s, 'agent', :content, :op, :internal, CAST(:details AS jsonb)) RETURNING id, created_at
         """),
-        {"s": session_id, "content": content, "op": operator_id, "internal": internal},
+        {
+            "s": session_id,
+            "content": content,
+            "op": operator_id,
+            "internal": internal,
+            "details": json.dumps(details or {}),
+        },
     ).one()
     conn.execute(
         sa.text("""

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.schemas.customers import ConversationSummary
-from shared.schemas.public import MAX_ID, ConversationState, Request, SourcePublic
+from shared.schemas.public import MAX_ID, CardPublic, ConversationState, Request, SourcePublic
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Role = Literal["agent", "admin"]
@@ -125,6 +125,35 @@ class TranscriptMessage(BaseModel):
     )
     feedback: Literal["up", "down"] | None = None
     feedback_comment: str | None = None
+    card: CardPublic | None = Field(default=None, description="What an action on the shop's API found")
+
+
+class LookupParameter(BaseModel):
+    name: str
+    description: str
+    required: bool
+    pattern: str | None = None
+    options: list[str] | None = None
+
+
+class Lookup(BaseModel):
+    """A read action an agent may run for the conversation's verified customer."""
+
+    name: str
+    description: str
+    parameters: list[LookupParameter]
+
+
+class LookupRun(Request):
+    action: str = Field(max_length=64)
+    arguments: dict[str, str | int] = Field(default_factory=dict, max_length=10)
+
+
+class LookupResult(BaseModel):
+    ok: bool = Field(description="The shop answered with the data (false: not found, or the shop failed)")
+    text: str = Field(description="What came of it, in words")
+    card: CardPublic | None = None
+    note_id: int = Field(description="The internal note that keeps the result in the transcript")
 
 
 class StateChange(BaseModel):
@@ -174,6 +203,9 @@ class ConversationDetail(BaseModel):
     history: list[StateChange]
     actions: list[Action] = Field(
         description="What the signed-in operator may do to it now (from the server's table of state changes)"
+    )
+    lookups: list[Lookup] = Field(
+        default_factory=list, description="Read actions on the shop's API for this verified customer"
     )
 
 

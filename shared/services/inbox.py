@@ -30,8 +30,8 @@ from shared.schemas.console import (
     TranscriptMessage,
 )
 from shared.schemas.customers import PREVIEW_CHARS, ConversationSummary
-from shared.schemas.public import SourcePublic
-from shared.services import _handover
+from shared.schemas.public import CardPublic, SourcePublic
+from shared.services import _handover, lookups
 from shared.services._views import NO_CONVERSATION
 
 OTHER_CONVERSATIONS = 10
@@ -104,6 +104,7 @@ def conversation(conversation_id: uuid.UUID, *, operator: OperatorRow) -> Conver
         messages=[_transcript_message(row) for row in messages],
         history=[StateChange.model_validate(row, from_attributes=True) for row in history],
         actions=agent_actions(header.state, owned_by_me=header.assignee_id == operator.id),
+        lookups=lookups.available(header.customer_verified),
     )
 
 
@@ -215,4 +216,5 @@ def _transcript_message(row: inbox.TranscriptRow) -> TranscriptMessage:
         outcome=row.outcome,
         feedback=row.feedback,
         feedback_comment=row.feedback_comment,
+        card=CardPublic.model_validate(row.card) if row.card else None,
     )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from devtools.fake_identity import SECRET, FakeShop
 from devtools.fake_shop import FakeShopApi
+from tests.factories import new_operator
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +214,43 @@ def test_an_order_number_that_is_not_one_is_not_sent(function_client, shop):
     for request in shop.requests:
         path = unquote(request.path)
         assert path.startswith("/api/customers/cust-1001/orders/") and path.count("/") == 5
+
+
+def _console(function_client, method: str, path: str, operator, **kwargs):
+    return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
+
+
+def test_an_agent_looks_up_the_verified_customers_order_and_the_result_stays_as_a_note(function_client, shop, db):
+    session = _session(function_client)
+    _say(function_client, session, "hello")
+    agent = new_operator()
+    detail = _console(function_client, "get", f"/conversations/{session[0]}", agent).json
+    assert [lookup["name"] for lookup in detail["lookups"]] == ["order_status", "recent_orders"]  # reads only
+    body = {"action": "order_status", "arguments": {"order_id": "10187"}}
+    ran = _console(function_client, "post", f"/conversations/{session[0]}/lookups", agent, json=body)
+    assert ran.status_code == 200 and ran.json["ok"] and ran.json["card"]["title"] == "Order 10187"
+    assert shop.requests[-1].path == "/api/customers/cust-1001/orders/10187"
+    messages = _console(function_client, "get", f"/conversations/{session[0]}", agent).json["messages"]
+    note = next(m for m in messages if m["id"] == ran.json["note_id"])
+    assert note["internal"] and note["card"]["title"] == "Order 10187"
+    call = db.execute(sa.text("SELECT actor, operator_id FROM action_calls ORDER BY id DESC LIMIT 1")).one()
+    assert call.actor == "agent" and str(call.operator_id) == str(agent.id)
+    session_id, headers = session
+    seen = function_client("get_messages").get(f"/?session_id={session_id}", headers=headers).json["messages"]
+    assert all("Order 10187" not in message["content"] for message in seen)  # the customer never sees the note
+
+
+def test_an_agent_cannot_run_a_write_or_a_lookup_for_an_anonymous_visitor(function_client, shop):
+    agent = new_operator()
+    signed_in = _session(function_client)
+    write = {"action": "cancel_order", "arguments": {"order_id": "10234"}}
+    refused = _console(function_client, "post", f"/conversations/{signed_in[0]}/lookups", agent, json=write)
+    assert refused.status_code == 422
+    anonymous = _session(function_client, customer=None)
+    _say(function_client, anonymous, "hello")
+    assert _console(function_client, "get", f"/conversations/{anonymous[0]}", agent).json["lookups"] == []
+    read = {"action": "order_status", "arguments": {"order_id": "10187"}}
+    assert (
+        _console(function_client, "post", f"/conversations/{anonymous[0]}/lookups", agent, json=read).status_code == 409
+    )
+    assert shop.requests == []
