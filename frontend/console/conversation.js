@@ -84,7 +84,7 @@ function renderConversation(detail) {
   if (fresh) $("summary").open = !window.matchMedia("(max-width: 760px)").matches;
   renderActions(detail);
   renderTranscript(detail.messages, detail.customer);
-  renderDetails(detail);
+  renderDetails(detail, function () { conversationPoll.now(); });
   updateHint();
   keepPlace(top);
 }

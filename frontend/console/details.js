@@ -1,12 +1,15 @@
 /* A conversation's side panel: who the customer is, their other conversations, their rating, its states, their data. */
 
 import { $, addFact, el } from "./dom.js";
+import { renderLookups } from "./lookups.js";
 import { bindPrivacy, renderPrivacy } from "./privacy.js";
 import { T, fill, stateName } from "./strings.js";
 import { clock } from "./time.js";
 
-export function renderDetails(detail) {
+/** `reload`: fetch the conversation again (a lookup's note has joined the transcript). */
+export function renderDetails(detail, reload) {
   renderFacts(detail);
+  renderLookups(detail, reload);
   renderCsat(detail.csat);
   renderHistory(detail.history);
   renderPrivacy(detail);

@@ -39,6 +39,8 @@ export const T = {
     resolve: "Conversation resolved.", reopen: "Conversation reopened.", assign: "Conversation assigned." },
   assignTo: "Assign to", chooseOperator: "Assign to…",
   summary: "Summary", customer: "Customer", history: "History", csatTitle: "Satisfaction",
+  lookupsTitle: "Look up at the shop", lookupRun: "Look up",
+  lookupsLead: "For this signed-in customer only. The result is kept as an internal note.",
   privacyTitle: "Customer's data", privacyExport: "Export", privacyErase: "Erase", privacyEraseYes: "Yes, erase",
   privacyLead: "Everything held about this conversation's customer, as JSON; or erase all of it. Both are audited.",
   privacyConfirm: "Erase this conversation, its summaries, ratings and contact address, and the customer's words " +

@@ -58,6 +58,7 @@ function messageNode(message, customerName) {
   const node = el("li", { class: "msg " + sender + (message.internal ? " note" : ""), "data-id": String(message.id) }, [
     by, el("div", { class: "bubble", text: message.content })
   ]);
+  if (message.card) node.appendChild(cardNode(message.card));
   if (message.sources && message.sources.length) node.appendChild(sourceList(message.sources));
   if (message.feedback) {
     const up = message.feedback === "up";
@@ -68,6 +69,20 @@ function messageNode(message, customerName) {
     ]));
   }
   return node;
+}
+
+/** What an action on the shop's API found: its title and labelled values; only http(s) values are links. */
+function cardNode(card) {
+  const fields = el("dl", { class: "facts" });
+  card.fields.forEach(function (field) {
+    const link = /^https?:\/\//i.test(field.value);
+    fields.appendChild(el("dt", { text: field.label }));
+    fields.appendChild(el("dd", {}, [link
+      ? el("a", { href: field.value, target: "_blank", rel: "noopener noreferrer", text: field.value })
+      : field.value]));
+  });
+  return el("div", { class: "action-card", role: "group", "aria-label": card.title },
+    [el("strong", { class: "action-card-title", text: card.title }), fields]);
 }
 
 function sourceList(sources) {
