@@ -70,4 +70,16 @@ export function handoversByReason(reasons) {
   return box("by-reason", T.m.byReason, [bars]);
 }
 
+/** Calls to the shop's API per action: how many, how many failed, how long they took. */
+export function actionCalls(list) {
+  if (!list.length) return box("actions", T.m.actionsTitle, [el("p", { class: "muted", text: T.m.noActions })]);
+  const ms = function (value) { return value === null ? T.m.none : value + " ms"; };
+  const rows = list.map(function (a) {
+    return el("tr", {}, [el("th", { scope: "row", text: a.action }), el("td", { text: a.calls.toLocaleString() }),
+      el("td", { text: a.failures.toLocaleString() }), el("td", { text: ms(a.p50_ms) }), el("td", { text: ms(a.p95_ms) })]);
+  });
+  return box("actions", T.m.actionsTitle, [el("p", { class: "definition", text: T.m.actionsLead }),
+    table("action-calls", [T.m.action, T.m.calls, T.m.failures, T.m.p50, T.m.p95], rows)]);
+}
+
 export { percent };

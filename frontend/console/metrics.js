@@ -5,7 +5,7 @@ import { $, el } from "./dom.js";
 import { fail } from "./notice.js";
 import { T, fill } from "./strings.js";
 import { duration } from "./time.js";
-import { handoversByReason, outcomesByDay, percent, topics } from "./metrics-tables.js";
+import { actionCalls, handoversByReason, outcomesByDay, percent, topics } from "./metrics-tables.js";
 
 function isoDay(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
@@ -99,6 +99,7 @@ function renderMetrics(f) {
     cardList(outcomeCards(f)),
     outcomesByDay(f.outcomes_by_day || []),
     topics(f.topics || []),
+    actionCalls(f.actions || []),
     el("h2", { class: "metrics-part", text: T.m.teamTitle }),
     cardList(teamCards(f)),
     handoversByReason(f.handovers_by_reason || {})

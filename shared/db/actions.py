@@ -118,19 +118,19 @@ def record_call(
     )
 
 
-def figures(conn: sa.Connection, *, since: datetime) -> list[ActionFigures]:
-    """Calls, failures and latency (median, 95th percentile) per action since `since`."""
+def figures(conn: sa.Connection, *, since: datetime, until: datetime) -> list[ActionFigures]:
+    """Calls, failures and latency (median, 95th percentile) per action in [since, until)."""
     rows = conn.execute(
         sa.text(
             """
             SELECT action, count(*) AS calls, count(*) FILTER (WHERE outcome <> 'ok') AS failures,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
                    percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-            FROM action_calls WHERE created_at >= :since
+            FROM action_calls WHERE created_at >= :since AND created_at < :until
             GROUP BY action ORDER BY count(*) DESC, action
             """
         ),
-        {"since": since},
+        {"since": since, "until": until},
     ).all()
     return [ActionFigures(r.action, r.calls, r.failures, r.p50, r.p95) for r in rows]
 

@@ -272,6 +272,14 @@ class Topic(BaseModel):
     csat_responses: int
 
 
+class ActionFigures(BaseModel):
+    action: str
+    calls: int = Field(description="Calls to the shop, by the bot and by agents")
+    failures: int = Field(description="Not found, refused, timed out, unreachable, or an unusable answer")
+    p50_ms: int | None = Field(description="Median latency of a call, milliseconds")
+    p95_ms: int | None
+
+
 class Metrics(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
@@ -318,3 +326,6 @@ class Metrics(BaseModel):
     estimated_cost_usd: float
     outcomes_by_day: list[OutcomeDay] = Field(description="The bot's replies: answered, suggested, did not know")
     topics: list[Topic] = Field(description="Conversations by subject, the largest first")
+    actions: list[ActionFigures] = Field(
+        default_factory=list, description="Calls to the shop's API in the range, per action, the busiest first"
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.core import errors
 from shared.core.settings import get_settings
+from shared.db import actions as stored_actions
 from shared.db import metrics, metrics_daily, model_usage
 from shared.db.engine import connection, transaction
 from shared.schemas.console import Metrics, MetricsQuery
@@ -30,7 +32,9 @@ def report(query: MetricsQuery) -> Metrics:
         found = metrics.figures(conn, start=start, end=end, days=days)
         # Drafts, gap grouping, Try it and re-indexing belong to no conversation but cost the same.
         outside = model_usage.totals(conn, start=start, end=end)
+        calls = [asdict(row) for row in stored_actions.figures(conn, since=start, until=end)]
     figures = {**_outcomes(found), **_team(found), **_usage(found, outside), "topics": _topics(found["topics"])}
+    figures["actions"] = calls
     return Metrics.model_validate({"from": start, "to": end, **figures})
 
 

@@ -254,3 +254,15 @@ def test_an_agent_cannot_run_a_write_or_a_lookup_for_an_anonymous_visitor(functi
         _console(function_client, "post", f"/conversations/{anonymous[0]}/lookups", agent, json=read).status_code == 409
     )
     assert shop.requests == []
+
+
+def test_the_metrics_count_calls_failures_and_latency_per_action(function_client, shop):
+    admin = new_operator("admin")
+    before = {a["action"]: a for a in _console(function_client, "get", "/metrics", admin).json["actions"]}
+    session = _session(function_client)
+    _say(function_client, session, "Where is my order 10187?")
+    _say(function_client, session, "Where is my order 55555?")  # not found: a failure
+    after = {a["action"]: a for a in _console(function_client, "get", "/metrics", admin).json["actions"]}
+    calls = after["order_status"]["calls"] - before.get("order_status", {"calls": 0})["calls"]
+    failures = after["order_status"]["failures"] - before.get("order_status", {"failures": 0})["failures"]
+    assert calls == 2 and failures == 1 and after["order_status"]["p95_ms"] is not None
