@@ -33,6 +33,7 @@ _COUNTED = {
     "notifications": f"SELECT count(*) FROM outbox WHERE session_id = ANY({_IDS})",
     "kept_answers": f"SELECT count(*) FROM operator_idempotency WHERE conversation_id = ANY({_IDS})",
     "state_changes": f"SELECT count(*) FROM conversation_events WHERE session_id = ANY({_IDS})",
+    "action_requests": f"SELECT count(*) FROM action_requests WHERE session_id = ANY({_IDS})",
 }
 
 
@@ -59,7 +60,7 @@ class ConversationRow:
 
 @dataclass(frozen=True)
 class ExportedMessageRow:
-    """A message the customer saw (internal notes excluded), with their thumbs up or down on it."""
+    """A message the customer saw (internal notes excluded but an agent's lookup), with their thumbs up or down."""
 
     session_id: uuid.UUID
     sender: Sender
@@ -69,6 +70,8 @@ class ExportedMessageRow:
     suggested_actions: list[str]
     feedback: Literal["up", "down"] | None
     feedback_comment: str | None
+    card: dict[str, Any] | None = None  # what an action on the shop's API found
+    internal: bool = False  # an agent's lookup at the shop for them: its result is theirs too
 
 
 def owned_by_token(conn: sa.Connection, *, session_id: uuid.UUID, token_hash: str) -> bool:
@@ -106,11 +109,11 @@ def messages(conn: sa.Connection, session_ids: list[uuid.UUID]) -> list[Exported
     rows = conn.execute(
         sa.text(f"""
             SELECT m.session_id, m.sender, o.display_name, m.content, m.created_at, m.suggested_actions,
-                   f.rating, f.comment
+                   f.rating, f.comment, m.details->'card', m.internal
             FROM messages m
             LEFT JOIN operators o ON o.id = m.operator_id AND m.sender = 'agent'
             LEFT JOIN message_feedback f ON f.message_id = m.id
-            WHERE m.session_id = ANY({_IDS}) AND NOT m.internal
+            WHERE m.session_id = ANY({_IDS}) AND (NOT m.internal OR m.details ? 'card')
             ORDER BY m.session_id, m.id
         """),
         {"ids": _strings(session_ids)},

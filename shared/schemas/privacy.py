@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.schemas.public import ConversationState, Request, Sender
+from shared.schemas.public import CardPublic, ConversationState, Request, Sender
 
 Scope = Literal["conversation", "customer"]
 
@@ -34,6 +34,8 @@ class ExportedMessage(BaseModel):
     created_at: datetime
     suggested_actions: list[str] = Field(default_factory=list)
     feedback: ExportedFeedback | None = Field(default=None, description="The customer's thumbs up or down on it")
+    card: CardPublic | None = Field(default=None, description="What an action on the shop's API found")
+    lookup: bool = Field(default=False, description="An agent's lookup at the shop for the customer (not in the chat)")
 
 
 class ExportedHandover(BaseModel):

@@ -34,7 +34,7 @@ from shared.schemas.privacy import (
     ExportedRating,
     Scope,
 )
-from shared.schemas.public import SessionRef
+from shared.schemas.public import CardPublic, SessionRef
 from shared.services import _model_usage as model_usage
 from shared.services.sessions import UNAUTHORIZED
 from shared.text.redaction import anonymize
@@ -148,6 +148,8 @@ def _message(row: privacy.ExportedMessageRow) -> ExportedMessage:
         created_at=row.created_at,
         suggested_actions=list(row.suggested_actions or []),
         feedback=feedback,
+        card=CardPublic.model_validate(row.card) if row.card else None,
+        lookup=row.internal,
     )
 
 

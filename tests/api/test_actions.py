@@ -266,3 +266,19 @@ def test_the_metrics_count_calls_failures_and_latency_per_action(function_client
     calls = after["order_status"]["calls"] - before.get("order_status", {"calls": 0})["calls"]
     failures = after["order_status"]["failures"] - before.get("order_status", {"failures": 0})["failures"]
     assert calls == 2 and failures == 1 and after["order_status"]["p95_ms"] is not None
+
+
+def test_a_customers_export_holds_the_action_results_and_erasure_removes_their_proposals(function_client, shop, db):
+    session = _session(function_client)
+    _say(function_client, session, "Where is my order 10187?")
+    _proposed(function_client, session)
+    session_id, headers = session
+    exported = function_client("export_my_data").post("/", json={"session_id": session_id}, headers=headers).json
+    cards = [m["card"] for m in exported["conversations"][0]["messages"] if m["card"]]
+    assert cards and cards[0]["title"] == "Order 10187"
+    erased = function_client("erase_my_data").post("/", json={"session_id": session_id}, headers=headers)
+    assert erased.status_code == 204
+    left = db.execute(sa.text("SELECT count(*) FROM action_requests WHERE session_id = :id"), {"id": session_id})
+    assert left.scalar() == 0
+    orphans = "SELECT count(*) FROM action_calls WHERE action = 'order_status' AND session_id IS NULL"
+    assert db.execute(sa.text(orphans)).scalar() >= 1  # the call's record stays, for the metrics, tied to no one
