@@ -18,8 +18,9 @@ from shared.core.settings import PROJECT_ROOT
 from shared.embeddings import local
 from shared.web import console_site
 
-# knowledge_base.json: prepare_deployment imports it from the archive, with the archive's encoders.
-ROOT_FILES = ("main.py", "requirements.txt", "knowledge_base.json")
+# knowledge_base.json: prepare_deployment imports it from the archive, with the archive's encoders;
+# actions.json: the actions the functions may call (ACTIONS_PATH).
+ROOT_FILES = ("main.py", "requirements.txt", "knowledge_base.json", "actions.json")
 PACKAGES = ("functions", "shared")
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 DEFAULT_OUT = PROJECT_ROOT / "build" / "function-source.zip"  # where infra/functions.tf looks for it

@@ -162,7 +162,7 @@ resource "google_cloudfunctions2_function" "fn" {
     # and Terraform calls prepare_deployment from the deployer's machine.
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
-    environment_variables          = merge(local.environment, local.runtime_environment, local.email_environment, local.identity_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
+    environment_variables          = merge(local.environment, local.runtime_environment, local.email_environment, local.identity_environment, local.actions_environment, var.action_environment, { DB_POOL_SIZE = tostring(each.value.pool) }, { for k, v in local.prepare_environment : k => v if each.key == "prepare_deployment" })
 
     dynamic "secret_environment_variables" {
       for_each = google_secret_manager_secret.gemini_api_key

@@ -40,6 +40,7 @@ locals {
     var.notify_webhook ? { NOTIFY_WEBHOOK_URL = "notify-webhook-url", NOTIFY_WEBHOOK_SECRET = "notify-webhook-secret" } : {},
     var.smtp_host != "" && var.smtp_user != "" ? { "SMTP_PASSWORD" = "smtp-password" } : {},
     var.identity_signing_secret ? { IDENTITY_SIGNING_SECRET = "identity-signing-secret" } : {},
+    local.action_secrets,
   )
 }
 

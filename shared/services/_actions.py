@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from shared.actions import arguments as args
-from shared.actions import matching
 from shared.actions.cards import card_for
 from shared.actions.catalogue import catalogue
 from shared.actions.phrases import phrase
@@ -54,6 +53,8 @@ def plan(message: str, last_bot: dict[str, Any] | None, customer: KnownCustomer 
     action = actions.get(str(asked.get("action"))) if isinstance(asked, dict) else None
     if action is not None and isinstance(asked, dict) and (completed := _completed(action, asked, message)):
         return Planned(action, completed)
+    from shared.actions import matching  # numpy and the encoders: only for the function that answers messages
+
     match = matching.best_action(message, actions)
     if match is None or not _offered(match.action, customer):
         return None
