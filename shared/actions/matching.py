@@ -24,7 +24,7 @@ from shared.text.small_words import FUNCTION_WORDS
 
 log = logging.getLogger("support.actions")
 
-DENSE_THRESHOLD = 0.56
+DENSE_THRESHOLD = 0.53
 LEXICAL_THRESHOLD = 0.6
 RUNNER_UP_MARGIN = 0.03
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
