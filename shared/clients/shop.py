@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 MAX_RESPONSE_BYTES = 1_000_000
+_shared: httpx.Client | None = None
+_building = threading.Lock()
 Failure = Literal[
     "not_configured",
     "refused_host",
@@ -118,23 +121,40 @@ def _checked_target(url: str, allowed_hosts: list[str]) -> tuple[str, str]:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), host
 
 
+def _client() -> httpx.Client:
+    """One client for the process, built on first use: its TLS context and kept connections are reused."""
+    global _shared
+    with _building:
+        if _shared is None:
+            _shared = httpx.Client(follow_redirects=False, trust_env=False)
+        return _shared
+
+
 def _exchange(request: OutgoingRequest, target: str, host: str, timeout: float) -> tuple[int, bytes]:
     port = urlsplit(request.url).port
     headers = {**request.headers, "Host": host if port is None else f"{host}:{port}", "Accept": "application/json"}
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        outgoing = client.build_request(
-            request.method, target, headers=headers, content=request.body, extensions={"sni_hostname": host}
-        )
-        response = client.send(outgoing, stream=True)
-        try:
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_RESPONSE_BYTES:
-                    return response.status_code, b""
-            return response.status_code, body
-        finally:
-            response.close()
+    client = _client()
+    outgoing = client.build_request(
+        request.method,
+        target,
+        headers=headers,
+        content=request.body,
+        timeout=timeout,
+        extensions={"sni_hostname": host},
+    )
+    deadline = time.monotonic() + timeout  # httpx's timeout is per read: a trickling answer gets no more than this
+    response = client.send(outgoing, stream=True)
+    try:
+        body = b""
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_RESPONSE_BYTES:
+                return response.status_code, b""
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the shop's answer took too long")
+        return response.status_code, body
+    finally:
+        response.close()
 
 
 def _parsed(body: bytes) -> Any:
