@@ -2,7 +2,9 @@
  * Support chat widget: one script tag, no dependencies, styles isolated in a shadow root.
  *   <script src=".../widget.js" data-api-base="https://REGION-PROJECT.cloudfunctions.net" defer></script>
  * Options (data-*): api-base, title, accent, position (right|left), greeting, storage (local|session|none), lang,
- * identity-token (a JWT the shop's backend signed for its signed-in customer: their conversations follow them).
+ * identity-token (a JWT the shop's backend signed for its signed-in customer: their conversations follow them),
+ * login-url (where a customer signs in: an http(s) URL, or #id of an element on this page; offered as "Sign in" when
+ * what they asked for needs a signed-in customer).
  * Without data-greeting, the server's greeting (GREETING) and bot name (BOT_NAME) come with the session, which
  * is opened when the panel is first opened and remembered afterwards.
  * API: SupportWidget.open(), .close(), .reset(), .on(event, handler) with events open, close, message and
@@ -35,7 +37,8 @@
       rateComment: "Anything to add? (optional)", rateSend: "Send rating", skip: "Skip",
       rateThanks: "Thank you for your rating!", contactAsk: "We're away right now. Leave your email and we'll send the answer there.",
       email: "Your email address", contactSend: "Send", contactThanks: "Thanks! We'll reply to {email}.",
-      previous: "Previous conversations"
+      previous: "Previous conversations", confirm: "Confirm", cancel: "Cancel", signIn: "Sign in", openLink: "Open link",
+      handled: "This request was already handled.", expired: "This request expired. Ask me again."
     },
     fr: {
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", menu: "Options de la conversation",
@@ -54,7 +57,8 @@
       rate: "{n} sur 5", rateComment: "Un commentaire ? (facultatif)", rateSend: "Envoyer la note", skip: "Passer",
       rateThanks: "Merci pour votre note !", contactAsk: "Nous sommes absents pour le moment. Laissez votre e-mail et nous vous y répondrons.",
       email: "Votre adresse e-mail", contactSend: "Envoyer", contactThanks: "Merci ! Nous répondrons à {email}.",
-      previous: "Conversations précédentes"
+      previous: "Conversations précédentes", confirm: "Confirmer", cancel: "Annuler", signIn: "Se connecter", openLink: "Ouvrir le lien",
+      handled: "Cette demande a déjà été traitée.", expired: "Cette demande a expiré. Redemandez-moi."
     },
     es: {
       title: "Soporte", open: "Abrir el chat de soporte", close: "Cerrar el chat", menu: "Opciones de la conversación",
@@ -73,7 +77,8 @@
       rateComment: "¿Algo más que añadir? (opcional)", rateSend: "Enviar valoración", skip: "Omitir",
       rateThanks: "¡Gracias por tu valoración!", contactAsk: "Ahora mismo no estamos. Déjanos tu correo electrónico y te enviaremos allí la respuesta.",
       email: "Tu correo electrónico", contactSend: "Enviar", contactThanks: "¡Gracias! Responderemos a {email}.",
-      previous: "Conversaciones anteriores"
+      previous: "Conversaciones anteriores", confirm: "Confirmar", cancel: "Cancelar", signIn: "Iniciar sesión", openLink: "Abrir el enlace",
+      handled: "Esta solicitud ya se ha tramitado.", expired: "Esta solicitud ha caducado. Vuelve a pedírmelo."
     },
     de: {
       title: "Kundenservice", open: "Support-Chat öffnen", close: "Chat schließen", menu: "Optionen für das Gespräch",
@@ -92,7 +97,8 @@
       rateComment: "Möchten Sie etwas hinzufügen? (optional)", rateSend: "Bewertung senden", skip: "Überspringen",
       rateThanks: "Vielen Dank für Ihre Bewertung!", contactAsk: "Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail-Adresse, dann schicken wir Ihnen die Antwort dorthin.",
       email: "Ihre E-Mail-Adresse", contactSend: "Senden", contactThanks: "Danke! Wir antworten an {email}.",
-      previous: "Frühere Gespräche"
+      previous: "Frühere Gespräche", confirm: "Bestätigen", cancel: "Abbrechen", signIn: "Anmelden", openLink: "Link öffnen",
+      handled: "Diese Anfrage wurde bereits bearbeitet.", expired: "Diese Anfrage ist abgelaufen. Bitte fragen Sie erneut."
     },
     it: {
       title: "Assistenza", open: "Apri la chat di assistenza", close: "Chiudi la chat", menu: "Opzioni della conversazione",
@@ -111,7 +117,8 @@
       rateComment: "Vuole aggiungere qualcosa? (facoltativo)", rateSend: "Invia la valutazione", skip: "Salta",
       rateThanks: "Grazie per la sua valutazione!", contactAsk: "Al momento non ci siamo. Lasci il suo indirizzo e-mail e le invieremo lì la risposta.",
       email: "Il suo indirizzo e-mail", contactSend: "Invia", contactThanks: "Grazie! Risponderemo a {email}.",
-      previous: "Conversazioni precedenti"
+      previous: "Conversazioni precedenti", confirm: "Conferma", cancel: "Annulla", signIn: "Accedi", openLink: "Apri il link",
+      handled: "Questa richiesta è già stata gestita.", expired: "Questa richiesta è scaduta. Me lo chieda di nuovo."
     },
     pt: {
       title: "Apoio ao cliente", open: "Abrir o chat de apoio", close: "Fechar o chat", menu: "Opções da conversa",
@@ -130,7 +137,8 @@
       rateComment: "Quer acrescentar alguma coisa? (opcional)", rateSend: "Enviar avaliação", skip: "Ignorar",
       rateThanks: "Obrigado pela sua avaliação!", contactAsk: "Neste momento não estamos disponíveis. Deixe o seu e-mail e enviamos-lhe a resposta para lá.",
       email: "O seu endereço de e-mail", contactSend: "Enviar", contactThanks: "Obrigado! Vamos responder para {email}.",
-      previous: "Conversas anteriores"
+      previous: "Conversas anteriores", confirm: "Confirmar", cancel: "Cancelar", signIn: "Iniciar sessão", openLink: "Abrir a ligação",
+      handled: "Este pedido já foi tratado.", expired: "Este pedido expirou. Peça-me novamente."
     },
     nl: {
       title: "Klantenservice", open: "Supportchat openen", close: "Chat sluiten", menu: "Opties voor het gesprek",
@@ -149,7 +157,8 @@
       rateComment: "Wilt u nog iets toevoegen? (optioneel)", rateSend: "Beoordeling versturen", skip: "Overslaan",
       rateThanks: "Bedankt voor uw beoordeling!", contactAsk: "We zijn er nu niet. Laat uw e-mailadres achter, dan sturen we het antwoord daarheen.",
       email: "Uw e-mailadres", contactSend: "Versturen", contactThanks: "Bedankt! We antwoorden op {email}.",
-      previous: "Eerdere gesprekken"
+      previous: "Eerdere gesprekken", confirm: "Bevestigen", cancel: "Annuleren", signIn: "Inloggen", openLink: "Link openen",
+      handled: "Dit verzoek is al afgehandeld.", expired: "Dit verzoek is verlopen. Vraag het mij opnieuw."
     }
   };
 
@@ -165,12 +174,14 @@
     accent: /^#[0-9a-f]{3,8}$/i.test(data.accent || "") ? data.accent : "#1f5eff",
     position: data.position === "left" ? "left" : "right",
     greeting: data.greeting,
-    storage: pickStorage(data.storage)
+    storage: pickStorage(data.storage),
+    login: /^(https?:\/\/|#[\w-]+$)/i.test(data.loginUrl) ? data.loginUrl : ""
   };
   // While a person is involved: often with the panel open (replies within 5 s), rarely when closed.
   var POLL_OPEN_MS = 4000;
   var POLL_CLOSED_MS = 30000;
   var BUBBLE = "M4 4h16v12H7l-3 3z";
+  var WEB = /^https?:\/\/\S+$/i;
   var THUMB = "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A1.9 1.9 0 0 0 18.9 10H14l.9-4.3A1.6 1.6 0 0 0 12.2 4L8 10z";
   var storageKey = "support-widget:" + config.apiBase;
   var profileKey = "support-widget-profile:" + config.apiBase;
@@ -364,9 +375,9 @@
     return parent;
   }
 
-  function link(href, label) {
-    if (!/^https?:\/\//i.test(href)) return el("span", { text: label });
-    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label });
+  function link(href, label, style) {
+    if (!WEB.test(href)) return el("span", { text: label });
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label, class: style || "" });
   }
 
   // `when`: the server's created_at; a message not stored yet shows the local time until stamped again.
@@ -416,7 +427,14 @@
 
   // The rest of a bot or agent message, once it is stamped and carries its id.
   function finish(node, message) {
-    setText(node, message.content);
+    var card = message.card;
+    // A card holds the lines after the first (its title, "Label: value"s): the bubble keeps the first.
+    setText(node, card ? message.content.split("\n")[0] : message.content);
+    if (card) node.appendChild(facts(card));
+    if (message.action_request) node.appendChild(proposal(message.action_request));
+    if (message.sign_in_required && config.login) {
+      node.appendChild(el("a", { class: "primary", href: config.login, text: t.signIn, onclick: signIn }));
+    }
     if (message.degraded) node.appendChild(el("p", { class: "note", text: t.degraded }));
     if (message.sources && message.sources.length) {
       var list = el("ul", { class: "sources", "aria-label": t.sources });
@@ -427,6 +445,55 @@
     }
     if (message.sender === "bot") node.appendChild(ratings(message.id));
     chips(message.suggested_actions || []);
+  }
+
+  // What an action found. Only a value that is an http(s) URL is a link; the field that holds the card's url
+  // becomes its button, under that field's label.
+  function facts(card) {
+    var label = t.openLink;
+    var list = el("dl");
+    card.fields.forEach(function (f) {
+      if (card.url && f.value === card.url) label = f.label;
+      else list.append(el("dt", { text: f.label }), el("dd", {}, [link(f.value, f.value)]));
+    });
+    return el("div", { class: "facts", role: "group", "aria-label": card.title },
+      [el("p", { class: "title", text: card.title }), list, card.url && link(card.url, label, "primary")]);
+  }
+
+  // A write the bot proposes runs only once the customer confirms it; either way the outcome is a new message.
+  function proposal(request) {
+    var box = el("fieldset", { class: "facts" }, [el("legend", { text: request.summary })]);
+    [["confirm", "primary", t.confirm], ["cancel", "ghost", t.cancel]].forEach(function (c) {
+      box.appendChild(el("button", { type: "button", class: c[1], text: c[2], onclick: function () {
+        var focused = box.contains(root.activeElement);
+        var settle = function () { box.remove(); if (focused) input.focus(); };
+        box.disabled = true;
+        api("confirm_action", { body: { session_id: state.session.id, action_request_id: request.id, decision: c[0] } })
+          .then(json).then(function (decided) {
+            settle();
+            render(decided.message);
+            showStatus(decided.session);
+          }, function (error) {
+            // Decided already (in another tab, say) or too late: the buttons go. Anything else can be tried again.
+            var gone = { 409: t.handled, 410: t.expired }[error.status];
+            box.disabled = false;
+            if (gone) settle();
+            notice(gone || error.message);
+          });
+      } }));
+    });
+    return box;
+  }
+
+  // A same-page #id: the page goes there, the keyboard to the first thing in it that takes focus.
+  function signIn(e) {
+    var target = config.login[0] === "#" && document.getElementById(config.login.slice(1));
+    if (!target) return;
+    e.preventDefault();
+    if (matchMedia("(max-width:480px)").matches) close();  // full screen, the panel hides the page
+    location.hash = config.login;
+    [target].concat([].slice.call(target.querySelectorAll("a,button,input,select,textarea,[tabindex]")))
+      .some(function (node) { node.focus(); return document.activeElement === node; });
   }
 
   function ratings(messageId) {
@@ -1000,6 +1067,11 @@
       "time{margin-left:auto;white-space:nowrap}",
       ".note{font-size:12px;color:var(--muted)}",
       ".msg a{color:inherit;text-decoration:underline}",
+      ".facts{margin:8px 0 0;padding:8px 10px;background:var(--bg);border:1px solid #d0d7de;border-radius:10px}",
+      ".title{font-weight:600}dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:2px 12px;font-size:14px}",
+      "dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}legend{float:left;width:100%;padding:0}",
+      ".msg .primary{display:inline-block;margin:8px 6px 0 0;color:#fff;text-decoration:none}",
+      ".ghost{background:none;color:var(--accent);border:1px solid;border-radius:8px;padding:6px 12px}",
       ".sources{margin:6px 0 0;padding:6px 0 0 18px;border-top:1px solid #d0d7de;font-size:13px}",
       ".rate{display:flex;gap:4px;margin-top:4px}",
       ".rate button{background:none;border:1px solid transparent;border-radius:6px;padding:3px 5px;color:var(--muted);line-height:0}",
@@ -1010,7 +1082,7 @@
       ".chip:hover{background:var(--soft)}",
       ".retry-row{margin-top:6px;font-size:13px}",
       ".retry{background:#fff;color:#b42318;border:1px solid #b42318;border-radius:6px;padding:2px 8px}",
-      ".retry:disabled{opacity:.6;cursor:default}",
+      "button:disabled{opacity:.6;cursor:default}",
       ".notice{align-self:center;font-size:13px;color:var(--muted)}",
       ".typing{padding:0 16px 8px;display:flex;gap:4px}",
       ".typing span{width:7px;height:7px;border-radius:50%;background:var(--muted);animation:blink 1s infinite}",

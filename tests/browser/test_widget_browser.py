@@ -243,10 +243,12 @@ def test_the_demo_page_runs_under_its_strict_content_security_policy(page):
     assert not [p for p in page.problems if "Content Security Policy" in p]
 
 
-def test_the_widget_is_at_most_17_kb_gzipped():
+def test_the_widget_is_at_most_18_kb_gzipped():
     # 15 KB until signed identity (identify, logout, previous conversations) added about 1.1 KB and
-    # the customer's own data (download, erase) about 0.1 KB.
-    assert len(gzip.compress((PROJECT_ROOT / "frontend" / "widget.js").read_bytes(), 9)) <= 17 * 1024
+    # the customer's own data (download, erase) about 0.1 KB. 18 KB since actions on the shop's API
+    # added about 1.6 KB (16.1 to 17.7): their six strings in seven languages alone are 0.45 KB, the
+    # card, Confirm / Cancel with their errors and the sign-in link the rest.
+    assert len(gzip.compress((PROJECT_ROOT / "frontend" / "widget.js").read_bytes(), 9)) <= 18 * 1024
 
 
 def test_strings_follow_the_visitors_language(open_page):
