@@ -13,6 +13,7 @@
   var signOutButton = document.getElementById("demo-sign-out");
   var status = document.getElementById("demo-status");
   var KEY = "demo-customer";
+  var TOKEN_KEY = "demo-identity-token";
   var REFRESH_MS = 25 * 60 * 1000; // the tokens live 30 minutes: the widget gets a fresh one before
   var refresh = null;
 
@@ -33,6 +34,23 @@
     try { return sessionStorage.getItem(KEY); } catch (e) { return null; }
   }
 
+  // Before the widget starts (this script comes first): a token still valid for a minute goes on its
+  // tag, so that a reload opens the signed-in customer's conversation rather than an anonymous one.
+  function handOverKeptToken() {
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(TOKEN_KEY) || "null");
+      var tag = document.querySelector('script[src$="widget.js"]');
+      if (kept && tag && kept.expires > Date.now() + 60000) tag.setAttribute("data-identity-token", kept.token);
+    } catch (e) { /* storage disabled or unreadable: the widget starts anonymous, as without a sign-in */ }
+  }
+
+  function keepToken(token) {
+    try {
+      if (token) sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token: token, expires: Date.now() + REFRESH_MS }));
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* as above */ }
+  }
+
   function show(customer) {
     root.querySelector(".signed-out").hidden = !!customer;
     root.querySelector(".signed-in").hidden = !customer;
@@ -43,6 +61,7 @@
     status.textContent = "";
     return api("/demo/sign_in?customer=" + encodeURIComponent(id)).then(function (answer) {
       remember(id);
+      keepToken(answer.identity_token);
       show(answer.customer);
       if (moveFocus) signOutButton.focus();
       clearTimeout(refresh);
@@ -56,6 +75,7 @@
   function signOut() {
     clearTimeout(refresh);
     remember(null);
+    keepToken(null);
     show(null);
     status.textContent = "";
     picker.focus();
@@ -74,13 +94,16 @@
     if (customers.some(function (customer) { return customer.id === id; })) signIn(id, false);
   }
 
+  handOverKeptToken();
   signInButton.addEventListener("click", function () { signIn(picker.value, true); });
   signOutButton.addEventListener("click", signOut);
-  if (window.SupportWidget) {
+  // This script runs before the widget's (see handOverKeptToken): listen once every script has run.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.SupportWidget) return;
     window.SupportWidget.on("identity_error", function () {
       status.textContent = "The support chat refused the sign-in; it goes on anonymously.";
     });
-  }
+  });
   // The widget's login link (data-login-url) leads here: put the keyboard on the control too.
   window.addEventListener("hashchange", function () {
     if (location.hash === "#sign-in" && !root.hidden) (picker.offsetParent ? picker : signOutButton).focus();
