@@ -9,11 +9,17 @@ timeout, 429, 500, malformed and blocked. `thinking` makes it a thinking model: 
 its thinking budget (THOUGHTS tokens at most), or without one until it has spent the whole
 `maxOutputTokens`, so the JSON is cut off (finishReason MAX_TOKENS), as a real one can. Asked to
 rewrite a follow-up, it returns the message as it is, or the scripted `rewritten` reply (any text,
-JSON or not) after `rewrite_delay` seconds. Every request is recorded for assertions.
+JSON or not) after `rewrite_delay` seconds. A request that declares tools is answered with the next
+scripted call (`will_call(name, args)`: a `functionCall` part with an `id` and, as Gemini 3 sends
+it, a `thoughtSignature`), else with text: the shop's data it was given back, or `tool_text`
+(after `result_delay` seconds when results came back). Like a model that ignores `toolConfig`,
+it calls a scripted tool even when told not to. Every request is recorded for assertions.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -28,6 +34,10 @@ CHUNK_CHARS = 24
 PROMPT_TOKENS, ANSWER_TOKENS, THOUGHTS = 321, 54, 200
 ACCESS_TOKEN = "fake-vertex-access-token"
 REWRITE_INSTRUCTION = "You rewrite the latest message a customer sent"
+# Bytes whose standard base64 differs from the URL-safe one: "sent back unchanged" means these bytes.
+SIGNATURE_BYTES = b"\xfb\xef\xbe"
+TOOL_ANSWER = "Here is what I found: "
+NO_TOOL_TEXT = "How can I help you today?"
 
 
 @dataclass
@@ -45,6 +55,20 @@ class Recorded:
     def user(self) -> str:
         return "".join(p.get("text", "") for c in self.body.get("contents", []) for p in c.get("parts", []))
 
+    @property
+    def tools(self) -> list[dict[str, Any]]:
+        """The function declarations the request offered."""
+        return [d for tool in self.body.get("tools", []) for d in tool.get("functionDeclarations", [])]
+
+    @property
+    def tool_mode(self) -> str | None:
+        return self.body.get("toolConfig", {}).get("functionCallingConfig", {}).get("mode")
+
+    def parts(self, role: str, kind: str) -> list[dict[str, Any]]:
+        """The parts of `kind` ("functionCall", "functionResponse", ...) in the turns of `role`, with their turn's."""
+        turns = [c for c in self.body.get("contents", []) if c.get("role") == role]
+        return [part for turn in turns for part in turn.get("parts", []) if kind in part]
+
 
 @dataclass
 class FakeGemini:
@@ -56,6 +80,10 @@ class FakeGemini:
     summary_delay: float = 0.0  # seconds it takes to write a conversation's summary
     rewritten: str | None = None  # the raw reply to a request to rewrite a follow-up
     rewrite_delay: float = 0.0
+    tool_replies: list[list[tuple[str, dict[str, Any]]]] = field(default_factory=list)  # calls, reply by reply
+    tool_text: str | None = None  # the text of a reply to a request with tools when no call is scripted
+    result_delay: float = 0.0  # seconds it takes to answer a request that gives results back
+    signatures: list[str] = field(default_factory=list)  # the thought signatures sent, in order
     requests: list[Recorded] = field(default_factory=list)
 
     def start(self) -> FakeGemini:
@@ -66,6 +94,9 @@ class FakeGemini:
         self.mode, self.answer_text, self.chunk_delay, self.hang_seconds = "normal", None, 0.0, 5.0
         self.thinking, self.summary_delay = False, 0.0
         self.rewritten, self.rewrite_delay = None, 0.0
+        self.tool_replies.clear()
+        self.tool_text, self.result_delay = None, 0.0
+        self.signatures.clear()
         self.requests.clear()
 
     def stop(self) -> None:
@@ -75,8 +106,15 @@ class FakeGemini:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
+    def will_call(self, name: str, args: dict[str, Any] | None = None) -> None:
+        """Answer the next request that declares tools with a call of `name` with `args`."""
+        self.tool_replies.append([(name, args or {})])
+
     def answers(self) -> list[Recorded]:
-        return [r for r in self.requests if "Content" in r.path and REWRITE_INSTRUCTION not in r.system]
+        return [r for r in self.requests if "Content" in r.path and REWRITE_INSTRUCTION not in r.system and not r.tools]
+
+    def tool_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.tools]
 
     def rewrites(self) -> list[Recorded]:
         return [r for r in self.requests if REWRITE_INSTRUCTION in r.system]
@@ -101,6 +139,13 @@ class FakeGemini:
             return local_server.send_json(
                 handler, 200, {"embeddings": [{"values": _vector(r)} for r in body["requests"]]}
             )
+        if record.tools:
+            payload = self._tool_reply(record)
+            if record.parts("user", "functionResponse"):  # decided before the wait: a late reply takes no script
+                time.sleep(self.result_delay)
+            if ":streamGenerateContent" in handler.path:
+                return _send_events(handler, [payload])
+            return local_server.send_json(handler, 200, payload)
         text, usage = self._thought_through(record, self._reply_text(record))
         if ":streamGenerateContent" in handler.path:
             return self._stream(handler, text, usage)
@@ -149,6 +194,26 @@ class FakeGemini:
             answer = with_links(answer)
         return json.dumps(answer)
 
+    def _tool_reply(self, record: Recorded) -> dict[str, Any]:
+        """The scripted calls, or text: `tool_text`, else the shop's data it was given back, else a greeting."""
+        usage = {"promptTokenCount": PROMPT_TOKENS, "candidatesTokenCount": ANSWER_TOKENS}
+        if self.tool_replies:
+            calls = self.tool_replies.pop(0)
+            signature = base64.b64encode(SIGNATURE_BYTES + f"-thought-{len(self.requests)}".encode()).decode()
+            parts = [
+                {"functionCall": {"id": f"call-{len(self.requests)}-{i}", "name": name, "args": args}}
+                for i, (name, args) in enumerate(calls)
+            ]
+            parts[0]["thoughtSignature"] = signature  # Gemini 3 signs the first call of a turn
+            self.signatures.append(signature)
+        else:
+            responses = [p["functionResponse"].get("response", {}) for p in record.parts("user", "functionResponse")]
+            given = [shop_data_in(str(response.get("output", ""))) for response in responses]
+            text = self.tool_text or (TOOL_ANSWER + given[-1] if given and given[-1] else NO_TOOL_TEXT)
+            parts = [{"text": text}]
+        candidate = {"content": {"role": "model", "parts": parts}, "index": 0, "finishReason": "STOP"}
+        return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": "fake-gemini"}
+
     def _stream(self, handler: BaseHTTPRequestHandler, text: str, usage: dict[str, Any]) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
@@ -163,6 +228,22 @@ class FakeGemini:
                 handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+def _send_events(handler: BaseHTTPRequestHandler, payloads: list[dict[str, Any]]) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        for payload in payloads:
+            handler.wfile.write(f"data: {json.dumps(payload)}\r\n\r\n".encode())
+            handler.wfile.flush()
+
+
+def shop_data_in(text: str) -> str:
+    """The shop's data our prompt put between <shop_data> tags, one line a field ("" when there is none)."""
+    match = re.search(r"<shop_data>\n(.*?)\n</shop_data>", text, re.DOTALL)
+    return "; ".join(json.loads(match.group(1)).splitlines()) if match else ""
 
 
 def thinking_budget(record: Recorded) -> int | None:

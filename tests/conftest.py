@@ -16,7 +16,9 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from devtools.fake_gemini import FakeGemini
+from devtools.fake_identity import SECRET
 from devtools.fake_openai import FakeOpenAI
+from devtools.fake_shop import FakeShopApi
 from devtools.serve import Dispatcher, LocalRequestHandler, function_apps
 from shared.core.settings import PROJECT_ROOT, get_settings
 from shared.db.engine import get_engine, reset_engine
@@ -236,6 +238,27 @@ def fake_openai(fake_openai_server: FakeOpenAI, settings_env: Callable[..., None
         OPENAI_TIMEOUT_SECONDS="2",
     )
     yield fake_openai_server
+
+
+@pytest.fixture(scope="session")
+def shop_api() -> Iterator[FakeShopApi]:
+    shop = FakeShopApi().start()
+    yield shop
+    shop.stop()
+
+
+@pytest.fixture
+def shop(shop_api: FakeShopApi, settings_env: Callable[..., None]) -> FakeShopApi:
+    """The fake shop API, reset, with the repository's actions allowed to call it and signed identities trusted."""
+    shop_api.reset()
+    settings_env(
+        SHOP_API_BASE=shop_api.url,
+        SHOP_API_TOKEN="local-shop-token",
+        ACTIONS_ALLOWED_HOSTS=shop_api.url.removeprefix("http://"),
+        IDENTITY_SIGNING_SECRET=SECRET,
+        ACTION_TIMEOUT_SECONDS="1",
+    )
+    return shop_api
 
 
 @pytest.fixture(scope="session")

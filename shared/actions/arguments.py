@@ -35,16 +35,21 @@ class Extracted:
 
 
 def validated(action: ActionSpec, arguments: dict[str, Any]) -> dict[str, str]:
-    """The arguments as strings, each accepted by its parameter; unknown names refused."""
+    """The arguments as strings, each accepted by its parameter; unknown names refused, none missing."""
+    accepted = checked(action, arguments)
+    missing = [name for name in action.parameters.required if name not in accepted]
+    if missing:
+        raise ArgumentInvalid(f"{action.name}: missing {missing[0]}")
+    return accepted
+
+
+def checked(action: ActionSpec, arguments: dict[str, Any]) -> dict[str, str]:
+    """The values given, as strings, each accepted by its parameter; unknown names refused (some may be missing)."""
     properties = action.parameters.properties
     unknown = [name for name in arguments if name not in properties]
     if unknown:
         raise ArgumentInvalid(f"{action.name}: unknown parameter {unknown[0]}")
-    checked = {name: _checked(name, properties[name], value) for name, value in arguments.items() if value is not None}
-    missing = [name for name in action.parameters.required if name not in checked]
-    if missing:
-        raise ArgumentInvalid(f"{action.name}: missing {missing[0]}")
-    return checked
+    return {name: _checked(name, properties[name], value) for name, value in arguments.items() if value is not None}
 
 
 def _checked(name: str, spec: ParameterSpec, value: Any) -> str:

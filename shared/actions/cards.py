@@ -23,6 +23,12 @@ class Card:
     fields: list[tuple[str, str]] = field(default_factory=list)
     url: str | None = None
 
+    @classmethod
+    def of(cls, public: dict[str, Any]) -> Card:
+        """The card a reply carries (`public()`), as a card again."""
+        fields = [(str(field["label"]), str(field["value"])) for field in public.get("fields", [])]
+        return cls(str(public.get("title", "")), fields, public.get("url"))
+
     def public(self) -> dict[str, Any]:
         """The card as the reply carries it."""
         card: dict[str, Any] = {"title": self.title, "fields": [{"label": k, "value": v} for k, v in self.fields]}

@@ -2,7 +2,8 @@
 
 auto means Gemini when its credentials are configured, else offline. A model provider's module
 (and its SDK) is imported on first use only. A new provider is one module subclassing
-`structured.StructuredProvider`, plus its line in `_MODEL_PROVIDERS`.
+`structured.StructuredProvider`, plus its line in `_MODEL_PROVIDERS`; with a `tool_round` method
+(`tools.ToolCaller`), its model also chooses actions by calling tools.
 """
 
 from __future__ import annotations

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     actions_path: Path = PROJECT_ROOT / "actions.json"
     actions_allowed_hosts: Annotated[list[str], NoDecode] = []
     action_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    # With a model, an action is chosen by the model's own tool calling, and the reply is written from
+    # what the action returned (false: chosen from the actions' examples, as without a model, for a
+    # server that does not call tools). Each such model call has this deadline and no retry.
+    action_tool_calling: bool = True
+    action_model_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
 
     # Handover notifications: a Slack-compatible incoming webhook and/or a generic webhook signed
     # with HMAC-SHA256 (in production these come from Secret Manager).

@@ -4,6 +4,7 @@ The order of checks is the safety of it: an action that needs a verified custome
 for an anonymous one (the reply asks them to sign in); the customer's id comes from the verified
 token only; a write never runs before the customer confirms (`services/actions.py` runs it); a
 read runs at once. Every call is recorded with its outcome and latency, never with its response.
+Here the action is chosen without a model; with one, `_tool_calls` lets the model choose first.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from shared.actions import arguments as args
 from shared.actions.cards import card_for
-from shared.actions.catalogue import catalogue
+from shared.actions.catalogue import Catalogue, catalogue
 from shared.actions.phrases import phrase
 from shared.actions.replies import ActionReply
 from shared.actions.requests import ActionNotConfigured, Caller, built
 from shared.actions.spec import ActionSpec
+from shared.answering import tools
 from shared.answering.suggestions import TALK_TO_HUMAN
 from shared.answering.types import Answer, KnownCustomer
 from shared.clients import shop
@@ -34,10 +36,11 @@ PROVIDER = "action"
 
 @dataclass(frozen=True)
 class Planned:
-    """An action for this message, with what the message gave for it."""
+    """An action for this message, with what the message gave for it (and the model's call, if it chose)."""
 
     action: ActionSpec
     found: args.Extracted
+    choice: tools.Choice | None = None
 
     def needs_sign_in(self, customer: KnownCustomer | None) -> bool:
         """Whether the customer must sign in first (the knowledge base still answers meanwhile)."""
@@ -45,18 +48,28 @@ class Planned:
 
 
 def plan(message: str, last_bot: dict[str, Any] | None, customer: KnownCustomer | None) -> Planned | None:
-    """The action `message` asks for (or completes, after the bot asked for a value), if any."""
+    """The action `message` asks for (or completes, after the bot asked for a value), if any, without a model."""
     actions = catalogue()
     if not actions:
         return None
+    return continued(message, last_bot, actions) or matched(message, customer, actions)
+
+
+def continued(message: str, last_bot: dict[str, Any] | None, actions: Catalogue) -> Planned | None:
+    """The action the bot asked a value for, when `message` gives it."""
     asked = (last_bot or {}).get("asks")
     action = actions.get(str(asked.get("action"))) if isinstance(asked, dict) else None
     if action is not None and isinstance(asked, dict) and (completed := _completed(action, asked, message)):
         return Planned(action, completed)
+    return None
+
+
+def matched(message: str, customer: KnownCustomer | None, actions: Catalogue) -> Planned | None:
+    """The action whose examples `message` is clearly nearest, with the values it gives."""
     from shared.actions import matching  # numpy and the encoders: only for the function that answers messages
 
     match = matching.best_action(message, actions)
-    if match is None or not _offered(match.action, customer):
+    if match is None or not offered(match.action, customer):
         return None
     return Planned(match.action, args.extracted(match.action, message))
 
@@ -74,7 +87,7 @@ def _completed(action: ActionSpec, asked: dict[str, Any], message: str) -> args.
     return args.extracted(action, message, {**known, missing: values[0]})
 
 
-def _offered(action: ActionSpec, customer: KnownCustomer | None) -> bool:
+def offered(action: ActionSpec, customer: KnownCustomer | None) -> bool:
     """Whether the action is for this customer: a verified one, or anyone who could sign in."""
     if action.requires != "verified_customer" or customer is not None:
         return True

@@ -24,7 +24,7 @@ from shared.core import errors
 from shared.handover.detect import Handover, handover_trigger, unanswered_again
 from shared.knowledge import followups, lookup
 from shared.schemas.public import ConversationState, MessageCreate, MessageExchange, MessagePublic
-from shared.services import _actions, _handover
+from shared.services import _actions, _handover, _tool_calls
 from shared.services import _intake as retries
 from shared.services import _replies as replies
 from shared.services._events import exchange_events, sse
@@ -107,15 +107,19 @@ def accept_message(
         return Accepted(request.session_id, user_message, None, outcome.state, trigger, language)
     if trigger is None and says_it_helped(request.content) and _answered_last(history):
         return Accepted(request.session_id, user_message, None, outcome.state, language=language, thanked=True)
-    planned = _actions.plan(request.content, _last_bot(outcome.history), outcome.customer)
-    if planned is not None and not planned.needs_sign_in(outcome.customer):
-        return Accepted(
-            request.session_id, user_message, None, outcome.state, language=language, planned=planned,
-            customer=outcome.customer,
-        )  # fmt: skip
-    # Outside the first connection: rewriting a follow-up and embedding the query may call a model.
+    provider = provider or get_provider()
+    # Outside the first connection: choosing an action, rewriting a follow-up and embedding the query may call a model.
     with retries.answering(outcome.message_id):
-        standalone = _standalone(request.content, history, outcome, provider or get_provider())
+        planned = _tool_calls.plan(
+            request.content, history, _last_bot(outcome.history), outcome.customer, provider=provider,
+            language=language, model_allowed=not outcome.spent_budgets,
+        )  # fmt: skip
+        if planned is not None and not planned.needs_sign_in(outcome.customer):
+            return Accepted(
+                request.session_id, user_message, None, outcome.state, language=language, planned=planned,
+                customer=outcome.customer,
+            )  # fmt: skip
+        standalone = _standalone(request.content, history, outcome, provider)
         found = lookup.find_answers(request.content, history, locale=outcome.locale, standalone=standalone)
         answer_request = replace(AnswerRequest.of(found), customer=outcome.customer)
     # Nothing comes near: a frustrated customer, or a second such message in a row, goes to a person;
@@ -192,9 +196,10 @@ def _reply(accepted: Accepted, provider: AnswerProvider) -> AnswerStream:
         yield glad.text
         return glad
     if accepted.planned is not None:
-        acted = _actions.reply(
-            accepted.planned, session_id=accepted.session_id, customer=accepted.customer, language=accepted.language
-        )
+        acted = _tool_calls.reply(
+            accepted.planned, session_id=accepted.session_id, customer=accepted.customer,
+            language=accepted.language, provider=provider,
+        )  # fmt: skip
         yield acted.text
         return acted
     if accepted.handover is not None or accepted.answer_request is None:

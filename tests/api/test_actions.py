@@ -1,7 +1,8 @@
 """Actions on the shop's own API, end to end: a signed-in customer's order, asked for in the chat.
 
-The shop is `devtools.fake_shop` on a local port, the actions are the repository's `actions.json`,
-identity tokens are signed here (HS256): the same code paths as production, nothing mocked.
+The shop is `devtools.fake_shop` on a local port (the `shop` fixture), the actions are the
+repository's `actions.json`, identity tokens are signed here (HS256): the same code paths as
+production, nothing mocked.
 """
 
 from __future__ import annotations
@@ -12,31 +13,8 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 
-from devtools.fake_identity import SECRET, FakeShop
-from devtools.fake_shop import FakeShopApi
+from devtools.fake_identity import FakeShop
 from tests.factories import new_operator
-
-
-@pytest.fixture(scope="module")
-def shop_api():
-    shop = FakeShopApi().start()
-    yield shop
-    shop.stop()
-
-
-@pytest.fixture
-def shop(shop_api, settings_env):
-    """The fake shop, reset, with the repository's actions allowed to call it."""
-    shop_api.reset()
-    host = shop_api.url.removeprefix("http://")
-    settings_env(
-        SHOP_API_BASE=shop_api.url,
-        SHOP_API_TOKEN="local-shop-token",
-        ACTIONS_ALLOWED_HOSTS=host,
-        IDENTITY_SIGNING_SECRET=SECRET,
-        ACTION_TIMEOUT_SECONDS="1",
-    )
-    return shop_api
 
 
 def _session(function_client, customer: str | None = "cust-1001") -> tuple[str, dict[str, str]]:

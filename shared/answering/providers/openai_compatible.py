@@ -6,23 +6,33 @@ lock, once per process, again only when its settings change. The reply is asked 
 JSON schema; a server that refuses one is asked for a plain JSON object from then on (the system
 message names the fields). After the SDK's retries, every HTTP, network or protocol problem becomes
 `ModelFailed`, so the chat service answers offline. What is asked and how the reply is checked is
-in `structured.py`.
+in `structured.py`; for tool calls (one request a round, the `tools` parameter), in `tools.py`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import openai
-from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionFunctionToolParam,
+    ChatCompletionMessageFunctionToolCall,
+    ChatCompletionMessageParam,
+)
 from openai.types.chat.completion_create_params import ResponseFormat
 from openai.types.completion_usage import CompletionUsage
 from pydantic import BaseModel
 
 from shared.answering.prompts import Prompt
 from shared.answering.structured import Chunk, StructuredProvider, strict_json_schema
+from shared.answering.tools import ModelTurn, Tool, ToolCall, ToolResult
 from shared.core.errors import ModelFailed
 from shared.core.settings import Settings, get_settings
 
@@ -53,14 +63,41 @@ class OpenAICompatibleProvider(StructuredProvider):
         self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None = None
     ) -> Generator[Chunk, None, None]:
         """Ask for JSON matching `schema`, streamed (usage in the last chunk) or whole; `timeout`: one attempt."""
-        try:
+        with _translated_errors():
             yield from self._complete(prompt, schema, stream=stream, timeout=timeout)
-        except openai.APIStatusError as exc:
-            raise ModelFailed(f"the model server answered {exc.status_code}") from exc
-        except openai.APITimeoutError as exc:
-            raise ModelFailed("the model server did not answer in time") from exc
-        except (openai.OpenAIError, ValueError) as exc:  # ValueError: a stream event that is not JSON
-            raise ModelFailed(f"the model server could not be used: {type(exc).__name__}") from exc
+
+    def tool_round(
+        self,
+        prompt: Prompt,
+        tools: Sequence[Tool],
+        *,
+        after: ModelTurn | None = None,
+        results: Sequence[ToolResult] = (),
+        calls_allowed: bool = True,
+        timeout: float,
+    ) -> ModelTurn:
+        """One request with `tools`, not streamed; the model's message goes back as it came, each call answered."""
+        settings = get_settings()
+        client = get_client(settings).with_options(timeout=timeout, max_retries=0)
+        messages: list[Any] = [*after.exchange] if after else _messages(prompt)
+        messages += [{"role": "tool", "tool_call_id": r.call.id or "", "content": r.content} for r in results]
+        with _translated_errors():
+            completion = client.chat.completions.create(
+                model=settings.openai_model,
+                messages=messages,
+                tools=[_function(tool) for tool in tools],
+                # Some servers (Ollama) ignore tool_choice: a call made after "none" is not run (`tools.follow`).
+                tool_choice="auto" if calls_allowed else "none",
+                temperature=TEMPERATURE,
+                max_tokens=MAX_TOKENS,
+            )
+        message = completion.choices[0].message if completion.choices else None
+        if message is None:
+            return ModelTurn((), "", tuple(messages), _chunk(None, completion.usage))
+        calls = [call for call in message.tool_calls or [] if isinstance(call, ChatCompletionMessageFunctionToolCall)]
+        turn = _assistant_turn(message.content, calls)
+        text = message.content or ""
+        return ModelTurn(tuple(map(_call, calls)), text, (*messages, turn), _chunk(text, completion.usage))
 
     def _complete(
         self, prompt: Prompt, schema: type[BaseModel], *, stream: bool, timeout: float | None
@@ -92,6 +129,19 @@ class OpenAICompatibleProvider(StructuredProvider):
             return _request(client, settings, prompt, {"type": "json_object"}, stream=stream)
 
 
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """After the SDK's retries, every HTTP, network or protocol problem as `ModelFailed`."""
+    try:
+        yield
+    except openai.APIStatusError as exc:
+        raise ModelFailed(f"the model server answered {exc.status_code}") from exc
+    except openai.APITimeoutError as exc:
+        raise ModelFailed("the model server did not answer in time") from exc
+    except (openai.OpenAIError, ValueError) as exc:  # ValueError: a stream event that is not JSON
+        raise ModelFailed(f"the model server could not be used: {type(exc).__name__}") from exc
+
+
 def get_client(settings: Settings) -> openai.OpenAI:
     """The shared client for the configured server, built on first use and when the settings change."""
     global _client
@@ -117,19 +167,45 @@ def _client_key(settings: Settings) -> ClientKey:
 def _request(
     client: openai.OpenAI, settings: Settings, prompt: Prompt, response_format: ResponseFormat, *, stream: bool
 ) -> ChatCompletion | openai.Stream[ChatCompletionChunk]:
-    messages: list[ChatCompletionMessageParam] = [
-        {"role": "system", "content": prompt.system},
-        {"role": "user", "content": prompt.user},
-    ]
     return client.chat.completions.create(
         model=settings.openai_model,
-        messages=messages,
+        messages=_messages(prompt),
         response_format=response_format,
         temperature=TEMPERATURE,
         max_tokens=MAX_TOKENS,
         stream=stream,
         stream_options={"include_usage": True} if stream else openai.omit,
     )
+
+
+def _messages(prompt: Prompt) -> list[ChatCompletionMessageParam]:
+    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+
+
+def _function(tool: Tool) -> ChatCompletionFunctionToolParam:
+    return {
+        "type": "function",
+        "function": {"name": tool.name, "description": tool.description, "parameters": tool.parameters},
+    }
+
+
+def _assistant_turn(content: str | None, calls: list[ChatCompletionMessageFunctionToolCall]) -> dict[str, Any]:
+    """The model's message to send back: its text and its calls, the arguments as the model wrote them."""
+    turn: dict[str, Any] = {"role": "assistant", "content": content}
+    if calls:
+        turn["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.function.name, "arguments": c.function.arguments}}
+            for c in calls
+        ]
+    return turn
+
+
+def _call(call: ChatCompletionMessageFunctionToolCall) -> ToolCall:
+    try:
+        arguments = json.loads(call.function.arguments or "{}")
+    except ValueError:
+        arguments = None
+    return ToolCall(call.function.name, arguments if isinstance(arguments, dict) else None, call.id)
 
 
 def _schema_format(schema: type[BaseModel]) -> ResponseFormat:
