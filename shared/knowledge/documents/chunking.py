@@ -3,9 +3,10 @@
 A section longer than MAX_WORDS is cut between paragraphs (a list, a table or a code block is
 one paragraph), a paragraph longer than that between sentences, a sentence longer than that
 between words. A passage shorter than MIN_WORDS takes in the next section when that one shares
-its parent heading (a sibling, or a section under it) and both fit in MAX_WORDS; the headings of
-the sections it takes in stay in its text as Markdown headings, and `sections` says where each
-one starts, with its heading path and anchor, so an answer can cite the exact section.
+its parent heading (a sibling, or a section under it) and both fit in MAX_WORDS, else joins the
+passage before it on the same terms. The headings of the sections a passage takes in stay in its
+text as Markdown headings, and `sections` says where each one starts, with its heading path and
+anchor, so an answer can cite the exact section.
 """
 
 from __future__ import annotations
@@ -57,9 +58,13 @@ def chunk(sections: list[Section]) -> list[Passage]:
                 groups[-1].append(unit)
             else:
                 groups.append([unit])
-    if len(groups) > 1 and _words(groups[-1]) < MIN_WORDS and _may_join(groups[-2], groups[-1]):
-        groups[-2] += groups.pop()
-    return [_passage(group) for group in groups]
+    merged: list[list[_Unit]] = []
+    for group in groups:  # a short group that took nothing in joins the one before, when related
+        if merged and _words(group) < MIN_WORDS and _may_join(merged[-1], group):
+            merged[-1] += group
+        else:
+            merged.append(group)
+    return [_passage(group) for group in merged]
 
 
 @dataclass(frozen=True)
