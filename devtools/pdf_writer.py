@@ -28,7 +28,7 @@ def text_pdf(pages: list[list[str]], *, title: str | None = None, password: str 
         _write(writer, page, paragraphs)
         for paragraph in paragraphs:
             if paragraph.startswith("# "):
-                writer.add_outline_item(paragraph[2:], page)
+                writer.add_outline_item(title=paragraph[2:], page_number=page)
     if title:
         writer.add_metadata({"/Title": title})
     if password:

@@ -1,6 +1,9 @@
 """A page's main text as sections: trafilatura's Markdown (navigation, footers and boilerplate left out,
 headings kept), each heading given the anchor the page itself gives it.
 
+A page that marks its main content (`<main>`, `role="main"`, or a single `<article>`) is
+read from there only: its footer and menus cannot stand in for an empty article.
+
 trafilatura drops ids, so the page is also parsed here (lxml) for its headings in order, each
 with its anchor: the heading's own `id`, else an `id` or `name` on a link inside it, else the
 `id` of the nearest `<section>` around it. The Markdown's headings are then matched to those by
@@ -49,6 +52,15 @@ def parse_html(html: str) -> HtmlDocument | None:
     import trafilatura
     from lxml.etree import ParserError
 
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        tree = None
+    main = _main_content(tree) if tree is not None else None
+    if main is not None and not main.text_content().strip():
+        return None
+    if main is not None:
+        html = "<html><body>" + lxml.html.tostring(main, encoding="unicode") + "</body></html>"
     markdown = trafilatura.extract(
         html,
         output_format="markdown",
@@ -61,15 +73,20 @@ def parse_html(html: str) -> HtmlDocument | None:
     )
     if not markdown or not markdown.strip():
         return None
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (ParserError, ValueError):
-        tree = None
     anchors = PageAnchors(_headings(tree) if tree is not None else [])
     document = parse_markdown(markdown, anchor_of=anchors)
     title = _title(tree) if tree is not None else None
     language = (tree.get("lang") or "").strip() or None if tree is not None else None
     return HtmlDocument(document.title or title, language, document)
+
+
+def _main_content(tree: Any) -> Any:
+    """The element the page marks as its main content, if it marks one."""
+    marked = tree.xpath("//main | //*[@role='main']")
+    if marked:
+        return marked[0]
+    articles = tree.xpath("//article")
+    return articles[0] if len(articles) == 1 else None
 
 
 def _headings(tree: Any) -> list[tuple[str, str | None]]:
