@@ -240,3 +240,18 @@ def test_a_second_sync_while_one_runs_does_nothing(site, db):
 def _sitemap(site: FakeHelpCenter, *paths: str) -> str:
     entries = "".join(f"<url><loc>{site.url}{path}</loc></url>" for path in paths)
     return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+
+
+def test_a_passage_is_stemmed_in_its_own_language(site, db):
+    text = "Nous livrons les commandes en France sous trois jours ouvrés avec le suivi."
+    site.put("/livraison.md", f"# Livraison\n\n{text}\n")
+    sync_sources([f"{site.url}/livraison.md"])
+    language, lexemes = db.execute(
+        sa.text("""
+            SELECT p.language, p.search_vector::text FROM passages p JOIN documents d ON d.id = p.document_id
+            WHERE d.location = :l
+        """),
+        {"l": f"{site.url}/livraison.md"},
+    ).one()
+    assert language == "fr" and "'command':" in lexemes and "'franc':" in lexemes  # French stems
+    assert "'nous':" not in lexemes and "'avec':" not in lexemes  # and French stop words left out
