@@ -111,7 +111,7 @@ def test_a_failing_page_keeps_its_last_passages_and_says_why(site, db):
     lines: list[str] = []
     report = sync_sources([f"{site.url}/guide.md"], say=lines.append)
     assert _documents(db, site.url)["/guide.md"] == ("failed", "server_error: the server answered HTTP 503", 1)
-    assert report.sources[0].status == "partial"
+    assert report.sources[0].status == "failed"  # its one document could not be read
     assert lines == [
         f"  FAILED   {site.url}/guide.md: server_error: the server answered HTTP 503 (keeps its 1 passages)"
     ]

@@ -33,7 +33,7 @@ class KnowledgeSource(Base):
     location: Mapped[str] = mapped_column(sa.Text, unique=True)
     added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=now())
     last_synced_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # new (never synced), synced, partial (some documents failed), failed (nothing could be listed).
+    # new (never synced), synced, partial (some documents failed), failed (nothing listed, or nothing read).
     status: Mapped[str] = mapped_column(sa.String(16), server_default="new")
     error: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -62,9 +62,9 @@ class SyncReport:
         if self.busy:
             return ["another sync of the documents is running: nothing done"]
         lines = [source.summary() for source in self.sources]
-        terms = f"rebuilt in {self.terms_seconds:.1f} s" if self.terms_seconds else "unchanged"
+        terms = f"rebuilt in {self.terms_seconds:.2f} s" if self.terms_seconds else "unchanged"
         lines.append(
-            f"{self.embedded.passages} passages embedded in {self.embedded.seconds:.1f} s; "
+            f"{self.embedded.passages} passages embedded in {self.embedded.seconds:.2f} s; "
             f"term weights {terms}; {self.seconds:.1f} s in all"
         )
         return lines

@@ -133,7 +133,9 @@ def _listing(source: store.SourceRow, fetcher: PageFetcher, settings: Settings) 
 
 def _source_status(listing: Listing, report: SourceReport) -> str:
     if not listing.locations and not listing.complete:
-        return "failed"
+        return "failed"  # nothing could be listed
+    if listing.locations and report.count("failed") == len(listing.locations):
+        return "failed"  # nothing listed could be read
     return "partial" if report.problems or report.count("failed") else "synced"
 
 
