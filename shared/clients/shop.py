@@ -2,24 +2,25 @@
 
 A request goes out only to a host in ACTIONS_ALLOWED_HOSTS, over https unless the host is listed
 with its port (a local or private test shop). The host is resolved here and every address it
-resolves to is checked: a private, loopback, link-local or multicast address is refused unless
-the host is listed with its port. The connection goes to the checked address (TLS still verifies
-the host's name), so a second DNS answer cannot swap it. A redirect is a failure, not followed.
+resolves to is checked (shared/clients/outbound.py): a private, loopback, link-local or multicast
+address is refused unless the host is listed with its port. The connection goes to the checked
+address (TLS still verifies the host's name), so a second DNS answer cannot swap it. A redirect
+is a failure, not followed.
 The response body is read up to MAX_RESPONSE_BYTES and must be JSON.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
+
+from shared.clients.outbound import HostRefused, checked_address, default_port, host_and_port, pinned_url
 
 MAX_RESPONSE_BYTES = 1_000_000
 _shared: httpx.Client | None = None
@@ -61,10 +62,6 @@ class OutgoingRequest:
     body: bytes | None
 
 
-class HostRefused(Exception):
-    """The request's host or one of its addresses is not allowed."""
-
-
 def send(request: OutgoingRequest, *, allowed_hosts: list[str], timeout: float) -> ShopResponse:
     """Send `request` to the shop and read its JSON answer; every failure is a value, not an exception."""
     started = time.perf_counter()
@@ -94,9 +91,7 @@ def _listing(url: str, allowed_hosts: list[str]) -> bool:
     """Whether the host is listed with its port (which also allows http and private addresses)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    with_port = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    if with_port in allowed_hosts:
+    if host_and_port(url) in allowed_hosts:
         return True
     if host in allowed_hosts and parts.scheme == "https":
         return False
@@ -108,17 +103,8 @@ def _checked_target(url: str, allowed_hosts: list[str]) -> tuple[str, str]:
     listed_with_port = _listing(url, allowed_hosts)
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if not (ip.is_global and not ip.is_multicast) and not listed_with_port:
-            raise HostRefused
-    chosen = sorted(addresses)[0]
-    netloc = f"[{chosen}]:{port}" if ":" in chosen else f"{chosen}:{port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), host
+    address = checked_address(host, default_port(parts), private_allowed=listed_with_port)
+    return pinned_url(url, address), host
 
 
 def _client() -> httpx.Client:

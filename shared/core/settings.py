@@ -143,6 +143,18 @@ class Settings(BaseSettings):
     first_response_minutes: int = Field(default=15, ge=1)
     knowledge_base_path: Path = PROJECT_ROOT / "knowledge_base.json"
 
+    # The help center as knowledge (shared/knowledge/documents/): sources are sitemap or page URLs,
+    # folders or files, synced by `python -m shared.knowledge.ingest` every KNOWLEDGE_SYNC_HOURS.
+    # A page is fetched only from its source's host (or one in KNOWLEDGE_ALLOWED_HOSTS), and from a
+    # private or loopback address only when KNOWLEDGE_ALLOWED_PRIVATE_HOSTS names its host:port.
+    knowledge_sources: Annotated[list[str], NoDecode] = []
+    knowledge_allowed_hosts: Annotated[list[str], NoDecode] = []
+    knowledge_allowed_private_hosts: Annotated[list[str], NoDecode] = []
+    knowledge_max_pages_per_source: int = Field(default=500, ge=1, le=50_000)
+    knowledge_max_document_bytes: int = Field(default=10_000_000, ge=1024, le=200_000_000)
+    knowledge_fetch_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    knowledge_sync_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+
     # Retrieval. EMBEDDER: auto (combined when both local models are installed, else multilingual,
     # else lexical only), none (lexical only), combined, multilingual, local (English MiniLM), or gemini.
     embedder: Literal["auto", "none", "combined", "multilingual", "local", "gemini"] = "auto"
@@ -245,7 +257,20 @@ class Settings(BaseSettings):
             return [audience.strip() for audience in value.split(",") if audience.strip()]
         return value
 
-    @field_validator("link_allowed_hosts", "actions_allowed_hosts", mode="before")
+    @field_validator("knowledge_sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [source.strip() for source in value.split(",") if source.strip()]
+        return value
+
+    @field_validator(
+        "link_allowed_hosts",
+        "actions_allowed_hosts",
+        "knowledge_allowed_hosts",
+        "knowledge_allowed_private_hosts",
+        mode="before",
+    )
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):

@@ -26,6 +26,16 @@ NAMES = {
     "pt": "Portuguese",
     "nl": "Dutch",
 }
+# Postgres's text-search configuration for each language (stemming and stop words).
+TEXT_SEARCH_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
 
 _WORDS = {
     "en": "the is are do does you your my how what when where why can could i and to of for it with will "

