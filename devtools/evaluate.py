@@ -171,6 +171,13 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "--help-center",
+        nargs="?",
+        type=Path,
+        const=PROJECT_ROOT / "helpcenter",
+        help="with the labelled messages, also ingest a help center (default: the demo's, helpcenter/)",
+    )
+    parser.add_argument(
         "--regression",
         nargs="?",
         type=Path,
@@ -201,7 +208,7 @@ def main() -> None:
         else:
             _print(report)
         return
-    figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set)
+    figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set, help_center=args.help_center)
     print(json.dumps(figures) if args.json else _format_conversations(figures))
 
 
@@ -231,13 +238,16 @@ def run_regression(entries: list[FaqEntry], path: Path) -> int:
     return 1 if failed else 0
 
 
-def evaluate_conversations(entries: list[FaqEntry], labelled: Path | None = None) -> dict[str, Any]:
-    """The bot's accuracy on labelled customer messages, in a fresh database holding `entries`."""
+def evaluate_conversations(
+    entries: list[FaqEntry], labelled: Path | None = None, *, help_center: Path | None = None
+) -> dict[str, Any]:
+    """The bot's accuracy on labelled customer messages, in a fresh database holding `entries` (and the
+    documents of `help_center`: its passages must not take an entry's place)."""
     from shared.embeddings import describe_retrieval
     from shared.knowledge import conversation_eval
 
     cases = conversation_eval.load_cases(labelled or CONVERSATION_SET)
-    with _holding(entries):
+    with _holding(entries, help_center):
         started = time.perf_counter()
         outcomes = conversation_eval.run(cases)
         per_message_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
@@ -265,14 +275,17 @@ def _format_conversations(figures: dict[str, Any]) -> str:
 
 
 @contextmanager
-def _holding(entries: list[FaqEntry]) -> Iterator[None]:
-    """A database of its own, holding `entries`, for the length of the block."""
+def _holding(entries: list[FaqEntry], help_center: Path | None = None) -> Iterator[None]:
+    """A database of its own, holding `entries` (and `help_center`'s documents), for the length of the block."""
     from shared.db.migrate import upgrade
+    from shared.knowledge.documents.sync import sync_sources
     from shared.knowledge.sync import sync_entries
 
     with fresh_database():
         upgrade()
         sync_entries(entries)
+        if help_center is not None:
+            sync_sources([str(help_center)])
         yield
 
 

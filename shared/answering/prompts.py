@@ -188,13 +188,16 @@ def window(history: list[Turn], settings: Settings) -> list[Turn]:
 
 
 def _entry(entry: ScoredEntry, settings: Settings) -> dict[str, object]:
-    return {
+    found: dict[str, object] = {
         "id": entry.id,
         "question": entry.question,
         "answer": entry.answer,
         "score": round(entry.score, 3),
         "above_threshold": entry.fits(settings),
     }
+    if entry.kind == "passage":  # its "question" is where on the page it sits, its "answer" the page's text
+        found["kind"] = "help_center_passage"
+    return found
 
 
 def _customer(request: AnswerRequest, clean: Callable[[str], str]) -> dict[str, object] | None:

@@ -40,7 +40,7 @@ def calibrate(conn: sa.Connection, embedder: Embedder | None) -> None:
     knowledge base (one rare word matched once scores about 1 at any size, see sync).
     """
     if embedder is not None:
-        _store(conn, embedder.model, _threshold(_top_scores(conn, embedder)))
+        store(conn, embedder.model, threshold_of(_top_scores(conn, embedder)))
 
 
 def is_calibrated(conn: sa.Connection, embedder: Embedder | None) -> bool:
@@ -59,7 +59,7 @@ def is_calibrated(conn: sa.Connection, embedder: Embedder | None) -> bool:
 
 def _top_scores(conn: sa.Connection, embedder: Embedder) -> list[float]:
     scores = []
-    for text, vector in zip(anchors(), _anchor_vectors(embedder), strict=True):
+    for text, vector in zip(anchors(), anchor_vectors(embedder), strict=True):
         found = retrieval.search(conn, text, vector=vector, model=embedder.model, top_k=1)
         scores.append(found[0].score if found else 0.0)
     return scores
@@ -68,7 +68,7 @@ def _top_scores(conn: sa.Connection, embedder: Embedder) -> list[float]:
 _vectors_by_embedder: dict[tuple[str, int], list[list[float]]] = {}
 
 
-def _anchor_vectors(embedder: Embedder) -> list[list[float]]:
+def anchor_vectors(embedder: Embedder) -> list[list[float]]:
     """The anchors' query vectors, embedded once per process: each save in the console recalibrates."""
     key = (embedder.model, id(embedder))
     if key not in _vectors_by_embedder:
@@ -76,11 +76,13 @@ def _anchor_vectors(embedder: Embedder) -> list[list[float]]:
     return _vectors_by_embedder[key]
 
 
-def _threshold(scores: list[float]) -> float:
+def threshold_of(scores: list[float]) -> float:
+    """The threshold for the anchors' top `scores`: the score that ANCHOR_QUANTILE of them stay under."""
     return statistics.quantiles(scores, n=100, method="inclusive")[round(ANCHOR_QUANTILE * 100) - 1]
 
 
-def _store(conn: sa.Connection, mode: str, threshold: float) -> None:
+def store(conn: sa.Connection, mode: str, threshold: float) -> None:
+    """Keep `threshold` as the calibration of `mode` (an embedder's model, or passages' key for it)."""
     details: dict[str, Any] = {"anchors": len(anchors()), "quantile": ANCHOR_QUANTILE}
     conn.execute(
         sa.text("""

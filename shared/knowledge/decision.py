@@ -80,6 +80,23 @@ def decide(
     return Decision("suggested", doubt, offered=offered)
 
 
+def decide_passage(found: list[ScoredEntry], settings: Settings, *, words: int) -> Decision:
+    """Whether the first of the ranked help-center passages answers: above its threshold, and naming
+    everything the message names that the help center mentions at all (no key term it never uses).
+
+    Only an answer: suggesting a page's sections would offer headings, not questions. Neighbouring
+    passages of one page often score alike, so a close runner-up is no doubt here.
+    """
+    if not found or not found[0].fits(settings):
+        return Decision("unknown", "nothing_found")
+    top = found[0]
+    sure = top.score >= settings.retrieval_sure_factor * top.threshold(settings)
+    readable = len(top.unknown_words) <= READABLE_UNKNOWN_SHARE * max(1, words)
+    if not sure and readable and key_terms(top.unknown_words):
+        return Decision("unknown", "key_terms_not_in_kb")
+    return Decision("answered", "passage_match", entries=[top])
+
+
 def _doubt(
     found: list[ScoredEntry], threshold: float, unknown: tuple[str, ...], words: int, *, views: bool
 ) -> str | None:

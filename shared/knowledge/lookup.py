@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from shared.core.settings import Settings, get_settings
 from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
-from shared.knowledge import decision, followups, retrieval
+from shared.knowledge import decision, excerpts, followups, passages, retrieval
 from shared.text.language import language_of
 from shared.text.question_words import QUESTION_JOINERS, QUESTION_STARTS, alternatives
 from shared.text.redaction import redact
@@ -94,11 +94,12 @@ def explain(
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded(texts)
 
-    def retrieve(db: sa.Connection) -> tuple[list[Found], Found]:
-        return [_search(db, query, language) for query in queries], retrieval.cached_popular_entries(db)
+    def retrieve(db: sa.Connection) -> tuple[list[Found], Found, Found]:
+        searched = [_search(db, query, language) for query in queries]
+        return searched, retrieval.cached_popular_entries(db), _search_passages(db, queries[0], language)
 
     try:
-        searched, popular = retrieve(conn) if conn is not None else run_idempotent(retrieve)
+        searched, popular, pages = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
         return Findings(question=question, entries=[], history=history, language=language, reason="no_retrieval"), []
@@ -109,6 +110,7 @@ def explain(
         decided, found = _continued(question, (decided, found), history, language, conn, settings)
     elif form is not None:
         decided, found = _read_in_context(question, form, (decided, found), searched[-1], history, settings)
+    decided = _with_passages(decided, pages, settings, text=searched_text)
     shown = [e.in_language(language) for e in decided.entries]
     shown_ids = {e.id for e in shown}
     findings = Findings(
@@ -219,6 +221,44 @@ def _search_once(text: str, language: str, conn: sa.Connection | None) -> Found:
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval in context failed; reading the message alone")
         return []
+
+
+def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text: str) -> _Decided:
+    """The entries' decision, unless a help-center passage answers and they do not, or not as well.
+
+    Entries keep priority: a team's curated answer beats a paragraph from a page, unless the page
+    names what the message asks about and the entry does not ("to Canada" against a general
+    shipping answer), and it matches surely and at least as well for its own threshold. A message
+    asking several things keeps its entries.
+    """
+    if not pages:
+        return decided
+    by_page = decision.decide_passage(pages, settings, words=len(text.split()))
+    if by_page.outcome != "answered":
+        return decided
+    if decided.outcome == "answered" and (
+        decided.parts or not _page_says_more(text, decided.entries[0], pages[0], settings)
+    ):
+        return decided
+    return _Decided("answered", by_page.reason, by_page.entries)
+
+
+def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.ScoredEntry, settings: Settings) -> bool:
+    """Whether `page` is sure, holds words of the message that `entry` lacks, and fits the message as well."""
+    page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
+    if entry.kind == "passage" or page_fit < max(entry_fit, settings.retrieval_sure_factor):
+        return False
+    asked = excerpts.content_stems(text)
+    on_page = excerpts.content_stems(" ".join([page.question, page.answer]))
+    return bool((asked & on_page) - excerpts.content_stems(" ".join([entry.question, entry.answer])))
+
+
+def _search_passages(conn: sa.Connection, query: _Query, language: str) -> Found:
+    """The help-center passages ranked for the message; none when no document has any."""
+    if not passages.passages_present.get(conn):
+        return []
+    vector, model = query.vector, query.model
+    return passages.search(conn, query.text, vector=vector, model=model, language=language)
 
 
 def split_questions(message: str) -> list[str]:

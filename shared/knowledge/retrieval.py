@@ -188,10 +188,20 @@ class ScoredEntry:
     unknown_words: tuple[str, ...] = field(default=(), compare=False)
     # The language `question` and `answer` are written in: the entry's own, or a version's (see in_language).
     language: str = field(default=OWN_LANGUAGE, compare=False)
+    # A passage of a help-center document rather than an entry (knowledge/passages.py): `question` is
+    # where it sits ("Shipping guide › Canada"), `answer` its text, `excerpt` the sentences that answer
+    # the message, `title` the document's and `section` the cited section's heading.
+    kind: str = field(default="entry", compare=False)
+    excerpt: str | None = field(default=None, compare=False)
+    title: str | None = field(default=None, compare=False)
+    section: str | None = field(default=None, compare=False)
+    document: str | None = field(default=None, compare=False)  # the document's address or file
+    anchor: str | None = field(default=None, compare=False)  # the cited section's
 
     def threshold(self, settings: Settings) -> float:
         """The score from which this entry may answer."""
-        if self.calibrated is not None and settings.retrieval_calibrate:
+        # A passage's score has its own scale: its threshold is always its own (measured, or the default).
+        if self.calibrated is not None and (settings.retrieval_calibrate or self.kind == "passage"):
             return self.calibrated
         return settings.retrieval_min_hybrid_score if self.hybrid else settings.retrieval_min_score
 

@@ -108,9 +108,13 @@ class SessionCreated(BaseModel):
 
 
 class SourcePublic(BaseModel):
+    """What a reply rests on: an entry (its question), or a help-center passage (where it sits)."""
+
     id: str
-    question: str
-    url: str | None = None
+    question: str = Field(description="An entry's question; for a passage, its document's title and section")
+    url: str | None = Field(default=None, description="For a passage, the page's address with its section's #anchor")
+    title: str | None = Field(default=None, description="A passage's document title")
+    section: str | None = Field(default=None, description="The heading of the passage's section that is cited")
 
 
 class CardField(BaseModel):

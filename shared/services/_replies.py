@@ -37,7 +37,7 @@ def store(
     sources = _sources(answer, retrieved)
     to_store = conversations.ReplyToStore(
         content=answer.text,
-        sources=[s.model_dump(mode="json") for s in sources],
+        sources=[s.model_dump(mode="json", exclude=None if s.title else {"title", "section"}) for s in sources],
         suggested_actions=answer.suggested_actions,
         details=_details(answer, answer_request, sources) | (answer.action.details() if answer.action else {}),
         pins=_pins(sources, retrieved),
@@ -184,11 +184,15 @@ def _links_checked(answer: Answer, request: AnswerRequest | None) -> Answer:
 def _sources(answer: Answer, retrieved: list[ScoredEntry]) -> list[SourcePublic]:
     """The entries the answer used, keeping only ids that retrieval really returned."""
     by_id = {entry.id: entry for entry in retrieved}
-    return [
-        SourcePublic(id=by_id[i].id, question=by_id[i].question, url=by_id[i].url)
-        for i in dict.fromkeys(answer.source_ids)
-        if i in by_id
-    ]
+    return [_source(by_id[i]) for i in dict.fromkeys(answer.source_ids) if i in by_id]
+
+
+def _source(found: ScoredEntry) -> SourcePublic:
+    if found.kind == "passage":
+        return SourcePublic(
+            id=found.id, question=found.question, url=found.url, title=found.title, section=found.section
+        )
+    return SourcePublic(id=found.id, question=found.question, url=found.url)
 
 
 def _decision(answer: Answer) -> str:

@@ -48,6 +48,8 @@ class OfflineProvider:
             text = "\n\n".join(
                 f"{phrases['about'].format(question=e.question)}\n{_as_written(e, request.language)}" for e in used
             )
+        elif best.kind == "passage":  # a page's sentences, said to come from its section
+            text = phrases["from_page"].format(question=best.question) + _as_written(best, request.language)
         else:
             confident = best.score >= CONFIDENT_SCORE
             lead_in = "" if confident else phrases["lead_in"].format(question=best.question)
@@ -77,9 +79,11 @@ class OfflineProvider:
 
 
 def _as_written(entry: ScoredEntry, language: str) -> str:
-    """The entry's answer, said first to be in English when the customer writes in a language it has no version in."""
-    note = phrases_for(language)["only_in_english"] if entry.language != language else ""
-    return note + entry.answer
+    """The entry's answer (a passage's excerpt), said first to be in English when the customer writes in a
+    language it has no version in."""
+    in_english = entry.language != language and (entry.kind == "entry" or entry.language == "en")
+    note = phrases_for(language)["only_in_english"] if in_english else ""
+    return note + (entry.excerpt or entry.answer)
 
 
 def phrases_for(language: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 PHRASES = {
     "en": {
         "lead_in": "Here's what I found about “{question}”:\n\n",
+        "from_page": "From our help center, “{question}”:\n\n",
         "about": "About “{question}”:",
         "suggest": "I'm not sure I understood. Do you mean one of these?",
         "clarify": "Which of these do you mean?",
@@ -20,6 +21,7 @@ PHRASES = {
     },
     "fr": {
         "lead_in": "Voici ce que j'ai trouvé sur « {question} » :\n\n",
+        "from_page": "D'après notre centre d'aide, « {question} » :\n\n",
         "about": "À propos de « {question} » :",
         "suggest": "Je ne suis pas sûr d'avoir bien compris. Voulez-vous parler de l'un de ces sujets ?",
         "clarify": "Duquel de ces sujets voulez-vous parler ?",
@@ -30,6 +32,7 @@ PHRASES = {
     },
     "es": {
         "lead_in": "Esto es lo que encontré sobre «{question}»:\n\n",
+        "from_page": "Según nuestro centro de ayuda, «{question}»:\n\n",
         "about": "Sobre «{question}»:",
         "suggest": "No estoy seguro de haberle entendido. ¿Se refiere a alguno de estos temas?",
         "clarify": "¿A cuál de estos temas se refiere?",
@@ -40,6 +43,7 @@ PHRASES = {
     },
     "de": {
         "lead_in": "Das habe ich zu „{question}“ gefunden:\n\n",
+        "from_page": "Aus unserem Hilfe-Center, „{question}“:\n\n",
         "about": "Zu „{question}“:",
         "suggest": "Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinen Sie eines dieser Themen?",
         "clarify": "Welches dieser Themen meinen Sie?",
@@ -51,6 +55,7 @@ PHRASES = {
     },
     "it": {
         "lead_in": "Ecco che cosa ho trovato su «{question}»:\n\n",
+        "from_page": "Dal nostro centro assistenza, «{question}»:\n\n",
         "about": "Su «{question}»:",
         "suggest": "Non sono sicuro di aver capito bene. Intende uno di questi argomenti?",
         "clarify": "Quale di questi argomenti intende?",
@@ -61,6 +66,7 @@ PHRASES = {
     },
     "pt": {
         "lead_in": "Isto é o que encontrei sobre «{question}»:\n\n",
+        "from_page": "Da nossa central de ajuda, «{question}»:\n\n",
         "about": "Sobre «{question}»:",
         "suggest": "Não tenho a certeza de ter percebido. Refere-se a um destes temas?",
         "clarify": "A qual destes temas se refere?",
@@ -71,6 +77,7 @@ PHRASES = {
     },
     "nl": {
         "lead_in": "Dit heb ik gevonden over ‘{question}’:\n\n",
+        "from_page": "Uit ons helpcentrum, ‘{question}’:\n\n",
         "about": "Over ‘{question}’:",
         "suggest": "Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze onderwerpen?",
         "clarify": "Welk van deze onderwerpen bedoelt u?",

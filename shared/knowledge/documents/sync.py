@@ -8,7 +8,8 @@ for a page, a read for a file) and
 - any other problem: failed with the reason, its last good passages kept.
 A document that a complete listing no longer names is retired. Then, once for all sources, the
 passages' term weights are rebuilt if any passage changed, and the passages without a vector
-for the configured embedder are embedded in batches. One sync runs at a time (an advisory lock).
+for the configured embedder are embedded in batches, and the passages' threshold is measured
+again (knowledge/passages.calibrate). One sync runs at a time (an advisory lock).
 No document's problem stops the sync: each is a status on that document and a line of the report.
 """
 
@@ -25,6 +26,7 @@ from shared.clients.pages import FetchPolicy, PageFetcher, same_site
 from shared.core.settings import Settings, get_settings
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
+from shared.knowledge import passages
 from shared.knowledge.documents import store, updating
 from shared.knowledge.documents.discovery import Listing, list_folder, read_sitemaps, source_kind
 from shared.knowledge.documents.indexing import EmbeddingWork, embed_pending, refresh_terms
@@ -84,7 +86,11 @@ def _sync(locations: list[str], settings: Settings, say: Say | None) -> SyncRepo
         sources = [_sync_source(_normalized(location), fetcher, settings, say) for location in locations]
     changed = any(outcome.status in ("indexed", "retired") for source in sources for outcome in source.documents)
     terms_seconds = refresh_terms() if changed else 0.0
-    embedded = embed_pending(get_embedder()) if sources else EmbeddingWork(0, 0.0)
+    embedder = get_embedder()
+    embedded = embed_pending(embedder) if sources else EmbeddingWork(0, 0.0)
+    if changed or embedded.passages:
+        with transaction() as conn:  # the passages' threshold follows what they say now
+            passages.calibrate(conn, embedder)
     return SyncReport(sources, embedded=embedded, terms_seconds=terms_seconds)
 
 

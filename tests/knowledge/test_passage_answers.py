@@ -1,0 +1,111 @@
+"""Answers from help-center passages: found beside the entries, quoted by their sentences, cited to the section."""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.fake_help_center import FakeHelpCenter
+from shared.answering.providers.offline import OfflineProvider
+from shared.answering.types import AnswerRequest
+from shared.knowledge import excerpts, lookup, passages
+from shared.knowledge.documents.sync import remove_source, sync_sources
+
+BIKES = """# Bicycle care guide
+
+How to look after a Trailmaster bicycle bought from us, season by season.
+
+## Tyre pressure
+
+Road tyres want 80 to 100 psi; the gravel tyres that come with the Trailmaster want 35 to 45 psi.
+Check the pressure every two weeks, and before any ride longer than 50 kilometres.
+
+## Chain lubrication {#chain}
+
+Clean the chain with a dry rag after every wet ride. Apply two drops of the wax lubricant to each
+link every 300 kilometres, then wipe off what is left after ten minutes.
+
+## Winter storage
+
+Store the bicycle indoors between 5 and 25 degrees. Take the battery of an e-bike out and keep it
+charged between 40% and 60% through the winter.
+"""
+
+TABLE = """## Lights
+
+| Model | Battery life | Charging time |
+|---|---|---|
+| Beam 200 | 6 hours | 2 hours |
+| Beam 800 | 3 hours | 4 hours |
+"""
+
+
+@pytest.fixture
+def bicycle_site(tmp_path, settings_env):
+    """Our own small help center, served over HTTP, synced for the test and removed after it."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "bicycle-care.md").write_text(BIKES, encoding="utf-8")
+    site = FakeHelpCenter(folder).start()
+    settings_env(KNOWLEDGE_ALLOWED_PRIVATE_HOSTS=site.host_port, KNOWLEDGE_FETCH_TIMEOUT_SECONDS="2")
+    page = f"{site.url}/bicycle-care.md"
+    sync_sources([page])
+    passages.passages_present.forget()
+    yield page
+    site.stop()
+    remove_source(page)
+    passages.passages_present.forget()
+
+
+def test_a_question_only_a_page_answers_is_answered_from_its_section(bicycle_site):
+    found = lookup.find_answers("How often should I put lubricant on the chain of my Trailmaster?", [])
+    assert found.outcome == "answered"
+    [page] = found.entries[:1]
+    assert page.kind == "passage"
+    assert page.url == f"{bicycle_site}#chain"
+    assert (page.title, page.section) == ("Bicycle care guide", "Chain lubrication")
+    assert "300 kilometres" in (page.excerpt or "")
+
+
+def test_the_offline_reply_quotes_the_answering_sentences_not_the_whole_page(bicycle_site):
+    found = lookup.find_answers("what tyre pressure for the gravel tyres on the trailmaster?", [])
+    reply = OfflineProvider().answer(AnswerRequest.of(found))
+    assert reply.source_ids == [found.entries[0].id]
+    assert "35 to 45 psi" in reply.text
+    assert "Winter storage" not in reply.text and "wax lubricant" not in reply.text
+    assert "Bicycle care guide › Tyre pressure" in reply.text
+
+
+def test_an_entry_keeps_its_question_when_a_page_is_there_too(bicycle_site):
+    found = lookup.find_answers("How do I reset my password?", [])
+    assert [e.id for e in found.entries[:1]] == ["password-reset"]
+
+
+def test_a_question_neither_the_entries_nor_the_pages_cover_is_not_answered_from_a_page(bicycle_site):
+    found = lookup.find_answers("Who painted the ceiling of the Sistine Chapel?", [])
+    assert not any(e.kind == "passage" for e in found.entries)
+
+
+def test_a_reply_from_a_page_cites_its_title_section_and_anchor(function_client, chat_session, bicycle_site):
+    body = {"session_id": str(chat_session.id), "content": "how warm should I store my trailmaster bicycle in winter?"}
+    reply = function_client("post_message").post("/", json=body, headers=chat_session.auth).json["reply"]
+    [source] = reply["sources"]
+    assert source["id"].startswith(passages.ID_PREFIX)
+    assert source["url"] == f"{bicycle_site}#winter-storage"
+    assert (source["title"], source["section"]) == ("Bicycle care guide", "Winter storage")
+    assert "between 5 and 25 degrees" in reply["content"]
+
+
+def test_a_table_row_is_quoted_with_its_column_names():
+    found = excerpts.excerpt(TABLE, "how long does the beam 800 battery last?")
+    assert found.text == "Model: Beam 800; Battery life: 3 hours; Charging time: 4 hours"
+
+
+def test_the_section_cited_is_the_one_holding_the_best_sentence():
+    sections = [{"offset": 0, "anchor": "a"}, {"offset": 120, "anchor": "b"}]
+    assert excerpts.section_at(sections, 150)["anchor"] == "b"
+    assert excerpts.section_at(sections, 10)["anchor"] == "a"
+
+
+def test_a_message_sharing_no_word_with_the_passage_gets_its_opening():
+    found = excerpts.excerpt(BIKES, "zzz qqq")
+    assert found.text.startswith("How to look after a Trailmaster bicycle")
