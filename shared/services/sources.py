@@ -120,9 +120,13 @@ def _check_url(url: str, host: str | None, credentials: bool) -> None:
 def _check_path(path: Path) -> None:
     if get_settings().environment == "production":
         _invalid("must be an http or https URL: folders and files are read in local runs only")
-    if not path.exists():
+    try:
+        found, is_file = path.exists(), path.is_file()
+    except OSError:  # a name too long, a folder not readable...
+        found = is_file = False
+    if not found:
         _invalid("is no URL, and no folder or file on the server")
-    if path.is_file() and path.suffix.lower() not in EXTENSIONS:
+    if is_file and path.suffix.lower() not in EXTENSIONS:
         _invalid(f"is not a file the sync reads ({', '.join(sorted(EXTENSIONS))})")
 
 

@@ -145,6 +145,7 @@ def test_adding_a_source_twice_is_a_conflict(function_client, site):
         "http://10.1.2.3/sitemap.xml",
         "http://help.example.com:99999/",
         "/no/such/folder",
+        "0" * 1000,  # no file name is that long
         "pyproject.toml",
         "",
     ],
