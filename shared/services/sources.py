@@ -59,12 +59,13 @@ def add_source(request: SourceCreate, *, actor: str) -> SourceSynced:
 
 def resync_source(source_id: int, *, actor: str) -> SourceSynced:
     """Sync one source again within the request's deadline; 409 while another sync runs."""
-    with transaction() as conn:
+    with connection() as conn:
         location = _source(conn, source_id).location
-        entries.audit(conn, actor=actor, action="source_synced", details={"source_id": source_id, "location": location})
     synced = _synced(source_id, location)
     if synced.sync.busy:
         raise errors.Conflict("Another sync of the documents is running: re-sync when it has finished.")
+    with transaction() as conn:
+        entries.audit(conn, actor=actor, action="source_synced", details={"source_id": source_id, "location": location})
     return synced
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from devtools.fake_help_center import DEMO_FOLDER, DEMO_ORIGIN, FakeHelpCenter
 from shared.embeddings import use_embedder
-from shared.knowledge.documents.sync import remove_source, sync_due_sources
+from shared.knowledge.documents.sync import LOCK_KEY, remove_source, sync_due_sources
 from tests.factories import new_operator
 from tests.fakes import HashingEmbedder
 
@@ -193,3 +193,19 @@ def test_an_unknown_source_is_not_found_and_a_bad_id_refused(function_client):
         assert _api(function_client, method, f"/kb/sources/987654321{path}", admin).status_code == 404
         for bad in ("abc", "0", str(2**63)):
             assert _api(function_client, method, f"/kb/sources/{bad}{path}", admin).status_code == 422
+
+
+def test_while_another_sync_runs_a_source_is_added_for_the_scheduled_sync_and_a_resync_is_a_conflict(
+    function_client, site, db
+):
+    admin = new_operator("admin")
+    db.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})  # another sync
+    try:
+        added = _add(function_client, admin, f"{site.url}/sitemap.xml")
+        assert added.status_code == 201 and added.json["sync"]["busy"] is True
+        assert added.json["source"]["status"] == "new" and added.json["source"]["last_synced_at"] is None
+        resync = _api(function_client, "post", f"/kb/sources/{added.json['source']['id']}/sync", admin)
+        assert resync.status_code == 409 and "Another sync" in resync.json["error"]["message"]
+    finally:
+        db.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+    assert _audit(db, "source_synced", added.json["source"]["id"]) == []
