@@ -56,6 +56,7 @@ from shared.schemas.knowledge import (
     TryResult,
 )
 from shared.schemas.privacy import DataExport
+from shared.schemas.sources import DocumentList, SourceCreate, SourceList, SourceRef, SourceSynced
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,17 @@ PATH_PARAMETERS: dict[str, type[BaseModel] | dict[str, str]] = {
     "conversation_id": ConversationRef,
     "entry_id": EntryRef,
     "operator_id": OperatorRef,
+    "source_id": SourceRef,
     "customer_id": {"type": "string", "maxLength": 256, "description": "The customer's id at the shop (`sub`)"},
     "module": {"type": "string", "description": "A file of frontend/console/, such as `main.js` (the entry)"},
 }
 
 HTML, JS, CSS = "text/html", "text/javascript", "text/css"
 STALE = "`base_version` is not the entry's live version: someone saved it meanwhile (reload, then save)."
+IN_REQUEST = (
+    " The sync runs in the request and starts no document after KNOWLEDGE_REQUEST_SYNC_SECONDS; `sync.left`"
+    " counts those left to the next scheduled sync (the source is then `unfinished`)."
+)
 
 CALLS: dict[tuple[str, str], OperatorCall] = {
     ("GET", "/"): OperatorCall("The console's page", 200, files=(HTML,), errors=(308, 404)),
@@ -169,4 +175,23 @@ CALLS: dict[tuple[str, str], OperatorCall] = {
     ("POST", "/kb/check"): OperatorCall("The cases a draft would break", 200, CheckResult, body=CheckRequest),
     ("GET", "/kb/review"): OperatorCall("Bot replies that used an older version of an entry", 200, ReviewList),
     ("POST", "/kb/review"): OperatorCall("Mark replies as reviewed", 204, body=MessageIds),
+    ("GET", "/kb/sources"): OperatorCall("The help center's sources, documents counted by status", 200, SourceList),
+    ("POST", "/kb/sources"): OperatorCall(
+        "Add a source (a sitemap or page URL) and sync it (audited)", 201, SourceSynced, body=SourceCreate,
+        errors=(409,), notes={
+            409: "The location is a source already.",
+            422: "Also: the location is no http(s) URL the sync may read (nor, in a local run, a folder or file "
+                 "there)." + IN_REQUEST + " With another sync running, `sync.busy`: the scheduled sync does it.",
+        },
+    ),
+    ("POST", "/kb/sources/{source_id}/sync"): OperatorCall(
+        "Sync a source again (audited)", 200, SourceSynced, errors=(404, 409),
+        notes={409: "Another sync of the documents is running: retry when it has finished." + IN_REQUEST},
+    ),
+    ("DELETE", "/kb/sources/{source_id}"): OperatorCall(
+        "Remove a source, its documents and their passages (audited)", 204, errors=(404,),
+    ),
+    ("GET", "/kb/sources/{source_id}/documents"): OperatorCall(
+        "A source's documents: status and reason, passages, when last fetched", 200, DocumentList, errors=(404,),
+    ),
 }  # fmt: skip

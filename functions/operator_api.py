@@ -39,6 +39,7 @@ from shared.schemas.knowledge import (
     RetireRequest,
     TryRequest,
 )
+from shared.schemas.sources import SourceCreate, SourceRef
 from shared.services import (
     gaps,
     idempotency,
@@ -50,6 +51,7 @@ from shared.services import (
     operators,
     privacy,
     review,
+    sources,
     summaries,
 )
 from shared.web.http import Call, Reply, endpoint, validate
@@ -243,6 +245,36 @@ def kb_mark_reviewed(call: Call, operator: Operator) -> Reply:
     return Reply(204)
 
 
+def kb_sources(call: Call, operator: Operator) -> Reply:
+    """The help center's sources, each with its documents counted by status."""
+    return Reply(200, sources.list_sources())
+
+
+def kb_add_source(call: Call, operator: Operator) -> Reply:
+    """Add a source and sync it, up to the request's deadline (audited)."""
+    return Reply(201, sources.add_source(call.body(SourceCreate), actor=operator.email))
+
+
+def kb_sync_source(call: Call, operator: Operator, source_id: str) -> Reply:
+    """Sync a source again, up to the request's deadline (audited)."""
+    return Reply(200, sources.resync_source(_source_id(source_id), actor=operator.email))
+
+
+def kb_remove_source(call: Call, operator: Operator, source_id: str) -> Reply:
+    """Remove a source with its documents and passages (audited)."""
+    sources.remove_source(_source_id(source_id), actor=operator.email)
+    return Reply(204)
+
+
+def kb_source_documents(call: Call, operator: Operator, source_id: str) -> Reply:
+    """A source's documents: status and reason, passages, when last fetched."""
+    return Reply(200, sources.source_documents(_source_id(source_id)))
+
+
+def _source_id(raw: str) -> int:
+    return validate(SourceRef, {"source_id": raw}).source_id
+
+
 def _entry_id(raw: str) -> str:
     return validate(EntryRef, {"entry_id": raw}).entry_id
 
@@ -310,6 +342,11 @@ ROUTES = (
     Route("POST", "/kb/check", kb_check, cost="costly"),
     Route("GET", "/kb/review", kb_review),
     Route("POST", "/kb/review", kb_mark_reviewed, cost="write"),
+    Route("GET", "/kb/sources", kb_sources),
+    Route("POST", "/kb/sources", kb_add_source, access="admin", cost="costly"),
+    Route("POST", "/kb/sources/{source_id}/sync", kb_sync_source, access="admin", cost="costly"),
+    Route("DELETE", "/kb/sources/{source_id}", kb_remove_source, access="admin", cost="write"),
+    Route("GET", "/kb/sources/{source_id}/documents", kb_source_documents),
 )
 
 

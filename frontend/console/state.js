@@ -10,8 +10,10 @@ export const state = {
   // follow: keep the transcript at its end; seenId: the newest message shown while it was (older: the marker).
   follow: true, seenId: 0,
   // The knowledge area: the entries, the entry in the editor ({id, version, gap}), a gap's draft on its way
-  // to the editor, the draft the regression check ran on, and what each list last rendered.
-  kb: { view: "entries", entries: [], editing: null, pending: null, checked: null, seq: 0, busy: false, keys: {} }
+  // to the editor, the draft the regression check ran on, what each list last rendered, the source whose
+  // documents are shown (its id as in the hash) and whether a sync started here is running.
+  kb: { view: "entries", entries: [], editing: null, pending: null, checked: null, seq: 0, busy: false, keys: {},
+    source: null, syncing: false }
 };
 
 /** The stored {token, operator}, or null. */

@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     knowledge_max_document_bytes: int = Field(default=10_000_000, ge=1024, le=200_000_000)
     knowledge_fetch_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     knowledge_sync_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    # A sync started from the console runs in its request (no CPU after the response on Cloud
+    # Functions) and stops taking documents after this long; the next scheduled sync does the rest.
+    knowledge_request_sync_seconds: float = Field(default=30.0, gt=0, le=300)
 
     # Retrieval. EMBEDDER: auto (combined when both local models are installed, else multilingual,
     # else lexical only), none (lexical only), combined, multilingual, local (English MiniLM), or gemini.

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db.models.base import Base, now
 
 SOURCE_KINDS = ("sitemap", "page", "folder", "file")
-SOURCE_STATES = ("new", "synced", "partial", "failed")
+SOURCE_STATES = ("new", "synced", "partial", "failed", "unfinished")
 DOCUMENT_STATES = ("indexed", "unchanged", "failed", "retired")
 
 
@@ -33,13 +33,16 @@ class KnowledgeSource(Base):
     location: Mapped[str] = mapped_column(sa.Text, unique=True)
     added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=now())
     last_synced_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # new (never synced), synced, partial (some documents failed), failed (nothing listed, or nothing read).
+    # new (never synced), synced, partial (some documents failed), failed (nothing listed, or nothing read),
+    # unfinished (a sync stopped at its deadline: the next scheduled sync takes it up).
     status: Mapped[str] = mapped_column(sa.String(16), server_default="new")
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
         sa.CheckConstraint("kind IN ('sitemap', 'page', 'folder', 'file')", name="knowledge_sources_kind_valid"),
-        sa.CheckConstraint("status IN ('new', 'synced', 'partial', 'failed')", name="knowledge_sources_status_valid"),
+        sa.CheckConstraint(
+            "status IN ('new', 'synced', 'partial', 'failed', 'unfinished')", name="knowledge_sources_status_valid"
+        ),
     )
 
 

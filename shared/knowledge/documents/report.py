@@ -37,13 +37,15 @@ class SourceReport:
     status: str = "synced"
     problems: list[str] = field(default_factory=list)
     documents: list[DocumentOutcome] = field(default_factory=list)
+    left: int = 0  # documents not reached before the deadline: the next scheduled sync takes them
 
     def count(self, status: str) -> int:
         return sum(1 for document in self.documents if document.status == status)
 
     def summary(self) -> str:
         counts = ", ".join(f"{self.count(status)} {status}" for status in STATUSES)
-        return f"{self.kind} {self.location}: {len(self.documents)} documents ({counts}): {self.status}"
+        left = f", {self.left} left for the next sync" if self.left else ""
+        return f"{self.kind} {self.location}: {len(self.documents)} documents ({counts}{left}): {self.status}"
 
 
 @dataclass

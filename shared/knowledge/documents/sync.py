@@ -6,7 +6,9 @@ for a page, a read for a file) and
 - new or changed: extracted, chunked, its passages replaced: indexed;
 - a 404 or 410: failed (gone); gone at two syncs in a row: retired, its passages removed;
 - any other problem: failed with the reason, its last good passages kept.
-A document that a complete listing no longer names is retired. Then, once for all sources, the
+A document that a complete listing no longer names is retired. With a deadline (a sync from the
+console runs in its request), no document is started after it: the source is `unfinished` and
+the next scheduled sync (`sync_due_sources()`) takes it up. Then, once for all sources, the
 passages' term weights are rebuilt if any passage changed, and the passages without a vector
 for the configured embedder are embedded in batches, and the passages' threshold is measured
 again (knowledge/passages.calibrate). One sync runs at a time (an advisory lock).
@@ -36,15 +38,21 @@ LOCK_KEY = 0x646F6373  # "docs": any constant every syncing process agrees on
 Say = Callable[[str], None]
 
 
-def sync_sources(locations: list[str] | None = None, *, say: Say | None = None) -> SyncReport:
-    """Sync `locations` (default: KNOWLEDGE_SOURCES) and index what changed; `say` gets each problem as it happens."""
+def sync_sources(
+    locations: list[str] | None = None, *, say: Say | None = None, within: float | None = None
+) -> SyncReport:
+    """Sync `locations` (default: KNOWLEDGE_SOURCES) and index what changed; `say` gets each problem as it happens.
+
+    `within`: seconds after which no further document is started (the rest is left to the next sync).
+    """
     settings = get_settings()
     began = time.perf_counter()
+    deadline = time.monotonic() + within if within is not None else None
     with connection() as lock:
         if not lock.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar():
             return SyncReport([], busy=True)
         try:
-            report = _sync(locations if locations is not None else settings.knowledge_sources, settings, say)
+            report = _sync(locations if locations is not None else settings.knowledge_sources, settings, say, deadline)
         finally:
             lock.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
     report.seconds = time.perf_counter() - began
@@ -52,30 +60,33 @@ def sync_sources(locations: list[str] | None = None, *, say: Say | None = None) 
 
 
 def sync_due_sources(*, say: Say | None = None) -> SyncReport:
-    """Sync the configured sources not synced for KNOWLEDGE_SYNC_HOURS (the scheduled run's work)."""
+    """Sync the sources (configured, or added from the console) not synced for KNOWLEDGE_SYNC_HOURS, and those
+    never synced or left unfinished (the scheduled run's work)."""
     settings = get_settings()
     with connection() as conn:
-        recent = conn.execute(
+        stored = conn.execute(
             sa.text(
-                "SELECT location FROM knowledge_sources"
-                " WHERE last_synced_at > now() - make_interval(secs => :hours * 3600)"
+                "SELECT location, status NOT IN ('new', 'unfinished')"
+                " AND last_synced_at > now() - make_interval(secs => CAST(:hours AS float8) * 3600) AS fresh"
+                " FROM knowledge_sources ORDER BY id"
             ),
             {"hours": settings.knowledge_sync_hours},
-        ).scalars()
-        fresh = set(recent)
-    return sync_sources([s for s in settings.knowledge_sources if _normalized(s) not in fresh], say=say)
+        ).all()
+    fresh = {row.location for row in stored if row.fresh}
+    every = dict.fromkeys([*map(normalized, settings.knowledge_sources), *(row.location for row in stored)])
+    return sync_sources([location for location in every if location not in fresh], say=say)
 
 
 def remove_source(location: str) -> bool:
     """Remove a source with its documents and passages (their term weights follow at the next sync)."""
     with transaction() as conn:
-        removed = store.remove_source(conn, location=_normalized(location))
+        removed = store.remove_source(conn, location=normalized(location))
     if removed:
         refresh_terms()
     return removed
 
 
-def _sync(locations: list[str], settings: Settings, say: Say | None) -> SyncReport:
+def _sync(locations: list[str], settings: Settings, say: Say | None, deadline: float | None) -> SyncReport:
     policy = FetchPolicy(
         timeout=settings.knowledge_fetch_timeout_seconds,
         max_bytes=settings.knowledge_max_document_bytes,
@@ -83,7 +94,7 @@ def _sync(locations: list[str], settings: Settings, say: Say | None) -> SyncRepo
         private_hosts=frozenset(settings.knowledge_allowed_private_hosts),
     )
     with PageFetcher(policy) as fetcher:
-        sources = [_sync_source(_normalized(location), fetcher, settings, say) for location in locations]
+        sources = [_sync_source(normalized(location), fetcher, settings, say, deadline) for location in locations]
     changed = any(outcome.status in ("indexed", "retired") for source in sources for outcome in source.documents)
     terms_seconds = refresh_terms() if changed else 0.0
     embedder = get_embedder()
@@ -94,12 +105,15 @@ def _sync(locations: list[str], settings: Settings, say: Say | None) -> SyncRepo
     return SyncReport(sources, embedded=embedded, terms_seconds=terms_seconds)
 
 
-def _normalized(location: str) -> str:
+def normalized(location: str) -> str:
+    """A source's location as stored: a URL as given (trimmed), a path made absolute."""
     location = location.strip()
     return location if urlsplit(location).scheme in ("http", "https") else str(Path(location).resolve())
 
 
-def _sync_source(location: str, fetcher: PageFetcher, settings: Settings, say: Say | None) -> SourceReport:
+def _sync_source(
+    location: str, fetcher: PageFetcher, settings: Settings, say: Say | None, deadline: float | None
+) -> SourceReport:
     kind = source_kind(location)
     with transaction() as conn:
         source = store.ensure_source(conn, kind=kind, location=location)
@@ -108,7 +122,11 @@ def _sync_source(location: str, fetcher: PageFetcher, settings: Settings, say: S
     report = SourceReport(location, kind, problems=list(listing.problems))
     for problem in listing.problems:
         _say(say, f"  {location}: {problem}")
-    for document in listing.locations:
+    for index, document in enumerate(listing.locations):
+        if deadline is not None and time.monotonic() >= deadline:
+            report.left = len(listing.locations) - index
+            _say(say, f"  {location}: the deadline passed: {report.left} documents left for the next sync")
+            break
         report.documents.append(updating.sync_document(source, document, known.get(document), fetcher, settings))
         _say(say, report.documents[-1].line())
     if listing.complete:
@@ -116,9 +134,10 @@ def _sync_source(location: str, fetcher: PageFetcher, settings: Settings, say: S
             if row.status != "retired" and document not in set(listing.locations):
                 report.documents.append(updating.retire(row, "no longer listed by the source"))
                 _say(say, report.documents[-1].line())
-    report.status = _source_status(listing, report)
+    report.status = "unfinished" if report.left else _source_status(listing, report)
+    problems = [*report.problems, *([f"{report.left} documents left for the next sync"] if report.left else [])]
     with transaction() as conn:
-        store.finish_source(conn, source_id=source.id, status=report.status, error="; ".join(report.problems) or None)
+        store.finish_source(conn, source_id=source.id, status=report.status, error="; ".join(problems) or None)
     return report
 
 
