@@ -56,7 +56,7 @@ def sync_due_sources(*, say: Say | None = None) -> SyncReport:
         recent = conn.execute(
             sa.text(
                 "SELECT location FROM knowledge_sources"
-                " WHERE last_synced_at > now() - make_interval(secs => :hours * 3600)"
+                " WHERE last_synced_at > now() - make_interval(secs => CAST(:hours AS double precision) * 3600)"
             ),
             {"hours": settings.knowledge_sync_hours},
         ).scalars()
