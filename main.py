@@ -32,6 +32,7 @@ _MODULES = {
     "purge_expired": "functions.maintenance",
     "resume_session": "functions.customers",
     "summarize_session": "functions.summaries",
+    "sync_knowledge": "functions.knowledge_sync",
 }
 
 __all__ = list(_MODULES)

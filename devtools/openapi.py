@@ -5,7 +5,8 @@ stale. Bodies are the pydantic models of shared/schemas/public.py and shared/sch
 the `AppError` classes of shared/core/errors.py; `OPERATIONS` says which customer function takes and
 answers what, and the operator API's own route table (who may call, rate limit, Idempotency-Key)
 with devtools/openapi_operator.py (bodies and answers) says it for each of its routes.
-purge_expired and deliver_notifications are left out: they are private (Cloud Scheduler calls them).
+purge_expired, deliver_notifications and sync_knowledge are left out: they are private (Cloud Scheduler
+calls them).
 """
 
 from __future__ import annotations

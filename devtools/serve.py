@@ -2,7 +2,8 @@
 
 Every entry point of main.py answers at /<name> (the URL shape of Cloud Functions), the API
 contract at /openapi.json, and frontend/ at / when it exists (with /demo/*, the demo shop's sign-in:
-see devtools.local_demo, whose fake shop API starts beside a local run). The console is served by
+see devtools.local_demo, whose fake shop API starts beside a local run, as the demo help center does,
+synced in the background once the bot listens: devtools.local_help_center). The console is served by
 `operator_api` itself, as deployed (at /operator_api/, and at /console). With no DATABASE_URL an
 embedded Postgres starts, the schema is migrated and the knowledge base synced before the first
 request; it stops when the run ends, by Ctrl-C or SIGTERM.
@@ -38,10 +39,11 @@ from urllib.parse import urlsplit
 
 import functions_framework
 from pydantic import ValidationError
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from devtools import local_demo
+from devtools import local_demo, local_help_center
+from devtools.fake_help_center import FakeHelpCenter
 from shared.core import errors
 from shared.core.settings import PROJECT_ROOT, get_settings
 from shared.web.logs import configure_logging
@@ -281,19 +283,24 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     parser.add_argument("--shop-port", type=int, help="the demo shop API's port (default: --port + 11)")
+    parser.add_argument("--help-port", type=int, help="the demo help center's port (default: --port + 12)")
     args = parser.parse_args()
     for key, value in local_environment(args.host, args.port).items():
         os.environ.setdefault(key, value)
+    help_center = None
     if os.environ["ENVIRONMENT"] == "local":
         chosen = args.shop_port is not None
         local_demo.start(args.shop_port if chosen else args.port + local_demo.SHOP_PORT_OFFSET, chosen=chosen)
+        chosen = args.help_port is not None
+        help_port = args.help_port if chosen else args.port + local_help_center.HELP_PORT_OFFSET
+        help_center = local_help_center.start(help_port, chosen=chosen)
     _stop_on_signals()
     with contextlib.suppress(KeyboardInterrupt):
-        _serve(args.host, args.port)
+        _serve(args.host, args.port, help_center)
     print("stopped; the embedded Postgres stops with this process")
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, help_center: FakeHelpCenter | None = None) -> None:
     try:
         settings = get_settings()
     except ValidationError as exc:
@@ -317,7 +324,9 @@ def _serve(host: str, port: int) -> None:
     print(f"API contract: http://{host}:{port}/openapi.json")
     print(f"support console: http://{host}:{port}/{CONSOLE_FUNCTION}/  ({_who_signs_in(settings.environment)})")
     threading.Thread(target=_deliver_notifications_every, args=(DELIVERY_SECONDS,), daemon=True).start()
-    run_simple(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
+    server = make_server(host, port, Dispatcher(function_apps()), threaded=True, request_handler=LocalRequestHandler)
+    local_help_center.sync_in_background(help_center)  # the bot listens: it answers while the sync runs
+    server.serve_forever()
 
 
 def _deliver_notifications_every(seconds: float) -> None:

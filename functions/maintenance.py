@@ -1,7 +1,8 @@
 """Entry points for maintenance; deployed private, invoked with the scheduler's OIDC token.
 
 Cloud Scheduler calls purge_expired and deliver_notifications (prepare_deployment, which Terraform
-calls after each deploy, is in deployment.py).
+calls after each deploy, is in deployment.py; sync_knowledge, hourly, in knowledge_sync.py, so that
+these two do not load the documents' fetching and indexing).
 """
 
 from __future__ import annotations

@@ -32,6 +32,9 @@ locals {
     operator_api          = { public = true, instances = 1, pool = 2 }
     purge_expired         = { public = false, instances = 1, pool = 1 }
     deliver_notifications = { public = false, instances = 1, pool = 1 }
+    # The help center's hourly re-sync: one connection holds the lock that keeps two syncs apart,
+    # the other saves each document's passages.
+    sync_knowledge = { public = false, instances = 1, pool = 2 }
     # Migrations and the knowledge-base import, with this archive's encoders (infra/prepare.tf):
     # one connection holds the lock that keeps two runs apart, the other does the work.
     prepare_deployment = { public = false, instances = 1, pool = 2 }
@@ -59,6 +62,8 @@ locals {
     SUPPORT_WEEKLY_HOURS      = var.support_weekly_hours
     SUPPORT_CLOSED_DATES      = var.support_closed_dates
     RETENTION_DAYS            = tostring(var.retention_days)
+    KNOWLEDGE_SOURCES         = var.knowledge_sources
+    KNOWLEDGE_SYNC_HOURS      = tostring(var.knowledge_sync_hours)
     # operator_api serves the console at its own run.app origin (hosting.tf) and answers it there;
     # operators sign in with Google.
     CONSOLE_ORIGINS         = join(",", distinct(concat([local.console_url], var.console_origins)))
@@ -68,7 +73,7 @@ locals {
     # Google's front end appends the caller's address to X-Forwarded-For; nothing else is believed.
     TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
     # purge_expired checks Cloud Scheduler's OIDC token in code too, on top of IAM.
-    SCHEDULER_AUDIENCE        = join(",", [local.purge_audience, local.deliver_audience, local.prepare_audience])
+    SCHEDULER_AUDIENCE        = join(",", [local.purge_audience, local.deliver_audience, local.prepare_audience, local.sync_audience])
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
   }
 
@@ -81,6 +86,12 @@ locals {
   purge_audience   = "https://${var.region}-${var.project_id}.cloudfunctions.net/purge_expired"
   deliver_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/deliver_notifications"
   prepare_audience = "https://${var.region}-${var.project_id}.cloudfunctions.net/prepare_deployment"
+  sync_audience    = "https://${var.region}-${var.project_id}.cloudfunctions.net/sync_knowledge"
+
+  # Longer than a request's timeout: the migrations and imports after a deploy, and the re-sync,
+  # which fetches pages and embeds their passages (Cloud Scheduler waits 30 minutes at most for an
+  # HTTP target; a gen2 HTTP function may run up to 60).
+  long_timeouts = { prepare_deployment = 900, sync_knowledge = 1800 }
 
   # Every instance of every function may hold its whole pool at once (no overflow).
   connections_needed = sum([for fn in values(local.deployed_functions) : fn.instances * fn.pool])
@@ -150,7 +161,7 @@ resource "google_cloudfunctions2_function" "fn" {
   service_config {
     available_memory                 = var.function_memory
     available_cpu                    = var.function_cpu
-    timeout_seconds                  = each.key == "prepare_deployment" ? 900 : var.function_timeout_seconds
+    timeout_seconds                  = lookup(local.long_timeouts, each.key, var.function_timeout_seconds)
     min_instance_count               = var.min_instances
     max_instance_count               = each.value.instances
     max_instance_request_concurrency = var.concurrency

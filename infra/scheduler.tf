@@ -61,3 +61,34 @@ resource "google_cloud_scheduler_job" "deliver_notifications" {
 
   depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_delivery]
 }
+
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_sync" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn["sync_knowledge"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = google_service_account.scheduler.member
+}
+
+# Every hour: the knowledge sources last synced knowledge_sync_hours ago or more (none is due in
+# most runs, which then end at once). No retry: the next hour's run picks up what failed.
+resource "google_cloud_scheduler_job" "sync_knowledge" {
+  name             = "${var.name_prefix}-sync-knowledge"
+  region           = var.region
+  description      = "Re-sync the help-center sources not synced for ${var.knowledge_sync_hours} hours."
+  schedule         = "0 * * * *"
+  time_zone        = var.time_zone
+  attempt_deadline = "1800s"
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.fn["sync_knowledge"].url
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = local.sync_audience
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_sync]
+}

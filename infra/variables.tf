@@ -139,7 +139,7 @@ variable "database_tier" {
 variable "database_max_connections" {
   description = "The instance's max_connections (db-f1-micro's own default is 25); functions must stay below it."
   type        = number
-  default     = 27
+  default     = 29
 }
 
 variable "deletion_protection" {
@@ -156,6 +156,23 @@ variable "retention_days" {
   validation {
     condition     = var.retention_days >= 1
     error_message = "At least one day."
+  }
+}
+
+variable "knowledge_sources" {
+  description = "The help center to answer from, comma-separated: sitemap or page URLs (KNOWLEDGE_SOURCES); empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "knowledge_sync_hours" {
+  description = "sync_knowledge, run hourly, re-syncs a source once it was last synced this many hours ago."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.knowledge_sync_hours >= 1 && var.knowledge_sync_hours <= 720
+    error_message = "Between 1 and 720 hours (the scheduler runs hourly; the setting allows 30 days)."
   }
 }
 

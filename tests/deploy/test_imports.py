@@ -87,7 +87,9 @@ def test_the_customers_functions_load_none_of_the_operator_consoles_code(project
     assert _among(_loaded(project_root, entry_point), CONSOLE) == []
 
 
-@pytest.mark.parametrize("entry_point", ["purge_expired", "deliver_notifications", *main.PUBLIC_ENTRY_POINTS])
+@pytest.mark.parametrize(
+    "entry_point", ["purge_expired", "deliver_notifications", "sync_knowledge", *main.PUBLIC_ENTRY_POINTS]
+)
 def test_only_prepare_deployment_loads_the_migrations_and_the_knowledge_base_import(project_root, entry_point):
     assert _among(_loaded(project_root, entry_point), DEPLOYMENT) == []
 

@@ -11,7 +11,7 @@ import pytest
 from shared.core.settings import PROJECT_ROOT
 
 INFRA = PROJECT_ROOT / "infra"
-SCHEDULED = ("purge_expired", "deliver_notifications")
+SCHEDULED = ("purge_expired", "deliver_notifications", "sync_knowledge")
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,14 @@ def test_the_preparation_runs_as_an_identity_that_may_migrate_and_grants_the_fun
     assert 'each.key == "prepare_deployment" ? google_service_account.prepare.email' in service["service_account_email"]
     assert 'if each.key == "prepare_deployment"' in service["environment_variables"]
     assert "local.prepare_audience" in tf["locals"]["environment"]["SCHEDULER_AUDIENCE"]
+
+
+def test_the_knowledge_resync_runs_hourly_for_as_long_as_the_scheduler_waits(tf):
+    job = tf["resources"]["google_cloud_scheduler_job"]["sync_knowledge"]
+    assert (_bare(job["schedule"]), _bare(job["attempt_deadline"])) == ("0 * * * *", "1800s")
+    assert tf["locals"]["long_timeouts"]["sync_knowledge"] == 1800  # the scheduler's longest wait for HTTP
+    assert _service(tf)["timeout_seconds"] == "${lookup(local.long_timeouts, each.key, var.function_timeout_seconds)}"
+    environment = tf["locals"]["environment"]
+    assert environment["KNOWLEDGE_SOURCES"] == "${var.knowledge_sources}"
+    assert environment["KNOWLEDGE_SYNC_HOURS"] == "${tostring(var.knowledge_sync_hours)}"
+    assert (_default(tf, "${var.knowledge_sources}"), _default(tf, "${var.knowledge_sync_hours}")) == ("", 24)

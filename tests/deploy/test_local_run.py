@@ -45,15 +45,27 @@ class LocalRun:
         return self.log.read_text(errors="replace")
 
 
-def start_local_run(project_root: Path, log: Path, unset: tuple[str, ...] = (), **env: str) -> LocalRun:
-    """Start the local run on a free port and wait until it creates a session."""
-    port = _free_port()
+def start_local_run(
+    project_root: Path,
+    log: Path,
+    unset: tuple[str, ...] = (),
+    *,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    **env: str,
+) -> LocalRun:
+    """Start the local run (on a free port unless told one) and wait until it creates a session.
+
+    It syncs no help center unless KNOWLEDGE_SOURCES is among `unset` (then the demo's) or in `env`.
+    """
+    port = port or _free_port()
     dropped = ("DATABASE_URL", "INSTANCE_CONNECTION_NAME", *unset)
     child_env = {k: v for k, v in os.environ.items() if k not in dropped}
-    child_env.update({"PYTHONUNBUFFERED": "1", **NO_ABUSE_LIMITS, **env})
+    no_sources = {} if "KNOWLEDGE_SOURCES" in unset else {"KNOWLEDGE_SOURCES": ""}
+    child_env.update({"PYTHONUNBUFFERED": "1", **NO_ABUSE_LIMITS, **no_sources, **env})
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "devtools.serve", "--port", str(port)],
+            [sys.executable, "-m", "devtools.serve", "--port", str(port), *args],
             cwd=project_root,
             env=child_env,
             stdout=out,
