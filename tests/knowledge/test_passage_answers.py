@@ -109,3 +109,18 @@ def test_the_section_cited_is_the_one_holding_the_best_sentence():
 def test_a_message_sharing_no_word_with_the_passage_gets_its_opening():
     found = excerpts.excerpt(BIKES, "zzz qqq")
     assert found.text.startswith("How to look after a Trailmaster bicycle")
+
+
+def test_a_model_gets_the_passage_as_delimited_data_and_its_citation_is_kept(
+    function_client, chat_session, fake_openai, bicycle_site
+):
+    from devtools.fake_gemini import knowledge_entries
+
+    body = {"session_id": str(chat_session.id), "content": "How often should I put lubricant on my Trailmaster chain?"}
+    reply = function_client("post_message").post("/", json=body, headers=chat_session.auth).json["reply"]
+    [sent] = fake_openai.requests
+    [first, *_] = knowledge_entries(sent)
+    assert first["id"].startswith(passages.ID_PREFIX) and first["kind"] == "help_center_passage"
+    assert "300 kilometres" in first["answer"]
+    assert [s["id"] for s in reply["sources"]] == [first["id"]]
+    assert reply["sources"][0]["url"] == f"{bicycle_site}#chain"
