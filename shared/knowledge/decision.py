@@ -33,6 +33,10 @@ NEAR = 0.75
 # A runner-up within this share of the threshold is as plausible as the first.
 CLOSE = 0.1
 MAX_OFFERED = 3
+# A passage answers whatever words of the message the help center never uses from this multiple of its
+# threshold up: higher than an entry's (RETRIEVAL_SURE_FACTOR), as a page's score has no phrasings or
+# centroid behind it.
+PASSAGE_SURE_FACTOR = 2.0
 # The knowledge base reads a message whose words it mostly knows; otherwise unknown words say
 # more about the language than about the topic.
 READABLE_UNKNOWN_SHARE = 0.5
@@ -90,7 +94,7 @@ def decide_passage(found: list[ScoredEntry], settings: Settings, *, words: int) 
     if not found or not found[0].fits(settings):
         return Decision("unknown", "nothing_found")
     top = found[0]
-    sure = top.score >= settings.retrieval_sure_factor * top.threshold(settings)
+    sure = top.score >= PASSAGE_SURE_FACTOR * top.threshold(settings)
     readable = len(top.unknown_words) <= READABLE_UNKNOWN_SHARE * max(1, words)
     if not sure and readable and key_terms(top.unknown_words):
         return Decision("unknown", "key_terms_not_in_kb")

@@ -229,7 +229,8 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
     Entries keep priority: a team's curated answer beats a paragraph from a page, unless the page
     names what the message asks about and the entry does not ("to Canada" against a general
     shipping answer), and it matches surely and at least as well for its own threshold. A message
-    asking several things keeps its entries.
+    asking several things keeps its entries, and so does a follow-up answered from the conversation
+    (the pages were searched for the message alone).
     """
     if not pages:
         return decided
@@ -237,7 +238,9 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
     if by_page.outcome != "answered":
         return decided
     if decided.outcome == "answered" and (
-        decided.parts or not _page_says_more(text, decided.entries[0], pages[0], settings)
+        decided.parts
+        or decided.reason == "follow_up"
+        or not _page_says_more(text, decided.entries[0], pages[0], settings)
     ):
         return decided
     return _Decided("answered", by_page.reason, by_page.entries)

@@ -18,9 +18,9 @@ def test_questions_only_a_page_answers_are_answered_from_it_and_entries_keep_the
         pytest.skip("the default mode's encoders are not installed")
     sync_file()
     found = evaluate(fresh=False)
-    assert found.pages_found >= 0.66
-    assert found.sections_cited >= 0.50
-    assert found.facts_in_reply >= 0.45
-    assert found.entries_right >= 0.83
-    assert found.not_covered_refused >= 0.68
-    assert found.confidently_wrong <= 0.29
+    assert found.pages_found >= 0.59
+    assert found.sections_cited >= 0.41
+    assert found.facts_in_reply >= 0.40
+    assert found.entries_right >= 0.91
+    assert found.not_covered_refused >= 0.75
+    assert found.confidently_wrong <= 0.23
