@@ -83,6 +83,7 @@ def remove_source(location: str) -> bool:
         removed = store.remove_source(conn, location=normalized(location))
     if removed:
         refresh_terms()
+        passages.passages_present.forget()
     return removed
 
 
@@ -102,6 +103,7 @@ def _sync(locations: list[str], settings: Settings, say: Say | None, deadline: f
     if changed or embedded.passages:
         with transaction() as conn:  # the passages' threshold follows what they say now
             passages.calibrate(conn, embedder)
+        passages.passages_present.forget()  # this process answers from them at once (./dev run's sync)
     return SyncReport(sources, embedded=embedded, terms_seconds=terms_seconds)
 
 
