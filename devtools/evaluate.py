@@ -4,6 +4,11 @@ With no arguments: the demo knowledge base and the InnovateTech labelled custome
 (shared/knowledge/conversation_eval.py), through the bot's own lookup (follow-ups, several questions in
 one message, languages), with accuracy per language and per kind of message.
 
+With `--help-center [FOLDER]`: the same with a help center ingested too (default: the demo's,
+helpcenter/), whose passages must not take the entries' place, and the figures of its own
+labelled set (devtools/evaluate_help_center.py: pages found, cited to the section, facts in the
+reply).
+
 With `--regression [CASES.jsonl]`: the regression cases exported from the console
 (`python -m shared.cli kb export --cases`), each of which must be answered rightly; the
 failures are printed and the exit status is 1 if there are any.
@@ -209,6 +214,10 @@ def main() -> None:
             _print(report)
         return
     figures = evaluate_conversations(load_kb(args.kb or DEMO_KB), args.set, help_center=args.help_center)
+    if args.help_center is not None:
+        from devtools import evaluate_help_center
+
+        figures["help_center"] = asdict(evaluate_help_center.evaluate(help_center=args.help_center))
     print(json.dumps(figures) if args.json else _format_conversations(figures))
 
 
@@ -271,6 +280,12 @@ def _format_conversations(figures: dict[str, Any]) -> str:
         cells = ", ".join(f"{name} {share:.1%}" for name, share in figures[title].items())
         lines.append(f"right {title.replace('_', ' ')}: {cells}")
     lines.append(f"lookup per message: {figures['mean_ms_per_message']} ms (embeddings included)")
+    if pages := figures.get("help_center"):
+        lines.append(
+            f"help center ({pages['messages']} messages of its own set): pages found {pages['pages_found']:.1%}, "
+            f"cited to the section {pages['sections_cited']:.1%}, facts in the reply {pages['facts_in_reply']:.1%}, "
+            f"confidently wrong {pages['confidently_wrong']:.1%}"
+        )
     return "\n".join(lines)
 
 
