@@ -138,11 +138,14 @@ export const T = {
     parts_answered: "each question of the message has its entry", follow_up: "a follow-up on the previous answer",
     key_terms_not_in_kb: "the message has words no entry uses", views_disagree: "words and meaning point to different entries",
     close_runner_up: "two entries are about as likely", below_threshold: "near an entry, but under the threshold",
-    nothing_near: "no entry comes near", nothing_found: "nothing found", no_retrieval: "the knowledge base could not be searched"
+    nothing_near: "no entry comes near", nothing_found: "nothing found", no_retrieval: "the knowledge base could not be searched",
+    passage_match: "a help-center passage answers: above its own threshold"
   },
   kbAnsweredWith: "Answers with", kbThreshold: "Threshold", kbLanguage: "Language", kbMode: "Retrieval",
   kbParts: "Parts", kbEntry: "Entry", kbScore: "Score", kbFits: "Fits", yes: "yes", no: "no",
   kbNoCandidates: "No entry comes close.",
+  kbPassagesTitle: "Help-center passages", kbPassage: "Passage", kbHelpCenter: "Help center",
+  kbFromPassage: "the help center’s “{where}”",
   kbGapsTitle: "Questions the bot could not answer",
   kbGapsLead: "Grouped by similarity. Each question you approve joins the regression set.",
   kbGapsEmpty: "No open gaps.", kbAsked: "Asked {n} times", kbAskedOnce: "Asked once", kbLastSeen: "Last seen",

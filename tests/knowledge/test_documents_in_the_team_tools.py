@@ -1,0 +1,33 @@
+"""The team's knowledge tools know the help center's documents: Try it, export, regression cases, gaps, review."""
+
+from __future__ import annotations
+
+from tests.factories import new_operator
+from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
+
+CHAIN_QUESTION = "How often should I put lubricant on the chain of my Trailmaster?"
+
+
+def _api(function_client, method, path, operator, **kwargs):
+    return getattr(function_client("operator_api"), method)(path, headers=operator.auth, **kwargs)
+
+
+def test_try_it_shows_the_passages_ranked_with_their_scores_and_says_a_passage_answered(
+    function_client,
+    bicycle_site,  # noqa: F811
+):
+    tried = _api(function_client, "post", "/kb/try", new_operator("agent"), json={"question": CHAIN_QUESTION}).json
+    assert tried["decision"] == "answer" and tried["reason"] == "passage_match"
+    best = tried["passages"][0]
+    assert tried["answered_with"] == [best["id"]] and best["id"].startswith("passage:")
+    assert best["question"] == "Bicycle care guide › Chain lubrication"
+    assert (best["title"], best["section"]) == ("Bicycle care guide", "Chain lubrication")
+    assert best["url"] == f"{bicycle_site}#chain" and best["document"] == bicycle_site
+    assert best["fits"] and best["score"] >= best["threshold"] > 0
+    assert "lexical" in best["features"]
+
+
+def test_try_it_lists_no_passages_while_no_document_has_any(function_client):
+    question = {"question": "how can i change my password"}
+    tried = _api(function_client, "post", "/kb/try", new_operator("agent"), json=question).json
+    assert tried["passages"] == [] and tried["answered_with"][0] == "password-reset"
