@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import sqlalchemy as sa
+
+from shared import cli
+from shared.db.engine import connection
+from shared.knowledge.sync import sync_file
 from tests.factories import new_operator
 from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
 
@@ -31,3 +38,28 @@ def test_try_it_lists_no_passages_while_no_document_has_any(function_client):
     question = {"question": "how can i change my password"}
     tried = _api(function_client, "post", "/kb/try", new_operator("agent"), json=question).json
     assert tried["passages"] == [] and tried["answered_with"][0] == "password-reset"
+
+
+def test_the_export_lists_where_the_documents_came_from(bicycle_site, tmp_path):  # noqa: F811
+    path = tmp_path / "kb.json"
+    assert cli.main(["kb", "export", str(path)]) == 0
+    [source] = json.loads(path.read_text(encoding="utf-8"))["sources"]
+    assert list(source) == ["location", "kind", "added_at", "last_synced_at", "status"]
+    assert (source["location"], source["kind"], source["status"]) == (bicycle_site, "page", "synced")
+    assert source["added_at"] and source["last_synced_at"]
+
+
+def test_an_import_adds_no_source_and_reports_those_it_lacks(bicycle_site, tmp_path):  # noqa: F811
+    path = tmp_path / "kb.json"
+    assert cli.main(["kb", "export", str(path)]) == 0
+    assert sync_file(path).sources_not_added == []
+    elsewhere = "https://help.elsewhere.example/sitemap.xml"
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    exported["sources"].append({**exported["sources"][0], "location": elsewhere, "kind": "sitemap"})
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    report = sync_file(path)
+    assert report.sources_not_added == [elsewhere]
+    assert (report.inserted, report.updated, report.removed, report.conflicts) == (0, 0, 0, [])
+    with connection() as conn:
+        stored = conn.execute(sa.text("SELECT location FROM knowledge_sources")).scalars().all()
+    assert elsewhere not in stored
