@@ -133,7 +133,7 @@ export function loadCases() {
   return api("/kb/cases").then(function (body) {
     renderKbList("cases", body.cases, function (item) {
       return el("tr", { "data-case": String(item.id) }, [
-        el("td", { text: item.query }), el("td", { text: item.expected.join(", ") }), el("td", { text: item.lang }),
+        el("td", { text: item.query }), el("td", {}, expectedCells(item.expected)), el("td", { text: item.lang }),
         el("td", { text: item.created_by }), el("td", {}, [clock(item.created_at)])
       ]);
     });
@@ -149,4 +149,19 @@ export function bindLists() {
   $("kb-review-all").addEventListener("click", function () {
     markReviewed((state.kb.review || []).map(function (reply) { return reply.message_id; }));
   });
+}
+
+/* A case's expected entries, and its expected help-center documents ("doc:<URL>[#section]") as links. */
+function expectedCells(expected) {
+  const parts = [];
+  expected.forEach(function (name, i) {
+    if (i) parts.push(", ");
+    const url = name.indexOf("doc:") === 0 ? name.slice(4) : null;
+    if (url && /^https?:\/\//.test(url)) {
+      parts.push(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "data-document": url, text: url }));
+    } else {
+      parts.push(name);
+    }
+  });
+  return parts;
 }

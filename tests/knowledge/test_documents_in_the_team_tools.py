@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from shared import cli
 from shared.db.engine import connection
+from shared.knowledge import conversation_eval
+from shared.knowledge.conversation_eval import Case
 from shared.knowledge.sync import sync_file
 from tests.factories import new_operator
 from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
@@ -63,3 +65,37 @@ def test_an_import_adds_no_source_and_reports_those_it_lacks(bicycle_site, tmp_p
     with connection() as conn:
         stored = conn.execute(sa.text("SELECT location FROM knowledge_sources")).scalars().all()
     assert elsewhere not in stored
+
+
+def test_a_case_expecting_a_document_passes_when_the_reply_cites_that_section_or_any_of_it(
+    bicycle_site,  # noqa: F811
+):
+    right, whole_page, wrong_section, entry = conversation_eval.run(
+        [
+            Case(CHAIN_QUESTION, (f"doc:{bicycle_site}#chain",)),
+            Case(CHAIN_QUESTION, (f"doc:{bicycle_site}",)),
+            Case(CHAIN_QUESTION, (f"doc:{bicycle_site}#winter-storage",)),
+            Case(CHAIN_QUESTION, ("warranty",)),
+        ]
+    )
+    assert right.answered[0] == f"doc:{bicycle_site}#chain"
+    assert right.right and whole_page.right
+    assert not wrong_section.right and wrong_section.confidently_wrong
+    assert not entry.right
+
+
+def test_a_regression_line_may_expect_a_document_by_url_beside_entries(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    lines = [
+        {"query": "a", "expected": ["return-policy"], "lang": "en"},
+        {"query": "b", "expected_document": "https://help.example/returns#refunds"},
+        {"query": "c", "expected": ["return-policy", "doc:https://help.example/returns"]},
+        {"query": "d", "expected": "warranty", "expected_document": ["https://help.example/warranty"]},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert [case.expected for case in conversation_eval.load_cases(path)] == [
+        ("return-policy",),
+        ("doc:https://help.example/returns#refunds",),
+        ("return-policy", "doc:https://help.example/returns"),
+        ("warranty", "doc:https://help.example/warranty"),
+    ]
