@@ -45,8 +45,19 @@ function gapCard(group) {
         text: (T.gapReasons[kind] || kind) + " × " + group.reasons[kind] });
     })))
   ]);
+  if (group.passage) card.appendChild(nearPassage(group.passage));
   if (isAdmin()) card.appendChild(gapActions(group));
   return card;
+}
+
+/* The help-center section nearest the group's questions: the page almost answers them. */
+function nearPassage(passage) {
+  const where = passage.url
+    ? el("a", { href: passage.url, target: "_blank", rel: "noopener noreferrer", text: passage.question })
+    : el("span", { text: passage.question });
+  return el("p", { class: "row meta gap-passage", "data-passage": passage.id }, [
+    el("span", { class: "tag passage", text: T.kbHelpCenter }), " " + T.kbNearPassage + " ", where
+  ]);
 }
 
 function gapActions(group) {

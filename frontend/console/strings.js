@@ -145,7 +145,7 @@ export const T = {
   kbParts: "Parts", kbEntry: "Entry", kbScore: "Score", kbFits: "Fits", yes: "yes", no: "no",
   kbNoCandidates: "No entry comes close.",
   kbPassagesTitle: "Help-center passages", kbPassage: "Passage", kbHelpCenter: "Help center",
-  kbFromPassage: "the help center’s “{where}”",
+  kbFromPassage: "the help center’s “{where}”", kbNearPassage: "almost answers it:",
   kbGapsTitle: "Questions the bot could not answer",
   kbGapsLead: "Grouped by similarity. Each question you approve joins the regression set.",
   kbGapsEmpty: "No open gaps.", kbAsked: "Asked {n} times", kbAskedOnce: "Asked once", kbLastSeen: "Last seen",

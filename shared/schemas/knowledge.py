@@ -162,6 +162,19 @@ class Suggestion(BaseModel):
     question: str
 
 
+class NearPassage(BaseModel):
+    """The help-center passage nearest a group of questions: the page that almost answers them."""
+
+    id: str = Field(description="passage:<id>")
+    question: str = Field(description="Where it sits: the document's title › the section")
+    title: str | None
+    section: str | None
+    url: str | None = Field(description="The page with the section's #anchor; none for a file")
+    document: str | None
+    score: float
+    threshold: float = Field(description="The passages' own threshold: the passage answers from there")
+
+
 class GapGroup(BaseModel):
     key: str
     count: int
@@ -171,6 +184,9 @@ class GapGroup(BaseModel):
     reasons: dict[str, int] = Field(description="suggested, unknown (did not know), thumbs_down, handed_over")
     suggestion: Suggestion | None = Field(
         description="The entry the group's suggested replies offered most; none when the bot only did not know"
+    )
+    passage: NearPassage | None = Field(
+        default=None, description="The help-center passage nearest the group's newest question, when one is near"
     )
 
 

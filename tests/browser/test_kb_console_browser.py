@@ -288,6 +288,21 @@ def test_try_it_shows_the_help_center_passages_beside_the_entries_and_when_one_a
     assert page.problems == []
 
 
+def test_a_gap_names_the_help_center_section_that_almost_answers_it(
+    console,
+    local_run,
+    bicycle_site,  # noqa: F811
+):
+    question = f"How often should I put lubricant on the chain of my Trailmaster? {unique_marker()}"
+    _dislike(local_run, _ask(local_run, question))
+    page = console(new_operator("admin"), "#/knowledge/gaps")
+    card = page.locator(".gap", has_text=question)
+    link = card.locator(".gap-passage a")
+    assert link.inner_text() == "Bicycle care guide › Chain lubrication"
+    assert link.get_attribute("href") == f"{bicycle_site}#chain"
+    assert page.problems == []
+
+
 def test_an_agent_reads_entries_and_marks_replies_reviewed_but_cannot_edit(console, local_run, restore_knowledge_base):
     admin, agent = new_operator("admin"), new_operator()
     question = f"How do I unsubscribe from the newsletter? {HTML_ATTACK}"

@@ -11,7 +11,7 @@ from shared.db.engine import connection
 from shared.knowledge import conversation_eval
 from shared.knowledge.conversation_eval import Case
 from shared.knowledge.sync import sync_file
-from tests.factories import new_operator
+from tests.factories import new_operator, new_session, unique_marker
 from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
 
 CHAIN_QUESTION = "How often should I put lubricant on the chain of my Trailmaster?"
@@ -99,3 +99,25 @@ def test_a_regression_line_may_expect_a_document_by_url_beside_entries(tmp_path)
         ("return-policy", "doc:https://help.example/returns"),
         ("warranty", "doc:https://help.example/warranty"),
     ]
+
+
+def _disliked(function_client, content):
+    """A customer asks `content` and gives the reply a thumbs-down: a gap, whatever it answered."""
+    session = new_session()
+    body = {"session_id": str(session.id), "content": content}
+    reply = function_client("post_message").post("/", json=body, headers=session.auth).json["reply"]
+    rating = {"session_id": str(session.id), "message_id": reply["id"], "rating": "down"}
+    assert function_client("post_feedback").post("/", json=rating, headers=session.auth).status_code == 204
+
+
+def test_a_gap_shows_the_help_center_passage_near_its_questions(function_client, bicycle_site):  # noqa: F811
+    marker = unique_marker()
+    near, far = f"{CHAIN_QUESTION} {marker}", f"What is the capital of Peru {marker}?"
+    _disliked(function_client, near)
+    _disliked(function_client, far)
+    groups = _api(function_client, "get", "/kb/gaps", new_operator("admin")).json["groups"]
+    by_question = {group["examples"][0]: group for group in groups}
+    passage = by_question[near]["passage"]
+    assert passage["question"] == "Bicycle care guide › Chain lubrication"
+    assert passage["url"] == f"{bicycle_site}#chain" and passage["score"] > 0 and passage["threshold"] > 0
+    assert by_question[far]["passage"] is None
