@@ -109,11 +109,16 @@ export function loadReview() {
 
 function reviewCard(reply) {
   const entry = entryById(reply.entry_id);
+  const title = reply.document_change
+    ? el("span", { text: reply.document || reply.entry_id })
+    : el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id });
+  const change = reply.document_change
+    ? T.kbDocumentChanges[reply.document_change]
+    : fill(T.kbUsedVersion, { used: reply.used_version, current: reply.current_version });
   return el("li", { class: "kb-card review", "data-message-id": String(reply.message_id) }, [
-    el("h2", {}, [el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id })]),
+    el("h2", {}, [title]),
     el("div", { class: "row meta" }, [
-      el("span", { class: "chip review",
-        text: fill(T.kbUsedVersion, { used: reply.used_version, current: reply.current_version }) }),
+      el("span", { class: "chip review", "data-document-change": reply.document_change, text: change }),
       clock(reply.created_at),
       el("a", { href: "#/conversations/" + encodeURIComponent(reply.session_id), text: T.kbOpenConversation })
     ]),

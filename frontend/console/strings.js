@@ -156,6 +156,8 @@ export const T = {
   kbReviewTitle: "Replies to review",
   kbReviewLead: "Bot replies that used an older version of an entry: check that they were still right.",
   kbReviewEmpty: "Nothing to review.", kbUsedVersion: "Used version {used}, now {current}",
+  kbDocumentChanges: { changed: "Help-center page changed since", retired: "Help-center page retired since",
+    removed: "Help-center page removed since" },
   kbCustomerAsked: "Customer asked", kbBotReplied: "Bot replied", kbOpenConversation: "Open the conversation",
   kbMarkReviewed: "Mark reviewed", kbMarkAllReviewed: "Mark all reviewed", kbReviewed: "Marked as reviewed.",
   kbCasesTitle: "Regression cases",

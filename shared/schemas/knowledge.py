@@ -256,9 +256,13 @@ class CheckResult(BaseModel):
 class ReviewItem(BaseModel):
     message_id: int
     session_id: str
-    entry_id: str
-    used_version: int
-    current_version: int
+    entry_id: str = Field(description="The entry, or passage:<id> for a help-center passage")
+    used_version: int = Field(description="0 for a passage")
+    current_version: int = Field(description="0 for a passage")
+    document: str | None = Field(default=None, description="A passage's document, unless it was removed")
+    document_change: Literal["changed", "retired", "removed"] | None = Field(
+        default=None, description="What happened to a passage's document since the reply"
+    )
     question: str | None
     reply: str
     created_at: datetime

@@ -8,11 +8,12 @@ import sqlalchemy as sa
 
 from shared import cli
 from shared.db.engine import connection
-from shared.knowledge import conversation_eval
+from shared.knowledge import conversation_eval, passages
 from shared.knowledge.conversation_eval import Case
+from shared.knowledge.documents.sync import remove_source, sync_sources
 from shared.knowledge.sync import sync_file
 from tests.factories import new_operator, new_session, unique_marker
-from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
+from tests.knowledge.test_passage_answers import BIKES, bicycle_site  # noqa: F401 (a fixture)
 
 CHAIN_QUESTION = "How often should I put lubricant on the chain of my Trailmaster?"
 
@@ -121,3 +122,34 @@ def test_a_gap_shows_the_help_center_passage_near_its_questions(function_client,
     assert passage["question"] == "Bicycle care guide › Chain lubrication"
     assert passage["url"] == f"{bicycle_site}#chain" and passage["score"] > 0 and passage["threshold"] > 0
     assert by_question[far]["passage"] is None
+
+
+def _listed_for_review(function_client, admin, message_id):
+    replies = _api(function_client, "get", "/kb/review", admin).json["replies"]
+    return next((reply for reply in replies if reply["message_id"] == message_id), None)
+
+
+def test_a_reply_from_a_page_is_listed_for_review_once_its_document_changes_or_goes(
+    function_client,
+    chat_session,
+    bicycle_site,  # noqa: F811
+    tmp_path,
+):
+    admin = new_operator("admin")
+    body = {"session_id": str(chat_session.id), "content": CHAIN_QUESTION}
+    reply = function_client("post_message").post("/", json=body, headers=chat_session.auth).json["reply"]
+    assert reply["sources"][0]["id"].startswith("passage:")
+    assert _listed_for_review(function_client, admin, reply["id"]) is None  # unchanged since
+
+    changed = BIKES.replace("every 300 kilometres", "every 200 kilometres")
+    (tmp_path / "site" / "bicycle-care.md").write_text(changed, encoding="utf-8")
+    sync_sources([bicycle_site])
+    listed = _listed_for_review(function_client, admin, reply["id"])
+    assert listed is not None and (listed["document_change"], listed["document"]) == ("changed", bicycle_site)
+    assert listed["entry_id"] == reply["sources"][0]["id"]
+
+    remove_source(bicycle_site)
+    passages.passages_present.forget()
+    assert _listed_for_review(function_client, admin, reply["id"])["document_change"] == "removed"
+    marked = _api(function_client, "post", "/kb/review", admin, json={"message_ids": [reply["id"]]})
+    assert marked.status_code in (200, 204) and _listed_for_review(function_client, admin, reply["id"]) is None
