@@ -11,7 +11,9 @@ reply).
 
 With `--regression [CASES.jsonl]`: the regression cases exported from the console
 (`python -m shared.cli kb export --cases`), each of which must be answered rightly; the
-failures are printed and the exit status is 1 if there are any.
+failures are printed and the exit status is 1 if there are any. A case may expect a help-center
+document (`doc:<location>[#anchor]`, or `"expected_document"`); `--help-center [FOLDER]` ingests
+the documents it names.
 
 With `--summaries [SET.jsonl]`: ROUGE-1/2/L F1 of the agents' summary written without a model,
 and of the first customer message with the first reply, against written summaries
@@ -180,7 +182,7 @@ def main() -> None:
         nargs="?",
         type=Path,
         const=PROJECT_ROOT / "helpcenter",
-        help="with the labelled messages, also ingest a help center (default: the demo's, helpcenter/)",
+        help="with the labelled messages or the regression set, also ingest a help center (default: the demo's)",
     )
     parser.add_argument(
         "--regression",
@@ -203,7 +205,7 @@ def main() -> None:
     if args.embedder:
         os.environ["EMBEDDER"] = args.embedder
     if args.regression:
-        sys.exit(run_regression(load_kb(args.kb or DEMO_KB), args.regression))
+        sys.exit(run_regression(load_kb(args.kb or DEMO_KB), args.regression, help_center=args.help_center))
     if args.queries:
         entries, queries = load_kb(args.kb or DEMO_KB), load_queries(args.queries)
         with fresh_database():
@@ -231,12 +233,13 @@ def format_summaries(path: Path) -> str:
     return "\n".join(lines)
 
 
-def run_regression(entries: list[FaqEntry], path: Path) -> int:
-    """Run the regression cases at `path` against `entries`; print the failures; 1 if any."""
+def run_regression(entries: list[FaqEntry], path: Path, *, help_center: Path | None = None) -> int:
+    """Run the regression cases at `path` against `entries` (and `help_center`'s documents, which cases
+    expecting `doc:<file>` name); print the failures; 1 if any."""
     from shared.knowledge import conversation_eval
 
     cases = conversation_eval.load_cases(path)
-    with _holding(entries):
+    with _holding(entries, help_center):
         failed = [o for o in conversation_eval.run(cases) if not o.right]
     for outcome in failed:
         expected = ", ".join(outcome.case.expected) or "not covered"

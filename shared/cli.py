@@ -113,6 +113,12 @@ def _import_knowledge(args: argparse.Namespace) -> int:
     )
     for conflict in report.conflicts:
         print(f"conflict: {conflict.entry_id}: {conflict.reason} (kept; --force to overwrite)", file=sys.stderr)
+    for location in report.sources_not_added:
+        print(
+            f"source not added: {location} (an import adds no help-center source: "
+            "add it in Knowledge › Sources or KNOWLEDGE_SOURCES)",
+            file=sys.stderr,
+        )
     return 1 if report.conflicts else 0
 
 

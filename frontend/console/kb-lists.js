@@ -45,8 +45,19 @@ function gapCard(group) {
         text: (T.gapReasons[kind] || kind) + " × " + group.reasons[kind] });
     })))
   ]);
+  if (group.passage) card.appendChild(nearPassage(group.passage));
   if (isAdmin()) card.appendChild(gapActions(group));
   return card;
+}
+
+/* The help-center section nearest the group's questions: the page almost answers them. */
+function nearPassage(passage) {
+  const where = passage.url
+    ? el("a", { href: passage.url, target: "_blank", rel: "noopener noreferrer", text: passage.question })
+    : el("span", { text: passage.question });
+  return el("p", { class: "row meta gap-passage", "data-passage": passage.id }, [
+    el("span", { class: "tag passage", text: T.kbHelpCenter }), " " + T.kbNearPassage + " ", where
+  ]);
 }
 
 function gapActions(group) {
@@ -98,11 +109,16 @@ export function loadReview() {
 
 function reviewCard(reply) {
   const entry = entryById(reply.entry_id);
+  const title = reply.document_change
+    ? el("span", { text: reply.document || reply.entry_id })
+    : el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id });
+  const change = reply.document_change
+    ? T.kbDocumentChanges[reply.document_change]
+    : fill(T.kbUsedVersion, { used: reply.used_version, current: reply.current_version });
   return el("li", { class: "kb-card review", "data-message-id": String(reply.message_id) }, [
-    el("h2", {}, [el("a", { href: entryHash(reply.entry_id), text: entry ? entry.question : reply.entry_id })]),
+    el("h2", {}, [title]),
     el("div", { class: "row meta" }, [
-      el("span", { class: "chip review",
-        text: fill(T.kbUsedVersion, { used: reply.used_version, current: reply.current_version }) }),
+      el("span", { class: "chip review", "data-document-change": reply.document_change, text: change }),
       clock(reply.created_at),
       el("a", { href: "#/conversations/" + encodeURIComponent(reply.session_id), text: T.kbOpenConversation })
     ]),
@@ -133,7 +149,7 @@ export function loadCases() {
   return api("/kb/cases").then(function (body) {
     renderKbList("cases", body.cases, function (item) {
       return el("tr", { "data-case": String(item.id) }, [
-        el("td", { text: item.query }), el("td", { text: item.expected.join(", ") }), el("td", { text: item.lang }),
+        el("td", { text: item.query }), el("td", {}, expectedCells(item.expected)), el("td", { text: item.lang }),
         el("td", { text: item.created_by }), el("td", {}, [clock(item.created_at)])
       ]);
     });
@@ -149,4 +165,19 @@ export function bindLists() {
   $("kb-review-all").addEventListener("click", function () {
     markReviewed((state.kb.review || []).map(function (reply) { return reply.message_id; }));
   });
+}
+
+/* A case's expected entries, and its expected help-center documents ("doc:<URL>[#section]") as links. */
+function expectedCells(expected) {
+  const parts = [];
+  expected.forEach(function (name, i) {
+    if (i) parts.push(", ");
+    const url = name.indexOf("doc:") === 0 ? name.slice(4) : null;
+    if (url && /^https?:\/\//.test(url)) {
+      parts.push(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "data-document": url, text: url }));
+    } else {
+      parts.push(name);
+    }
+  });
+  return parts;
 }

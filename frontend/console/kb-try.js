@@ -6,6 +6,7 @@ import { fail } from "./notice.js";
 import { T } from "./strings.js";
 
 const FEATURES = ["lexical", "dense", "centroid", "learned"];
+const PASSAGE_FEATURES = ["lexical", "dense"];
 
 function tryQuestion() {
   const body = { question: $("kb-try-question").value.trim() };
@@ -32,7 +33,7 @@ function renderTry(result) {
     text: T.kbOutcomes[result.outcome] || result.outcome }));
   add(T.kbReason, el("span", { id: "kb-try-reason", "data-reason": result.reason,
     text: T.kbReasons[result.reason] || result.reason }));
-  add(T.kbAnsweredWith, result.answered_with.join(", ") || T.m.none);
+  add(T.kbAnsweredWith, el("span", { id: "kb-try-answered-with", text: answeredWith(result) || T.m.none }));
   if (result.offered.length) add(T.kbOffered, el("span", { id: "kb-try-offered", text: result.offered.join(", ") }));
   if (result.unknown_words.length) {
     add(T.kbUnknownWords, el("span", { id: "kb-try-unknown", text: result.unknown_words.join(", ") }));
@@ -48,7 +49,20 @@ function renderTry(result) {
   const box = el("div", {}, [el("div", { class: "panel-box" }, [facts])]);
   if (!result.candidates.length) box.appendChild(el("p", { class: "muted", text: T.kbNoCandidates }));
   else box.appendChild(el("div", { class: "panel-box" }, [candidatesTable(result.candidates)]));
+  if (result.passages.length) {
+    box.appendChild(el("div", { class: "panel-box" }, [
+      el("h3", { text: T.kbPassagesTitle }), passagesTable(result.passages)]));
+  }
   return box;
+}
+
+/* The entries' ids, and a passage by where it sits ("Shipping guide › Canada"). */
+function answeredWith(result) {
+  const where = {};
+  result.passages.forEach(function (passage) { where[passage.id] = passage.question; });
+  return result.answered_with.map(function (id) {
+    return where[id] ? T.kbFromPassage.replace("{where}", where[id]) : id;
+  }).join(", ");
 }
 
 function score(value) {
@@ -65,6 +79,23 @@ function candidatesTable(candidates) {
     ].concat(FEATURES.map(function (name) {
       return el("td", { class: "num", "data-feature": name, text: score(candidate.features[name]) });
     }), [el("td", { text: candidate.fits ? T.yes : T.no })]));
+  }));
+}
+
+function passagesTable(passages) {
+  const head = [T.kbPassage, T.kbScore, T.kbThreshold].concat(PASSAGE_FEATURES, [T.kbFits]);
+  return table("kb-try-passages", head, passages.map(function (passage) {
+    const where = passage.url
+      ? el("a", { href: passage.url, target: "_blank", rel: "noopener noreferrer", text: passage.question })
+      : el("span", { text: passage.question });
+    return el("tr", { class: "passage" + (passage.fits ? " fits" : ""), "data-id": passage.id }, [
+      el("td", {}, [el("span", { class: "tag passage", text: T.kbHelpCenter }), " ", where,
+        el("div", { class: "kb-id", text: passage.document || passage.id })]),
+      el("td", { class: "num", text: score(passage.score) }),
+      el("td", { class: "num", text: score(passage.threshold) })
+    ].concat(PASSAGE_FEATURES.map(function (name) {
+      return el("td", { class: "num", "data-feature": name, text: score(passage.features[name]) });
+    }), [el("td", { text: passage.fits ? T.yes : T.no })]));
   }));
 }
 

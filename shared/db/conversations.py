@@ -53,10 +53,16 @@ _STORE_REPLY = """
         FROM stored
         WHERE id = :session_id RETURNING chat_sessions.id, state, assignee_id, contact_email, handover_reason
     ),
-    pins AS (  -- which version of each entry the reply used, for review when the entry changes
-        INSERT INTO reply_sources (message_id, entry_id, version)
-        SELECT reply.id, p.entry_id, p.version
-        FROM reply, unnest(CAST(:pin_entries AS text[]), CAST(:pin_versions AS integer[])) AS p(entry_id, version)
+    -- Which version of each entry the reply used, for review when the entry changes; for a
+    -- help-center passage, its document and the document's content hash now (a sync replaces passages).
+    pins AS (
+        INSERT INTO reply_sources (message_id, entry_id, version, document_id, content_hash)
+        SELECT reply.id, p.entry_id, p.version, d.id, d.content_hash
+        FROM reply
+        CROSS JOIN unnest(CAST(:pin_entries AS text[]), CAST(:pin_versions AS integer[])) AS p(entry_id, version)
+        LEFT JOIN passages ps
+          ON ps.id = CASE WHEN p.entry_id LIKE 'passage:%' THEN CAST(substr(p.entry_id, 9) AS bigint) END
+        LEFT JOIN documents d ON d.id = ps.document_id
     )
     SELECT reply.id AS reply_id, reply.created_at, session.state, o.display_name AS agent, session.contact_email,
            session.handover_reason

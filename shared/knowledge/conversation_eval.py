@@ -4,6 +4,11 @@ A labelled set is one JSON object per line: `{"query", "expected": [entry ids] (
 "lang", "kind", "history": [earlier customer messages]}`. A message is answered right when the
 entries the bot would answer with start with the expected ones (both, in any order, for a message
 asking two things), and a not-covered message is right when the bot answers with none.
+
+A help-center document is expected as `doc:<its URL or file>`, in `expected` beside entry ids or
+as `"expected_document": "<URL>"` (an earlier line's format still reads the same): a reply
+citing any passage of that document matches it, and only a passage of that section when the
+URL has an `#anchor`. What the bot answers with is named the same way (`doc:<URL>#<anchor>`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from shared.knowledge.retrieval import ScoredEntry
 from shared.text.turns import Turn
+
+DOC = "doc:"
 
 
 @dataclass(frozen=True)
@@ -38,19 +46,62 @@ class Outcome:
 
     @property
     def right(self) -> bool:
-        if not self.case.expected:
+        expected = self.case.expected
+        if not expected:
             return self.decision != "answered"
-        return self.decision == "answered" and set(self.answered[: len(self.case.expected)]) == set(self.case.expected)
+        first = self.answered[: len(expected)]
+        return (
+            self.decision == "answered"
+            and all(any(matches(e, a) for a in first) for e in expected)
+            and all(any(matches(e, a) for e in expected) for a in first)
+        )
 
     @property
     def confidently_wrong(self) -> bool:
         """The reply asserts an entry that does not answer the message."""
-        return self.decision == "answered" and any(entry not in self.case.expected for entry in self.asserted)
+        return self.decision == "answered" and any(
+            not any(matches(e, entry) for e in self.case.expected) for entry in self.asserted
+        )
 
     @property
     def in_order(self) -> bool:
         """The reply answers the message's questions in the order they were asked."""
-        return self.asserted[: len(self.case.expected)] == self.case.expected
+        first = self.asserted[: len(self.case.expected)]
+        return len(first) == len(self.case.expected) and all(
+            matches(e, a) for e, a in zip(self.case.expected, first, strict=True)
+        )
+
+
+def matches(expected: str, answered: str) -> bool:
+    """Whether what the bot answered with (`answered_name`) is the `expected` entry or document (section)."""
+    if expected == answered:
+        return True
+    return expected.startswith(DOC) and "#" not in expected and answered.split("#", 1)[0] == expected
+
+
+def answered_name(entry: ScoredEntry) -> str:
+    """An entry's id, or `doc:<document>#<anchor>` for a passage of a help-center document."""
+    if entry.kind != "passage" or not entry.document:
+        return entry.id
+    document = entry.document.split("#", 1)[0]
+    return f"{DOC}{document}#{entry.anchor}" if entry.anchor else f"{DOC}{document}"
+
+
+def expected_of(item: dict[str, object]) -> tuple[str, ...]:
+    """A labelled line's expected entries and documents: `expected` (a list, an id, or nothing), then
+    `expected_document` (a URL, or a list of them) as `doc:` names."""
+    listed = _listed(item.get("expected"))
+    for document in _listed(item.get("expected_document")):
+        name = document if document.startswith(DOC) else f"{DOC}{document}"
+        if name not in listed:
+            listed.append(name)
+    return tuple(listed)
+
+
+def _listed(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -59,12 +110,10 @@ def load_cases(path: Path) -> list[Case]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            expected = item["expected"]
-            expected = [expected] if isinstance(expected, str) else expected or []
             cases.append(
                 Case(
                     query=item["query"],
-                    expected=tuple(expected),
+                    expected=expected_of(item),
                     lang=item.get("lang", "en"),
                     kind=item.get("kind", "plain"),
                     history=tuple(item.get("history", [])),
@@ -81,7 +130,7 @@ def run(cases: list[Case], conn: sa.Connection | None = None) -> list[Outcome]:
     for case in cases:
         history = _replayed(case, conn)
         found = lookup.find_answers(case.query, history, locale=case.lang, conn=conn)
-        answered = tuple(entry.id for entry in found.entries)
+        answered = tuple(answered_name(entry) for entry in found.entries)
         asserted = answered[: max(1, len(found.parts))]
         outcomes.append(Outcome(case, answered, found.outcome, asserted))
     return outcomes

@@ -4,7 +4,9 @@
     python -m shared.cli kb export --cases [PATH]    the regression cases, one JSON object a line
 
 The entries come out in knowledge-base order with their ids, in the format
-`python -m shared.cli kb import` reads, so export then import changes nothing. The cases come
+`python -m shared.cli kb import` reads, so export then import changes nothing. When the help
+center is a source, `sources` lists where its documents came from (location, kind, added_at,
+last_synced_at, status): an import elsewhere reports those it lacks, and adds none. The cases come
 out in the format `python -m devtools.evaluate --regression` reads.
 """
 
@@ -18,13 +20,27 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection
 from shared.knowledge import entries
+from shared.knowledge.documents import sources
 
 
 def knowledge_base() -> dict[str, Any]:
-    """The live entries as the import format's document."""
+    """The live entries as the import format's document, and the help-center sources when there are any."""
     with connection() as conn:
         live = entries.all_live(conn)
-    return {"faqs": [_exported(item.entry) for item in live]}
+        listed = sources.summaries(conn)
+    exported: dict[str, Any] = {"faqs": [_exported(item.entry) for item in live]}
+    if listed:
+        exported["sources"] = [
+            {
+                "location": source.location,
+                "kind": source.kind,
+                "added_at": source.added_at.isoformat(),
+                "last_synced_at": source.last_synced_at.isoformat() if source.last_synced_at else None,
+                "status": source.status,
+            }
+            for source in listed
+        ]
+    return exported
 
 
 def cases() -> list[dict[str, Any]]:

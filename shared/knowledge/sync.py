@@ -5,21 +5,25 @@ file are retired, unchanged ones are untouched; each change is recorded as a ver
 by "import". An entry that someone changed in the console since the last import (or created
 there) is a conflict when the file disagrees with it: it is reported and left as it is, unless
 `--force` makes the file win.
+
+The help-center sources an exported file lists are not added (adding one fetches a whole site,
+and an import runs at every start of `./dev run`): the report names those this database lacks,
+for an admin to add in the console or KNOWLEDGE_SOURCES.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from shared.core.settings import get_settings
-from shared.db.engine import transaction
+from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import calibration, entries, lexical, vectors
-from shared.schemas.faq import FaqEntry, load_knowledge_base
+from shared.schemas.faq import FaqEntry, load_knowledge_base, load_sources
 
 IMPORT_AUTHOR = "import"
 
@@ -38,6 +42,8 @@ class SyncReport:
     unchanged: int
     embedded_entries: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    # Help-center sources the file lists that this database does not have: an import never adds one.
+    sources_not_added: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -142,8 +148,15 @@ def _retire_missing(conn: sa.Connection, kept: set[str], tally: _Tally, *, force
 
 
 def sync_file(path: Path | None = None, *, force: bool = False) -> SyncReport:
-    """Import the knowledge base from `path` (default: the configured file)."""
-    return sync_entries(load_knowledge_base(path or get_settings().knowledge_base_path), force=force)
+    """Import the knowledge base from `path` (default: the configured file); its sources are only reported."""
+    path = path or get_settings().knowledge_base_path
+    report = sync_entries(load_knowledge_base(path), force=force)
+    listed = [source.location for source in load_sources(path)]
+    if not listed:
+        return report
+    with connection() as conn:
+        stored = set(conn.execute(sa.text("SELECT location FROM knowledge_sources")).scalars())
+    return replace(report, sources_not_added=[location for location in listed if location not in stored])
 
 
 if __name__ == "__main__":  # the earlier name of `python -m shared.cli kb import`

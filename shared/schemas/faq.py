@@ -4,6 +4,10 @@
 `translations` maps a language code to that language's version of the entry:
 `{"fr": {"question", "answer", "examples"?}}`. A customer writing in a language with a version
 gets its answer; the versions' questions and examples also help find the entry.
+
+An export also lists where the help center's documents came from: `"sources": [{"location",
+"kind", "added_at", "last_synced_at", "status"}]`. An import reads them but does not add them
+(adding one fetches a whole site): it reports those this database does not have.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -55,10 +60,23 @@ class FaqEntry(BaseModel):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class SourceRecord(BaseModel):
+    """A help-center source as an export lists it: where its documents came from, and how its last sync went."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    location: str = Field(min_length=1, max_length=2083)
+    kind: Literal["sitemap", "page", "folder", "file"]
+    added_at: datetime | None = None
+    last_synced_at: datetime | None = None
+    status: str | None = None
+
+
 class KnowledgeBaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     faqs: list[FaqEntry]
+    sources: list[SourceRecord] = Field(default_factory=list)
 
 
 class KnowledgeBaseError(ValueError):
@@ -72,13 +90,22 @@ def slugify(text: str) -> str:
 
 def load_knowledge_base(path: Path) -> list[FaqEntry]:
     """Read and check a knowledge-base file; ids must be unique."""
-    try:
-        entries = KnowledgeBaseFile.model_validate_json(path.read_bytes()).faqs
-    except (OSError, ValidationError) as exc:
-        raise KnowledgeBaseError(f"{path}: {exc}") from exc
+    entries = _read(path).faqs
     seen: set[str] = set()
     for entry in entries:
         if entry.entry_id in seen:
             raise KnowledgeBaseError(f"{path}: duplicate entry id {entry.entry_id!r}")
         seen.add(entry.entry_id)
     return entries
+
+
+def load_sources(path: Path) -> list[SourceRecord]:
+    """The help-center sources a knowledge-base file lists (an export's), if any."""
+    return _read(path).sources
+
+
+def _read(path: Path) -> KnowledgeBaseFile:
+    try:
+        return KnowledgeBaseFile.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        raise KnowledgeBaseError(f"{path}: {exc}") from exc

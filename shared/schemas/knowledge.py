@@ -115,6 +115,21 @@ class Candidate(BaseModel):
     fits: bool = Field(description="At or above the threshold")
 
 
+class PassageCandidate(BaseModel):
+    """A help-center passage as retrieval ranked it for the question, on its own scale and threshold."""
+
+    id: str = Field(description="passage:<id>")
+    question: str = Field(description="Where it sits: the document's title › the section")
+    title: str | None
+    section: str | None
+    url: str | None = Field(description="The page with the section's #anchor; none for a file")
+    document: str | None = Field(description="The document's address or file")
+    score: float
+    threshold: float = Field(description="The passages' own threshold (measured at sync)")
+    features: dict[str, float] = Field(description="lexical (BM25), dense (cosine)")
+    fits: bool = Field(description="At or above its threshold")
+
+
 class TryResult(BaseModel):
     mode: str = Field(description="hybrid or lexical, with the embedder")
     language: str
@@ -123,12 +138,19 @@ class TryResult(BaseModel):
     outcome: Literal["answered", "suggested", "unknown"] = Field(
         description="Answers from an entry, suggests entries (asserting nothing), or says it does not know"
     )
-    reason: str = Field(description="Why, as a short code: clear_match, key_terms_not_in_kb, close_runner_up, ...")
+    reason: str = Field(
+        description="Why, as a short code: clear_match, key_terms_not_in_kb, close_runner_up, passage_match, ..."
+    )
     offered: list[str] = Field(description="The entries a suggestion asks about")
     unknown_words: list[str] = Field(description="The message's words that no entry uses")
-    answered_with: list[str] = Field(description="The entries the bot would answer with, in order")
+    answered_with: list[str] = Field(
+        description="The entries (or the help-center passage, passage:<id>) the bot would answer with, in order"
+    )
     parts: list[str] = Field(description="The questions the message was split into")
     candidates: list[Candidate]
+    passages: list[PassageCandidate] = Field(
+        default_factory=list, description="The help-center passages ranked for the question, best first"
+    )
 
 
 class GapsQuery(Request):
@@ -140,6 +162,19 @@ class Suggestion(BaseModel):
     question: str
 
 
+class NearPassage(BaseModel):
+    """The help-center passage nearest a group of questions: the page that almost answers them."""
+
+    id: str = Field(description="passage:<id>")
+    question: str = Field(description="Where it sits: the document's title › the section")
+    title: str | None
+    section: str | None
+    url: str | None = Field(description="The page with the section's #anchor; none for a file")
+    document: str | None
+    score: float
+    threshold: float = Field(description="The passages' own threshold: the passage answers from there")
+
+
 class GapGroup(BaseModel):
     key: str
     count: int
@@ -149,6 +184,9 @@ class GapGroup(BaseModel):
     reasons: dict[str, int] = Field(description="suggested, unknown (did not know), thumbs_down, handed_over")
     suggestion: Suggestion | None = Field(
         description="The entry the group's suggested replies offered most; none when the bot only did not know"
+    )
+    passage: NearPassage | None = Field(
+        default=None, description="The help-center passage nearest the group's newest question, when one is near"
     )
 
 
@@ -218,9 +256,13 @@ class CheckResult(BaseModel):
 class ReviewItem(BaseModel):
     message_id: int
     session_id: str
-    entry_id: str
-    used_version: int
-    current_version: int
+    entry_id: str = Field(description="The entry, or passage:<id> for a help-center passage")
+    used_version: int = Field(description="0 for a passage")
+    current_version: int = Field(description="0 for a passage")
+    document: str | None = Field(default=None, description="A passage's document, unless it was removed")
+    document_change: Literal["changed", "retired", "removed"] | None = Field(
+        default=None, description="What happened to a passage's document since the reply"
+    )
     question: str | None
     reply: str
     created_at: datetime

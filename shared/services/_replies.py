@@ -137,7 +137,11 @@ def _state(conn: sa.Connection, session_id: uuid.UUID) -> SessionState:
 
 
 def _pins(sources: list[SourcePublic], retrieved: list[ScoredEntry]) -> dict[str, int]:
-    """The version of each entry the reply used, for review when the entry changes."""
+    """The version of each entry the reply used, for review when the entry changes.
+
+    A passage's (version 0) document and content hash are pinned by the statement that stores the
+    reply (conversations._STORE_REPLY), which reads them in the same round trip.
+    """
     versions = {entry.id: entry.version for entry in retrieved}
     return {source.id: versions[source.id] for source in sources}
 

@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from shared.answering import get_provider
 from shared.answering.structured import StructuredProvider
 from shared.core import errors
+from shared.core.settings import get_settings
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
-from shared.knowledge import editing, entries, gaps, regression
+from shared.knowledge import decision, editing, entries, gaps, nearest_passages, regression
 from shared.schemas.knowledge import (
     ApproveRequest,
     ApproveResult,
@@ -31,16 +32,20 @@ from shared.schemas.knowledge import (
     GapList,
     GapsQuery,
     MessageIds,
+    NearPassage,
     Suggestion,
 )
 from shared.services import _model_usage as model_usage
 from shared.services.knowledge import live_entry
+from shared.text.language import language_of
 from shared.text.redaction import anonymize, for_model
 
 log = logging.getLogger("support.gaps")
 # The newest gaps considered for grouping; older ones wait until these are handled.
 MAX_QUESTIONS = 500
 EXAMPLES_SHOWN = 5
+# The largest groups get their nearest help-center passage looked up (one search each).
+PASSAGES_LOOKED_UP = 30
 
 # The outcome of replies stored before outcomes were: "unknown" when they found nothing.
 _GAPS = sa.text("""
@@ -77,8 +82,31 @@ def list_gaps(query: GapsQuery) -> GapList:
     offered = list({row.about for row in rows if row.outcome == "suggested" and row.about})
     with connection() as conn:
         live = {row.id: row.question for row in conn.execute(_QUESTIONS, {"ids": offered})}
-        model_usage.charge(conn)  # the embeddings of grouping
-    return GapList(groups=[_group([by_id[q.message_id] for q in members], live) for members in grouped])
+        groups = [_group([by_id[q.message_id] for q in members], live) for members in grouped]
+        groups = [
+            group.model_copy(update={"passage": _near_passage(conn, group)}) if i < PASSAGES_LOOKED_UP else group
+            for i, group in enumerate(groups)
+        ]
+        model_usage.charge(conn)  # the embeddings of grouping and of the passages' search
+    return GapList(groups=groups)
+
+
+def _near_passage(conn: sa.Connection, group: GapGroup) -> NearPassage | None:
+    """The passage nearest the group's newest question when it is near enough to be suggested (decision.NEAR)."""
+    question = for_model(group.examples[0])
+    page = nearest_passages.nearest(conn, question, language=language_of(question), share=decision.NEAR)
+    if page is None:
+        return None
+    return NearPassage(
+        id=page.id,
+        question=page.question,
+        title=page.title,
+        section=page.section,
+        url=page.url,
+        document=page.document,
+        score=round(page.score, 4),
+        threshold=round(page.threshold(get_settings()), 4),
+    )
 
 
 def _group(rows: list[Any], live: dict[str, str]) -> GapGroup:

@@ -10,13 +10,15 @@ from shared.core import errors
 from shared.core.settings import get_settings
 from shared.db.engine import connection
 from shared.embeddings import describe_retrieval
-from shared.knowledge import editing, lookup
+from shared.knowledge import editing, lookup, nearest_passages
+from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas.knowledge import (
     Candidate,
     EntryDetail,
     EntryDraft,
     EntryList,
     EntryPublic,
+    PassageCandidate,
     SaveResult,
     TryRequest,
     TryResult,
@@ -78,9 +80,12 @@ def retire_entry(entry_id: str, *, base_version: int, author: str) -> SaveResult
 
 
 def try_question(request: TryRequest) -> TryResult:
-    """What the bot would do with `request.question`: ranked entries with their scores, the threshold, the decision."""
+    """What the bot would do with `request.question`: ranked entries and help-center passages with their scores,
+    the threshold, the decision."""
     settings = get_settings()
     decided, found = lookup.explain(request.question, [], locale=request.locale)
+    with connection() as conn:
+        pages = nearest_passages.ranked(conn, request.question, language=decided.language)
     model_usage.flush()  # a remote embedder's, for the question
     threshold = decided.top_threshold if decided.top_threshold is not None else settings.retrieval_min_score
     return TryResult(
@@ -104,6 +109,23 @@ def try_question(request: TryRequest) -> TryResult:
             )
             for entry in found
         ],
+        passages=[_passage(page) for page in pages],
+    )
+
+
+def _passage(page: ScoredEntry) -> PassageCandidate:
+    settings = get_settings()
+    return PassageCandidate(
+        id=page.id,
+        question=page.question,
+        title=page.title,
+        section=page.section,
+        url=page.url,
+        document=page.document,
+        score=round(page.score, 4),
+        threshold=round(page.threshold(settings), 4),
+        features={name: round(value, 4) for name, value in page.features.items()},
+        fits=page.fits(settings),
     )
 
 

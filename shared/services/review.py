@@ -20,21 +20,36 @@ from shared.services import _model_usage as model_usage
 
 MAX_LISTED = 200
 
+# An entry's pin is stale once the entry has a newer version; a passage's, once its document's
+# content hash differs from the one pinned, or the document is retired or gone (0023).
 _TO_REVIEW = sa.text("""
-    SELECT r.message_id, CAST(m.session_id AS text) AS session_id, r.entry_id, r.version AS used_version,
-           e.version AS current_version, u.content AS question, m.content AS reply, m.created_at
-    FROM reply_sources r
-    JOIN kb_entries e ON e.id = r.entry_id AND r.version < e.version
-    JOIN messages m ON m.id = r.message_id
+    WITH stale AS (
+        SELECT r.message_id, r.entry_id, r.version AS used_version, e.version AS current_version,
+               CAST(NULL AS text) AS document, CAST(NULL AS text) AS document_change
+        FROM reply_sources r
+        JOIN kb_entries e ON e.id = r.entry_id AND r.version < e.version
+        WHERE r.reviewed_at IS NULL
+        UNION ALL
+        SELECT r.message_id, r.entry_id, 0, 0, d.location,
+               CASE WHEN d.id IS NULL THEN 'removed' WHEN d.status = 'retired' THEN 'retired' ELSE 'changed' END
+        FROM reply_sources r
+        LEFT JOIN documents d ON d.id = r.document_id
+        WHERE r.reviewed_at IS NULL AND r.document_id IS NOT NULL
+          AND (d.id IS NULL OR d.status = 'retired' OR d.content_hash IS DISTINCT FROM r.content_hash)
+    )
+    SELECT s.message_id, CAST(m.session_id AS text) AS session_id, s.entry_id, s.used_version, s.current_version,
+           s.document, s.document_change, u.content AS question, m.content AS reply, m.created_at
+    FROM stale s
+    JOIN messages m ON m.id = s.message_id
     LEFT JOIN messages u ON u.id = m.reply_to_id
-    WHERE r.reviewed_at IS NULL
-    ORDER BY m.created_at DESC, r.message_id DESC
+    ORDER BY m.created_at DESC, s.message_id DESC
     LIMIT :limit
 """)
 
 
 def replies_to_review() -> ReviewList:
-    """Replies whose entry has a newer version than the one they used, newest first."""
+    """Replies whose entry has a newer version than the one they used, or whose help-center document changed
+    (or was retired or removed) since, newest first."""
     with connection() as conn:
         rows = conn.execute(_TO_REVIEW, {"limit": MAX_LISTED}).all()
     return ReviewList(replies=[ReviewItem.model_validate(row._asdict()) for row in rows])

@@ -14,6 +14,7 @@ import pytest
 from tests.browser.test_console_browser import AXE, _axe
 from tests.chromium import require, screenshot, watched_page
 from tests.factories import NewOperator, new_operator, unique_marker
+from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -264,6 +265,44 @@ def test_try_it_shows_the_decision_the_threshold_and_each_candidates_scores(cons
     assert page.problems == []
 
 
+def test_try_it_shows_the_help_center_passages_beside_the_entries_and_when_one_answers(
+    console,
+    bicycle_site,  # noqa: F811
+):
+    require(AXE.exists(), "axe-core (npm, tests/browser)")
+    page = console(new_operator(), "#/knowledge/try", bypass_csp=True, viewport={"width": 1280, "height": 960})
+    page.fill("#kb-try-question", "How often should I put lubricant on the chain of my Trailmaster?")
+    page.click("#kb-try-run")
+    page.wait_for_selector("#kb-try-passages")
+    assert page.locator("#kb-try-reason").get_attribute("data-reason") == "passage_match"
+    answered = page.locator("#kb-try-answered-with").inner_text()
+    assert "Bicycle care guide › Chain lubrication" in answered
+    best = page.locator("#kb-try-passages tbody tr").first
+    assert best.get_attribute("class") == "passage fits" and "Help center" in best.inner_text()
+    link = best.locator("a")
+    assert link.inner_text() == "Bicycle care guide › Chain lubrication"
+    assert link.get_attribute("href") == f"{bicycle_site}#chain"
+    assert float(best.locator("[data-feature=lexical]").inner_text()) > 0
+    assert _axe(page) == []
+    screenshot(page, "console-knowledge-try.png")
+    assert page.problems == []
+
+
+def test_a_gap_names_the_help_center_section_that_almost_answers_it(
+    console,
+    local_run,
+    bicycle_site,  # noqa: F811
+):
+    question = f"How often should I put lubricant on the chain of my Trailmaster? {unique_marker()}"
+    _dislike(local_run, _ask(local_run, question))
+    page = console(new_operator("admin"), "#/knowledge/gaps")
+    card = page.locator(".gap", has_text=question)
+    link = card.locator(".gap-passage a")
+    assert link.inner_text() == "Bicycle care guide › Chain lubrication"
+    assert link.get_attribute("href") == f"{bicycle_site}#chain"
+    assert page.problems == []
+
+
 def test_an_agent_reads_entries_and_marks_replies_reviewed_but_cannot_edit(console, local_run, restore_knowledge_base):
     admin, agent = new_operator("admin"), new_operator()
     question = f"How do I unsubscribe from the newsletter? {HTML_ATTACK}"
@@ -312,7 +351,6 @@ def test_the_knowledge_views_have_no_serious_accessibility_violations(console, l
     page.click("#kb-try-run")
     page.wait_for_selector("#kb-try-candidates")
     assert _axe(page) == []
-    screenshot(page, "console-knowledge-try.png")
     for view, ready in [("gaps", ".gap"), ("review", "#kb-review-list:not([aria-busy])"), ("cases", "#kb-case-list")]:
         page.click(f"#kb-tab-{view}")
         page.wait_for_selector(ready, state="attached")

@@ -49,13 +49,20 @@ class KnowledgeAudit(Base):
 
 
 class ReplySource(Base):
-    """An entry version a bot reply used; listed for review once the entry has moved on."""
+    """An entry version a bot reply used; listed for review once the entry has moved on.
+
+    For a help-center passage (`entry_id` "passage:<id>", version 0): its document and that
+    document's content hash at the time of the reply, listed once the document changed, was
+    retired or removed (0023).
+    """
 
     __tablename__ = "reply_sources"
 
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     entry_id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
     version: Mapped[int] = mapped_column(sa.Integer)
+    document_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     reviewed_by: Mapped[str | None] = mapped_column(sa.Text)
 
