@@ -57,7 +57,11 @@ PRODUCTS = [
     for a in ("Aura", "Volt", "Nova", "Pulse", "Echo", "Orbit", "Flux", "Lumen", "Terra", "Zephyr")
     for b in ("Buds", "Over-Ear", "Charger", "Speaker", "Hub", "Watch", "Band", "Dock", "Mini", "Pro", "Max", "Go")
 ]
-COUNTRIES = ["Canada", "Mexico", "Brazil", "Chile", "Argentina", "Ireland", "France", "Spain", "Portugal", "Italy", "Germany", "Austria", "Poland", "Sweden", "Norway", "Denmark", "Finland", "Greece", "Turkey", "Israel", "Egypt", "Morocco", "Kenya", "Nigeria", "India", "Japan", "Singapore", "Malaysia", "Thailand", "Vietnam", "Indonesia", "Philippines", "Australia", "Iceland", "Estonia", "Latvia", "Lithuania", "Croatia", "Hungary", "Romania"]
+COUNTRIES = (  # noqa: SIM905 (a list of words reads best as words)
+    "Canada Mexico Brazil Chile Argentina Ireland France Spain Portugal Italy Germany Austria Poland Sweden "
+    "Norway Denmark Finland Greece Turkey Israel Egypt Morocco Kenya Nigeria India Japan Singapore Malaysia "
+    "Thailand Vietnam Indonesia Philippines Australia Iceland Estonia Latvia Lithuania Croatia Hungary Romania"
+).split()
 _PRODUCT = re.compile(r"\b(?:Aura Buds|Aura Over-Ear|Volt Charger|InnovateTech Sound\w*)\b")
 _COUNTRY = re.compile(r"\b(?:Canada|Japan|Australia|New Zealand|Singapore|South Korea|United Kingdom|Germany|France)\b")
 _NUMBER = re.compile(r"\d+(?:\.\d\d)?")
