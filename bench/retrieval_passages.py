@@ -102,6 +102,9 @@ def run(passages: int, queries: list[str], embedded: int) -> int:
     alone = _time_passage_search(queries, embedder)
     _print_phase("passages.search alone", alone)
     print("\n" + _slowest_plan(alone, queries, embedder))
+    if embedder is not None:
+        _try_batched_lookups(queries)
+        _try_batched_vectors(queries, embedder)
     return errors.count
 
 
@@ -160,14 +163,15 @@ def _time_passage_search(queries: list[str], embedder) -> Timings:  # type: igno
 def _alternate(queries: list[str], calls: dict[str, Callable[[str], object]]) -> Timings:
     """Time each call on each query, the calls taking turns; a raised exception counts as a logged error."""
     timings: Timings = {name: [] for name in calls}
-    for index, query in enumerate(queries[:WARM_UP] + queries):
+    warm_up = queries[:WARM_UP]
+    for index, query in enumerate(warm_up + queries):
         for name, call in calls.items():
             began = time.perf_counter()
             try:
                 call(query)
             except Exception:
                 logging.getLogger("bench").exception("%s lookup failed for %r", name, query)
-            if index >= WARM_UP:
+            if index >= len(warm_up):
                 timings[name].append(time.perf_counter() - began)
     return timings
 
@@ -414,6 +418,53 @@ def _slowest_plan(alone: Timings, queries: list[str], embedder) -> str:  # type:
         rows = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%")), params).all()
     plan = "\n".join(re.sub(r"'\[[^']*\]'", "'[...]'", r[0]) for r in rows)  # the query vector, elided
     return f"plan of the slowest {mode} passages query ({slowest!r}):\n{plan}"
+
+
+# --- scratch variants of the shipped code, to measure what a change would bring ---
+
+
+def _try_batched_lookups(queries: list[str]) -> None:
+    """find_answers as shipped against a scratch copy that embeds the message and its parts in one encoder call."""
+    from shared.core.settings import get_settings
+    from shared.embeddings import get_embedder
+    from shared.knowledge import lookup
+    from shared.text.redaction import redact
+
+    shipped = lookup._embedded
+
+    def batched(texts: list[str]) -> list:  # type: ignore[type-arg]
+        embedder = get_embedder()
+        assert embedder is not None
+        redacting = get_settings().redact_personal_data
+        vectors = embedder.embed_documents([redact(t) if redacting else t for t in texts])
+        return [lookup._Query(t, v, embedder.model) for t, v in zip(texts, vectors, strict=True)]
+
+    def with_batch(q: str) -> object:
+        lookup._embedded = batched
+        try:
+            return lookup.find_answers(q, [])
+        finally:
+            lookup._embedded = shipped
+
+    timings = _alternate(queries, {"shipped": lambda q: lookup.find_answers(q, []), "batched": with_batch})
+    _print_phase("scratch: find_answers, its texts' vectors in one encoder call (hybrid)", timings)
+
+
+def _try_batched_vectors(queries: list[str], embedder) -> None:  # type: ignore[no-untyped-def]
+    """For messages asking several things: their texts' vectors one at a time (as find_answers does) or in one batch."""
+    from shared.knowledge.lookup import split_questions
+
+    split = [[q, *split_questions(q)] for q in queries if split_questions(q)]
+    texts = {texts[0]: texts for texts in split}
+
+    def one_by_one(q: str) -> object:
+        return [embedder.embed_query(text) for text in texts[q]]
+
+    def batched(q: str) -> object:
+        return embedder.embed_documents(texts[q])
+
+    timings = _alternate(list(texts), {"one by one": one_by_one, "one batch": batched})
+    _print_phase(f"scratch: the vectors of the {len(split)} messages asking several things (2 to 4 texts)", timings)
 
 
 if __name__ == "__main__":
