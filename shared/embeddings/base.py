@@ -48,6 +48,20 @@ class ArrayEncoder:
         vector: Vector = self.queries(text).tolist()
         return vector
 
+    def embed_queries(self, texts: Sequence[str]) -> list[Vector]:
+        """The vectors of a message and its parts, in one pass of the encoder."""
+        return [row.tolist() for row in self.queries.many(texts)]
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> list[Vector]:
+    """The vectors of `texts` as questions: in one pass when the embedder encodes several at once
+    (a message asking three things cost three passes), else one by one."""
+    together = getattr(embedder, "embed_queries", None)
+    if together is not None:
+        vectors: list[Vector] = together(texts)
+        return vectors
+    return [embedder.embed_query(text) for text in texts]
+
 
 def normalized(vector: Sequence[float]) -> Vector:
     """`vector` scaled to unit length (cosine then equals the inner product)."""

@@ -27,13 +27,17 @@ class QueryBatcher:
 
     def __call__(self, text: str) -> Any:
         """`text`'s row of `encode`'s array."""
-        query = _Query(text)
+        return self.many([text])[0]
+
+    def many(self, texts: Sequence[str]) -> list[Any]:
+        """The rows of `texts` (a message and its parts), encoded in the same pass."""
+        queries = [_Query(text) for text in texts]
         with self.queue_lock:
-            self.waiting.append(query)
+            self.waiting.extend(queries)
         with self.pass_lock:
-            if not query.answered:
+            if not all(query.answered for query in queries):
                 self._run_pass()
-        return query.result()
+        return [query.result() for query in queries]
 
     def _run_pass(self) -> None:
         with self.queue_lock:

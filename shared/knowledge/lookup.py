@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from shared.core.settings import Settings, get_settings
 from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
+from shared.embeddings.base import embed_queries
 from shared.knowledge import decision, excerpts, followups, passages, retrieval
 from shared.text.language import language_of
 from shared.text.question_words import QUESTION_JOINERS, QUESTION_STARTS, alternatives
@@ -293,15 +294,14 @@ def _embedded(texts: list[str]) -> list[_Query]:
     if embedder is None:
         return [_Query(text) for text in texts]
     redacting = get_settings().redact_personal_data
-    queries = []
-    for text in texts:
-        try:
-            # Whatever goes to a model is redacted, the query for an embedding included.
-            queries.append(_Query(text, embedder.embed_query(redact(text) if redacting else text), embedder.model))
-        except Exception:
-            log.exception("query embedding failed; searching lexically")
-            queries.append(_Query(text))
-    return queries
+    # Whatever goes to a model is redacted, the query for an embedding included.
+    sent = [redact(text) if redacting else text for text in texts]
+    try:
+        vectors = embed_queries(embedder, sent)
+    except Exception:
+        log.exception("query embedding failed; searching lexically")
+        return [_Query(text) for text in texts]
+    return [_Query(text, vector, embedder.model) for text, vector in zip(texts, vectors, strict=True)]
 
 
 def _search(conn: sa.Connection, query: _Query, language: str) -> list[retrieval.ScoredEntry]:

@@ -96,3 +96,15 @@ def test_a_question_encoded_beside_others_gets_the_vector_it_gets_alone(name):
     together = embedder.encode(texts)
     alone = np.array([embedder.embed_query(text) for text in texts])
     assert np.abs(together - alone).max() < 1e-6  # float32 rounding: matrix products of other shapes
+
+
+def test_a_message_and_its_parts_are_encoded_in_one_pass():
+    passes: list[list[str]] = []
+
+    def encode(texts):
+        passes.append(list(texts))
+        return [f"vector of {text}" for text in texts]
+
+    rows = QueryBatcher(encode).many(["whole message", "first part", "second part"])
+    assert rows == ["vector of whole message", "vector of first part", "vector of second part"]
+    assert passes == [["whole message", "first part", "second part"]]
