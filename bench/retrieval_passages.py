@@ -17,7 +17,7 @@ phase times hybrid and lexical-only (`use_embedder(None)`) lookups alternately, 
 and phase B also `passages.search` alone (query vector computed beforehand). Prints p50/p95/mean
 and B/A (the query vector alone is timed beside them: it does not depend on the passages, so its
 B/A shows how the machine's load moved between the phases); then the plan of the slowest passages
-query, and two scratch variants of find_answers's embedding step (the shipped code untouched). A
+query. A
 query that raises, or that logs an error (find_answers degrades a failing search to no answer,
 with an error in the log), counts as an error: the bench exits with 1 if any did.
 
@@ -125,9 +125,6 @@ def run(passages: int, queries: list[str], embedded: int) -> int:
     alone = _time_passage_search(queries, embedder)
     _print_phase("passages.search alone", alone)
     print("\n" + _slowest_plan(alone, queries, embedder))
-    if embedder is not None:
-        _try_batched_lookups(queries)
-        _try_batched_vectors(queries, embedder)
     return errors.count
 
 
@@ -444,53 +441,6 @@ def _slowest_plan(alone: Timings, queries: list[str], embedder) -> str:  # type:
         rows = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%")), params).all()
     plan = "\n".join(re.sub(r"'\[[^']*\]'", "'[...]'", r[0]) for r in rows)  # the query vector, elided
     return f"plan of the slowest {mode} passages query ({slowest!r}):\n{plan}"
-
-
-# --- scratch variants of the shipped code, to measure what a change would bring ---
-
-
-def _try_batched_lookups(queries: list[str]) -> None:
-    """find_answers as shipped against a scratch copy that embeds the message and its parts in one encoder call."""
-    from shared.core.settings import get_settings
-    from shared.embeddings import get_embedder
-    from shared.knowledge import lookup
-    from shared.text.redaction import redact
-
-    shipped = lookup._embedded
-
-    def batched(texts: list[str]) -> list:  # type: ignore[type-arg]
-        embedder = get_embedder()
-        assert embedder is not None
-        redacting = get_settings().redact_personal_data
-        vectors = embedder.embed_documents([redact(t) if redacting else t for t in texts])
-        return [lookup._Query(t, v, embedder.model) for t, v in zip(texts, vectors, strict=True)]
-
-    def with_batch(q: str) -> object:
-        lookup._embedded = batched
-        try:
-            return lookup.find_answers(q, [])
-        finally:
-            lookup._embedded = shipped
-
-    timings = _alternate(queries, {"shipped": lambda q: lookup.find_answers(q, []), "batched": with_batch})
-    _print_phase("scratch: find_answers, its texts' vectors in one encoder call (hybrid)", timings)
-
-
-def _try_batched_vectors(queries: list[str], embedder) -> None:  # type: ignore[no-untyped-def]
-    """For messages asking several things: their texts' vectors one at a time (as find_answers does) or in one batch."""
-    from shared.knowledge.lookup import split_questions
-
-    split = [[q, *split_questions(q)] for q in queries if split_questions(q)]
-    texts = {texts[0]: texts for texts in split}
-
-    def one_by_one(q: str) -> object:
-        return [embedder.embed_query(text) for text in texts[q]]
-
-    def batched(q: str) -> object:
-        return embedder.embed_documents(texts[q])
-
-    timings = _alternate(list(texts), {"one by one": one_by_one, "one batch": batched})
-    _print_phase(f"scratch: the vectors of the {len(split)} messages asking several things (2 to 4 texts)", timings)
 
 
 if __name__ == "__main__":
