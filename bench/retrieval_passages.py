@@ -21,29 +21,24 @@ query. A
 query that raises, or that logs an error (find_answers degrades a failing search to no answer,
 with an error in the log), counts as an error: the bench exits with 1 if any did.
 
-Figures: three runs on the shared 2-core machine (CI and another agent beside it, load average 2
-to 4, so every figure moves by 20-50% between runs), 372 queries, 20,000 passages in 2,663
-documents, 500 of them embedded (143-150 ms a passage: all 20,000 would take 50 min); ms, p50 / p95:
+Figures (the 2-core machine otherwise idle; 372 queries, 20,000 passages in 2,663 documents, 500
+of them embedded at 103 ms a passage: all 20,000 would take 34 min); ms, p50 / p95:
 
 | | A, entries only | B, with 20,000 passages | B/A, p50 / p95 |
 |---|---|---|---|
-| find_answers, both encoders | 24-31 / 82-104 | 33-36 / 113-117 | 1.16-1.52x / 1.11-1.39x |
-| find_answers, lexical only | 1.7-2.2 / 7.1-8.3 | 7.6-8.6 / 22-27 | 3.9-5.0x / 3.0-3.4x |
-| the query vector alone | 18-22 / 34-43 | 18-19 / 40-42 | 0.84-1.05x / 0.95-1.22x |
-| passages.search alone, hybrid | | 6.6-11.8 / 13.5-36.4 | |
-| passages.search alone, lexical | | 4.6-8.6 / 11.2-26.1 | |
+| find_answers, both encoders | 22.3 / 44.8 | 33.3 / 65.7 | 1.50x / 1.46x |
+| find_answers, lexical only | 1.9 / 5.1 | 8.6 / 19.7 | 4.60x / 3.83x |
+| the query vector alone | 17.0 / 23.4 | 17.9 / 23.7 | 1.05x / 1.01x |
+| passages.search alone, hybrid | | 8.8 / 16.9 | |
+| passages.search alone, lexical | | 6.1 / 15.1 | |
 
-With EMBEDDER=none (one run, entries synced without vectors): find_answers 1.3 / 6.3 ms with
-entries only, 11.8 / 35.9 ms with the passages; passages.search alone 4.8 / 19.8 ms.
-
-The 50 ms p95 goal is missed with entries only already: the query vector (both encoders, one
-text) takes 18-22 ms at p50, and a message asking several things (71 of the 372) embeds itself
-and each part one after another (3 or 4 texts): those are the p95. Embedding them in one encoder
-call (scratch variant, last two runs) took 28-30 ms instead of 47-50 at p50 and 47-61 instead of
-72-115 at p95, and find_answers's p95 from 80 to 61 ms and from 161 to 141 ms in the two runs. The passages add
-5-12 ms at p50 and 11-32 ms at p95; most of the passages query (6-12 ms of 11-19 in its slowest
-plans) is the BM25 CTE summing every posting of the query's informative lexemes (7 lexemes, 17,000
-postings, 11,000 passages) before keeping the best 40; the HNSW search takes 0.4 ms.
+The 50 ms p95 goal holds with entries only and is missed by about 16 ms with the passages. The
+query vector is 17 ms of every lookup (a message and its parts are embedded in one encoder pass);
+most of the passages query is the BM25 CTE summing every posting of the query's informative
+lexemes before keeping the best 40 (the HNSW search takes 0.4 ms). Counting only lexemes in under
+about 5% of the passages (rarity >= 0.25 instead of 0.1) took the passages query to 6.2 / 9.1 ms
+and find_answers to 30.8 / 59.5 ms, but found 57.1% of the demo help center's pages instead of
+59.5%: not done.
 """
 
 from __future__ import annotations
