@@ -25,6 +25,8 @@ _ENDINGS = ("ing", "ed", "ies", "es", "s", "ly", "y")
 _DOUBLED = re.compile(r"([bcdfgklmnprstz])\1$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(.*)$", re.MULTILINE)
+HEADING_SHARE = 0.5
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # A sentence ends at . ! ? followed by a space and a capital, a digit or a quote.
@@ -50,7 +52,7 @@ def excerpt(content: str, query: str, *, max_words: int = MAX_WORDS) -> Excerpt:
     units = units_of(content)
     if not units:
         return Excerpt(content.strip(), 0)
-    scores = _scores(units, query)
+    scores = _scores(units, query, content)
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         best = 0
@@ -107,7 +109,7 @@ def _sentences(text: str, offset: int, block: int) -> list[Unit]:
 def content_stems(text: str) -> set[str]:
     """The stems of the words of `text` that say something (not function words, not vague ones)."""
     words = (w.lower() for w in _WORD.findall(text))
-    return {stem(w) for w in words if len(w) > 2 and w not in FUNCTION_WORDS and w not in VAGUE}
+    return {stem(w) for w in words if len(w) > 1 and w not in FUNCTION_WORDS and w not in VAGUE}
 
 
 def stem(word: str) -> str:
@@ -122,11 +124,23 @@ def stem(word: str) -> str:
     return word
 
 
-def _scores(units: list[Unit], query: str) -> list[float]:
+def _scores(units: list[Unit], query: str, content: str) -> list[float]:
+    """Each unit's score: the rarity of the message's words it holds, and half that for those its
+    section's heading holds ("in winter" meets the sentences under "Winter storage")."""
     wanted = content_stems(query)
     unit_stems = [content_stems(u.text) for u in units]
+    heading_stems = [content_stems(heading) for heading in _headings_of(units, content)]
     rarity = {stem: math.log(1 + len(units) / (1 + sum(stem in s for s in unit_stems))) for stem in wanted}
-    return [sum(rarity[stem] for stem in wanted & stems) for stems in unit_stems]
+    return [
+        sum(rarity[s] for s in wanted & stems) + HEADING_SHARE * sum(rarity[s] for s in wanted & above - stems)
+        for stems, above in zip(unit_stems, heading_stems, strict=True)
+    ]
+
+
+def _headings_of(units: list[Unit], content: str) -> list[str]:
+    """The heading each unit sits under ("" before the first)."""
+    headings = [(m.start(), m.group(1)) for m in _HEADING_LINE.finditer(content)]
+    return [next((text for start, text in reversed(headings) if start <= unit.offset), "") for unit in units]
 
 
 def _around(units: list[Unit], best: int, max_words: int, scores: list[float]) -> list[int]:

@@ -95,9 +95,12 @@ def explain(
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded(texts)
 
+    # A follow-up's pages are searched with the previous message, as its entries are.
+    page_query = queries[-1] if in_context else queries[0]
+
     def retrieve(db: sa.Connection) -> tuple[list[Found], Found, Found]:
         searched = [_search(db, query, language) for query in queries]
-        return searched, retrieval.cached_popular_entries(db), _search_passages(db, queries[0], language)
+        return searched, retrieval.cached_popular_entries(db), _search_passages(db, page_query, language)
 
     try:
         searched, popular, pages = retrieve(conn) if conn is not None else run_idempotent(retrieve)
@@ -111,7 +114,7 @@ def explain(
         decided, found = _continued(question, (decided, found), history, language, conn, settings)
     elif form is not None:
         decided, found = _read_in_context(question, form, (decided, found), searched[-1], history, settings)
-    decided = _with_passages(decided, pages, settings, text=searched_text)
+    decided = _with_passages(decided, pages, settings, text=page_query.text)
     shown = [e.in_language(language) for e in decided.entries]
     shown_ids = {e.id for e in shown}
     findings = Findings(
@@ -248,13 +251,20 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
 
 
 def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.ScoredEntry, settings: Settings) -> bool:
-    """Whether `page` is sure, holds words of the message that `entry` lacks, and fits the message as well."""
-    page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
-    if entry.kind == "passage" or page_fit < max(entry_fit, settings.retrieval_sure_factor):
+    """Whether `page` holds words of the message that `entry` lacks, and either names every word of
+    the message that no entry uses (the page covers what the knowledge base never mentions: "Russia")
+    or fits the message surely and as well as the entry does."""
+    if entry.kind == "passage":
         return False
     asked = excerpts.content_stems(text)
     on_page = excerpts.content_stems(" ".join([page.question, page.answer]))
-    return bool((asked & on_page) - excerpts.content_stems(" ".join([entry.question, entry.answer])))
+    if not (asked & on_page) - excerpts.content_stems(" ".join([entry.question, entry.answer])):
+        return False
+    never_in_entries = excerpts.content_stems(" ".join(decision.key_terms(entry.unknown_words)))
+    if never_in_entries and never_in_entries <= on_page:
+        return True
+    page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
+    return page_fit >= max(entry_fit, settings.retrieval_sure_factor)
 
 
 def _search_passages(conn: sa.Connection, query: _Query, language: str) -> Found:

@@ -24,6 +24,11 @@ Check the pressure every two weeks, and before any ride longer than 50 kilometre
 Clean the chain with a dry rag after every wet ride. Apply two drops of the wax lubricant to each
 link every 300 kilometres, then wipe off what is left after ten minutes.
 
+## Shipping a bicycle abroad
+
+Carriers refuse parcels of a bicycle's size to Iceland and Malta, so we cannot send a Trailmaster
+there; everywhere else in Europe it travels in its own box for a flat fee of $89.
+
 ## Winter storage
 
 Store the bicycle indoors between 5 and 25 degrees. Take the battery of an e-bike out and keep it
@@ -78,6 +83,13 @@ def test_the_offline_reply_quotes_the_answering_sentences_not_the_whole_page(bic
 def test_an_entry_keeps_its_question_when_a_page_is_there_too(bicycle_site):
     found = lookup.find_answers("How do I reset my password?", [])
     assert [e.id for e in found.entries[:1]] == ["password-reset"]
+
+
+def test_a_page_naming_what_no_entry_mentions_answers_in_place_of_a_general_entry(bicycle_site):
+    found = lookup.find_answers("Do you ship to Iceland?", [])
+    assert found.outcome == "answered"
+    assert found.entries[0].kind == "passage" and found.entries[0].anchor == "shipping-a-bicycle-abroad"
+    assert "Iceland and Malta" in (found.entries[0].excerpt or "")
 
 
 def test_a_question_neither_the_entries_nor_the_pages_cover_is_not_answered_from_a_page(bicycle_site):
