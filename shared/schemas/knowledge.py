@@ -115,21 +115,6 @@ class Candidate(BaseModel):
     fits: bool = Field(description="At or above the threshold")
 
 
-class PassageCandidate(BaseModel):
-    """A help-center passage as retrieval ranked it for the question, on its own scale and threshold."""
-
-    id: str = Field(description="passage:<id>")
-    question: str = Field(description="Where it sits: the document's title › the section")
-    title: str | None
-    section: str | None
-    url: str | None = Field(description="The page with the section's #anchor; none for a file")
-    document: str | None = Field(description="The document's address or file")
-    score: float
-    threshold: float = Field(description="The passages' own threshold (measured at sync)")
-    features: dict[str, float] = Field(description="lexical (BM25), dense (cosine)")
-    fits: bool = Field(description="At or above its threshold")
-
-
 class TryResult(BaseModel):
     mode: str = Field(description="hybrid or lexical, with the embedder")
     language: str
@@ -163,16 +148,23 @@ class Suggestion(BaseModel):
 
 
 class NearPassage(BaseModel):
-    """The help-center passage nearest a group of questions: the page that almost answers them."""
+    """A help-center passage as retrieval ranked it, on its own scale: for a gap, the page that almost answers it."""
 
     id: str = Field(description="passage:<id>")
     question: str = Field(description="Where it sits: the document's title › the section")
     title: str | None
     section: str | None
     url: str | None = Field(description="The page with the section's #anchor; none for a file")
-    document: str | None
+    document: str | None = Field(description="The document's address or file")
     score: float
-    threshold: float = Field(description="The passages' own threshold: the passage answers from there")
+    threshold: float = Field(description="The passages' own threshold (measured at sync): it answers from there")
+
+
+class PassageCandidate(NearPassage):
+    """A help-center passage as retrieval ranked it for a question tried in the console."""
+
+    features: dict[str, float] = Field(description="lexical (BM25), dense (cosine)")
+    fits: bool = Field(description="At or above its threshold")
 
 
 class GapGroup(BaseModel):

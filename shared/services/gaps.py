@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from shared.answering import get_provider
 from shared.answering.structured import StructuredProvider
 from shared.core import errors
-from shared.core.settings import get_settings
 from shared.db.engine import connection, transaction
 from shared.embeddings import get_embedder
 from shared.knowledge import decision, editing, entries, gaps, nearest_passages, regression
@@ -36,7 +35,7 @@ from shared.schemas.knowledge import (
     Suggestion,
 )
 from shared.services import _model_usage as model_usage
-from shared.services.knowledge import live_entry
+from shared.services.knowledge import live_entry, near_passage
 from shared.text.language import language_of
 from shared.text.redaction import anonymize, for_model
 
@@ -97,16 +96,7 @@ def _near_passage(conn: sa.Connection, group: GapGroup) -> NearPassage | None:
     page = nearest_passages.nearest(conn, question, language=language_of(question), share=decision.NEAR)
     if page is None:
         return None
-    return NearPassage(
-        id=page.id,
-        question=page.question,
-        title=page.title,
-        section=page.section,
-        url=page.url,
-        document=page.document,
-        score=round(page.score, 4),
-        threshold=round(page.threshold(get_settings()), 4),
-    )
+    return near_passage(page)
 
 
 def _group(rows: list[Any], live: dict[str, str]) -> GapGroup:

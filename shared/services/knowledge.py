@@ -18,6 +18,7 @@ from shared.schemas.knowledge import (
     EntryDraft,
     EntryList,
     EntryPublic,
+    NearPassage,
     PassageCandidate,
     SaveResult,
     TryRequest,
@@ -116,6 +117,15 @@ def try_question(request: TryRequest) -> TryResult:
 def _passage(page: ScoredEntry) -> PassageCandidate:
     settings = get_settings()
     return PassageCandidate(
+        **near_passage(page).model_dump(),
+        features={name: round(value, 4) for name, value in page.features.items()},
+        fits=page.fits(settings),
+    )
+
+
+def near_passage(page: ScoredEntry) -> NearPassage:
+    """A ranked passage as the console shows it: where it sits, its link, its score and own threshold."""
+    return NearPassage(
         id=page.id,
         question=page.question,
         title=page.title,
@@ -123,9 +133,7 @@ def _passage(page: ScoredEntry) -> PassageCandidate:
         url=page.url,
         document=page.document,
         score=round(page.score, 4),
-        threshold=round(page.threshold(settings), 4),
-        features={name: round(value, 4) for name, value in page.features.items()},
-        fits=page.fits(settings),
+        threshold=round(page.threshold(get_settings()), 4),
     )
 
 
