@@ -37,6 +37,10 @@ MAX_OFFERED = 3
 # threshold up: higher than an entry's (RETRIEVAL_SURE_FACTOR), as a page's score has no phrasings or
 # centroid behind it.
 PASSAGE_SURE_FACTOR = 2.0
+# Below that, a passage of another document within this share of the threshold makes the first one a
+# guess: two pages as plausible say the message sits between them ("return headphones" against a
+# setup guide and a returns page).
+PASSAGE_CLOSE = 0.5
 # The knowledge base reads a message whose words it mostly knows; otherwise unknown words say
 # more about the language than about the topic.
 READABLE_UNKNOWN_SHARE = 0.5
@@ -89,7 +93,7 @@ def decide_passage(found: list[ScoredEntry], settings: Settings, *, words: int) 
     everything the message names that the help center mentions at all (no key term it never uses).
 
     Only an answer: suggesting a page's sections would offer headings, not questions. Neighbouring
-    passages of one page often score alike, so a close runner-up is no doubt here.
+    passages of one page often score alike, so only a close runner-up from another document is doubt.
     """
     if not found or not found[0].fits(settings):
         return Decision("unknown", "nothing_found")
@@ -98,6 +102,9 @@ def decide_passage(found: list[ScoredEntry], settings: Settings, *, words: int) 
     readable = len(top.unknown_words) <= READABLE_UNKNOWN_SHARE * max(1, words)
     if not sure and readable and key_terms(top.unknown_words):
         return Decision("unknown", "key_terms_not_in_kb")
+    other_page = next((p for p in found[1:] if p.document != top.document), None)
+    if not sure and other_page is not None and top.score - other_page.score < PASSAGE_CLOSE * top.threshold(settings):
+        return Decision("unknown", "close_runner_up")
     return Decision("answered", "passage_match", entries=[top])
 
 
@@ -117,7 +124,7 @@ def _doubt(
 
 def key_terms(unknown: tuple[str, ...]) -> tuple[str, ...]:
     """The words no entry uses that name something (not "still", "my dad", "lol")."""
-    return tuple(word for word in unknown if not small_words.says_little(word))
+    return tuple(word for word in unknown if len(word) > 1 and not small_words.says_little(word))
 
 
 def _views_agree(found: list[ScoredEntry]) -> bool:

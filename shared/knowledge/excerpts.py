@@ -22,7 +22,7 @@ from shared.text.small_words import FUNCTION_WORDS, VAGUE
 
 MAX_WORDS = 70
 _ENDINGS = ("ing", "ed", "ies", "es", "s", "ly", "y")
-_DOUBLED = re.compile(r"([bcdfgklmnprstz])\1$")
+_DOUBLED = re.compile(r"([bcdfgklmnprtz])\1$")  # not "ss": "passed" -> "pass"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(.*)$", re.MULTILINE)
@@ -47,12 +47,18 @@ class Excerpt:
     offset: int  # where its best unit starts in the passage's text: the section to cite
 
 
-def excerpt(content: str, query: str, *, max_words: int = MAX_WORDS) -> Excerpt:
-    """The units of `content` that best answer `query`, in the passage's order, within `max_words`."""
+def excerpt(
+    content: str, query: str, *, sections: list[dict[str, Any]] | None = None, max_words: int = MAX_WORDS
+) -> Excerpt:
+    """The units of `content` that best answer `query`, in the passage's order, within `max_words`.
+
+    `sections` (each with its `offset` and `heading_path`) name the headings the units sit under,
+    the first of which is not in the passage's text; without them, the text's own headings do.
+    """
     units = units_of(content)
     if not units:
         return Excerpt(content.strip(), 0)
-    scores = _scores(units, query, content)
+    scores = _scores(units, query, _headings_of(units, content, sections))
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         best = 0
@@ -120,16 +126,17 @@ def stem(word: str) -> str:
                 continue
             if ending == "s" and word.endswith("ss"):
                 continue
-            return _DOUBLED.sub(r"\1", word[: -len(ending)])
+            # "shipped" -> "ship", but "addresses" -> "address": only these endings double a consonant
+            return _DOUBLED.sub(r"\1", word[: -len(ending)]) if ending in ("ing", "ed") else word[: -len(ending)]
     return word
 
 
-def _scores(units: list[Unit], query: str, content: str) -> list[float]:
+def _scores(units: list[Unit], query: str, headings: list[str]) -> list[float]:
     """Each unit's score: the rarity of the message's words it holds, and half that for those its
     section's heading holds ("in winter" meets the sentences under "Winter storage")."""
     wanted = content_stems(query)
     unit_stems = [content_stems(u.text) for u in units]
-    heading_stems = [content_stems(heading) for heading in _headings_of(units, content)]
+    heading_stems = [content_stems(heading) for heading in headings]
     rarity = {stem: math.log(1 + len(units) / (1 + sum(stem in s for s in unit_stems))) for stem in wanted}
     return [
         sum(rarity[s] for s in wanted & stems) + HEADING_SHARE * sum(rarity[s] for s in wanted & above - stems)
@@ -137,10 +144,17 @@ def _scores(units: list[Unit], query: str, content: str) -> list[float]:
     ]
 
 
-def _headings_of(units: list[Unit], content: str) -> list[str]:
+def _headings_of(units: list[Unit], content: str, sections: list[dict[str, Any]] | None) -> list[str]:
     """The heading each unit sits under ("" before the first)."""
+    if sections:
+        return [_last_heading(section_at(sections, unit.offset)) for unit in units]
     headings = [(m.start(), m.group(1)) for m in _HEADING_LINE.finditer(content)]
     return [next((text for start, text in reversed(headings) if start <= unit.offset), "") for unit in units]
+
+
+def _last_heading(section: dict[str, Any] | None) -> str:
+    path = (section or {}).get("heading_path") or [""]
+    return str(path[-1])
 
 
 def _around(units: list[Unit], best: int, max_words: int, scores: list[float]) -> list[int]:

@@ -23,6 +23,9 @@ log = logging.getLogger("support.retrieval")
 # Half the answering threshold still marks a topic worth suggesting.
 Found = list[retrieval.ScoredEntry]  # entries as retrieval ranked them, best first
 RELATED_FRACTION = 0.5
+# A page answers in place of an entry that also answers when it fits the message this much better
+# (each score over its own threshold): the team's curated answer keeps priority when both fit alike.
+PAGE_FITS_BETTER = 1.3
 MIN_PART_WORDS = 3
 MAX_PARTS = 3
 # Where a message turns to another question: after a sentence's end, or at "and"/"also" (in
@@ -251,11 +254,15 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
 
 
 def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.ScoredEntry, settings: Settings) -> bool:
-    """Whether `page` holds words of the message that `entry` lacks, and either names every word of
-    the message that no entry uses (the page covers what the knowledge base never mentions: "Russia")
-    or fits the message surely and as well as the entry does."""
+    """Whether `page` fits the message surely and clearly better than `entry` (a page's section on
+    Canada against a general shipping answer, for "shipping to Vancouver"), or holds words of the
+    message that `entry` lacks and either names every word of the message that no entry uses (the
+    page covers what the knowledge base never mentions: "Russia") or fits surely and as well."""
     if entry.kind == "passage":
         return False
+    page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
+    if page_fit >= max(PAGE_FITS_BETTER * entry_fit, settings.retrieval_sure_factor):
+        return True
     asked = excerpts.content_stems(text)
     on_page = excerpts.content_stems(" ".join([page.question, page.answer]))
     if not (asked & on_page) - excerpts.content_stems(" ".join([entry.question, entry.answer])):
@@ -263,7 +270,6 @@ def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.Sco
     never_in_entries = excerpts.content_stems(" ".join(decision.key_terms(entry.unknown_words)))
     if never_in_entries and never_in_entries <= on_page:
         return True
-    page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
     return page_fit >= max(entry_fit, settings.retrieval_sure_factor)
 
 

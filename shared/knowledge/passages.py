@@ -155,8 +155,9 @@ def calibration_mode(model: str) -> str:
 
 
 def _passage(row: Any, query: str, fallback: float, *, hybrid: bool) -> ScoredEntry:
-    found = excerpts.excerpt(row.content, query)
-    section = excerpts.section_at(list(row.sections or []), found.offset)
+    sections = list(row.sections or [])
+    found = excerpts.excerpt(row.content, query, sections=sections)
+    section = excerpts.section_at(sections, found.offset)
     path = list(section.get("heading_path", [])) if section else list(row.heading_path)
     anchor = section.get("anchor") if section else row.anchor
     where = [row.title, *path[1:]] if row.title and path[:1] == [row.title] else [p for p in (row.title, *path) if p]

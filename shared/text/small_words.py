@@ -60,7 +60,11 @@ VAGUE = _words(
     "perhaps probably even instead else again ever never always usually quite pretty",
     "two three four five six seven eight nine ten few couple several half",
     "dad mom mum mother father sister brother wife husband friend friends son daughter kids family",
-    "yo lol lmao omg ugh oops hey btw gonna wanna kinda gotta u r ya b4 thx",
+    "yo lol lmao omg ugh oops hey btw gonna wanna kinda gotta u r ya b4 thx guys folks y'all",
+    "realise realised realize realized notice noticed wonder wondering want wanted wants rather mind",
+    # what is left of a contraction written without its apostrophe or split at it ("doesn't" -> "doesn")
+    "whats thats theres youre theyre hasnt doesnt isnt didnt wasnt arent havent couldnt wouldnt shouldnt",
+    "doesn hasn isn didn wasn aren haven couldn wouldn shouldn ll ve re",
     # French
     "encore déjà hier aujourd'hui demain maintenant bientôt semaine semaines mois jour jours an ans année",
     "heure heures fois vraiment truc chose choses quelqu'un quelque rien toujours jamais souvent peut-être",

@@ -118,6 +118,25 @@ def test_the_section_cited_is_the_one_holding_the_best_sentence():
     assert excerpts.section_at(sections, 10)["anchor"] == "a"
 
 
+def test_word_forms_meet_whatever_their_ending():
+    assert excerpts.stem("addresses") == excerpts.stem("address")
+    assert excerpts.stem("passed") == excerpts.stem("pass")
+    assert excerpts.stem("shipped") == excerpts.stem("shipping") == excerpts.stem("ships")
+
+
+def test_the_heading_of_a_passage_s_first_section_counts_though_it_is_not_in_its_text():
+    content = (
+        "It takes 10 days.\n\n## Japan\n\n"
+        "Standard delivery takes 7 days. Express delivery takes 3 days. Tracked delivery takes 5 days."
+    )
+    sections = [
+        {"anchor": "australia", "offset": 0, "heading_path": ["Shipping", "Australia"]},
+        {"anchor": "japan", "offset": content.index("## Japan"), "heading_path": ["Shipping", "Japan"]},
+    ]
+    found = excerpts.excerpt(content, "delivery time to australia", sections=sections)
+    assert found.text == "It takes 10 days." and excerpts.section_at(sections, found.offset)["anchor"] == "australia"
+
+
 def test_a_message_sharing_no_word_with_the_passage_gets_its_opening():
     found = excerpts.excerpt(BIKES, "zzz qqq")
     assert found.text.startswith("How to look after a Trailmaster bicycle")

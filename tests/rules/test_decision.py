@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.core.settings import get_settings
-from shared.knowledge.decision import decide
+from shared.knowledge.decision import decide, decide_passage
 from shared.knowledge.retrieval import ScoredEntry
 
 THRESHOLD = 10.0
@@ -86,3 +86,39 @@ def test_words_that_only_say_when_or_who_else_are_no_evidence_against_an_entry(s
 def test_a_key_term_among_vague_words_still_makes_an_answer_a_suggestion(settings):
     found = [_entry("a", 12.0, unknown=["still", "skateboards"]), _entry("b", 5.0, lexical=0.2, dense=0.3)]
     assert decide(found, settings, words=12).reason == "key_terms_not_in_kb"
+
+
+def test_what_is_left_of_a_contraction_or_a_chat_word_is_no_evidence_against_an_entry(settings):
+    unknown = ["m", "doesn", "guys", "realised"]  # "I'm", "doesn't", "you guys", "I just realised"
+    found = [_entry("a", 12.0, unknown=unknown), _entry("b", 5.0, lexical=0.2, dense=0.3)]
+    assert decide(found, settings, words=14).outcome == "answered"
+
+
+def _passage(passage_id: str, score: float, document: str) -> ScoredEntry:
+    return ScoredEntry(
+        f"passage:{passage_id}",
+        f"Guide › {passage_id}",
+        "Text.",
+        None,
+        score,
+        hybrid=True,
+        calibrated=THRESHOLD,
+        features={"lexical": 1.0, "dense": 0.5},
+        kind="passage",
+        document=document,
+    )
+
+
+def test_two_pages_about_as_plausible_make_a_passage_a_guess(settings):
+    found = [_passage("setup", 12.0, "setup.md"), _passage("returns", 10.0, "returns.html")]
+    assert decide_passage(found, settings, words=10).reason == "close_runner_up"
+
+
+def test_neighbouring_sections_of_one_page_scoring_alike_still_answer(settings):
+    found = [_passage("canada", 12.0, "shipping.md"), _passage("europe", 11.5, "shipping.md")]
+    assert decide_passage(found, settings, words=10).outcome == "answered"
+
+
+def test_a_passage_well_ahead_of_other_pages_answers(settings):
+    found = [_passage("setup", 16.0, "setup.md"), _passage("returns", 10.0, "returns.html")]
+    assert decide_passage(found, settings, words=10).outcome == "answered"
