@@ -28,6 +28,7 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(.*)$", re.MULTILINE)
 HEADING_SHARE = 0.5
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_STEP = re.compile(r"^\d+[.)]\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # A sentence ends at . ! ? followed by a space and a capital, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9ÀÁÂÄÇÈÉÊÍÓÖÚÜÑ])")
@@ -167,11 +168,16 @@ def _around(units: list[Unit], best: int, max_words: int, scores: list[float]) -
             size = len(units[i].text.split())
             if words + size > max_words:
                 break
-            if not units[i].row or scores[i] >= scores[best] > 0:
+            if not units[i].row or scores[i] >= scores[best] > 0 or (step == 1 and _is_step(units[i])):
                 chosen.append(i)
                 words += size
             i += step
     return sorted(chosen)
+
+
+def _is_step(unit: Unit) -> bool:
+    """A numbered list's item: the steps after the best one belong to its answer."""
+    return unit.row and bool(_STEP.match(unit.text))
 
 
 def _joined(units: list[Unit]) -> str:

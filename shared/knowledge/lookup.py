@@ -26,6 +26,8 @@ RELATED_FRACTION = 0.5
 # A page answers in place of an entry that also answers when it fits the message this much better
 # (each score over its own threshold): the team's curated answer keeps priority when both fit alike.
 PAGE_FITS_BETTER = 1.3
+# A section of the same page scoring this share of the first one's may hold the answer instead.
+NEAR_SECTION = 0.8
 MIN_PART_WORDS = 3
 MAX_PARTS = 3
 # Where a message turns to another question: after a sentence's end, or at "and"/"also" (in
@@ -241,6 +243,7 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
     """
     if not pages:
         return decided
+    pages = _best_section_first(pages, text)
     by_page = decision.decide_passage(pages, settings, words=len(text.split()))
     if by_page.outcome != "answered":
         return decided
@@ -251,6 +254,23 @@ def _with_passages(decided: _Decided, pages: Found, settings: Settings, *, text:
     ):
         return decided
     return _Decided("answered", by_page.reason, by_page.entries)
+
+
+def _best_section_first(pages: Found, text: str) -> Found:
+    """The ranked passages, with the one of the first passage's document whose quoted sentences say
+    most of what the message asks moved first, when it scores nearly as well: neighbouring sections
+    of a page score alike, and the one that holds the answer is not always ranked first."""
+    top = pages[0]
+    asked = excerpts.content_stems(text)
+    near = [top, *(p for p in pages[1:] if p.document == top.document and p.score >= NEAR_SECTION * top.score)]
+
+    def says(page: retrieval.ScoredEntry) -> int:
+        return len(asked & excerpts.content_stems(f"{page.section or ''} {page.excerpt or ''}"))
+
+    best = max(near, key=says)
+    if says(best) <= says(top):
+        return pages
+    return [best, *(p for p in pages if p is not best)]
 
 
 def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.ScoredEntry, settings: Settings) -> bool:

@@ -9,6 +9,7 @@ from shared.answering.providers.offline import OfflineProvider
 from shared.answering.types import AnswerRequest
 from shared.knowledge import excerpts, lookup, passages
 from shared.knowledge.documents.sync import remove_source, sync_sources
+from shared.knowledge.retrieval import ScoredEntry
 
 BIKES = """# Bicycle care guide
 
@@ -135,6 +136,34 @@ def test_the_heading_of_a_passage_s_first_section_counts_though_it_is_not_in_its
     ]
     found = excerpts.excerpt(content, "delivery time to australia", sections=sections)
     assert found.text == "It takes 10 days." and excerpts.section_at(sections, found.offset)["anchor"] == "australia"
+
+
+def test_the_steps_after_the_best_matching_step_are_quoted_with_it():
+    steps = (
+        "## Pairing\n\n1. Open the case.\n2. Hold the button on the case for three seconds.\n"
+        "3. Pick the buds on your phone.\n"
+    )
+    found = excerpts.excerpt(steps, "the case light does not blink when I open the case")
+    assert found.text.splitlines() == [
+        "1. Open the case.",
+        "2. Hold the button on the case for three seconds.",
+        "3. Pick the buds on your phone.",
+    ]
+
+
+def test_a_section_of_the_same_page_whose_sentences_say_more_of_the_question_is_quoted_first():
+    def section(name: str, score: float, text: str, document: str = "volt.md") -> ScoredEntry:
+        return ScoredEntry(
+            f"passage:{name}", name, text, None, score, kind="passage", document=document, section=name, excerpt=text
+        )
+
+    pages = [
+        section("Getting started", 9.0, "The charger has three ports."),
+        section("Sharing power", 8.0, "With a laptop and a phone, the laptop port gets 45 W and the phone port 20 W."),
+        section("Returns", 8.9, "Return the laptop power supply within 30 days.", document="returns.html"),
+    ]
+    ranked = lookup._best_section_first(pages, "how much power does each port give my laptop and phone?")
+    assert [p.id for p in ranked] == ["passage:Sharing power", "passage:Getting started", "passage:Returns"]
 
 
 def test_a_message_sharing_no_word_with_the_passage_gets_its_opening():
