@@ -6,6 +6,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -63,6 +64,14 @@ class Findings:
     offered: list[retrieval.ScoredEntry] = field(default_factory=list)
 
 
+class Explanation(NamedTuple):
+    """What `explain` found: the findings, the entries the whole message ranked and the passages, best first."""
+
+    findings: Findings
+    ranked: list[retrieval.ScoredEntry]
+    pages: list[retrieval.ScoredEntry]
+
+
 def find_answers(
     question: str,
     history: list[Turn],
@@ -78,7 +87,7 @@ def find_answers(
     A failing embedder or database degrades to less, never to an error. `conn` searches a
     knowledge base being rehearsed (see knowledge/regression); by default, the live one.
     """
-    return explain(question, history, locale=locale, conn=conn, standalone=standalone)[0]
+    return explain(question, history, locale=locale, conn=conn, standalone=standalone).findings
 
 
 def explain(
@@ -88,8 +97,8 @@ def explain(
     locale: str | None = None,
     conn: sa.Connection | None = None,
     standalone: str | None = None,
-) -> tuple[Findings, list[retrieval.ScoredEntry]]:
-    """`find_answers`, with the entries the whole message ranked, best first, that it decided from."""
+) -> Explanation:
+    """`find_answers`, with the entries the whole message ranked and the passages, best first, that it decided from."""
     language = language_of(question, locale)
     searched_text = (standalone or "").strip() or question
     form = followups.form_of(question, history) if searched_text == question else None
@@ -111,7 +120,8 @@ def explain(
         searched, popular, pages = retrieve(conn) if conn is not None else run_idempotent(retrieve)
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("retrieval failed; answering without the knowledge base")
-        return Findings(question=question, entries=[], history=history, language=language, reason="no_retrieval"), []
+        none = Findings(question=question, entries=[], history=history, language=language, reason="no_retrieval")
+        return Explanation(none, [], [])
     settings = get_settings()
     found = searched[0]
     decided = _decided(searched_text, found, list(zip(asked, searched[1 : 1 + len(asked)], strict=True)), settings)
@@ -140,7 +150,7 @@ def explain(
         reason=decided.reason,
         offered=[e.in_language(language) for e in decided.offered],
     )
-    return findings, found
+    return Explanation(findings, found, pages)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""The help-center passages nearest a question, for the team's eyes: "Try it" and the gaps list.
+"""The help-center passages nearest a question, for the team's eyes: the gaps list.
 
-The customer's path searches passages inside `lookup.explain`, beside the entries; these views
-only show what that search ranks, so they search the same way (the query embedded and redacted
-as `lookup` does it, lexically when there is no embedder or it fails).
+The customer's path searches passages inside `lookup.explain`, beside the entries ("Try it" shows
+what that search ranked); the gaps search the same way (the query embedded and redacted as
+`lookup` does it, lexically when there is no embedder or it fails).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from shared.core import errors
 from shared.core.settings import get_settings
 from shared.db.engine import connection
 from shared.embeddings import describe_retrieval
-from shared.knowledge import editing, lookup, nearest_passages
+from shared.knowledge import editing, lookup
 from shared.knowledge.retrieval import ScoredEntry
 from shared.schemas.knowledge import (
     Candidate,
@@ -84,9 +84,7 @@ def try_question(request: TryRequest) -> TryResult:
     """What the bot would do with `request.question`: ranked entries and help-center passages with their scores,
     the threshold, the decision."""
     settings = get_settings()
-    decided, found = lookup.explain(request.question, [], locale=request.locale)
-    with connection() as conn:
-        pages = nearest_passages.ranked(conn, request.question, language=decided.language)
+    decided, found, pages = lookup.explain(request.question, [], locale=request.locale)
     model_usage.flush()  # a remote embedder's, for the question
     threshold = decided.top_threshold if decided.top_threshold is not None else settings.retrieval_min_score
     return TryResult(
