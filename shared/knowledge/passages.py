@@ -43,9 +43,9 @@ _QUERY_TERMS = """
              unnest(tsvector_to_array(to_tsvector(CAST(:text_config AS regconfig), w.word))) AS s(lexeme)
     ),
     lexemes AS MATERIALIZED (
-        SELECT q.lexeme, coalesce(x.rarity, 1.0) AS rarity, x.lexeme IS NULL AS unknown
-        FROM (SELECT DISTINCT lexeme FROM stems) q
-        LEFT JOIN passage_lexemes x ON x.lexeme = q.lexeme
+        SELECT q.lexeme, coalesce(q.rarity, 1.0) AS rarity, q.rarity IS NULL AS unknown
+        FROM (SELECT s.lexeme, (SELECT x.rarity FROM passage_lexemes x WHERE x.lexeme = s.lexeme) AS rarity
+              FROM (SELECT DISTINCT lexeme FROM stems) s) q
     ),
     unknown_words AS MATERIALIZED (
         SELECT coalesce(array_agg(DISTINCT s.original ORDER BY s.original), CAST('{}' AS text[])) AS words
@@ -53,12 +53,7 @@ _QUERY_TERMS = """
         WHERE l.unknown AND s.original !~ '[0-9]'
     ),
     informative AS MATERIALIZED (SELECT * FROM lexemes WHERE rarity >= 0.1),
-    known_mass AS MATERIALIZED (SELECT coalesce(sum(rarity), 0) AS mass FROM informative WHERE NOT unknown),
-    bm25 AS MATERIALIZED (
-        SELECT t.passage_id, sum(t.weight) AS score, sum(l.rarity) AS matched
-        FROM passage_terms t JOIN informative l ON l.lexeme = t.lexeme
-        GROUP BY t.passage_id
-    )"""
+    known_mass AS MATERIALIZED (SELECT coalesce(sum(rarity), 0) AS mass FROM informative WHERE NOT unknown)"""
 
 _OUTPUT = """
     SELECT p.id, p.content, p.heading_path, p.anchor, p.sections, p.language, d.location, d.title,
@@ -74,11 +69,12 @@ _OUTPUT = """
 LEXICAL_SQL = f"""
     WITH {_QUERY_TERMS},
     scored AS (
-        SELECT b.passage_id, b.score * b.matched / nullif((SELECT sum(rarity) FROM informative), 0) AS score,
-               b.score AS lexical, CAST(NULL AS float8) AS dense,
-               b.matched / nullif((SELECT mass FROM known_mass), 0) AS coverage
-        FROM bm25 b
-        ORDER BY score DESC, b.passage_id
+        SELECT t.passage_id, sum(t.weight) * sum(l.rarity) / nullif((SELECT sum(rarity) FROM informative), 0) AS score,
+               sum(t.weight) AS lexical, CAST(NULL AS float8) AS dense,
+               sum(l.rarity) / nullif((SELECT mass FROM known_mass), 0) AS coverage
+        FROM passage_terms t JOIN informative l ON l.lexeme = t.lexeme
+        GROUP BY t.passage_id
+        ORDER BY score DESC, t.passage_id
         LIMIT :top_k
     )
     {_OUTPUT}
@@ -89,24 +85,39 @@ LEXICAL_SQL = f"""
 def hybrid_sql(dims: int) -> str:
     """The hybrid query for vectors of `dims` dimensions (a literal, so the partial HNSW index applies)."""
     v = f"vector({int(dims)})"
+    # Every posting of the informative lexemes is summed, but only the best sums are kept: a common
+    # word has thousands of passages. The nearest passages' cosines come with them; only the others'
+    # vectors are read, and only the others' sums, from the primary key.
     return f"""
     WITH {_QUERY_TERMS},
-    candidates AS (
-        (SELECT x.passage_id FROM passage_vectors x WHERE x.dims = {dims} AND x.model = :model
-         ORDER BY x.embedding::{v} <=> CAST(:vector AS {v}) LIMIT :near)
-        UNION
-        (SELECT b.passage_id FROM bm25 b ORDER BY b.score DESC LIMIT :near)
+    nearest AS MATERIALIZED (
+        SELECT x.passage_id, x.embedding::{v} <=> CAST(:vector AS {v}) AS distance
+        FROM passage_vectors x WHERE x.dims = {dims} AND x.model = :model
+        ORDER BY distance LIMIT :near
+    ),
+    best_lexical AS MATERIALIZED (
+        SELECT t.passage_id, sum(t.weight) AS score, sum(l.rarity) AS matched
+        FROM passage_terms t JOIN informative l ON l.lexeme = t.lexeme
+        GROUP BY t.passage_id ORDER BY score DESC, t.passage_id LIMIT :near
     ),
     features AS MATERIALIZED (
-        SELECT k.passage_id, coalesce(b.score, 0) AS lexical,
-               coalesce(b.matched, 0) / nullif((SELECT mass FROM known_mass), 0) AS coverage,
-               1 - (x.embedding::{v} <=> CAST(:vector AS {v})) AS dense
-        FROM candidates k
-        LEFT JOIN bm25 b ON b.passage_id = k.passage_id
-        LEFT JOIN passage_vectors x ON x.passage_id = k.passage_id AND x.model = :model
+        SELECT b.passage_id, b.score AS lexical, b.matched, 1 - coalesce(n.distance, (
+            SELECT x.embedding::{v} <=> CAST(:vector AS {v})
+            FROM passage_vectors x WHERE x.passage_id = b.passage_id AND x.model = :model
+        )) AS dense
+        FROM best_lexical b LEFT JOIN nearest n ON n.passage_id = b.passage_id
+        UNION ALL
+        SELECT n.passage_id, coalesce(s.score, 0), coalesce(s.matched, 0), 1 - n.distance
+        FROM nearest n
+        CROSS JOIN LATERAL (
+            SELECT sum(t.weight) AS score, sum(l.rarity) AS matched
+            FROM informative l JOIN passage_terms t ON t.lexeme = l.lexeme AND t.passage_id = n.passage_id
+        ) s
+        WHERE n.passage_id NOT IN (SELECT passage_id FROM best_lexical)
     ),
     scored AS (
-        SELECT passage_id, lexical, dense, coverage, :w_lexical * lexical + :w_dense * coalesce(dense, 0) AS score
+        SELECT passage_id, lexical, dense, matched / nullif((SELECT mass FROM known_mass), 0) AS coverage,
+               :w_lexical * lexical + :w_dense * coalesce(dense, 0) AS score
         FROM features
         ORDER BY score DESC, passage_id
         LIMIT :top_k
