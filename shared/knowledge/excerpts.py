@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from shared.text.small_words import FUNCTION_WORDS, VAGUE
@@ -119,6 +120,7 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in words if len(w) > 1 and w not in FUNCTION_WORDS and w not in VAGUE}
 
 
+@lru_cache(maxsize=50_000)  # a page's words recur in every search that quotes it
 def stem(word: str) -> str:
     """`word` without a common English ending (a doubled consonant left single): enough to match forms."""
     for ending in _ENDINGS:
