@@ -55,7 +55,14 @@ ms (the index-only scan already holds: the primary key includes the weight). Mea
   passages query at 6.2 / 9.1 ms and find_answers at 30.8 / 59.5 ms (older figures), but 57.1% of
   the demo help center's pages found instead of 59.5%.
 The five passages' excerpts cost about 1 ms of each search (excerpts.excerpt, about 0.2 ms a
-passage, mostly stemming); find_answers uses only the first passage.
+passage, mostly stemming: a word's stem is now cached). Also measured and not kept: searching the
+passages' lexical half in Postgres on a connection of its own while the message is embedded (the
+vector half after it) gave find_answers 0.99x / 0.95x at p50 / p95 against the one query, timed
+alternately in one run: the encoder and pg8000 share one interpreter lock, and the longest
+messages' time is their embedding (a message and its parts, about 36 ms for the slowest 40)
+and their entries' searches (about 14 ms), not the passages (about 12 ms). Between later full
+runs on this machine, A's p95 ranged 39.9 to 48.7 ms and B's 52.5 to 62.0 ms as the machine's
+speed moved (the query vector alone 14.0 to 18.3 ms at p50); B/A at p95 stayed 1.27x to 1.38x.
 """
 
 from __future__ import annotations
