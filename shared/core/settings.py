@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -324,7 +324,30 @@ class Settings(BaseSettings):
         return missing
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings, read on first use."""
-    return Settings()
+class _SettingsOnce:
+    """Settings read on first use and kept; `cache_clear()` makes the next use read them again.
+
+    Reading and clearing share a lock: a request thread that began reading the environment before
+    it changed cannot store what it read after the clear (functools' caches would keep it).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: Settings | None = None
+
+    def __call__(self) -> Settings:
+        settings = self._settings
+        if settings is None:
+            with self._lock:
+                if self._settings is None:
+                    self._settings = Settings()
+                settings = self._settings
+        return settings
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._settings = None
+
+
+get_settings = _SettingsOnce()
+"""The process-wide settings, read on first use."""
