@@ -15,12 +15,13 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
-
 from shared.clients.outbound import HostRefused, checked_address, default_port, host_and_port, pinned_url
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_RESPONSE_BYTES = 1_000_000
 _shared: httpx.Client | None = None
@@ -64,6 +65,8 @@ class OutgoingRequest:
 
 def send(request: OutgoingRequest, *, allowed_hosts: list[str], timeout: float) -> ShopResponse:
     """Send `request` to the shop and read its JSON answer; every failure is a value, not an exception."""
+    import httpx  # on first use: the answering function's cold start does not wait for it (about 70 ms)
+
     started = time.perf_counter()
     try:
         target, host = _checked_target(request.url, allowed_hosts)
@@ -110,6 +113,8 @@ def _checked_target(url: str, allowed_hosts: list[str]) -> tuple[str, str]:
 def _client() -> httpx.Client:
     """One client for the process, built on first use: its TLS context and kept connections are reused."""
     global _shared
+    import httpx
+
     with _building:
         if _shared is None:
             _shared = httpx.Client(follow_redirects=False, trust_env=False)
@@ -128,6 +133,8 @@ def _exchange(request: OutgoingRequest, target: str, host: str, timeout: float) 
         timeout=timeout,
         extensions={"sni_hostname": host},
     )
+    import httpx
+
     deadline = time.monotonic() + timeout  # httpx's timeout is per read: a trickling answer gets no more than this
     response = client.send(outgoing, stream=True)
     try:

@@ -49,6 +49,9 @@ _LAYER_KEYS = {
 }
 
 
+_MATRICES = ("ao_w", "in_w", "out_w")
+
+
 def model_dir() -> Path | None:
     """The model's files: bundled in the deploy archive, else the installed weights package; None if neither."""
     if (BUNDLED / "model.safetensors").is_file():
@@ -183,13 +186,17 @@ def _attend(qkv: F32, tokens: _Tokens, heads: int) -> F32:
 
 
 def _layer(weights: dict[str, Any], prefix: str) -> dict[str, F32]:
-    layer = {short: np.array(weights[prefix + key]) for short, key in _LAYER_KEYS.items()}
-    parts = ("query", "key", "value")
-    layer["qkv_w"] = np.concatenate([weights[f"{prefix}attention.self.{p}.weight"] for p in parts])
-    layer["qkv_b"] = np.concatenate([weights[f"{prefix}attention.self.{p}.bias"] for p in parts])
-    for key in ("qkv_w", "ao_w", "in_w", "out_w"):
-        layer[key] = np.ascontiguousarray(layer[key].T)  # so the forward pass is x @ W
+    # The matrices are stored (out, in); each is copied once, transposed, so the forward pass is x @ W.
+    layer = {short: _as_rows(weights[prefix + key], short) for short, key in _LAYER_KEYS.items()}
+    parts = [f"{prefix}attention.self.{p}" for p in ("query", "key", "value")]
+    layer["qkv_w"] = np.concatenate([weights[f"{p}.weight"].T for p in parts], axis=1)
+    layer["qkv_b"] = np.concatenate([weights[f"{p}.bias"] for p in parts])
     return layer
+
+
+def _as_rows(tensor: NDArray[Any], short: str) -> F32:
+    copied: F32 = np.ascontiguousarray(tensor.T) if short in _MATRICES else np.array(tensor)
+    return copied
 
 
 def _layer_norm(x: F32, weight: F32, bias: F32, eps: np.float32) -> F32:

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 UNK, BOS, EOS = 0, 1, 2
 SPACE = "\u2581"  # SentencePiece writes spaces as this
+FILTER_ROUNDS = 4
 
 
 class Tokenizer:
@@ -100,22 +102,57 @@ def _read_pieces(data: bytes) -> tuple[list[str], list[float], int]:
     """The vocabulary (the model file's leading field 1), its scores, and where it ends.
 
     Every piece is `0a <size> 0a <length> <text> 15 <float32 score> [18 <type>]` with one-byte
-    sizes, so two bytes say where the text is and where the next piece starts; the check after
-    the loop refuses a file laid out otherwise.
+    sizes, so two bytes say where the text is and where the next piece starts; the check at the
+    end refuses a file laid out otherwise.
     """
-    texts, score_at, position = [], [], 0
-    while data[position] == 0x0A:
-        text_end = position + 4 + data[position + 3]
-        texts.append(data[position + 4 : text_end])
-        score_at.append(text_end + 1)
-        position += 2 + data[position + 1]
-    pieces = b"\0".join(texts).decode().split("\0")
     raw = np.frombuffer(data, dtype=np.uint8)
-    offsets = np.array(score_at)
-    if len(pieces) != len(texts) or not (raw[offsets - 1] == 0x15).all():
+    starts, end = _record_starts(raw)
+    lengths = raw[starts + 3].astype(np.int64)
+    # Each text with the length byte before it, which then becomes the \0 between two texts.
+    spans = lengths + 1
+    firsts = np.cumsum(spans) - spans
+    joined = raw[np.repeat(starts + 3 - firsts, spans) + np.arange(int(spans.sum()))]
+    joined[firsts] = 0
+    pieces = joined[1:].tobytes().decode().split("\0")
+    offsets = starts + 5 + lengths
+    if len(pieces) != len(starts) or not (raw[offsets - 1] == 0x15).all():
         raise ValueError("unexpected SentencePiece model layout")
     scores: list[float] = raw[offsets[:, None] + np.arange(4)].view("<f4").ravel().tolist()
-    return pieces, scores, position
+    return pieces, scores, end
+
+
+def _record_starts(raw: NDArray[np.uint8]) -> tuple[NDArray[np.int64], int]:
+    """Where each piece's record starts, and where the records end.
+
+    Found all at once (a walk record by record took 40 to 100 ms of every cold start): every place
+    that looks like a record's start is a candidate. The candidates from the file's first byte
+    while each one's size leads to the next are the records when the last one's leads to a byte
+    that starts no record: exactly what a walk finds. A score's bytes can look like a start and
+    break the run: candidates that no candidate's size leads to are dropped and the run tried
+    again, a few times; then the records are walked.
+    """
+    candidates = np.flatnonzero((raw[:-3] == 0x0A) & (raw[2:-1] == 0x0A))
+    for _ in range(FILTER_ROUNDS):
+        if not len(candidates) or candidates[0] != 0:
+            break
+        nexts = candidates + 2 + raw[candidates + 1]
+        broken = np.flatnonzero(nexts[:-1] != candidates[1:])
+        last = int(broken[0]) if len(broken) else len(candidates) - 1
+        end = int(nexts[last])
+        if end < len(raw) and raw[end] != 0x0A:
+            return candidates[: last + 1], end
+        reached = np.zeros(len(raw) + 258, dtype=bool)
+        reached[nexts] = reached[0] = True
+        candidates = candidates[reached[candidates]]
+    return _walked_record_starts(raw.tobytes())
+
+
+def _walked_record_starts(data: bytes) -> tuple[NDArray[np.int64], int]:
+    starts, position = [], 0
+    while data[position] == 0x0A:
+        starts.append(position)
+        position += 2 + data[position + 1]
+    return np.array(starts, dtype=np.int64), position
 
 
 def _fields(data: bytes, position: int, end: int) -> Iterator[tuple[int, int, int]]:
