@@ -200,7 +200,7 @@ class _Encoder:
         tokens = _normalized(self._n_grams(embedded, lengths), w["ln_g"], w["ln_b"], self.eps)
         firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         # Summing the tokens before the (linear) pooling projection leaves one row per sentence.
-        pooled = np.add.reduceat(tokens, firsts, axis=0) @ w["cnn_W"] + lengths[:, None] * w["cnn_b"]
+        pooled = np.add.reduceat(tokens, firsts, axis=0) @ w["cnn_W"] + lengths[:, None].astype(np.float32) * w["cnn_b"]
         pooled /= np.sqrt(lengths, dtype=np.float32)[:, None]
         y0 = np.maximum(pooled @ w["d0"], 0)
         y1 = np.maximum(pooled @ w["p1"] + y0 @ w["d1"], 0)
