@@ -63,6 +63,11 @@ messages' time is their embedding (a message and its parts, about 36 ms for the 
 and their entries' searches (about 14 ms), not the passages (about 12 ms). Between later full
 runs on this machine, A's p95 ranged 39.9 to 48.7 ms and B's 52.5 to 62.0 ms as the machine's
 speed moved (the query vector alone 14.0 to 18.3 ms at p50); B/A at p95 stayed 1.27x to 1.38x.
+Also measured and not kept, for the encoder's share: pooling each part's MiniLM vector from the
+whole message's token states instead of encoding the parts (one pass for a message with parts)
+cost questions answered in order 82.6% -> 78.3% and, with the help center, two-in-one 87.0% ->
+82.6%; splitting a message-and-parts batch across two threads was faster in one run and slower
+in the next three (the two vCPUs do not reliably give two cores' worth of matrix work).
 """
 
 from __future__ import annotations
