@@ -122,6 +122,8 @@ def _client() -> httpx.Client:
 
 
 def _exchange(request: OutgoingRequest, target: str, host: str, timeout: float) -> tuple[int, bytes]:
+    import httpx
+
     port = urlsplit(request.url).port
     headers = {**request.headers, "Host": host if port is None else f"{host}:{port}", "Accept": "application/json"}
     client = _client()
@@ -133,8 +135,6 @@ def _exchange(request: OutgoingRequest, target: str, host: str, timeout: float) 
         timeout=timeout,
         extensions={"sni_hostname": host},
     )
-    import httpx
-
     deadline = time.monotonic() + timeout  # httpx's timeout is per read: a trickling answer gets no more than this
     response = client.send(outgoing, stream=True)
     try:

@@ -187,16 +187,16 @@ def _attend(qkv: F32, tokens: _Tokens, heads: int) -> F32:
 
 def _layer(weights: dict[str, Any], prefix: str) -> dict[str, F32]:
     # The matrices are stored (out, in); each is copied once, transposed, so the forward pass is x @ W.
-    layer = {short: _as_rows(weights[prefix + key], short) for short, key in _LAYER_KEYS.items()}
+    layer = {
+        short: np.ascontiguousarray(weights[prefix + key].T) if short in _MATRICES else np.array(weights[prefix + key])
+        for short, key in _LAYER_KEYS.items()
+    }
     parts = [f"{prefix}attention.self.{p}" for p in ("query", "key", "value")]
-    layer["qkv_w"] = np.concatenate([weights[f"{p}.weight"].T for p in parts], axis=1)
-    layer["qkv_b"] = np.concatenate([weights[f"{p}.bias"] for p in parts])
+    # Row-major, like the others (a column-major matrix made x @ W a third slower), and plain
+    # arrays: np.ascontiguousarray also drops the memmap subclass, whose hooks run on every operation.
+    layer["qkv_w"] = np.ascontiguousarray(np.concatenate([weights[f"{p}.weight"] for p in parts]).T)
+    layer["qkv_b"] = np.asarray(np.concatenate([weights[f"{p}.bias"] for p in parts]))
     return layer
-
-
-def _as_rows(tensor: NDArray[Any], short: str) -> F32:
-    copied: F32 = np.ascontiguousarray(tensor.T) if short in _MATRICES else np.array(tensor)
-    return copied
 
 
 def _layer_norm(x: F32, weight: F32, bias: F32, eps: np.float32) -> F32:

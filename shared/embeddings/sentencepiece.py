@@ -106,7 +106,7 @@ def _read_pieces(data: bytes) -> tuple[list[str], list[float], int]:
     end refuses a file laid out otherwise.
     """
     raw = np.frombuffer(data, dtype=np.uint8)
-    starts, end = _record_starts(raw)
+    starts, end = _record_starts(data)
     lengths = raw[starts + 3].astype(np.int64)
     # Each text with the length byte before it, which then becomes the \0 between two texts.
     spans = lengths + 1
@@ -121,7 +121,7 @@ def _read_pieces(data: bytes) -> tuple[list[str], list[float], int]:
     return pieces, scores, end
 
 
-def _record_starts(raw: NDArray[np.uint8]) -> tuple[NDArray[np.int64], int]:
+def _record_starts(data: bytes) -> tuple[NDArray[np.int64], int]:
     """Where each piece's record starts, and where the records end.
 
     Found all at once (a walk record by record took 40 to 100 ms of every cold start): every place
@@ -131,6 +131,7 @@ def _record_starts(raw: NDArray[np.uint8]) -> tuple[NDArray[np.int64], int]:
     break the run: candidates that no candidate's size leads to are dropped and the run tried
     again, a few times; then the records are walked.
     """
+    raw = np.frombuffer(data, dtype=np.uint8)
     candidates = np.flatnonzero((raw[:-3] == 0x0A) & (raw[2:-1] == 0x0A))
     for _ in range(FILTER_ROUNDS):
         if not len(candidates) or candidates[0] != 0:
@@ -144,7 +145,7 @@ def _record_starts(raw: NDArray[np.uint8]) -> tuple[NDArray[np.int64], int]:
         reached = np.zeros(len(raw) + 258, dtype=bool)
         reached[nexts] = reached[0] = True
         candidates = candidates[reached[candidates]]
-    return _walked_record_starts(raw.tobytes())
+    return _walked_record_starts(data)
 
 
 def _walked_record_starts(data: bytes) -> tuple[NDArray[np.int64], int]:
