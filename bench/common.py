@@ -7,7 +7,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -56,9 +55,9 @@ def bench_database() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         url = os.environ["DATABASE_URL"]
     else:
-        from shared.db.embedded import embedded_url, ensure_database, start_embedded
+        from shared.db.embedded import embedded_url, ensure_database, start_throwaway
 
-        server = start_embedded(Path(tempfile.mkdtemp(prefix="bench-pg-")) / "data", delete_on_exit=True)
+        server = start_throwaway("bench-pg-")
         ensure_database(server, "bench")
         url = embedded_url(server, "bench")
     os.environ["DATABASE_URL"] = url

@@ -36,7 +36,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -311,11 +310,11 @@ class fresh_database:
     """A database that exists only for this evaluation."""
 
     def __enter__(self) -> None:
-        from shared.db.embedded import embedded_url, ensure_database, start_embedded
+        from shared.db.embedded import embedded_url, ensure_database, start_throwaway
 
         # Not a TemporaryDirectory: its finaliser would delete the data under the running server,
         # which then outlives this process. The server deletes its own data when it stops.
-        server = start_embedded(Path(tempfile.mkdtemp(prefix="support-eval-")) / "data", delete_on_exit=True)
+        server = start_throwaway("support-eval-")
         ensure_database(server, "evaluation")
         os.environ["DATABASE_URL"] = embedded_url(server, "evaluation")
 

@@ -10,9 +10,13 @@ owns, a server of its own.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import os
 import re
 import signal
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,19 @@ def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
         with PostgresServer._lock:
             _recover(data_dir)
         return get_server(data_dir, cleanup_mode="delete" if delete_on_exit else "stop")
+
+
+def start_throwaway(prefix: str) -> Any:
+    """A server of this process's own in a new temporary folder, deleted with its data when the process exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    # Registered first, so it runs after the server's own exit handler has stopped it and deleted its data.
+    atexit.register(_remove_empty, folder)
+    return start_embedded(folder / "data", delete_on_exit=True)
+
+
+def _remove_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty: a server that could not be stopped keeps its data
+        os.rmdir(folder)
 
 
 def _recover(data_dir: Path) -> None:
