@@ -98,7 +98,10 @@ def decide_passage(found: list[ScoredEntry], settings: Settings, *, words: int) 
     if not found or not found[0].fits(settings):
         return Decision("unknown", "nothing_found")
     top = found[0]
-    sure = top.score >= PASSAGE_SURE_FACTOR * top.threshold(settings)
+    # The page's best section says how surely the page fits: the one first may be a neighbour
+    # holding the answer (lookup moves it first), which the message's words match a little less.
+    page_score = max(p.score for p in found if p.document == top.document)
+    sure = page_score >= PASSAGE_SURE_FACTOR * top.threshold(settings)
     readable = len(top.unknown_words) <= READABLE_UNKNOWN_SHARE * max(1, words)
     if not sure and readable and key_terms(top.unknown_words):
         return Decision("unknown", "key_terms_not_in_kb")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from shared.core.settings import get_settings
@@ -122,3 +124,11 @@ def test_neighbouring_sections_of_one_page_scoring_alike_still_answer(settings):
 def test_a_passage_well_ahead_of_other_pages_answers(settings):
     found = [_passage("setup", 16.0, "setup.md"), _passage("returns", 10.0, "returns.html")]
     assert decide_passage(found, settings, words=10).outcome == "answered"
+
+
+def test_a_section_quoted_for_its_sentences_is_as_sure_as_its_pages_best_section(settings):
+    # lookup moves the section holding the answer before a neighbour that the words match better.
+    quoted = replace(_passage("care", 1.9 * THRESHOLD, "buds.md"), unknown_words=("total",))
+    best = replace(_passage("charging", 2.4 * THRESHOLD, "buds.md"), unknown_words=("total",))
+    assert decide_passage([quoted, best], settings, words=12).outcome == "answered"
+    assert decide_passage([quoted], settings, words=12).reason == "key_terms_not_in_kb"
