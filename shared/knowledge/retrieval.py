@@ -319,8 +319,16 @@ class Periodic(Generic[T]):
         self._read_at = -math.inf
 
     def get(self, conn: sa.Connection) -> T:
+        fresh = self.fresh()
+        if fresh is None:
+            fresh = self._value = self._read(conn)
+            self._read_at = time.monotonic()
+        return fresh
+
+    def fresh(self) -> T | None:
+        """The value when it was read less than `seconds` ago, else None (without reading it)."""
         if self._value is None or time.monotonic() - self._read_at > self._seconds:
-            self._value, self._read_at = self._read(conn), time.monotonic()
+            return None
         return self._value
 
     def forget(self) -> None:

@@ -15,10 +15,10 @@ from shared.knowledge import conversation_eval
 from shared.knowledge.sync import sync_file
 
 # The README's figures for the default mode (Retrieval); a change that lowers one fails here.
-FLOORS = {"in_scope_answered_right": 0.759, "out_of_scope_refused": 0.824}
-LANGUAGE_FLOORS = {"en": 0.725, "fr": 1.0, "es": 0.809, "de": 0.904, "it": 0.642, "pt": 1.0, "nl": 0.714}
+FLOORS = {"in_scope_answered_right": 0.787, "out_of_scope_refused": 0.824}
+LANGUAGE_FLOORS = {"en": 0.761, "fr": 1.0, "es": 0.809, "de": 0.904, "it": 0.642, "pt": 1.0, "nl": 0.714}
 # ... and at most this share of all messages gets an answer from an entry that does not answer it.
-CONFIDENTLY_WRONG_CEILING = 0.054
+CONFIDENTLY_WRONG_CEILING = 0.057
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,10 @@ def test_every_language_is_answered_at_least_as_well_as_recorded(outcomes):
     by_language = conversation_eval.accuracy_by(outcomes, "lang")
     for language, floor in LANGUAGE_FLOORS.items():
         assert by_language[language] >= floor, (language, by_language)
+
+
+def test_misspelt_messages_are_read_as_they_were_meant(outcomes):
+    assert conversation_eval.accuracy_by(outcomes, "kind")["typo"] >= 0.888
 
 
 def test_both_questions_of_a_two_in_one_message_are_answered_in_most_cases(outcomes):

@@ -32,6 +32,7 @@ from shared.db.models.knowledge import (
     KnowledgeText,
     Lexeme,
     RetrievalCalibration,
+    SpellingWord,
     TermWeight,
     VocabularyWord,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "ReplySource",
     "RetrievalCalibration",
     "SessionSummary",
+    "SpellingWord",
     "TermWeight",
     "VocabularyWord",
 ]

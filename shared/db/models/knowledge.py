@@ -61,6 +61,17 @@ class VocabularyWord(Base):
     )
 
 
+class SpellingWord(Base):
+    """A word of the knowledge base in one language, and how many entries use it: what a customer's
+    misspelt word is corrected to before the message is embedded (knowledge/spelling)."""
+
+    __tablename__ = "kb_spelling"
+
+    language: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    entries: Mapped[int] = mapped_column(sa.Integer)
+
+
 class TermWeight(Base):
     """The BM25 weight of one lexeme in one entry (for lexical retrieval)."""
 

@@ -1,0 +1,130 @@
+"""A customer's misspelt words corrected to the knowledge base's own words, before the message is embedded.
+
+The lexical search corrects typos itself (retrieval: the nearest vocabulary word by trigrams), but
+the encoders read the message as typed, and a sentence encoder places "how lnog do i have to
+retrn headphones" far from "How long do I have to return headphones?". So a word is corrected
+first when all of these hold:
+
+- no entry uses it, in the message's language (the entries' own or one they have a version in;
+  a message in another language is left as it is: its words are not typos of the entries');
+- the encoders do not know it as a word (`Embedder.knows_word`: MiniLM's WordPiece vocabulary, the
+  multilingual encoder's SentencePiece pieces): "laptop" or "student" are words the knowledge
+  base may never use, not typos of one it does;
+- a word of the knowledge base in that language is one edit away: a letter left out, added or
+  changed, or two letters swapped. Among them the one more entries use wins ("chager" is more
+  likely "charger" than "changer" in a shop's answers). Two edits away, short words meet too many
+  others ("cart" and "card", "mes" and "mis").
+
+On the InnovateTech set the misspelt messages were answered right 63.0% of the time before, 88.9%
+after, with nothing else moving (README, "Retrieval quality").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from shared.db.engine import run_idempotent
+from shared.knowledge.retrieval import VERSIONS_TTL_SECONDS, Periodic
+
+log = logging.getLogger("support.retrieval")
+SHORTEST_WORD = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass
+class Vocabulary:
+    """Each language's words and how many entries use them; the words one deletion apart, found on first use."""
+
+    words: dict[str, dict[str, int]]
+    _near: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+
+    def corrected(self, text: str, language: str, knows_word: Callable[[str], bool]) -> str:
+        """`text` with each misspelt word replaced by the word of `language` it most likely meant."""
+        words = self.words.get(language)
+        if not words:
+            return text
+
+        def correct(match: re.Match[str]) -> str:
+            typed = match.group(0)
+            word = typed.lower()
+            if len(word) < SHORTEST_WORD or word in words or knows_word(word):
+                return typed
+            return self._nearest(word, language) or typed
+
+        return _WORD.sub(correct, text)
+
+    def _nearest(self, word: str, language: str) -> str | None:
+        words = self.words[language]
+        near = self._near.get(language)
+        if near is None:
+            near = self._near[language] = _by_deletion(words)
+        candidates = {found for key in _deletions(word) for found in near.get(key, ())}
+        ranked = sorted(
+            (-words[candidate], abs(len(candidate) - len(word)), candidate)
+            for candidate in candidates
+            if edit_distance(word, candidate) == 1
+        )
+        return ranked[0][2] if ranked else None
+
+
+def _deletions(word: str) -> set[str]:
+    """`word` and every string one letter shorter."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _by_deletion(words: dict[str, int]) -> dict[str, list[str]]:
+    """The words under each of their `_deletions`: two words one edit apart share a key (a swap of two
+    letters too: "lnog" and "long" both give "log")."""
+    near: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        for key in _deletions(word):
+            near[key].append(word)
+    return dict(near)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment): insertions, deletions, changes, swaps."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[-1]
+
+
+def read_vocabulary(conn: sa.Connection) -> Vocabulary:
+    """The knowledge base's words per language, as the last refresh of the lexical index stored them."""
+    words: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in conn.execute(sa.text("SELECT language, word, entries FROM kb_spelling")):
+        words[row.language][row.word] = row.entries
+    return Vocabulary(dict(words))
+
+
+vocabulary_now = Periodic(read_vocabulary, VERSIONS_TTL_SECONDS)
+
+
+def vocabulary(conn: sa.Connection | None = None) -> Vocabulary:
+    """The live knowledge base's words, read again once a minute; or those of the one `conn` rehearses.
+
+    None are known when the database cannot be read: the message is then embedded as typed.
+    """
+    if conn is not None:
+        return read_vocabulary(conn)
+    fresh = vocabulary_now.fresh()
+    if fresh is not None:
+        return fresh
+    try:
+        return run_idempotent(vocabulary_now.get)
+    except (sa.exc.SQLAlchemyError, OSError):
+        log.exception("reading the spelling vocabulary failed; embedding messages as typed")
+        return Vocabulary({})
