@@ -15,6 +15,10 @@ first when all of these hold:
   likely "charger" than "changer" in a shop's answers). Two edits away, short words meet too many
   others ("cart" and "card", "mes" and "mis").
 
+Words one edit apart are found through an index of each word's one-letter deletions ("lnog" and
+"long" share "log"), built on the first typo after the words change: milliseconds for a shop's
+few thousand words, 0.8 s for 50,000, and kept while the words stay the same.
+
 On the InnovateTech set the misspelt messages were answered right 63.0% of the time before, 88.9%
 after, with nothing else moving (README, "Retrieval quality").
 """
@@ -110,7 +114,21 @@ def read_vocabulary(conn: sa.Connection) -> Vocabulary:
     return Vocabulary(dict(words))
 
 
-vocabulary_now = Periodic(read_vocabulary, VERSIONS_TTL_SECONDS)
+class _Unchanged:
+    """`read_vocabulary`, returning the previous object while the words are the same: it keeps the
+    index of near words built for them (about 0.8 s for 50,000 words), rebuilt only after a change."""
+
+    def __init__(self) -> None:
+        self.last: Vocabulary | None = None
+
+    def __call__(self, conn: sa.Connection) -> Vocabulary:
+        read = read_vocabulary(conn)
+        if self.last is None or self.last.words != read.words:
+            self.last = read
+        return self.last
+
+
+vocabulary_now = Periodic(_Unchanged(), VERSIONS_TTL_SECONDS)
 
 
 def vocabulary(conn: sa.Connection | None = None) -> Vocabulary:

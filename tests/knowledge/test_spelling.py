@@ -91,3 +91,13 @@ def test_a_sync_stores_each_languages_words_with_how_many_entries_use_them(resto
     assert words["fr"]["remboursé"] == 1
     assert "remboursé" not in words["en"]
     assert not any(len(word) < spelling.SHORTEST_WORD for language in words.values() for word in language)
+
+
+def test_the_words_read_again_unchanged_keep_the_index_built_for_them(restore_knowledge_base):
+    sync_entries([FaqEntry(id="refunds", question="When will I get my refund?", answer="Within 5 days.")])
+    first = spelling.vocabulary()
+    assert first.corrected("my refnud", "en", _no_word_known) == "my refund"
+    spelling.vocabulary_now.forget()
+    assert spelling.vocabulary() is first
+    sync_entries([FaqEntry(id="returns", question="Can I return it?", answer="Within 30 days.")])
+    assert spelling.vocabulary() is not first
