@@ -3,7 +3,9 @@
 The fused score alone asserted the nearest entry whenever it cleared the threshold, and shop
 questions next to a covered topic ("a discount for students" next to "discounts for bulk
 orders") clear it often. So an entry is asserted only when its score is well above the
-threshold, or when it is above it and no other evidence speaks against it:
+threshold (further above when the message names something no entry mentions: such questions
+reached 1.4 to 1.6 times the threshold), or when it is above it and no other evidence speaks
+against it:
 
 - key terms not in the knowledge base: words of the message that no entry uses at all (a
   product, a place, a service the knowledge base never mentions), counted only when the
@@ -33,6 +35,9 @@ NEAR = 0.75
 # A runner-up within this share of the threshold is as plausible as the first.
 CLOSE = 0.1
 MAX_OFFERED = 3
+# A message naming something no entry mentions needs this much more than RETRIEVAL_SURE_FACTOR
+# (times the threshold) to be answered whatever else is known: 1.6 by default, against 1.4.
+KEY_TERMS_MARGIN = 0.2
 # A passage answers whatever words of the message the help center never uses from this multiple of its
 # threshold up: higher than an entry's (RETRIEVAL_SURE_FACTOR), as a page's score has no phrasings or
 # centroid behind it.
@@ -63,11 +68,13 @@ def decide(
     words: int,
     unknown: tuple[str, ...] | None = None,
     views: bool = True,
+    key_terms_margin: float = KEY_TERMS_MARGIN,
 ) -> Decision:
     """The decision for one search's ranked entries.
 
     `words` is how many words the message has; `unknown`, its words no entry uses (by default,
-    those the search found); `views`, whether the two views of meaning are evidence.
+    those the search found); `views`, whether the two views of meaning are evidence;
+    `key_terms_margin`, how much surer an entry must be when the message names such words.
     """
     if not found:
         return Decision("unknown", "nothing_found")
@@ -79,9 +86,11 @@ def decide(
     if top.score < threshold:
         return Decision("suggested", "below_threshold", offered=near)
     confident = [e for e in found if e.fits(settings)]
-    if top.score >= settings.retrieval_sure_factor * threshold:
+    unknown = top.unknown_words if unknown is None else unknown
+    sure = settings.retrieval_sure_factor + (key_terms_margin if _names_unknown(unknown, words) else 0.0)
+    if top.score >= sure * threshold:
         return Decision("answered", "clear_match", entries=confident)
-    doubt = _doubt(found, threshold, top.unknown_words if unknown is None else unknown, words, views=views)
+    doubt = _doubt(found, threshold, unknown, words, views=views)
     if doubt is None:
         return Decision("answered", "evidence_agrees", entries=confident)
     offered = found[:2] if doubt == "close_runner_up" else near
@@ -116,13 +125,18 @@ def _doubt(
 ) -> str | None:
     """The first piece of evidence against asserting the first entry, or None."""
     top = found[0]
-    if key_terms(unknown) and len(unknown) <= READABLE_UNKNOWN_SHARE * max(1, words):
+    if _names_unknown(unknown, words):
         return "key_terms_not_in_kb"
     if views and not _views_agree(found):
         return "views_disagree"
     if len(found) > 1 and top.score - found[1].score < CLOSE * threshold:
         return "close_runner_up"
     return None
+
+
+def _names_unknown(unknown: tuple[str, ...], words: int) -> bool:
+    """Whether the message names something no entry mentions, in a language the knowledge base reads."""
+    return bool(key_terms(unknown)) and len(unknown) <= READABLE_UNKNOWN_SHARE * max(1, words)
 
 
 def key_terms(unknown: tuple[str, ...]) -> tuple[str, ...]:

