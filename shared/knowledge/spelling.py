@@ -128,7 +128,8 @@ class _Unchanged:
         return self.last
 
 
-vocabulary_now = Periodic(_Unchanged(), VERSIONS_TTL_SECONDS)
+_read_unchanged = _Unchanged()
+vocabulary_now = Periodic(_read_unchanged, VERSIONS_TTL_SECONDS)
 
 
 def vocabulary(conn: sa.Connection | None = None) -> Vocabulary:
@@ -137,7 +138,7 @@ def vocabulary(conn: sa.Connection | None = None) -> Vocabulary:
     None are known when the database cannot be read: the message is then embedded as typed.
     """
     if conn is not None:
-        return read_vocabulary(conn)
+        return _read_unchanged(conn)  # a regression run asks once a case: the index is built once
     fresh = vocabulary_now.fresh()
     if fresh is not None:
         return fresh
