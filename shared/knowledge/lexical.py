@@ -22,31 +22,6 @@ _REFRESH_VOCABULARY = (
     """),
 )
 
-# Each language's words apart, with how many entries use them: the entries' own text (questions,
-# keywords, examples, answers) is in :own_language, each translation's in its language.
-_REFRESH_SPELLING = (
-    sa.text("DELETE FROM kb_spelling"),
-    sa.text("""
-        INSERT INTO kb_spelling (language, word, entries)
-        SELECT t.language, w.word, count(DISTINCT t.entry_id)
-        FROM (
-            SELECT e.id AS entry_id, CAST(:own_language AS text) AS language,
-                   concat_ws(' ', e.question, e.answer, array_to_string(e.keywords, ' '),
-                             array_to_string(e.examples, ' ')) AS text
-            FROM kb_entries e
-            UNION ALL
-            SELECT e.id, v.key,
-                   concat_ws(' ', v.value ->> 'question', v.value ->> 'answer',
-                             (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(
-                                 CASE jsonb_typeof(v.value -> 'examples') WHEN 'array' THEN v.value -> 'examples'
-                                 ELSE CAST('[]' AS jsonb) END) AS x))
-            FROM kb_entries e, jsonb_each(e.translations) AS v
-        ) t, unnest(tsvector_to_array(to_tsvector('simple', t.text))) AS w(word)
-        WHERE length(w.word) >= :shortest AND w.word !~ '[0-9]'
-        GROUP BY t.language, w.word
-    """),
-)
-
 # BM25 (Robertson's k1 = 1.2, b = 0.75; Lucene's idf, never negative) over each entry's search
 # vector: a lexeme counts once per occurrence in the question, keywords and examples, and
 # ANSWER_TERM_WEIGHT per occurrence in the answer, which talks around the question more than it asks it.
@@ -100,10 +75,7 @@ def refresh_lexical_index(conn: sa.Connection) -> None:
     """Recompute the typo-correction vocabularies and the BM25 term weights from the entries."""
     for statement in _REFRESH_VOCABULARY:
         conn.execute(statement)
-    spelling_params = {"own_language": OWN_LANGUAGE, "shortest": spelling.SHORTEST_WORD}
-    for statement in _REFRESH_SPELLING:
-        conn.execute(statement, spelling_params)
-    spelling.vocabulary_now.forget()  # this process corrects with the new words at once
+    spelling.refresh_entry_words(conn, OWN_LANGUAGE)
     for statement in _REFRESH_TERM_WEIGHTS:
         conn.execute(statement, _BM25_PARAMS)
 

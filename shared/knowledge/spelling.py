@@ -5,13 +5,14 @@ the encoders read the message as typed, and a sentence encoder places "how lnog 
 retrn headphones" far from "How long do I have to return headphones?". So a word is corrected
 first when all of these hold:
 
-- no entry uses it, in the message's language (the entries' own or one they have a version in;
-  a message in another language is left as it is: its words are not typos of the entries');
+- no entry and no help-center page uses it, in the message's language (the entries' own, one
+  they have a version in, or a page's; a message in another language is left as it is: its
+  words are not typos of the knowledge base's);
 - the encoders do not know it as a word (`Embedder.knows_word`: MiniLM's WordPiece vocabulary, the
   multilingual encoder's SentencePiece pieces): "laptop" or "student" are words the knowledge
   base may never use, not typos of one it does;
 - a word of the knowledge base in that language is one edit away: a letter left out, added or
-  changed, or two letters swapped. Among them the one more entries use wins ("chager" is more
+  changed, or two letters swapped. Among them the one more entries and pages use wins ("chager" is more
   likely "charger" than "changer" in a shop's answers). Two edits away, short words meet too many
   others ("cart" and "card", "mes" and "mis").
 
@@ -106,11 +107,58 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+_WORDS_OF = """
+    INSERT INTO kb_spelling (source, language, word, uses)
+    SELECT CAST(:source AS text), t.language, w.word, count(DISTINCT t.owner)
+    FROM ({texts}) t, unnest(tsvector_to_array(to_tsvector('simple', t.text))) AS w(word)
+    WHERE length(w.word) >= :shortest AND w.word !~ '[0-9]'
+    GROUP BY t.language, w.word
+"""
+# The entries' own text (questions, keywords, examples, answers) is in :own_language, each
+# translation's in its language.
+_ENTRY_TEXTS = """
+    SELECT e.id AS owner, CAST(:own_language AS text) AS language,
+           concat_ws(' ', e.question, e.answer, array_to_string(e.keywords, ' '),
+                     array_to_string(e.examples, ' ')) AS text
+    FROM kb_entries e
+    UNION ALL
+    SELECT e.id, v.key,
+           concat_ws(' ', v.value ->> 'question', v.value ->> 'answer',
+                     (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(
+                         CASE jsonb_typeof(v.value -> 'examples') WHEN 'array' THEN v.value -> 'examples'
+                         ELSE CAST('[]' AS jsonb) END) AS x))
+    FROM kb_entries e, jsonb_each(e.translations) AS v
+"""
+_DOCUMENT_TEXTS = """
+    SELECT CAST(p.document_id AS text) AS owner, p.language,
+           concat_ws(' ', array_to_string(p.heading_path, ' '), p.content) AS text
+    FROM passages p
+"""
+
+
+def refresh_entry_words(conn: sa.Connection, own_language: str) -> None:
+    """Store the entries' words per language (after every change to the entries)."""
+    _refresh(conn, "entries", _ENTRY_TEXTS, own_language=own_language)
+
+
+def refresh_document_words(conn: sa.Connection) -> None:
+    """Store the help center's words per language (after a sync changed its passages)."""
+    _refresh(conn, "documents", _DOCUMENT_TEXTS)
+
+
+def _refresh(conn: sa.Connection, source: str, texts: str, **params: str) -> None:
+    conn.execute(sa.text("DELETE FROM kb_spelling WHERE source = :source"), {"source": source})
+    statement = sa.text(_WORDS_OF.format(texts=texts))
+    conn.execute(statement, {"source": source, "shortest": SHORTEST_WORD, **params})
+    vocabulary_now.forget()  # this process corrects with the new words at once
+
+
 def read_vocabulary(conn: sa.Connection) -> Vocabulary:
-    """The knowledge base's words per language, as the last refresh of the lexical index stored them."""
+    """The knowledge base's words per language, with how many entries and documents use each."""
     words: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in conn.execute(sa.text("SELECT language, word, entries FROM kb_spelling")):
-        words[row.language][row.word] = row.entries
+    query = sa.text("SELECT language, word, sum(uses) AS uses FROM kb_spelling GROUP BY language, word")
+    for row in conn.execute(query):
+        words[row.language][row.word] = int(row.uses)
     return Vocabulary(dict(words))
 
 

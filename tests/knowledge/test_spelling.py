@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.knowledge import spelling
+from shared.knowledge.documents.sync import remove_source, sync_sources
 from shared.knowledge.spelling import Vocabulary, edit_distance
 from shared.knowledge.sync import sync_entries, sync_file
 from shared.schemas.faq import FaqEntry, Translation
@@ -101,3 +102,18 @@ def test_the_words_read_again_unchanged_keep_the_index_built_for_them(restore_kn
     assert spelling.vocabulary() is first
     sync_entries([FaqEntry(id="returns", question="Can I return it?", answer="Within 30 days.")])
     assert spelling.vocabulary() is not first
+
+
+def test_the_help_centers_words_are_corrected_to_too_and_leave_with_their_source(tmp_path):
+    folder = tmp_path / "help"
+    folder.mkdir()
+    (folder / "shipping.md").write_text("# Shipping\n\n## Guatemala\n\nParcels reach Guatemala in nine days.\n")
+    try:
+        sync_sources([str(folder)])
+        assert spelling.vocabulary().words["en"]["guatemala"] == 1
+        assert spelling.vocabulary().corrected("do you ship to guatemla", "en", _no_word_known) == (
+            "do you ship to guatemala"
+        )
+    finally:
+        remove_source(str(folder))
+    assert "guatemala" not in spelling.vocabulary().words.get("en", {})

@@ -62,14 +62,16 @@ class VocabularyWord(Base):
 
 
 class SpellingWord(Base):
-    """A word of the knowledge base in one language, and how many entries use it: what a customer's
-    misspelt word is corrected to before the message is embedded (knowledge/spelling)."""
+    """A word of the entries or of the help center in one language, and how many entries or documents
+    use it: what a customer's misspelt word is corrected to before the message is embedded
+    (knowledge/spelling)."""
 
     __tablename__ = "kb_spelling"
 
+    source: Mapped[str] = mapped_column(sa.String(16), primary_key=True)  # "entries" or "documents"
     language: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    entries: Mapped[int] = mapped_column(sa.Integer)
+    uses: Mapped[int] = mapped_column(sa.Integer)
 
 
 class TermWeight(Base):

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection, transaction
 from shared.embeddings.base import Embedder, to_pgvector
+from shared.knowledge import spelling
 from shared.knowledge.documents.store import context_of
 from shared.knowledge.lexical import BM25_B, BM25_K1
 from shared.knowledge.vectors import ensure_index
@@ -63,12 +64,13 @@ class EmbeddingWork:
 
 
 def refresh_terms() -> float:
-    """Recompute the passages' BM25 term weights; returns the seconds it took."""
+    """Recompute the passages' BM25 term weights and their words for spelling; returns the seconds it took."""
     began = time.perf_counter()
     with transaction() as conn:
         params = {"heading_weight": HEADING_TERM_WEIGHT, "k1": BM25_K1, "b": BM25_B}
         for statement in _REFRESH_TERM_WEIGHTS:
             conn.execute(statement, params)
+        spelling.refresh_document_words(conn)
     with connection() as conn:  # index-only scans from now on (a warning, not an error, for a non-owner)
         conn.execute(sa.text("VACUUM (ANALYZE) passage_terms, passage_lexemes"))
     return time.perf_counter() - began
