@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from shared.db.engine import connection
 from shared.knowledge import spelling
-from shared.knowledge.retrieval import OWN_LANGUAGE
 
 _REFRESH_VOCABULARY = (
     sa.text("DELETE FROM kb_vocabulary"),
@@ -75,7 +74,7 @@ def refresh_lexical_index(conn: sa.Connection) -> None:
     """Recompute the typo-correction vocabularies and the BM25 term weights from the entries."""
     for statement in _REFRESH_VOCABULARY:
         conn.execute(statement)
-    spelling.refresh_entry_words(conn, OWN_LANGUAGE)
+    spelling.refresh_entry_words(conn)
     for statement in _REFRESH_TERM_WEIGHTS:
         conn.execute(statement, _BM25_PARAMS)
 

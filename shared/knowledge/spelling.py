@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from shared.db.engine import run_idempotent
-from shared.knowledge.retrieval import VERSIONS_TTL_SECONDS, Periodic
+from shared.knowledge.retrieval import OWN_LANGUAGE, VERSIONS_TTL_SECONDS, Periodic
 
 log = logging.getLogger("support.retrieval")
 SHORTEST_WORD = 4
@@ -44,7 +44,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass
 class Vocabulary:
-    """Each language's words and how many entries use them; the words one deletion apart, found on first use."""
+    """Each language's words and how many entries and documents use them; the words one deletion apart, found
+    on first use."""
 
     words: dict[str, dict[str, int]]
     _near: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
@@ -114,7 +115,7 @@ _WORDS_OF = """
     WHERE length(w.word) >= :shortest AND w.word !~ '[0-9]'
     GROUP BY t.language, w.word
 """
-# The entries' own text (questions, keywords, examples, answers) is in :own_language, each
+# The entries' own text (questions, keywords, examples, answers) is in OWN_LANGUAGE, each
 # translation's in its language.
 _ENTRY_TEXTS = """
     SELECT e.id AS owner, CAST(:own_language AS text) AS language,
@@ -124,9 +125,8 @@ _ENTRY_TEXTS = """
     UNION ALL
     SELECT e.id, v.key,
            concat_ws(' ', v.value ->> 'question', v.value ->> 'answer',
-                     (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(
-                         CASE jsonb_typeof(v.value -> 'examples') WHEN 'array' THEN v.value -> 'examples'
-                         ELSE CAST('[]' AS jsonb) END) AS x))
+                     (SELECT string_agg(x, ' ')
+                      FROM jsonb_array_elements_text(coalesce(v.value -> 'examples', CAST('[]' AS jsonb))) AS x))
     FROM kb_entries e, jsonb_each(e.translations) AS v
 """
 _DOCUMENT_TEXTS = """
@@ -136,9 +136,9 @@ _DOCUMENT_TEXTS = """
 """
 
 
-def refresh_entry_words(conn: sa.Connection, own_language: str) -> None:
+def refresh_entry_words(conn: sa.Connection) -> None:
     """Store the entries' words per language (after every change to the entries)."""
-    _refresh(conn, "entries", _ENTRY_TEXTS, own_language=own_language)
+    _refresh(conn, "entries", _ENTRY_TEXTS, own_language=OWN_LANGUAGE)
 
 
 def refresh_document_words(conn: sa.Connection) -> None:
