@@ -8,7 +8,14 @@ asking two things), and a not-covered message is right when the bot answers with
 A help-center document is expected as `doc:<its URL or file>`, in `expected` beside entry ids or
 as `"expected_document": "<URL>"` (an earlier line's format still reads the same): a reply
 citing any passage of that document matches it, and only a passage of that section when the
-URL has an `#anchor`. What the bot answers with is named the same way (`doc:<URL>#<anchor>`).
+URL has an `#anchor`. What the bot answers with is named the same way (`doc:<URL>#<anchor>`). A
+document named by a relative path (`doc:shipping-guide.md#canada`) is the file at that path in
+whichever help center was ingested.
+
+`"also_right": [names]` lists, for a message asking one thing, what else answers it as well when
+it is there: a help-center section that says more than the expected entry (the shipping guide's
+section on Canada for "customs fees to Canada?"), or that answers a message no entry covers
+(refusing it stays right too). Without a help center only the entries can answer.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ class Case:
     lang: str = "en"
     kind: str = "plain"
     history: tuple[str, ...] = ()
+    also_right: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,12 @@ class Outcome:
     @property
     def right(self) -> bool:
         expected = self.case.expected
+        if self.decision == "answered" and self.answered and len(expected) <= 1 and self.case.also_right:
+            return self._accepted(self.answered[0])
         if not expected:
             return self.decision != "answered"
+        if len(expected) == 1 and self.answered and self.decision == "answered":
+            return self._accepted(self.answered[0])
         first = self.answered[: len(expected)]
         return (
             self.decision == "answered"
@@ -59,9 +71,10 @@ class Outcome:
     @property
     def confidently_wrong(self) -> bool:
         """The reply asserts an entry that does not answer the message."""
-        return self.decision == "answered" and any(
-            not any(matches(e, entry) for e in self.case.expected) for entry in self.asserted
-        )
+        return self.decision == "answered" and any(not self._accepted(entry) for entry in self.asserted)
+
+    def _accepted(self, answered: str) -> bool:
+        return any(matches(e, answered) for e in (*self.case.expected, *self.case.also_right))
 
     @property
     def in_order(self) -> bool:
@@ -76,7 +89,13 @@ def matches(expected: str, answered: str) -> bool:
     """Whether what the bot answered with (`answered_name`) is the `expected` entry or document (section)."""
     if expected == answered:
         return True
-    return expected.startswith(DOC) and "#" not in expected and answered.split("#", 1)[0] == expected
+    if not (expected.startswith(DOC) and answered.startswith(DOC)):
+        return False
+    wanted, got = expected.removeprefix(DOC), answered.removeprefix(DOC)
+    if "#" not in wanted:
+        got = got.split("#", 1)[0]
+    relative = not wanted.startswith("/") and "://" not in wanted
+    return got == wanted or (relative and got.endswith("/" + wanted))
 
 
 def answered_name(entry: ScoredEntry) -> str:
@@ -117,6 +136,7 @@ def load_cases(path: Path) -> list[Case]:
                     lang=item.get("lang", "en"),
                     kind=item.get("kind", "plain"),
                     history=tuple(item.get("history", [])),
+                    also_right=tuple(_listed(item.get("also_right"))),
                 )
             )
     return cases

@@ -153,3 +153,35 @@ def test_a_reply_from_a_page_is_listed_for_review_once_its_document_changes_or_g
     assert _listed_for_review(function_client, admin, reply["id"])["document_change"] == "removed"
     marked = _api(function_client, "post", "/kb/review", admin, json={"message_ids": [reply["id"]]})
     assert marked.status_code in (200, 204) and _listed_for_review(function_client, admin, reply["id"]) is None
+
+
+def test_a_document_named_by_its_path_in_a_help_center_matches_it_wherever_the_help_center_lies():
+    assert conversation_eval.matches("doc:shipping-guide.md#canada", "doc:/srv/help/shipping-guide.md#canada")
+    assert conversation_eval.matches("doc:setup/charger.md", "doc:/srv/help/setup/charger.md#ports")
+    assert not conversation_eval.matches("doc:guide.md", "doc:/srv/help/shipping-guide.md")
+    assert not conversation_eval.matches("doc:shipping-guide.md#canada", "doc:/srv/help/shipping-guide.md#japan")
+    assert not conversation_eval.matches(
+        "doc:https://help.example/a", "doc:https://other.example/https://help.example/a"
+    )
+
+
+def test_a_section_listed_as_also_right_answers_the_message_as_well_as_its_entry(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    lines = [
+        {"query": "customs to canada?", "expected": ["international-shipping"], "also_right": ["doc:ship.md#canada"]},
+        {"query": "deliver to a PO box?", "expected": [], "also_right": "doc:ship.md#united-states"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    covered, uncovered = conversation_eval.load_cases(path)
+    assert uncovered.also_right == ("doc:ship.md#united-states",)
+
+    def outcome(case, answered, decision="answered"):
+        return conversation_eval.Outcome(case, answered, decision, answered[:1])
+
+    for right in (outcome(covered, ("international-shipping",)), outcome(covered, ("doc:/h/ship.md#canada",))):
+        assert right.right and not right.confidently_wrong
+    wrong = outcome(covered, ("doc:/h/ship.md#japan",))
+    assert not wrong.right and wrong.confidently_wrong
+    assert outcome(uncovered, (), "unknown").right
+    assert outcome(uncovered, ("doc:/h/ship.md#united-states",)).right
+    assert outcome(uncovered, ("shipping-times",)).confidently_wrong
