@@ -28,11 +28,6 @@ RELATED_FRACTION = 0.5
 # A page answers in place of an entry that also answers when it fits the message this much better
 # (each score over its own threshold): the team's curated answer keeps priority when both fit alike.
 PAGE_FITS_BETTER = 1.3
-# A page whose cosine with the message is this much below the answering entry's does not take its
-# place on the strength of its words ("where is my order, I can't find the tracking number": the
-# tracking entry at 0.76, a delivery-problems section at 0.34). A passage is longer than an entry's
-# phrasings, so its cosine runs lower: pages that fit better sit within 0.16 of the entry.
-PAGE_MEANING_SLACK = 0.2
 # A section of the same page scoring this share of the first one's may hold the answer instead.
 NEAR_SECTION = 0.8
 MIN_PART_WORDS = 3
@@ -298,8 +293,6 @@ def _page_says_more(text: str, entry: retrieval.ScoredEntry, page: retrieval.Sco
     message that `entry` lacks and either names every word of the message that no entry uses (the
     page covers what the knowledge base never mentions: "Russia") or fits surely and as well."""
     if entry.kind == "passage":
-        return False
-    if page.features.get("dense", 0.0) < entry.features.get("dense", 0.0) - PAGE_MEANING_SLACK:
         return False
     page_fit, entry_fit = page.score / page.threshold(settings), entry.score / entry.threshold(settings)
     if page_fit >= max(PAGE_FITS_BETTER * entry_fit, settings.retrieval_sure_factor):

@@ -62,6 +62,8 @@ VAGUE = _words(
     "dad mom mum mother father sister brother wife husband friend friends son daughter kids family",
     "yo lol lmao omg ugh oops hey btw gonna wanna kinda gotta u r ya b4 thx guys folks y'all",
     "realise realised realize realized notice noticed wonder wondering want wanted wants rather mind",
+    # the verbs of asking itself ("can't find", "need to know", "could you check")
+    "find found need needs needed know see look looking try trying help tell check ask asking",
     # what is left of a contraction written without its apostrophe or split at it ("doesn't" -> "doesn")
     "whats thats theres youre theyre hasnt doesnt isnt didnt wasnt arent havent couldnt wouldnt shouldnt",
     "doesn hasn isn didn wasn aren haven couldn wouldn shouldn ll ve re",

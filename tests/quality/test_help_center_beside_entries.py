@@ -20,6 +20,8 @@ from shared.knowledge.sync import sync_file
 HELP_CENTER = str(PROJECT_ROOT / "helpcenter")
 FLOORS = {"in_scope_answered_right": 0.759, "out_of_scope_refused": 0.859}
 CONFIDENTLY_WRONG_CEILING = 0.054
+# Countries the shipping guide names as not served; no entry names them.
+NOT_SHIPPED = ("Do you ship to Russia?", "Can you deliver to Iran?", "do you ship to belarus")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,13 @@ def test_the_entries_keep_answering_what_they_answer_when_a_help_center_is_besid
     assert figures["confidently_wrong"] <= CONFIDENTLY_WRONG_CEILING, figures
 
 
-def test_a_message_the_entry_answers_closer_in_meaning_keeps_the_entry_over_a_page_sharing_its_words(outcomes):
+def test_a_page_sharing_only_the_verbs_of_asking_with_a_message_does_not_take_the_entrys_place(outcomes):
     [tracking] = [o for o in outcomes if o.case.query == "wheres my oder i cant find the trackign number"]
     assert tracking.answered[:1] == ("order-tracking",)
+
+
+def test_a_page_naming_what_no_entry_mentions_answers_in_the_entrys_place(outcomes):
+    found = conversation_eval.run(
+        [conversation_eval.Case(q, ("doc:shipping-guide.md#where-we-do-not-ship",)) for q in NOT_SHIPPED]
+    )
+    assert all(outcome.right for outcome in found), [(o.case.query, o.answered) for o in found]
