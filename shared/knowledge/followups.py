@@ -34,6 +34,11 @@ CONTEXT_MARGIN = 0.25
 _CONNECTOR = re.compile(rf"^\W*({alternatives(FOLLOW_UP_CONNECTORS)})\b", re.IGNORECASE)
 # Pronouns and place words that point back, in each language customers write in (articles left out).
 _REFERS_BACK = re.compile(rf"\b({alternatives(REFERS_BACK)})\b|\bl'", re.IGNORECASE)
+# An existential "there" or "es" points at nothing said before: "Is there a phone number?", "Gibt es ...?".
+_EXISTENTIAL = re.compile(
+    r"\b(?:(?:is|are|was|were|isn'?t|aren'?t)\s+there|there(?:'s|\s+(?:is|are|was|were))|gibt\s+es|es\s+gibt)\b",
+    re.IGNORECASE,
+)
 
 
 def previous_message(history: list[Turn]) -> str | None:
@@ -51,7 +56,7 @@ def form_of(question: str, history: list[Turn]) -> Form | None:
     if previous_message(history) is None:
         return None
     words = len(question.split())
-    if words <= MAX_FOLLOW_UP_WORDS and _REFERS_BACK.search(question):
+    if words <= MAX_FOLLOW_UP_WORDS and _REFERS_BACK.search(_EXISTENTIAL.sub(" ", question)):
         return "refers_back"
     if _CONNECTOR.search(question) or words <= SHORT_WORDS:
         return "elliptic"

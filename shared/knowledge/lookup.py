@@ -192,8 +192,9 @@ def _read_in_context(
     history: list[Turn],
     settings: Settings,
 ) -> tuple[_Decided, Found]:
-    """A follow-up's decision: its own answer when it is elliptic and has one, else read with the previous message."""
-    if form == "elliptic" and alone[0].outcome == "answered":
+    """A follow-up's decision: its own answer when it is elliptic and has one (or names a topic of its
+    own), else read with the previous message."""
+    if form == "elliptic" and (alone[0].outcome == "answered" or _names_its_own_topic(alone[1], history, settings)):
         return alone
     context = followups.context_entries(history)
     ranked = followups.prefer_context(in_context, context, settings)
@@ -217,11 +218,17 @@ def _continued(
     """An implicit follow-up's decision: the previous answer's topic when, read with the previous
     message, it comes first and fits; else the message's own.
 
-    Searched only when the message does not answer alone and names nothing the knowledge base
-    never mentions (that would be a new subject): most messages cost no second search.
+    Searched only when the message does not answer alone, names nothing the knowledge base never
+    mentions and reaches no other entry's threshold (either would be a new subject): most messages
+    cost no second search.
     """
     decided, found = alone
-    if decided.outcome == "answered" or not found or decision.key_terms(found[0].unknown_words):
+    if (
+        decided.outcome == "answered"
+        or not found
+        or decision.key_terms(found[0].unknown_words)
+        or _names_its_own_topic(found, history, settings)
+    ):
         return alone
     context = followups.context_entries(history)
     ranked = followups.prefer_context(
@@ -230,6 +237,17 @@ def _continued(
     if ranked and ranked[0].id in context and ranked[0].fits(settings):
         return _Decided("answered", "follow_up", [ranked[0]]), ranked
     return alone
+
+
+def _names_its_own_topic(found: Found, history: list[Turn], settings: Settings) -> bool:
+    """Whether a message with no word pointing back reaches another entry's threshold on its own while
+    the conversation's topic is not even near it: a new question, however short ("what's your return
+    window?" after a question about discounts), not more about the previous one."""
+    context = followups.context_entries(history)
+    if not found or found[0].id in context or not found[0].fits(settings):
+        return False
+    previous = next((e for e in found if e.id in context), None)
+    return previous is None or previous.score < decision.NEAR * previous.threshold(settings)
 
 
 def _search_once(text: str, language: str, conn: sa.Connection | None) -> Found:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.evaluate import CONVERSATION_SET
+from devtools.evaluate import CONVERSATION_SET, DATASETS
 from shared.embeddings import get_embedder
 from shared.knowledge import conversation_eval
 from shared.knowledge.sync import sync_file
@@ -58,3 +58,13 @@ def test_misspelt_messages_are_read_as_they_were_meant(outcomes):
 def test_both_questions_of_a_two_in_one_message_are_answered_in_most_cases(outcomes):
     two_in_one = [o for o in outcomes if o.case.kind == "two_in_one"]
     assert sum(o.right for o in two_in_one) / len(two_in_one) >= 0.869
+
+
+def test_a_new_question_right_after_an_answered_one_is_never_given_the_previous_answer():
+    if get_embedder() is None:
+        pytest.skip("the default mode's encoders are not installed")
+    sync_file()
+    cases = [c for c in conversation_eval.load_cases(DATASETS / "innovatetech_more.jsonl") if c.kind == "new_topic"]
+    new_questions = conversation_eval.run(cases)
+    assert not [o.case.query for o in new_questions if o.confidently_wrong]
+    assert sum(o.right for o in new_questions) / len(new_questions) >= 0.714

@@ -50,3 +50,17 @@ def test_a_message_asking_two_things_is_split_at_the_second_question(message, pa
 def test_a_follow_up_in_italian_portuguese_or_dutch_is_read_with_the_previous_message(previous, question, form):
     history = [Turn("user", previous), Turn("bot", "…")]
     assert followups.form_of(question, history) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("Is there a phone number I can call you on?", None),
+        ("Are there any fees when I send something back?", None),
+        ("Gibt es einen Rabatt für Studenten?", None),
+        ("is it there yet?", "refers_back"),
+    ],
+)
+def test_an_existential_there_or_es_points_back_at_nothing(question, form):
+    history = [Turn("user", "Can I pay with Apple Pay?"), Turn("bot", "Yes.")]
+    assert followups.form_of(question, history) == form
