@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.schemas.customers import ConversationSummary
-from shared.schemas.public import MAX_ID, CardPublic, ConversationState, Request, SourcePublic
+from shared.schemas.public import MAX_ID, CardPublic, ConversationState, Request, SourcePublic, visible
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Role = Literal["agent", "admin"]
@@ -223,7 +223,9 @@ class SummaryRefresh(Request):
 
 
 class AgentMessageCreate(Request):
-    content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    content: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(visible)
+    ]
     internal: bool = False
 
 

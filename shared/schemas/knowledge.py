@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, HttpUrl, StringConstraints, UrlConstraints, model_validator
 
 from shared.schemas.faq import FaqEntry, Translation, TranslationLanguage, slugify
-from shared.schemas.public import MAX_ID, Request
+from shared.schemas.public import MAX_ID, Request, visible
 
 EntryId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^\S+$")]
 MAX_URL_CHARS = 2000
@@ -23,13 +23,14 @@ def _fits_once_normalised(url: HttpUrl) -> HttpUrl:
 
 
 EntryUrl = Annotated[HttpUrl, UrlConstraints(max_length=MAX_URL_CHARS), AfterValidator(_fits_once_normalised)]
-Phrasing = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Phrasing = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(visible)]
+Answer = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(visible)]
 Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class TranslationDraft(Request):
     question: Phrasing
-    answer: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    answer: Answer
     examples: list[Phrasing] = Field(default_factory=list, max_length=200)
 
 
@@ -38,7 +39,7 @@ class EntryDraft(Request):
 
     id: EntryId | None = Field(default=None, description="Default: a slug of the question")
     question: Phrasing
-    answer: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+    answer: Answer
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
     examples: list[Phrasing] = Field(default_factory=list, max_length=200)
     url: EntryUrl | None = None

@@ -32,6 +32,13 @@ def shows_something(text: str) -> bool:
     return any(c not in _BLANK_CHARACTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text)
 
 
+def visible(text: str) -> str:
+    """`text` as it is, when a reader could see something of it (a pydantic validator)."""
+    if not shows_something(text):
+        raise ValueError("must contain visible text")
+    return text
+
+
 class Request(BaseModel):
     """Base of every request body: unknown fields are refused."""
 

@@ -99,6 +99,8 @@ def test_a_new_entry_answers_at_once_and_a_retired_one_stops(function_client, re
         ),
         ({"question": "Q?", "answer": "A", "base_version": 3}, "base_version"),
         ({"question": "Q?", "answer": "A", "surprise": 1}, "surprise"),
+        ({"question": "Q?", "answer": "\u200b\u2060"}, "answer"),
+        ({"question": "\u3164", "answer": "A"}, "question"),
     ],
 )
 def test_a_bad_entry_is_a_422_naming_the_field(function_client, body, field):

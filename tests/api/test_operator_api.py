@@ -526,3 +526,12 @@ def test_a_retry_answers_when_the_first_request_died_holding_the_key(function_cl
     path = f"/conversations/{customer.id}/messages"
     assert _api(function_client, "post", path, agent, json=body, headers={"Idempotency-Key": key}).status_code == 201
     assert _agent_messages(db, customer.id) == 1
+
+
+@pytest.mark.parametrize("content", ["\u200b", " \u2060\ufeff ", "\u3164"])
+def test_a_reply_that_shows_nothing_is_refused_and_the_customer_sees_no_blank_message(function_client, content):
+    agent, customer = new_operator(), new_session()
+    _customer_post(function_client, customer, "I need a person please")
+    refused = _api(function_client, "post", f"/conversations/{customer.id}/messages", agent, json={"content": content})
+    assert refused.status_code == 422 and refused.json["error"]["details"][0]["field"] == "content"
+    assert all(m["sender"] != "agent" for m in _customer_view(function_client, customer)["messages"])
