@@ -42,11 +42,18 @@ export function outcomesByDay(days) {
     [table("outcome-days", [T.m.day, T.m.answered, T.m.suggested, T.m.unknown, ""], rows)]);
 }
 
+// An entry's question, a help-center passage's page › section, or what a topic no longer named was.
+function topicName(t) {
+  if (!t.entry_id) return T.m.noTopic;
+  if (t.question) return t.question;
+  return t.entry_id.indexOf("passage:") === 0 ? T.m.changedSection : t.entry_id;
+}
+
 export function topics(list) {
   if (!list.length) return box("topics", T.m.topicsTitle, [el("p", { class: "muted", text: T.m.noTopics })]);
   const rows = list.map(function (t) {
     const csat = t.csat_average === null ? T.m.none : t.csat_average.toFixed(2) + " (" + t.csat_responses + ")";
-    return el("tr", {}, [el("th", { scope: "row", text: t.entry_id ? (t.question || t.entry_id) : T.m.noTopic }),
+    return el("tr", {}, [el("th", { scope: "row", text: topicName(t) }),
       el("td", { text: t.conversations.toLocaleString() }), el("td", { text: percent(t.resolution_rate) }),
       el("td", { text: csat })]);
   });

@@ -147,7 +147,24 @@ _GROUPED = f"""
                {_AVERAGE.format("csat")} AS csat_average, sum(csat_n)::bigint AS csat_responses
         FROM parts GROUP BY set, key
     )
-    SELECT g.*, e.question FROM grouped g LEFT JOIN kb_entries e ON g.set = {BY_TOPIC} AND e.id = g.key
+    SELECT g.*, coalesce(e.question, passage.place) AS question
+    FROM grouped g
+    LEFT JOIN kb_entries e ON g.set = {BY_TOPIC} AND e.id = g.key
+    -- A help-center passage's topic ("passage:<id>") is named as replies cite it: its page, then the
+    -- headings of the sections it holds.
+    LEFT JOIN LATERAL (
+        SELECT concat_ws(' › ', coalesce(d.title, d.location),
+                         nullif(string_agg(h.heading, ', ' ORDER BY h.n), '')) AS place
+        FROM passages p
+        JOIN documents d ON d.id = p.document_id
+        LEFT JOIN LATERAL (
+            SELECT s.section -> 'heading_path' ->> -1 AS heading, s.n
+            FROM jsonb_array_elements(p.sections) WITH ORDINALITY AS s(section, n)
+        ) h ON h.heading IS DISTINCT FROM d.title
+        WHERE g.set = {BY_TOPIC}
+          AND p.id = CASE WHEN g.key ~ '^passage:[0-9]{{1,18}}$' THEN substring(g.key FROM 9)::bigint END
+        GROUP BY d.title, d.location
+    ) passage ON true
 """
 
 # Degraded replies by reason ("budget", "model", "guarded"), counted onto their conversation like its tokens.

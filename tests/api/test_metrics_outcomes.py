@@ -9,6 +9,8 @@ import pytest
 
 from tests.api.test_metrics import _metrics, _moved_to_a_range_of_their_own, _post
 from tests.factories import new_operator, new_session
+from tests.knowledge.test_documents_in_the_team_tools import CHAIN_QUESTION
+from tests.knowledge.test_passage_answers import bicycle_site  # noqa: F401 (a fixture)
 
 
 def _utc(moment: datetime) -> str:
@@ -162,3 +164,19 @@ def test_a_return_after_saying_it_helped_takes_the_resolution_back(function_clie
     _post(function_client, session, f"{QUESTION} It still does not work")
     found = _found(function_client, agent, [session], start)
     assert (found["confirmed_resolutions"], found["resolutions_taken_back"]) == (0, 1)
+
+
+def test_a_topic_a_help_center_passage_answered_is_named_by_its_page_and_section(
+    function_client,
+    bicycle_site,  # noqa: F811
+):
+    agent = new_operator()
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    session = new_session()
+    reply = _post(function_client, session, CHAIN_QUESTION).json["reply"]
+    assert reply["sources"][0]["id"].startswith("passage:")
+    found = _found(function_client, agent, [session], start)
+    [topic] = found["topics"]
+    assert topic["entry_id"] == reply["sources"][0]["id"]
+    # The passage cited holds the guide's first sections, each named.
+    assert topic["question"].startswith("Bicycle care guide › ") and "Chain lubrication" in topic["question"]

@@ -583,6 +583,10 @@ def test_metrics_show_the_figures_for_a_date_range_and_say_when_they_are_not_ava
              "resolution_rate": 0.81, "csat_average": 4.6, "csat_responses": 12},
             {"entry_id": None, "question": None, "conversations": 95, "resolution_rate": None,
              "csat_average": None, "csat_responses": 0},
+            {"entry_id": "passage:12", "question": "Shipping guide › Canada", "conversations": 40,
+             "resolution_rate": 0.9, "csat_average": None, "csat_responses": 0},
+            {"entry_id": "passage:3", "question": None, "conversations": 7, "resolution_rate": 0.5,
+             "csat_average": None, "csat_responses": 0},
         ],
     }  # fmt: skip
     page.route("**/operator_api/metrics?*", lambda route: route.fulfill(json=figures))
@@ -602,6 +606,8 @@ def test_metrics_show_the_figures_for_a_date_range_and_say_when_they_are_not_ava
     topic_rows = page.locator(".topics tbody tr")
     assert "How do I return an item?" in topic_rows.nth(0).inner_text() and "81 %" in topic_rows.nth(0).inner_text()
     assert "No entry (see Gaps)" in topic_rows.nth(1).inner_text()
+    assert "Shipping guide › Canada" in topic_rows.nth(2).inner_text()
+    assert "A help-center section since changed" in topic_rows.nth(3).inner_text()
     assert "Asked for a person" in page.locator(".bars").inner_text()
 
     page.unroute("**/operator_api/metrics?*")
