@@ -139,8 +139,14 @@ def _validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
+        details = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": _said(e)} for e in exc.errors()]
         raise errors.ValidationFailed("The request is not valid.", details=details) from None
+
+
+def _said(error: Any) -> str:
+    """A validation error's message as our own validators word it: pydantic prefixes theirs with "Value error, "."""
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ") if error.get("type") == "value_error" else message
 
 
 Handler = Callable[[Call], Reply]

@@ -184,3 +184,10 @@ def test_requests_without_an_origin_are_server_to_server_and_allowed(function_cl
     assert allowed.status_code == 201
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://shop.example"
     assert "Retry-After" in allowed.headers["Access-Control-Expose-Headers"]
+
+
+def test_a_validators_message_reads_as_written_without_the_libraries_prefix(function_client, chat_session):
+    body = {"session_id": str(chat_session.id), "content": "\u200b"}
+    response = function_client("post_message").post("/", json=body, headers=chat_session.auth)
+    [detail] = response.json["error"]["details"]
+    assert detail == {"field": "content", "message": "must contain visible text"}
