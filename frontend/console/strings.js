@@ -81,9 +81,10 @@ export const T = {
     actionsTitle: "Actions on the shop", noActions: "No calls to the shop in this range.",
     actionsLead: "Calls by the bot and by agents: failures are not found, refused, timed out or unreachable.",
     action: "Action", calls: "Calls", failures: "Failures", p50: "Median", p95: "95th percentile",
-    topicsTitle: "Topics", topic: "Subject", noTopic: "No entry (see Gaps)", changedSection: "A help-center section since changed", topicConversations: "Conversations",
+    topicsTitle: "Topics", topic: "Subject", noTopic: "No entry (see Gaps)", topicConversations: "Conversations",
+    changedSection: "A help-center section since changed",
     topicResolution: "Resolution", topicCsat: "CSAT", noTopics: "No conversations in this period.",
-    topicsLead: "Conversations grouped by the entry the bot's first answer or suggestion was about.",
+    topicsLead: "Conversations grouped by the entry or help-center passage the bot's first answer or suggestion was about.",
     teamTitle: "The team, feedback and cost",
     def: {
       conversations: "Started in the range, with at least one customer message.",

@@ -55,12 +55,10 @@ class Outcome:
     @property
     def right(self) -> bool:
         expected = self.case.expected
-        if self.decision == "answered" and self.answered and len(expected) <= 1 and self.case.also_right:
+        if self.decision == "answered" and self.answered and len(expected) <= 1 and (expected or self.case.also_right):
             return self._accepted(self.answered[0])
         if not expected:
             return self.decision != "answered"
-        if len(expected) == 1 and self.answered and self.decision == "answered":
-            return self._accepted(self.answered[0])
         first = self.answered[: len(expected)]
         return (
             self.decision == "answered"

@@ -69,9 +69,7 @@ class MessageCreate(Request):
     @field_validator("content")
     @classmethod
     def _content_fits(cls, value: str) -> str:
-        value = value.strip()
-        if not shows_something(value):
-            raise ValueError("must contain visible text")
+        value = visible(value.strip())
         limit = get_settings().max_message_chars
         if len(value) > limit:
             raise ValueError(f"must be at most {limit} characters")
